@@ -1,0 +1,3 @@
+package io.cta.activities.server;
+
+public record ComposeRequest(String executionId) {}

@@ -1,0 +1,32 @@
+package io.cta.activities.server;
+
+import io.cta.activities.RunMode;
+import io.cta.activities.agent.TestSpec;
+import java.util.List;
+
+/**
+ * An execution resolved against the machines: where its work goes and how long it may take.
+ *
+ * @param queue task queue the first test is dispatched to
+ * @param machine the machine name when one specific machine is targeted, else null
+ * @param problem why the execution cannot run at all (it ends in error), or null
+ */
+public record ExecutionPlan(
+    RunMode runMode,
+    String queue,
+    String machine,
+    List<TestSpec> tests,
+    long pendingTimeoutMs,
+    long runningTimeoutMs,
+    long heartbeatTimeoutMs,
+    long resultGraceMs,
+    String problem) {
+
+  public ExecutionPlan {
+    tests = tests == null ? List.of() : List.copyOf(tests);
+  }
+
+  public static ExecutionPlan impossible(String problem) {
+    return new ExecutionPlan(null, null, null, List.of(), 0, 0, 0, 0, problem);
+  }
+}

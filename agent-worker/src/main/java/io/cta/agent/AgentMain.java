@@ -1,0 +1,182 @@
+package io.cta.agent;
+
+import io.cta.activities.events.AgentConfig;
+import io.cta.activities.events.HeartbeatRequest;
+import io.cta.activities.events.RegisterRequest;
+import io.cta.agent.run.CommandLineExecutor;
+import io.cta.agent.run.TestExecutor;
+import io.cta.temporal.TemporalConnections;
+import io.cta.temporal.TemporalSettings;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CTA agent: registers its machine with the consumer, heartbeats, and runs tests that arrive on
+ * its Temporal task queues. SIGTERM stops taking work, lets running tests end, then exits.
+ */
+public final class AgentMain {
+
+  private static final Logger log = LoggerFactory.getLogger(AgentMain.class);
+
+  private AgentMain() {}
+
+  public static void main(String[] args) throws Exception {
+    if (List.of(args).contains("--help")) {
+      System.out.print(AgentSettings.USAGE);
+      return;
+    }
+    AgentSettings settings;
+    try {
+      settings = AgentSettings.load(args, System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("cta-agent: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    log.info("starting agent {} ({})", version(), settings);
+    Files.createDirectories(settings.workDir());
+
+    ConsumerClient consumer = new ConsumerClient(settings.server(), settings.token());
+    AgentConfig config = registerUntilAccepted(consumer, settings);
+    EventSender events = new EventSender(consumer, settings.name());
+    Map<String, TestExecutor> executors = executors(new CommandLineExecutor());
+    AgentActivitiesImpl activities =
+        new AgentActivitiesImpl(settings.name(), settings.workDir(), events, executors);
+
+    TemporalSettings temporal =
+        new TemporalSettings(settings.temporal(), settings.namespace(), null, null, null, false, settings.longPollTimeout());
+    WorkflowServiceStubs stubs = TemporalConnections.serviceStubs(temporal);
+    WorkflowClient client = TemporalConnections.client(stubs, temporal);
+    QueuePollers pollers = new QueuePollers(client, activities, settings.slots());
+    pollers.pollExactly(config.queues());
+    log.info("agent {} is online as machine {} (id {})", settings.name(), config.name(), config.machineId());
+
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread heartbeats =
+        new Thread(() -> heartbeatLoop(consumer, settings, activities, pollers, config), "cta-heartbeat");
+    heartbeats.setDaemon(true);
+    heartbeats.start();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("agent {} stopping", settings.name());
+                  pollers.close();
+                  try {
+                    events.close();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  stubs.shutdown();
+                  stopped.countDown();
+                },
+                "cta-shutdown"));
+    stopped.await();
+  }
+
+  private static AgentConfig registerUntilAccepted(ConsumerClient consumer, AgentSettings settings)
+      throws InterruptedException {
+    long backoff = 500;
+    while (true) {
+      try {
+        return consumer.post("agent/v1/register", registration(settings), AgentConfig.class);
+      } catch (ConsumerClient.ConsumerException refused) {
+        if (refused.isPermanent()) {
+          System.err.println("cta-agent: registration refused: " + refused.getMessage());
+          System.exit(2);
+        }
+        log.warn("registration failed ({}); retrying in {} ms", refused.getMessage(), backoff);
+      } catch (IOException unreachable) {
+        log.warn("consumer {} unreachable ({}); retrying in {} ms", settings.server(), unreachable.toString(), backoff);
+      }
+      Thread.sleep(backoff);
+      backoff = Math.min(backoff * 2, 10_000);
+    }
+  }
+
+  private static void heartbeatLoop(
+      ConsumerClient consumer,
+      AgentSettings settings,
+      AgentActivitiesImpl activities,
+      QueuePollers pollers,
+      AgentConfig initial) {
+    long interval = Math.max(1000, initial.heartbeatIntervalMs());
+    while (true) {
+      try {
+        Thread.sleep(interval);
+        AgentConfig desired =
+            consumer.post(
+                "agent/v1/heartbeat",
+                new HeartbeatRequest(settings.name(), new ArrayList<>(activities.runningExecutions())),
+                AgentConfig.class);
+        if (!desired.queues().isEmpty() && !pollers.queues().equals(java.util.Set.copyOf(desired.queues()))) {
+          pollers.pollExactly(desired.queues());
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (ConsumerClient.ConsumerException refused) {
+        if (refused.getMessage().contains(" 404")) {
+          try {
+            registerUntilAccepted(consumer, settings);
+          } catch (InterruptedException e) {
+            return;
+          }
+        } else {
+          log.warn("heartbeat refused: {}", refused.getMessage());
+        }
+      } catch (Exception e) {
+        log.warn("heartbeat failed: {}", e.toString());
+      }
+    }
+  }
+
+  private static RegisterRequest registration(AgentSettings settings) {
+    String hostname;
+    String ip;
+    try {
+      InetAddress local = InetAddress.getLocalHost();
+      hostname = local.getHostName();
+      ip = local.getHostAddress();
+    } catch (IOException e) {
+      hostname = settings.name();
+      ip = null;
+    }
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    return new RegisterRequest(
+        settings.name(),
+        hostname,
+        ip,
+        System.getProperty("os.name"),
+        System.getProperty("os.arch"),
+        Runtime.getRuntime().availableProcessors(),
+        os.getTotalMemorySize(),
+        version(),
+        settings.properties(),
+        settings.groups(),
+        settings.slots());
+  }
+
+  private static Map<String, TestExecutor> executors(TestExecutor... executors) {
+    Map<String, TestExecutor> byType = new java.util.HashMap<>();
+    for (TestExecutor executor : executors) {
+      byType.put(executor.type(), executor);
+    }
+    return Map.copyOf(byType);
+  }
+
+  static String version() {
+    String v = AgentMain.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+}

@@ -1,0 +1,210 @@
+package io.cta.agent;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The agent's settings. Each comes from, in order of precedence: a command-line flag, an
+ * environment variable, the config file ({@code --config} or {@code CTA_AGENT_CONFIG}), a default.
+ *
+ * @param token the agent token; never logged, never passed to tests
+ */
+public record AgentSettings(
+    String name,
+    Map<String, String> properties,
+    List<String> groups,
+    int slots,
+    String server,
+    String temporal,
+    String namespace,
+    String token,
+    Path workDir,
+    Duration longPollTimeout) {
+
+  public static final String USAGE =
+      """
+      Usage: java -jar cta-agent.jar [options]
+
+        --name NAME            machine name, unique in CTA (default: the host name)   CTA_AGENT_NAME
+        --property KEY=VALUE   a property of this machine (repeatable)               CTA_AGENT_PROPERTIES=k=v,k=v
+        --group GROUP          a group this machine belongs to (repeatable)          CTA_AGENT_GROUPS=a,b
+        --slots N              tests run at once across all queues (default 1)       CTA_AGENT_SLOTS
+        --server URL           the consumer's base URL (default http://127.0.0.1:8081) CTA_SERVER
+        --temporal HOST:PORT   Temporal frontend (default 127.0.0.1:7233)            CTA_TEMPORAL
+        --namespace NS         Temporal namespace (default default)                  CTA_TEMPORAL_NAMESPACE
+        --token TOKEN          agent token (prefer --token-file or the env variable)  CTA_AGENT_TOKEN
+        --token-file FILE      file holding the agent token                          CTA_AGENT_TOKEN_FILE
+        --work-dir DIR         where tests run by default (default ~/.cta-agent/NAME) CTA_AGENT_WORK_DIR
+        --config FILE          a properties file with the keys above, without "--"  CTA_AGENT_CONFIG
+        --help                 this text
+
+      Precedence: flag, then environment variable, then config file, then default.
+      """;
+
+  /** Parses the sources; throws {@link IllegalArgumentException} with a readable message. */
+  public static AgentSettings load(String[] args, Map<String, String> env) {
+    Map<String, List<String>> flags = parseFlags(args);
+    Properties file = new Properties();
+    String configPath = first(flags, "config", env.get("CTA_AGENT_CONFIG"), null);
+    if (configPath != null) {
+      try (Reader reader = Files.newBufferedReader(Path.of(configPath), StandardCharsets.UTF_8)) {
+        file.load(reader);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read config file " + configPath + ": " + e.getMessage());
+      }
+    }
+    String name = first(flags, "name", env.get("CTA_AGENT_NAME"), file.getProperty("name"));
+    if (name == null) {
+      name = hostName();
+    }
+    Map<String, String> properties = new LinkedHashMap<>();
+    List<String> propertyList =
+        flags.containsKey("property")
+            ? flags.get("property")
+            : split(orElse(env.get("CTA_AGENT_PROPERTIES"), file.getProperty("property")));
+    for (String pair : propertyList) {
+      int eq = pair.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("--property '" + pair + "': use KEY=VALUE");
+      }
+      properties.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+    }
+    List<String> groups =
+        flags.containsKey("group")
+            ? flags.get("group")
+            : split(orElse(env.get("CTA_AGENT_GROUPS"), file.getProperty("group")));
+    String slotsText = first(flags, "slots", env.get("CTA_AGENT_SLOTS"), file.getProperty("slots"));
+    int slots;
+    try {
+      slots = slotsText == null ? 1 : Integer.parseInt(slotsText.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--slots '" + slotsText + "': not a number");
+    }
+    if (slots < 1 || slots > 1024) {
+      throw new IllegalArgumentException("--slots: must be between 1 and 1024");
+    }
+    String server =
+        orElse(first(flags, "server", env.get("CTA_SERVER"), file.getProperty("server")), "http://127.0.0.1:8081");
+    String temporal =
+        orElse(first(flags, "temporal", env.get("CTA_TEMPORAL"), file.getProperty("temporal")), "127.0.0.1:7233");
+    String namespace =
+        orElse(
+            first(flags, "namespace", env.get("CTA_TEMPORAL_NAMESPACE"), file.getProperty("namespace")),
+            "default");
+    String token = first(flags, "token", env.get("CTA_AGENT_TOKEN"), file.getProperty("token"));
+    String tokenFile =
+        first(flags, "token-file", env.get("CTA_AGENT_TOKEN_FILE"), file.getProperty("token-file"));
+    if (token == null && tokenFile != null) {
+      try {
+        token = Files.readString(Path.of(tokenFile), StandardCharsets.UTF_8).trim();
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read token file " + tokenFile + ": " + e.getMessage());
+      }
+    }
+    if (token == null || token.isBlank()) {
+      throw new IllegalArgumentException(
+          "no agent token: give --token-file FILE, CTA_AGENT_TOKEN or --token (see --help)");
+    }
+    String workDir = first(flags, "work-dir", env.get("CTA_AGENT_WORK_DIR"), file.getProperty("work-dir"));
+    Path work =
+        workDir != null
+            ? Path.of(workDir)
+            : Path.of(System.getProperty("user.home"), ".cta-agent", name);
+    return new AgentSettings(
+        name, properties, groups, slots, server, temporal, namespace, token, work, Duration.ofSeconds(5));
+  }
+
+  /** The settings without the token, for the start-up log line. */
+  @Override
+  public String toString() {
+    return "name="
+        + name
+        + " properties="
+        + properties
+        + " groups="
+        + groups
+        + " slots="
+        + slots
+        + " server="
+        + server
+        + " temporal="
+        + temporal
+        + " workDir="
+        + workDir;
+  }
+
+  private static Map<String, List<String>> parseFlags(String[] args) {
+    Map<String, List<String>> flags = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument '" + arg + "' (see --help)");
+      }
+      String key = arg.substring(2);
+      String value;
+      int eq = key.indexOf('=');
+      if (key.equals("help")) {
+        value = "true";
+      } else if (eq > 0) {
+        value = key.substring(eq + 1);
+        key = key.substring(0, eq);
+      } else {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException(arg + " needs a value (see --help)");
+        }
+        value = args[++i];
+      }
+      if (!List.of("name", "property", "group", "slots", "server", "temporal", "namespace", "token",
+              "token-file", "work-dir", "config", "help")
+          .contains(key)) {
+        throw new IllegalArgumentException("unknown option --" + key + " (see --help)");
+      }
+      flags.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+    }
+    return flags;
+  }
+
+  private static String first(
+      Map<String, List<String>> flags, String key, String envValue, String fileValue) {
+    List<String> values = flags.get(key);
+    if (values != null) {
+      return values.get(values.size() - 1);
+    }
+    return orElse(envValue, fileValue);
+  }
+
+  private static String orElse(String value, String fallback) {
+    return value == null || value.isBlank() ? fallback : value;
+  }
+
+  private static List<String> split(String csv) {
+    List<String> items = new ArrayList<>();
+    if (csv != null) {
+      for (String item : csv.split(",")) {
+        if (!item.isBlank()) {
+          items.add(item.trim());
+        }
+      }
+    }
+    return items;
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+}

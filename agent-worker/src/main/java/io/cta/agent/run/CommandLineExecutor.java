@@ -1,0 +1,185 @@
+package io.cta.agent.run;
+
+import io.cta.activities.TestStatus;
+import io.cta.activities.agent.StageSpec;
+import io.temporal.client.ActivityCompletionException;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a {@code commandLine} test: its stages in order, each through the system shell, with its
+ * working directory, its environment merged over the agent's, and its timeout. A failed mandatory
+ * stage stops the test and fails it; a failed optional stage is noted and the test goes on.
+ */
+public class CommandLineExecutor implements TestExecutor {
+
+  private static final Logger log = LoggerFactory.getLogger(CommandLineExecutor.class);
+  private static final long POLL_MILLIS = 200;
+  private static final long STOP_TIMEOUT_MILLIS = 30_000;
+  private static final boolean WINDOWS = System.getProperty("os.name").toLowerCase().startsWith("win");
+
+  @Override
+  public String type() {
+    return "commandLine";
+  }
+
+  @Override
+  public TestOutcome run(TestRun run) throws InterruptedException {
+    long started = System.currentTimeMillis();
+    StringBuilder notes = new StringBuilder();
+    String failure = null;
+    for (StageSpec stage : run.test().stages()) {
+      String stageName = stage.name() == null ? "stage" : stage.name();
+      String problem = runStage(run, stage, stageName);
+      if (problem != null) {
+        if (stage.mandatory()) {
+          failure = problem;
+          break;
+        }
+        notes.append(notes.length() == 0 ? "" : "; ").append(problem).append(" (not mandatory)");
+      }
+    }
+    long finished = System.currentTimeMillis();
+    TestStatus status = failure == null ? TestStatus.ok : TestStatus.failed;
+    String message = failure != null ? failure : notes.length() > 0 ? notes.toString() : "passed";
+    run.result("", status, message, started, finished);
+    return new TestOutcome(status, 1);
+  }
+
+  /** Runs one stage; returns null when it passed, else why it failed. */
+  private String runStage(TestRun run, StageSpec stage, String stageName) throws InterruptedException {
+    Process process;
+    try {
+      process = start(run, stage, stage.run(), false);
+    } catch (IOException e) {
+      return "stage '" + stageName + "' could not start: " + e.getMessage();
+    }
+    Deque<String> tail = new ArrayDeque<>();
+    Thread out = pump(process.getInputStream(), run, stageName, "stdout", tail);
+    Thread err = pump(process.getErrorStream(), run, stageName, "stderr", tail);
+    long deadline = System.currentTimeMillis() + stage.timeoutMs();
+    try {
+      while (!process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+        run.heartbeat();
+        if (System.currentTimeMillis() > deadline) {
+          stop(run, stage, process);
+          out.join(2000);
+          err.join(2000);
+          return "stage '" + stageName + "' timed out after " + stage.timeoutMs() / 1000.0 + " s";
+        }
+      }
+    } catch (ActivityCompletionException canceled) {
+      // Canceled or timed out by the server: stop the stage, kill what it started, then report.
+      run.log(stageName, "stderr", "[CTA: stopping: " + canceled.getClass().getSimpleName() + "]\n");
+      stop(run, stage, process);
+      throw canceled;
+    }
+    out.join(5000);
+    err.join(5000);
+    int exit = process.exitValue();
+    if (exit == 0) {
+      return null;
+    }
+    String last;
+    synchronized (tail) {
+      last = String.join("\n", tail);
+    }
+    return "stage '" + stageName + "' exited with " + exit + (last.isBlank() ? "" : ": " + last);
+  }
+
+  /** Runs the stage's stop command (bounded), then kills the whole process tree. */
+  private void stop(TestRun run, StageSpec stage, Process process) {
+    if (stage.stop() != null && !stage.stop().isBlank() && process.isAlive()) {
+      try {
+        Process stopper = start(run, stage, stage.stop(), true);
+        if (!stopper.waitFor(STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
+          killTree(stopper);
+        }
+      } catch (IOException | InterruptedException e) {
+        log.warn("stop command of test {} failed: {}", run.test().id(), e.toString());
+      }
+    }
+    killTree(process);
+  }
+
+  static void killTree(Process process) {
+    List<ProcessHandle> descendants = process.descendants().toList();
+    process.destroyForcibly();
+    descendants.forEach(ProcessHandle::destroyForcibly);
+  }
+
+  private static Process start(TestRun run, StageSpec stage, String command, boolean discardOutput)
+      throws IOException {
+    ProcessBuilder builder =
+        new ProcessBuilder(WINDOWS ? List.of("cmd.exe", "/c", command) : List.of("/bin/sh", "-c", command));
+    Path dir = run.workDir();
+    if (stage.cwd() != null && !stage.cwd().isBlank()) {
+      dir = run.workDir().resolve(stage.cwd());
+    }
+    Files.createDirectories(dir);
+    builder.directory(dir.toFile());
+    Map<String, String> env = builder.environment();
+    env.remove("CTA_AGENT_TOKEN");
+    env.putAll(stage.env());
+    env.put("CTA_EXECUTION_ID", run.executionId());
+    env.put("CTA_TEST_ID", run.test().id());
+    env.put("CTA_ATTEMPT", String.valueOf(run.attempt()));
+    builder.redirectInput(ProcessBuilder.Redirect.from(new File(WINDOWS ? "NUL" : "/dev/null")));
+    if (discardOutput) {
+      builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+    }
+    return builder.start();
+  }
+
+  /** Copies a stream to the test's log in chunks, keeping the last lines for the failure message. */
+  private static Thread pump(InputStream stream, TestRun run, String stage, String name, Deque<String> tail) {
+    Thread thread =
+        new Thread(
+            () -> {
+              StringBuilder chunk = new StringBuilder();
+              long lastFlush = System.currentTimeMillis();
+              try (BufferedReader reader =
+                  new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                  chunk.append(line).append('\n');
+                  synchronized (tail) {
+                    tail.addLast(line.length() > 300 ? line.substring(0, 300) : line);
+                    if (tail.size() > 5) {
+                      tail.removeFirst();
+                    }
+                  }
+                  long now = System.currentTimeMillis();
+                  if (chunk.length() > 16 * 1024 || now - lastFlush > 500) {
+                    run.log(stage, name, chunk.toString());
+                    chunk.setLength(0);
+                    lastFlush = now;
+                  }
+                }
+              } catch (IOException closed) {
+                // The process was killed; ship what was read.
+              }
+              if (chunk.length() > 0) {
+                run.log(stage, name, chunk.toString());
+              }
+            },
+            "cta-" + name);
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+}

@@ -1,0 +1,32 @@
+package io.cta.api.config;
+
+import io.cta.server.security.AccessPolicy;
+import io.cta.server.security.Role;
+import org.springframework.http.HttpMethod;
+import org.springframework.stereotype.Component;
+
+/**
+ * Roles of the REST API: viewers read, operators define and run, admins also manage tokens and
+ * see actuator details. Agent tokens are for the consumer's agent endpoints only.
+ */
+@Component
+class ApiAccessPolicy implements AccessPolicy {
+
+  @Override
+  public Decision decide(HttpMethod method, String path, Role role) {
+    if (role == Role.agent) {
+      return Decision.DENY;
+    }
+    if (path.equals("/api/v1/tokens") || path.startsWith("/api/v1/tokens/")) {
+      return role == Role.admin ? Decision.ALLOW : Decision.DENY;
+    }
+    if (path.startsWith("/api/v1/")) {
+      boolean read = method == HttpMethod.GET || method == HttpMethod.HEAD;
+      return read || role != Role.viewer ? Decision.ALLOW : Decision.DENY;
+    }
+    if (path.startsWith("/actuator/")) {
+      return role == Role.admin ? Decision.ALLOW : Decision.DENY;
+    }
+    return Decision.DENY;
+  }
+}

@@ -1,0 +1,134 @@
+package io.cta.api.configuration;
+
+import io.cta.activities.RunMode;
+import io.cta.api.common.Definitions;
+import io.cta.server.definition.ConfigurationDocument;
+import io.cta.server.definition.ConfigurationDocument.MachineType;
+import io.cta.server.definition.ScenarioDocument;
+import io.cta.server.definition.Target;
+import io.cta.server.web.ApiException;
+import io.cta.server.web.PageRequest;
+import io.cta.server.web.PageView;
+import io.cta.temporal.TaskQueues;
+import jakarta.validation.Valid;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Set;
+import org.bson.types.ObjectId;
+import org.springframework.data.domain.Sort;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+@RestController
+@RequestMapping("/api/v1/configurations")
+class ConfigurationController {
+
+  private static final Set<String> SORTABLE = Set.of("name", "createdAt", "updatedAt");
+  private static final String WHAT = "configuration";
+
+  private final Definitions definitions;
+
+  ConfigurationController(Definitions definitions) {
+    this.definitions = definitions;
+  }
+
+  @GetMapping
+  Mono<PageView<ConfigurationView>> list(
+      @RequestParam(required = false) Integer page,
+      @RequestParam(required = false) Integer size,
+      @RequestParam(required = false) String sort) {
+    return definitions.page(
+        ConfigurationDocument.class,
+        PageRequest.of(page, size, sort, SORTABLE, Sort.by("name")),
+        ConfigurationView::of);
+  }
+
+  @PostMapping
+  Mono<ResponseEntity<ConfigurationView>> create(@Valid @RequestBody ConfigurationRequest request) {
+    Instant now = Instant.now();
+    ConfigurationDocument configuration = document(new ObjectId().toHexString(), request, now, now);
+    return definitions
+        .insert(configuration)
+        .map(
+            saved ->
+                ResponseEntity.created(URI.create("/api/v1/configurations/" + saved.id()))
+                    .body(ConfigurationView.of(saved)));
+  }
+
+  @GetMapping("/{id}")
+  Mono<ConfigurationView> get(@PathVariable String id) {
+    return definitions.get(ConfigurationDocument.class, id, WHAT).map(ConfigurationView::of);
+  }
+
+  @PutMapping("/{id}")
+  Mono<ConfigurationView> update(
+      @PathVariable String id, @Valid @RequestBody ConfigurationRequest request) {
+    ConfigurationDocument checked = document(id, request, null, null);
+    return definitions
+        .get(ConfigurationDocument.class, id, WHAT)
+        .flatMap(
+            old ->
+                definitions.save(
+                    new ConfigurationDocument(
+                        id,
+                        checked.name(),
+                        checked.runMode(),
+                        checked.type(),
+                        checked.target(),
+                        old.createdAt(),
+                        Instant.now())))
+        .map(ConfigurationView::of);
+  }
+
+  @DeleteMapping("/{id}")
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  Mono<Void> delete(@PathVariable String id) {
+    return definitions
+        .isReferenced(ScenarioDocument.class, "configurationId", id)
+        .flatMap(
+            used ->
+                used
+                    ? Mono.error(
+                        ApiException.conflict("configuration '" + id + "' is used by a scenario"))
+                    : definitions.delete(ConfigurationDocument.class, id, WHAT));
+  }
+
+  /** Validates the request and builds the document. */
+  private static ConfigurationDocument document(
+      String id, ConfigurationRequest request, Instant createdAt, Instant updatedAt) {
+    Target target = request.target();
+    if (target.kinds() != 1) {
+      throw ApiException.badRequest("target: give exactly one of machine, group or selector");
+    }
+    if (target.selector() != null) {
+      throw ApiException.badRequest(
+          "target.selector: selector targets are not supported yet; target a machine or a group");
+    }
+    String name = target.machine() != null ? target.machine() : target.group();
+    if (!TaskQueues.isValidName(name)) {
+      throw ApiException.badRequest(
+          "target: '" + name + "' is not a valid name (1-128 letters, digits, '.', '_' or '-')");
+    }
+    RunMode runMode = request.runMode() == null ? RunMode.mono : request.runMode();
+    if (runMode == RunMode.parallel || runMode == RunMode.stress) {
+      throw ApiException.badRequest(
+          "runMode: " + runMode + " is not supported yet; use mono or group");
+    }
+    if (runMode == RunMode.group && target.group() == null) {
+      throw ApiException.badRequest("runMode: group mode needs a group target");
+    }
+    MachineType type = request.type() == null ? MachineType.physical : request.type();
+    return new ConfigurationDocument(id, request.name(), runMode, type, target, createdAt, updatedAt);
+  }
+}

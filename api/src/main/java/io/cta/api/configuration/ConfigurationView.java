@@ -1,0 +1,22 @@
+package io.cta.api.configuration;
+
+import io.cta.activities.RunMode;
+import io.cta.server.definition.ConfigurationDocument;
+import io.cta.server.definition.ConfigurationDocument.MachineType;
+import io.cta.server.definition.Target;
+import java.time.Instant;
+
+public record ConfigurationView(
+    String id,
+    String name,
+    RunMode runMode,
+    MachineType type,
+    Target target,
+    Instant createdAt,
+    Instant updatedAt) {
+
+  static ConfigurationView of(ConfigurationDocument d) {
+    return new ConfigurationView(
+        d.id(), d.name(), d.runMode(), d.type(), d.target(), d.createdAt(), d.updatedAt());
+  }
+}

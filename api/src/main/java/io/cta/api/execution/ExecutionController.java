@@ -1,0 +1,211 @@
+package io.cta.api.execution;
+
+import io.cta.activities.ExecutionState;
+import io.cta.activities.TestStatus;
+import io.cta.server.execution.ExecutionDocument;
+import io.cta.server.execution.ExecutionStore;
+import io.cta.server.execution.LogChunkDocument;
+import io.cta.server.execution.ResultStore;
+import io.cta.server.execution.StateEventDocument;
+import io.cta.server.security.CtaPrincipal;
+import io.cta.server.temporal.ExecutionWorkflows;
+import io.cta.server.web.ApiException;
+import io.cta.server.web.PageRequest;
+import io.cta.server.web.PageView;
+import io.cta.workflows.execution.CancelSignal;
+import jakarta.validation.Valid;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+@RestController
+@RequestMapping("/api/v1/executions")
+class ExecutionController {
+
+  private static final Logger log = LoggerFactory.getLogger(ExecutionController.class);
+  private static final Set<String> SORTABLE = Set.of("requestedAt", "number", "state", "finishedAt");
+
+  private final ExecutionStore executions;
+  private final ResultStore results;
+  private final ExecutionViews views;
+  private final ExecutionWorkflows workflows;
+
+  ExecutionController(
+      ExecutionStore executions,
+      ResultStore results,
+      ExecutionViews views,
+      ExecutionWorkflows workflows) {
+    this.executions = executions;
+    this.results = results;
+    this.views = views;
+    this.workflows = workflows;
+  }
+
+  @GetMapping
+  Mono<PageView<ExecutionView>> list(
+      @RequestParam(required = false) String scenarioId,
+      @RequestParam(required = false) String state,
+      @RequestParam(required = false) String result,
+      @RequestParam(required = false) String machine,
+      @RequestParam(required = false) String from,
+      @RequestParam(required = false) String to,
+      @RequestParam(required = false) Integer page,
+      @RequestParam(required = false) Integer size,
+      @RequestParam(required = false) String sort) {
+    PageRequest paging =
+        PageRequest.of(page, size, sort, SORTABLE, Sort.by(Sort.Direction.DESC, "requestedAt"));
+    // Every value is bound as a typed literal, never parsed as a query: no operator injection.
+    Criteria criteria = new Criteria();
+    if (scenarioId != null) {
+      criteria = criteria.and("scenarioId").is(scenarioId);
+    }
+    if (state != null) {
+      criteria = criteria.and("state").is(parse(ExecutionState.class, "state", state));
+    }
+    if (result != null) {
+      criteria = criteria.and("result").is(parse(TestStatus.class, "result", result));
+    }
+    if (machine != null) {
+      criteria = criteria.and("machines.name").is(machine);
+    }
+    if (from != null || to != null) {
+      Criteria requested = criteria.and("requestedAt");
+      if (from != null) {
+        requested.gte(instant("from", from));
+      }
+      if (to != null) {
+        requested.lt(instant("to", to));
+      }
+    }
+    Query query = Query.query(criteria);
+    return executions
+        .find(Query.of(query).with(paging.sort()).skip(paging.offset()).limit(paging.size()))
+        .map(views::summary)
+        .collectList()
+        .zipWith(executions.count(query))
+        .map(t -> new PageView<>(t.getT1(), paging.page(), paging.size(), t.getT2()));
+  }
+
+  @GetMapping("/{id}")
+  Mono<ExecutionView> get(@PathVariable String id) {
+    return find(id).flatMap(views::view);
+  }
+
+  @GetMapping("/{id}/results")
+  Mono<PageView<ResultView>> results(
+      @PathVariable String id,
+      @RequestParam(required = false) String status,
+      @RequestParam(required = false) String machine) {
+    TestStatus wanted = status == null ? null : parse(TestStatus.class, "status", status);
+    return find(id)
+        .flatMapMany(e -> results.results(id))
+        .filter(r -> wanted == null || r.status() == wanted)
+        .filter(r -> machine == null || machine.equals(r.machine()))
+        .map(ResultView::of)
+        .collectList()
+        .map(PageView::all);
+  }
+
+  @GetMapping("/{id}/states")
+  Mono<PageView<StateEventDocument>> states(@PathVariable String id) {
+    return all(id, results::states, Function.identity());
+  }
+
+  @GetMapping("/{id}/logs")
+  Mono<PageView<LogView>> logs(@PathVariable String id) {
+    return all(id, results::logs, LogView::of);
+  }
+
+  /**
+   * Pending or running: records who asked and why, tells the workflow, answers 202. Already
+   * canceled: 200. Finished, timed out or failed: 409.
+   */
+  @PostMapping("/{id}/cancel")
+  Mono<ResponseEntity<ExecutionView>> cancel(
+      @PathVariable String id,
+      @Valid @RequestBody(required = false) CancelRequest request,
+      ServerWebExchange exchange) {
+    String by = CtaPrincipal.of(exchange).displayName();
+    String reason = request == null ? null : request.reason();
+    return find(id)
+        .flatMap(
+            execution -> {
+              if (execution.state() == ExecutionState.canceled) {
+                return views.view(execution).map(ResponseEntity::ok);
+              }
+              if (execution.state().isTerminal()) {
+                return Mono.error(
+                    ApiException.conflict(
+                        "execution '" + id + "' already ended " + execution.state()));
+              }
+              return executions
+                  .requestCancel(id, new ExecutionDocument.Cancellation(by, reason, Instant.now()))
+                  .then(
+                      workflows
+                          .cancel(id, new CancelSignal(by, reason))
+                          .onErrorResume(
+                              e -> {
+                                log.warn("could not signal cancel to execution {}: {}", id, e.toString());
+                                return Mono.empty();
+                              }))
+                  .then(find(id))
+                  .flatMap(views::view)
+                  .map(view -> ResponseEntity.status(HttpStatus.ACCEPTED).body(view));
+            });
+  }
+
+  private Mono<ExecutionDocument> find(String id) {
+    return executions
+        .findById(id)
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("execution", id)));
+  }
+
+  private <D, V> Mono<PageView<V>> all(
+      String id, Function<String, Flux<D>> items, Function<D, V> view) {
+    return find(id).flatMapMany(e -> items.apply(id)).map(view).collectList().map(PageView::all);
+  }
+
+  private static <E extends Enum<E>> E parse(Class<E> type, String field, String value) {
+    try {
+      return Enum.valueOf(type, value);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(
+          field + ": '" + value + "' is not one of " + List.of(type.getEnumConstants()));
+    }
+  }
+
+  private static Instant instant(String field, String value) {
+    try {
+      return Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw ApiException.badRequest(field + ": expected an ISO-8601 UTC instant such as 2026-01-31T12:00:00Z");
+    }
+  }
+
+  /** A chunk of a stage's output. */
+  record LogView(String testId, String machine, int attempt, String stage, String stream, long seq, String text, Instant at) {
+    static LogView of(LogChunkDocument d) {
+      return new LogView(d.testId(), d.machine(), d.attempt(), d.stage(), d.stream(), d.seq(), d.text(), d.at());
+    }
+  }
+
+}

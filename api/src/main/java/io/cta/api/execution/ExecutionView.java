@@ -1,0 +1,67 @@
+package io.cta.api.execution;
+
+import io.cta.activities.ExecutionState;
+import io.cta.activities.TestStatus;
+import io.cta.server.execution.Counters;
+import io.cta.server.execution.ExecutionDocument;
+import io.cta.server.execution.MachineRun;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * An execution as the API shows it (design.md section 4).
+ *
+ * @param waiting while pending: since when and why it waits; else null
+ */
+public record ExecutionView(
+    String id,
+    long number,
+    String scenarioId,
+    String scenarioName,
+    ExecutionState state,
+    TestStatus result,
+    Counters counters,
+    List<MachineRun> machines,
+    Instant requestedAt,
+    Instant startedAt,
+    Instant finishedAt,
+    String reason,
+    String workflowId,
+    int priority,
+    String requestReason,
+    String requestedBy,
+    long pendingTimeout,
+    long runningTimeout,
+    ExecutionDocument.Cancellation cancellation,
+    Waiting waiting) {
+
+  /**
+   * @param reason why it has not started, or null when a matching machine is free and the work is
+   *     about to be picked up
+   */
+  public record Waiting(Instant since, long waitedMs, String reason) {}
+
+  static ExecutionView of(ExecutionDocument e, Waiting waiting) {
+    return new ExecutionView(
+        e.id(),
+        e.number(),
+        e.scenarioId(),
+        e.scenarioName(),
+        e.state(),
+        e.result(),
+        e.counters(),
+        e.machines(),
+        e.requestedAt(),
+        e.startedAt(),
+        e.finishedAt(),
+        e.reason(),
+        e.workflowId(),
+        e.priority(),
+        e.requestReason(),
+        e.requestedBy(),
+        e.pendingTimeout(),
+        e.runningTimeout(),
+        e.cancellation(),
+        waiting);
+  }
+}

@@ -1,0 +1,51 @@
+package io.cta.api.machine;
+
+import io.cta.server.machine.Labels;
+import io.cta.server.machine.MachineDocument;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** A machine as the API shows it: effective labels, and what was declared and assigned. */
+public record MachineView(
+    String id,
+    String name,
+    String hostname,
+    String ip,
+    String os,
+    String arch,
+    int cpus,
+    long memoryBytes,
+    Map<String, String> properties,
+    List<String> groups,
+    Labels declared,
+    Labels assigned,
+    int slots,
+    String status,
+    Instant lastSeenAt,
+    List<String> executions,
+    String agentVersion) {
+
+  static MachineView of(MachineDocument m, Instant now, Duration offlineAfter) {
+    Labels effective = m.effective();
+    return new MachineView(
+        m.id(),
+        m.name(),
+        m.hostname(),
+        m.ip(),
+        m.os(),
+        m.arch(),
+        m.cpus(),
+        m.memoryBytes(),
+        effective.properties(),
+        effective.groups(),
+        m.declared(),
+        m.assigned(),
+        m.slots(),
+        m.status(now, offlineAfter),
+        m.lastSeenAt(),
+        m.executions(),
+        m.agentVersion());
+  }
+}

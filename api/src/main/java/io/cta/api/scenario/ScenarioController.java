@@ -1,0 +1,146 @@
+package io.cta.api.scenario;
+
+import io.cta.api.common.Definitions;
+import io.cta.api.execution.ExecutionView;
+import io.cta.server.definition.ConfigurationDocument;
+import io.cta.server.definition.ScenarioDocument;
+import io.cta.server.definition.SuiteDocument;
+import io.cta.server.security.CtaPrincipal;
+import io.cta.server.web.ApiException;
+import io.cta.server.web.PageRequest;
+import io.cta.server.web.PageView;
+import jakarta.validation.Valid;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Set;
+import org.bson.types.ObjectId;
+import org.springframework.data.domain.Sort;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+@RestController
+@RequestMapping("/api/v1/scenarios")
+class ScenarioController {
+
+  private static final Set<String> SORTABLE = Set.of("name", "createdAt", "updatedAt");
+  private static final String WHAT = "scenario";
+
+  private final Definitions definitions;
+  private final ScenarioRunner runner;
+
+  ScenarioController(Definitions definitions, ScenarioRunner runner) {
+    this.definitions = definitions;
+    this.runner = runner;
+  }
+
+  @GetMapping
+  Mono<PageView<ScenarioView>> list(
+      @RequestParam(required = false) Integer page,
+      @RequestParam(required = false) Integer size,
+      @RequestParam(required = false) String sort) {
+    return definitions.page(
+        ScenarioDocument.class,
+        PageRequest.of(page, size, sort, SORTABLE, Sort.by("name")),
+        ScenarioView::of);
+  }
+
+  @PostMapping
+  Mono<ResponseEntity<ScenarioView>> create(@Valid @RequestBody ScenarioRequest request) {
+    Instant now = Instant.now();
+    return checkReferences(request)
+        .then(definitions.insert(document(new ObjectId().toHexString(), request, 0, now, now)))
+        .map(
+            saved ->
+                ResponseEntity.created(URI.create("/api/v1/scenarios/" + saved.id()))
+                    .body(ScenarioView.of(saved)));
+  }
+
+  @GetMapping("/{id}")
+  Mono<ScenarioView> get(@PathVariable String id) {
+    return definitions.get(ScenarioDocument.class, id, WHAT).map(ScenarioView::of);
+  }
+
+  @PutMapping("/{id}")
+  Mono<ScenarioView> update(@PathVariable String id, @Valid @RequestBody ScenarioRequest request) {
+    return checkReferences(request)
+        .then(definitions.get(ScenarioDocument.class, id, WHAT))
+        .flatMap(
+            old ->
+                definitions.save(
+                    document(id, request, old.lastNumber(), old.createdAt(), Instant.now())))
+        .map(ScenarioView::of);
+  }
+
+  @DeleteMapping("/{id}")
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  Mono<Void> delete(@PathVariable String id) {
+    return definitions.delete(ScenarioDocument.class, id, WHAT);
+  }
+
+  /**
+   * Creates an execution and starts its workflow; answers at once with the pending execution. Its
+   * {@code waiting} says why it may not start soon (e.g. the target machine is offline).
+   */
+  @PostMapping("/{id}/run")
+  Mono<ResponseEntity<ExecutionView>> run(
+      @PathVariable String id,
+      @Valid @RequestBody(required = false) RunRequest request,
+      ServerWebExchange exchange) {
+    RunRequest run = request == null ? new RunRequest(null, null) : request;
+    return runner
+        .run(id, run, CtaPrincipal.of(exchange).displayName())
+        .map(
+            view ->
+                ResponseEntity.created(URI.create("/api/v1/executions/" + view.id())).body(view));
+  }
+
+  private Mono<Void> checkReferences(ScenarioRequest request) {
+    Mono<SuiteDocument> suite =
+        definitions
+            .get(SuiteDocument.class, request.testSuiteId(), "suite")
+            .onErrorMap(
+                ApiException.class,
+                e -> ApiException.badRequest("testSuiteId: suite '" + request.testSuiteId() + "' does not exist"));
+    Mono<ConfigurationDocument> configuration =
+        definitions
+            .get(ConfigurationDocument.class, request.configurationId(), "configuration")
+            .onErrorMap(
+                ApiException.class,
+                e ->
+                    ApiException.badRequest(
+                        "configurationId: configuration '" + request.configurationId() + "' does not exist"));
+    return suite.then(configuration).then();
+  }
+
+  private static ScenarioDocument document(
+      String id, ScenarioRequest request, long lastNumber, Instant createdAt, Instant updatedAt) {
+    return new ScenarioDocument(
+        id,
+        request.name(),
+        request.description(),
+        request.testSuiteId(),
+        request.configurationId(),
+        request.pendingTimeout() == null
+            ? ScenarioRequest.DEFAULT_PENDING_TIMEOUT
+            : request.pendingTimeout(),
+        request.runningTimeout() == null
+            ? ScenarioRequest.DEFAULT_RUNNING_TIMEOUT
+            : request.runningTimeout(),
+        lastNumber,
+        createdAt,
+        updatedAt);
+  }
+
+}

@@ -1,0 +1,29 @@
+package io.cta.api.scenario;
+
+import io.cta.server.definition.ScenarioDocument;
+import java.time.Instant;
+
+public record ScenarioView(
+    String id,
+    String name,
+    String description,
+    String testSuiteId,
+    String configurationId,
+    long pendingTimeout,
+    long runningTimeout,
+    Instant createdAt,
+    Instant updatedAt) {
+
+  static ScenarioView of(ScenarioDocument d) {
+    return new ScenarioView(
+        d.id(),
+        d.name(),
+        d.description(),
+        d.testSuiteId(),
+        d.configurationId(),
+        d.pendingTimeout(),
+        d.runningTimeout(),
+        d.createdAt(),
+        d.updatedAt());
+  }
+}

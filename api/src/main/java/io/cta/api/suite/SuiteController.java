@@ -1,0 +1,108 @@
+package io.cta.api.suite;
+
+import io.cta.api.common.Definitions;
+import io.cta.server.definition.ScenarioDocument;
+import io.cta.server.definition.SuiteDocument;
+import io.cta.server.definition.TestDefinition;
+import io.cta.server.web.ApiException;
+import io.cta.server.web.PageRequest;
+import io.cta.server.web.PageView;
+import jakarta.validation.Valid;
+import java.net.URI;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import org.bson.types.ObjectId;
+import org.springframework.data.domain.Sort;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+@RestController
+@RequestMapping("/api/v1/suites")
+class SuiteController {
+
+  private static final Set<String> SORTABLE = Set.of("name", "createdAt", "updatedAt");
+  private static final String WHAT = "suite";
+
+  private final Definitions definitions;
+
+  SuiteController(Definitions definitions) {
+    this.definitions = definitions;
+  }
+
+  @GetMapping
+  Mono<PageView<SuiteView>> list(
+      @RequestParam(required = false) Integer page,
+      @RequestParam(required = false) Integer size,
+      @RequestParam(required = false) String sort) {
+    return definitions.page(
+        SuiteDocument.class,
+        PageRequest.of(page, size, sort, SORTABLE, Sort.by("name")),
+        SuiteView::of);
+  }
+
+  @PostMapping
+  Mono<ResponseEntity<SuiteView>> create(@Valid @RequestBody SuiteRequest request) {
+    checkUniqueTestIds(request);
+    Instant now = Instant.now();
+    SuiteDocument suite =
+        new SuiteDocument(
+            new ObjectId().toHexString(), request.name(), request.description(), request.tests(), now, now);
+    return definitions
+        .insert(suite)
+        .map(
+            saved ->
+                ResponseEntity.created(URI.create("/api/v1/suites/" + saved.id()))
+                    .body(SuiteView.of(saved)));
+  }
+
+  @GetMapping("/{id}")
+  Mono<SuiteView> get(@PathVariable String id) {
+    return definitions.get(SuiteDocument.class, id, WHAT).map(SuiteView::of);
+  }
+
+  @PutMapping("/{id}")
+  Mono<SuiteView> update(@PathVariable String id, @Valid @RequestBody SuiteRequest request) {
+    checkUniqueTestIds(request);
+    return definitions
+        .get(SuiteDocument.class, id, WHAT)
+        .flatMap(
+            old ->
+                definitions.save(
+                    new SuiteDocument(
+                        id, request.name(), request.description(), request.tests(), old.createdAt(), Instant.now())))
+        .map(SuiteView::of);
+  }
+
+  @DeleteMapping("/{id}")
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  Mono<Void> delete(@PathVariable String id) {
+    return definitions
+        .isReferenced(ScenarioDocument.class, "testSuiteId", id)
+        .flatMap(
+            used ->
+                used
+                    ? Mono.error(ApiException.conflict("suite '" + id + "' is used by a scenario"))
+                    : definitions.delete(SuiteDocument.class, id, WHAT));
+  }
+
+  private static void checkUniqueTestIds(SuiteRequest request) {
+    Set<String> seen = new HashSet<>();
+    for (TestDefinition test : request.tests()) {
+      if (!seen.add(test.id())) {
+        throw ApiException.badRequest("tests: the test id '" + test.id() + "' appears twice");
+      }
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package io.cta.consumer.agent;
+
+import io.cta.activities.events.AgentConfig;
+import io.cta.activities.events.BatchAck;
+import io.cta.activities.events.EventBatch;
+import io.cta.activities.events.HeartbeatRequest;
+import io.cta.activities.events.RegisterRequest;
+import io.cta.server.config.CtaServerProperties;
+import io.cta.server.machine.MachineDocument;
+import io.cta.server.machine.MachineStore;
+import io.cta.server.security.CtaPrincipal;
+import io.cta.server.web.ApiException;
+import io.cta.temporal.TaskQueues;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/** The agent endpoints (docs/agent.md); only agent tokens reach them. */
+@RestController
+@RequestMapping("/agent/v1")
+class AgentController {
+
+  private static final int MAX_BATCH = 1000;
+
+  private final MachineStore machines;
+  private final AgentEventIngestor ingestor;
+  private final CtaServerProperties properties;
+
+  AgentController(MachineStore machines, AgentEventIngestor ingestor, CtaServerProperties properties) {
+    this.machines = machines;
+    this.ingestor = ingestor;
+    this.properties = properties;
+  }
+
+  @PostMapping("/register")
+  Mono<AgentConfig> register(@RequestBody RegisterRequest request, ServerWebExchange exchange) {
+    if (request.name() == null || !TaskQueues.isValidName(request.name())) {
+      throw ApiException.badRequest("name: use 1-128 letters, digits, '.', '_' or '-'");
+    }
+    if (request.slots() < 0 || request.slots() > 1024) {
+      throw ApiException.badRequest("slots: must be between 1 and 1024");
+    }
+    checkMachine(exchange, request.name());
+    return machines.register(request, Instant.now()).map(this::config);
+  }
+
+  @PostMapping("/heartbeat")
+  Mono<AgentConfig> heartbeat(@RequestBody HeartbeatRequest request, ServerWebExchange exchange) {
+    checkMachine(exchange, request.name());
+    return machines
+        .heartbeat(request.name(), request.executions(), Instant.now())
+        .switchIfEmpty(Mono.error(ApiException.notFound("machine", request.name())))
+        .map(this::config);
+  }
+
+  @PostMapping("/events")
+  Mono<BatchAck> events(@RequestBody EventBatch batch, ServerWebExchange exchange) {
+    checkMachine(exchange, batch.machine());
+    if (batch.events() == null || batch.events().size() > MAX_BATCH) {
+      throw ApiException.badRequest("events: between 0 and " + MAX_BATCH + " per batch");
+    }
+    return machines
+        .findByName(batch.machine())
+        .switchIfEmpty(Mono.error(ApiException.notFound("machine", batch.machine())))
+        .flatMap(machine -> ingestor.ingest(machine, batch.events()));
+  }
+
+  /** A token bound to a machine may speak only for that machine. */
+  private static void checkMachine(ServerWebExchange exchange, String machine) {
+    if (machine == null || machine.isBlank()) {
+      throw ApiException.badRequest("the machine name is required");
+    }
+    CtaPrincipal principal = CtaPrincipal.of(exchange);
+    if (principal.machine() != null && !principal.machine().equals(machine)) {
+      throw new ApiException(
+          HttpStatus.FORBIDDEN, "this token is bound to machine '" + principal.machine() + "'");
+    }
+  }
+
+  private AgentConfig config(MachineDocument machine) {
+    List<String> queues = new ArrayList<>();
+    queues.add(TaskQueues.machine(machine.name()));
+    machine.effective().groups().stream()
+        .filter(TaskQueues::isValidName)
+        .map(TaskQueues::group)
+        .forEach(queues::add);
+    return new AgentConfig(
+        machine.id(),
+        machine.name(),
+        queues,
+        machine.effective().properties(),
+        machine.effective().groups(),
+        properties.heartbeatInterval().toMillis(),
+        machine.draining());
+  }
+}

@@ -1,0 +1,22 @@
+package io.cta.consumer.config;
+
+import io.cta.server.security.AccessPolicy;
+import io.cta.server.security.Role;
+import org.springframework.http.HttpMethod;
+import org.springframework.stereotype.Component;
+
+/** The consumer serves agents, and actuator endpoints to admins; nothing else. */
+@Component
+class ConsumerAccessPolicy implements AccessPolicy {
+
+  @Override
+  public Decision decide(HttpMethod method, String path, Role role) {
+    if (path.startsWith("/agent/v1/")) {
+      return role == Role.agent ? Decision.ALLOW : Decision.DENY;
+    }
+    if (path.startsWith("/actuator/")) {
+      return role == Role.admin ? Decision.ALLOW : Decision.DENY;
+    }
+    return Decision.DENY;
+  }
+}

@@ -1,0 +1,30 @@
+package io.cta.consumer.config;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of the consumer ({@code cta.consumer.*}).
+ *
+ * @param resultGrace how long completion waits for results an agent announced but that are not
+ *     stored yet (design.md section 2, "Completion")
+ * @param agentHeartbeatTimeout an agent that stops heartbeating a running test for this long is
+ *     lost; it also bounds how fast a cancel reaches the test (heartbeats carry it)
+ * @param reconcileInterval how often the reconciler compares MongoDB with Temporal
+ * @param reconcileGrace the reconciler leaves executions younger than this alone
+ */
+@ConfigurationProperties("cta.consumer")
+public record ConsumerProperties(
+    Duration resultGrace,
+    Duration agentHeartbeatTimeout,
+    Duration reconcileInterval,
+    Duration reconcileGrace) {
+
+  public ConsumerProperties {
+    resultGrace = resultGrace == null ? Duration.ofSeconds(60) : resultGrace;
+    agentHeartbeatTimeout =
+        agentHeartbeatTimeout == null ? Duration.ofSeconds(4) : agentHeartbeatTimeout;
+    reconcileInterval = reconcileInterval == null ? Duration.ofSeconds(30) : reconcileInterval;
+    reconcileGrace = reconcileGrace == null ? Duration.ofSeconds(30) : reconcileGrace;
+  }
+}

@@ -1,0 +1,152 @@
+package io.cta.consumer.reconcile;
+
+import io.cta.activities.ExecutionState;
+import io.cta.consumer.config.ConsumerProperties;
+import io.cta.server.execution.Counters;
+import io.cta.server.execution.ExecutionDocument;
+import io.cta.server.execution.ExecutionStore;
+import io.cta.server.execution.MachineRun;
+import io.cta.server.temporal.ExecutionWorkflows;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * MongoDB and Temporal share no transaction, so on start and then periodically this compares the
+ * active executions in MongoDB with their workflows (design.md section 3, "Reconciler"):
+ *
+ * <ul>
+ *   <li>a pending execution without a workflow is started again, or ends {@code timeout} if its
+ *       pending deadline has passed;
+ *   <li>a running execution without a live workflow ends {@code error} with a reason.
+ * </ul>
+ *
+ * Executions younger than the grace period are left alone: their workflow may still be starting.
+ */
+@Component
+public class Reconciler implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+
+  private final ExecutionStore executions;
+  private final ExecutionWorkflows workflows;
+  private final ConsumerProperties properties;
+  private final Clock clock;
+  private volatile Disposable schedule;
+
+  @Autowired
+  Reconciler(ExecutionStore executions, ExecutionWorkflows workflows, ConsumerProperties properties) {
+    this(executions, workflows, properties, Clock.systemUTC());
+  }
+
+  Reconciler(
+      ExecutionStore executions,
+      ExecutionWorkflows workflows,
+      ConsumerProperties properties,
+      Clock clock) {
+    this.executions = executions;
+    this.workflows = workflows;
+    this.properties = properties;
+    this.clock = clock;
+  }
+
+  /** One pass; returns how many executions it repaired. */
+  public Mono<Long> reconcile() {
+    Instant now = clock.instant();
+    return executions
+        .findActiveRequestedBefore(now.minus(properties.reconcileGrace()))
+        .concatMap(
+            execution ->
+                workflows
+                    .status(execution.id())
+                    .flatMap(status -> repair(execution, status, now))
+                    .onErrorResume(
+                        e -> {
+                          log.warn("reconciling execution {} failed: {}", execution.id(), e.toString());
+                          return Mono.just(false);
+                        }))
+        .filter(repaired -> repaired)
+        .count();
+  }
+
+  private Mono<Boolean> repair(
+      ExecutionDocument execution, Optional<WorkflowExecutionStatus> status, Instant now) {
+    if (status.isPresent() && status.get() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      return Mono.just(false);
+    }
+    if (status.isEmpty() && execution.state() == ExecutionState.pending) {
+      Instant deadline = execution.requestedAt().plusMillis(execution.pendingTimeout());
+      if (now.isAfter(deadline)) {
+        return end(execution, ExecutionState.timeout,
+            "not started within the pending timeout; its workflow was never started", now);
+      }
+      log.info("execution {} has no workflow; starting it", execution.id());
+      return workflows.start(execution);
+    }
+    String reason =
+        status.isEmpty()
+            ? "orchestration state was lost: workflow "
+                + execution.workflowId()
+                + " no longer exists (did the Temporal server restart?)"
+            : "orchestration ended without completing the execution: workflow "
+                + execution.workflowId()
+                + " is "
+                + status.get().name().replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase();
+    return end(execution, ExecutionState.error, reason, now);
+  }
+
+  private Mono<Boolean> end(ExecutionDocument execution, ExecutionState state, String reason, Instant now) {
+    log.warn("execution {} ends {}: {}", execution.id(), state, reason);
+    Counters counters = execution.counters() == null ? Counters.ZERO : execution.counters();
+    List<MachineRun> machines =
+        execution.machines() == null
+            ? List.of()
+            : execution.machines().stream()
+                .map(m -> m.state().equals("running") || m.state().equals("pending")
+                    ? new MachineRun(m.machineId(), m.name(), state.name()) : m)
+                .toList();
+    return executions
+        .complete(execution.id(), state, reason, counters, counters.result(), machines, null, now)
+        .hasElement();
+  }
+
+  @Override
+  public void start() {
+    schedule =
+        Flux.interval(java.time.Duration.ZERO, properties.reconcileInterval())
+            .onBackpressureDrop()
+            .concatMap(tick -> reconcile().onErrorResume(e -> {
+              log.warn("reconciliation failed: {}", e.toString());
+              return Mono.just(0L);
+            }))
+            .subscribe(repaired -> {
+              if (repaired > 0) {
+                log.info("reconciler repaired {} executions", repaired);
+              }
+            });
+  }
+
+  @Override
+  public void stop() {
+    Disposable s = schedule;
+    if (s != null) {
+      s.dispose();
+    }
+    schedule = null;
+  }
+
+  @Override
+  public boolean isRunning() {
+    return schedule != null;
+  }
+}

@@ -1,0 +1,157 @@
+package io.cta.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The one command of the embedded default: starts the infrastructure, the consumer, the api and a
+ * local agent as separate processes, runs the demo, prints where everything is, and keeps running
+ * until interrupted (Ctrl-C or SIGTERM), when it stops everything cleanly.
+ *
+ * <p>Options: {@code --no-demo}, {@code --exit-after-demo}. Environment: {@code CTA_PORT} (8080),
+ * {@code CTA_CONSUMER_PORT} (8081), {@code CTA_TEMPORAL_PORT} (7233), {@code CTA_MONGO_PORT}
+ * (27017), {@code CTA_DATA_DIR} (~/.cta), {@code CTA_ADMIN_TOKEN}, {@code CTA_AGENT_NAME}.
+ */
+public final class LauncherMain {
+
+  private LauncherMain() {}
+
+  public static void main(String[] args) throws Exception {
+    List<String> options = List.of(args);
+    for (String option : options) {
+      if (!List.of("--no-demo", "--exit-after-demo", "--help").contains(option)) {
+        System.err.println("cta: unknown option " + option + " (options: --no-demo, --exit-after-demo)");
+        System.exit(2);
+      }
+    }
+    if (options.contains("--help")) {
+      System.out.println("usage: cta-launcher [--no-demo] [--exit-after-demo]; see README.md");
+      return;
+    }
+    Map<String, String> env = System.getenv();
+    Path dataDir = Path.of(env.getOrDefault("CTA_DATA_DIR", Path.of(System.getProperty("user.home"), ".cta").toString()))
+        .toAbsolutePath();
+    String adminToken = adminToken(env, dataDir);
+    LocalStack.Settings settings =
+        new LocalStack.Settings(
+            home(env),
+            dataDir.resolve("logs"),
+            dataDir.resolve("secrets"),
+            port(env, "CTA_PORT", 8080),
+            port(env, "CTA_CONSUMER_PORT", 8081),
+            port(env, "CTA_TEMPORAL_PORT", 7233),
+            port(env, "CTA_MONGO_PORT", 27017),
+            dataDir.resolve("mongo").resolve("cta.mv").toString(),
+            adminToken);
+    String agentName = env.getOrDefault("CTA_AGENT_NAME", defaultAgentName());
+
+    LocalStack stack = new LocalStack(settings);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println("cta: stopping agent, api, consumer and infrastructure...");
+                  stack.close();
+                  System.out.println("cta: stopped");
+                  stopped.countDown();
+                }));
+    System.out.println("cta: starting the embedded infrastructure (Temporal test server, MongoDB)...");
+    stack.start();
+    stack.startAgent(agentName, List.of("--property", "os=" + System.getProperty("os.name").toLowerCase()));
+    printWhere(settings, agentName);
+
+    if (!options.contains("--no-demo")) {
+      CtaClient client = new CtaClient(settings.apiUrl(), adminToken);
+      JsonNode execution = new Demo(client, System.out).run(agentName, Duration.ofMinutes(3));
+      String id = execution.get("id").asText();
+      System.out.println();
+      System.out.println("Look at it:");
+      System.out.println("  curl -s -H \"Authorization: Bearer $(cat " + tokenFileHint(env, dataDir) + ")\" " + settings.apiUrl() + "/api/v1/executions/" + id);
+      System.out.println("  curl -s -H \"Authorization: Bearer $(cat " + tokenFileHint(env, dataDir) + ")\" " + settings.apiUrl() + "/api/v1/executions/" + id + "/results");
+      System.out.println("  curl -s -H \"Authorization: Bearer $(cat " + tokenFileHint(env, dataDir) + ")\" " + settings.apiUrl() + "/api/v1/machines");
+    }
+    if (options.contains("--exit-after-demo")) {
+      System.exit(0);
+    }
+    System.out.println();
+    System.out.println("cta: running; press Ctrl-C to stop.");
+    stopped.await();
+  }
+
+  private static void printWhere(LocalStack.Settings s, String agentName) {
+    System.out.println("cta: up");
+    System.out.println("  api        " + s.apiUrl() + "   (REST under /api/v1, health at /actuator/health)");
+    System.out.println("  consumer   " + s.consumerUrl() + "   (agent endpoints under /agent/v1)");
+    System.out.println("  temporal   127.0.0.1:" + s.temporalPort() + "   (embedded test server, state in memory)");
+    System.out.println("  mongodb    127.0.0.1:" + s.mongoPort() + "   (embedded, data in " + s.mongoStore() + ")");
+    System.out.println("  agent      " + agentName);
+    System.out.println("  logs       " + s.logDir());
+  }
+
+  /** CTA_ADMIN_TOKEN, else the token file (generated on first start, readable by its owner only). */
+  private static String adminToken(Map<String, String> env, Path dataDir) throws IOException {
+    String token = env.get("CTA_ADMIN_TOKEN");
+    if (token != null && !token.isBlank()) {
+      return token.trim();
+    }
+    Path file = dataDir.resolve("admin-token");
+    if (!Files.exists(file)) {
+      LocalStack.writeSecret(file, Secrets.newToken());
+      System.out.println("cta: generated an admin token into " + file + " (readable by you only)");
+    } else {
+      System.out.println("cta: admin token in " + file);
+    }
+    return Files.readString(file, StandardCharsets.UTF_8).trim();
+  }
+
+  private static String tokenFileHint(Map<String, String> env, Path dataDir) {
+    String given = env.get("CTA_ADMIN_TOKEN");
+    return given != null && !given.isBlank() ? "<your CTA_ADMIN_TOKEN in a file>" : dataDir.resolve("admin-token").toString();
+  }
+
+  /** The project directory: CTA_HOME, else the directory two levels above the launcher jar. */
+  private static Path home(Map<String, String> env) throws URISyntaxException {
+    if (env.get("CTA_HOME") != null) {
+      return Path.of(env.get("CTA_HOME")).toAbsolutePath();
+    }
+    Path jar = Path.of(LauncherMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    return jar.getParent().getParent().getParent();
+  }
+
+  private static int port(Map<String, String> env, String name, int fallback) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      int port = Integer.parseInt(value.trim());
+      if (port < 1 || port > 65535) {
+        throw new NumberFormatException();
+      }
+      return port;
+    } catch (NumberFormatException e) {
+      System.err.println("cta: " + name + "='" + value + "' is not a port number");
+      System.exit(2);
+      return fallback;
+    }
+  }
+
+  private static String defaultAgentName() {
+    try {
+      String host = InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
+      return host.isEmpty() ? "local-agent" : host;
+    } catch (IOException e) {
+      return "local-agent";
+    }
+  }
+}

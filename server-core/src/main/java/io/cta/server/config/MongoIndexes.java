@@ -1,0 +1,70 @@
+package io.cta.server.config;
+
+import io.cta.server.execution.ExecutionDocument;
+import io.cta.server.execution.LogChunkDocument;
+import io.cta.server.execution.ResultDocument;
+import io.cta.server.execution.StateEventDocument;
+import io.cta.server.machine.MachineDocument;
+import io.cta.server.security.TokenDocument;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+
+/**
+ * Every index CTA's queries use, declared in one place (docs/architecture.md lists which query
+ * uses which). The embedded server enforces unique indexes but ignores the others; they matter on
+ * a real MongoDB.
+ */
+@Component
+class MongoIndexes implements InitializingBean {
+
+  private final ReactiveMongoTemplate mongo;
+
+  MongoIndexes(ReactiveMongoTemplate mongo) {
+    this.mongo = mongo;
+  }
+
+  @Override
+  public void afterPropertiesSet() {
+    Flux.concat(
+            mongo.indexOps(TokenDocument.class).createIndex(unique("hash")),
+            mongo.indexOps(MachineDocument.class).createIndex(unique("name")),
+            mongo
+                .indexOps(ExecutionDocument.class)
+                .createIndex(
+                    new Index()
+                        .on("scenarioId", Sort.Direction.ASC)
+                        .on("number", Sort.Direction.DESC)
+                        .unique()
+                        .named("scenario_number")),
+            mongo
+                .indexOps(ExecutionDocument.class)
+                .createIndex(
+                    new Index()
+                        .on("state", Sort.Direction.ASC)
+                        .on("requestedAt", Sort.Direction.ASC)
+                        .named("state_requestedAt")),
+            mongo
+                .indexOps(ExecutionDocument.class)
+                .createIndex(new Index().on("requestedAt", Sort.Direction.DESC)),
+            mongo
+                .indexOps(ResultDocument.class)
+                .createIndex(new Index().on("executionId", Sort.Direction.ASC)),
+            mongo
+                .indexOps(LogChunkDocument.class)
+                .createIndex(
+                    new Index().on("executionId", Sort.Direction.ASC).on("at", Sort.Direction.ASC)),
+            mongo
+                .indexOps(StateEventDocument.class)
+                .createIndex(
+                    new Index().on("executionId", Sort.Direction.ASC).on("at", Sort.Direction.ASC)))
+        .blockLast();
+  }
+
+  private static Index unique(String field) {
+    return new Index().on(field, Sort.Direction.ASC).unique();
+  }
+}

@@ -1,0 +1,137 @@
+package io.cta.server.execution;
+
+import io.cta.activities.ExecutionState;
+import io.cta.activities.TestStatus;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.FindAndModifyOptions;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Executions in MongoDB. Every state change is one conditional single-document update, so
+ * concurrent writers (api, consumer, reconciler) can never move a terminal execution again.
+ */
+@Component
+public class ExecutionStore {
+
+  private static final List<ExecutionState> ACTIVE =
+      List.of(ExecutionState.pending, ExecutionState.running);
+
+  private final ReactiveMongoTemplate mongo;
+
+  ExecutionStore(ReactiveMongoTemplate mongo) {
+    this.mongo = mongo;
+  }
+
+  public Mono<ExecutionDocument> insert(ExecutionDocument execution) {
+    return mongo.insert(execution);
+  }
+
+  public Mono<ExecutionDocument> findById(String id) {
+    return mongo.findById(id, ExecutionDocument.class);
+  }
+
+  public Flux<ExecutionDocument> find(Query query) {
+    return mongo.find(query, ExecutionDocument.class);
+  }
+
+  public Mono<Long> count(Query query) {
+    return mongo.count(query, ExecutionDocument.class);
+  }
+
+  /** Pending or running executions requested before {@code before}, oldest first. */
+  public Flux<ExecutionDocument> findActiveRequestedBefore(Instant before) {
+    return mongo.find(
+        Query.query(Criteria.where("state").in(ACTIVE).and("requestedAt").lt(before))
+            .with(Sort.by("requestedAt")),
+        ExecutionDocument.class);
+  }
+
+  /** Sets the machines of an execution that is still pending (compose). */
+  public Mono<Void> setMachines(String id, List<MachineRun> machines) {
+    return mongo
+        .updateFirst(
+            Query.query(Criteria.where("_id").is(id).and("state").is(ExecutionState.pending)),
+            new Update().set("machines", machines),
+            ExecutionDocument.class)
+        .then();
+  }
+
+  /**
+   * Records that a machine started its part: the machine's state becomes running and a pending
+   * execution becomes running. Returns whether the execution is still active.
+   */
+  public Mono<Boolean> markMachineRunning(String id, String machineId, String machine, Instant at) {
+    Query known = Query.query(Criteria.where("_id").is(id).and("machines.name").is(machine));
+    Query unknown = Query.query(Criteria.where("_id").is(id).and("machines.name").ne(machine));
+    Mono<Void> machineState =
+        mongo
+            .updateFirst(known, new Update().set("machines.$.state", "running"), ExecutionDocument.class)
+            .then(
+                mongo.updateFirst(
+                    unknown,
+                    new Update().push("machines", new MachineRun(machineId, machine, "running")),
+                    ExecutionDocument.class))
+            .then();
+    Mono<Void> executionState =
+        mongo
+            .updateFirst(
+                Query.query(Criteria.where("_id").is(id).and("state").is(ExecutionState.pending)),
+                new Update().set("state", ExecutionState.running).set("startedAt", at),
+                ExecutionDocument.class)
+            .then();
+    return machineState
+        .then(executionState)
+        .then(findById(id))
+        .map(e -> !e.state().isTerminal())
+        .defaultIfEmpty(false);
+  }
+
+  /** Records a cancel request on an active execution; empty if it is not active any more. */
+  public Mono<ExecutionDocument> requestCancel(String id, ExecutionDocument.Cancellation cancel) {
+    return mongo.findAndModify(
+        Query.query(
+            Criteria.where("_id").is(id).and("state").in(ACTIVE).and("cancellation").is(null)),
+        new Update().set("cancellation", cancel),
+        FindAndModifyOptions.options().returnNew(true),
+        ExecutionDocument.class);
+  }
+
+  /**
+   * Moves an active execution to its terminal state with its counters; empty when it already was
+   * terminal (the first terminal write wins).
+   */
+  public Mono<ExecutionDocument> complete(
+      String id,
+      ExecutionState state,
+      String reason,
+      Counters counters,
+      TestStatus result,
+      List<MachineRun> machines,
+      Instant startedAt,
+      Instant finishedAt) {
+    Update update =
+        new Update()
+            .set("state", state)
+            .set("reason", reason)
+            .set("counters", counters)
+            .set("result", result)
+            .set("machines", machines)
+            .set("finishedAt", finishedAt);
+    if (startedAt != null) {
+      update.set("startedAt", startedAt);
+    }
+    return mongo.findAndModify(
+        Query.query(Criteria.where("_id").is(id).and("state").in(ACTIVE)),
+        update,
+        FindAndModifyOptions.options().returnNew(true),
+        ExecutionDocument.class);
+  }
+}

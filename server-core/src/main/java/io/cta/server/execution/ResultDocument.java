@@ -1,0 +1,41 @@
+package io.cta.server.execution;
+
+import io.cta.activities.TestStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.springframework.data.annotation.Id;
+import org.springframework.data.mongodb.core.mapping.Document;
+import org.springframework.data.mongodb.core.mapping.Field;
+
+/**
+ * One test status. Its id is derived from its counting key (execution, test, case, machine,
+ * attempt), so a re-delivered report replaces instead of doubling.
+ */
+@Document("results")
+public record ResultDocument(
+    @Id String id,
+    String executionId,
+    String testId,
+    @Field("case") String caseName,
+    String machine,
+    int attempt,
+    TestStatus status,
+    String message,
+    String description,
+    Long durationMs,
+    List<String> attachments,
+    List<String> screenshots,
+    Map<String, String> custom,
+    Instant startedAt,
+    Instant finishedAt,
+    boolean late,
+    Instant receivedAt) {
+
+  public static String key(
+      String executionId, String testId, String caseName, String machine, int attempt) {
+    return String.join("/", executionId, testId, caseName == null ? "" : caseName, machine)
+        + "/"
+        + attempt;
+  }
+}

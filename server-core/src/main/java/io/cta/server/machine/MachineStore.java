@@ -1,0 +1,152 @@
+package io.cta.server.machine;
+
+import io.cta.activities.events.RegisterRequest;
+import io.cta.server.config.CtaServerProperties;
+import io.cta.server.definition.Target;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.bson.types.ObjectId;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.FindAndModifyOptions;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Machines: registration, liveness and lookups. Hot lookups use {@code _id} or the unique name. */
+@Component
+public class MachineStore {
+
+  private final ReactiveMongoTemplate mongo;
+  private final Duration offlineAfter;
+
+  MachineStore(ReactiveMongoTemplate mongo, CtaServerProperties properties) {
+    this.mongo = mongo;
+    this.offlineAfter = properties.machineOfflineAfter();
+  }
+
+  public Duration offlineAfter() {
+    return offlineAfter;
+  }
+
+  public Mono<MachineDocument> findByName(String name) {
+    return mongo.findOne(Query.query(Criteria.where("name").is(name)), MachineDocument.class);
+  }
+
+  /** A {@code {"machine": …}} target matches a machine's name or its id. */
+  public Mono<MachineDocument> findByNameOrId(String nameOrId) {
+    return findByName(nameOrId)
+        .switchIfEmpty(Mono.defer(() -> mongo.findById(nameOrId, MachineDocument.class)));
+  }
+
+  public Flux<MachineDocument> list(Query query) {
+    return mongo.find(query, MachineDocument.class);
+  }
+
+  public Mono<Long> count(Query query) {
+    return mongo.count(query, MachineDocument.class);
+  }
+
+  /** Creates the machine on first registration, else refreshes what its agent declares. */
+  public Mono<MachineDocument> register(RegisterRequest request, Instant now) {
+    Update update =
+        new Update()
+            .set("hostname", request.hostname())
+            .set("ip", request.ip())
+            .set("os", request.os())
+            .set("arch", request.arch())
+            .set("cpus", request.cpus())
+            .set("memoryBytes", request.memoryBytes())
+            .set("agentVersion", request.agentVersion())
+            .set("declared", new Labels(request.properties(), request.groups()))
+            .set("slots", Math.max(1, request.slots()))
+            .set("lastSeenAt", now)
+            .set("executions", List.of())
+            .set("draining", false)
+            .setOnInsert("_id", new ObjectId().toHexString())
+            .setOnInsert("assigned", Labels.EMPTY)
+            .setOnInsert("registeredAt", now);
+    return mongo.findAndModify(
+        Query.query(Criteria.where("name").is(request.name())),
+        update,
+        FindAndModifyOptions.options().upsert(true).returnNew(true),
+        MachineDocument.class);
+  }
+
+  /** Records a heartbeat; empty when the machine is not registered. */
+  public Mono<MachineDocument> heartbeat(String name, List<String> executions, Instant now) {
+    return mongo.findAndModify(
+        Query.query(Criteria.where("name").is(name)),
+        new Update().set("lastSeenAt", now).set("executions", executions == null ? List.of() : executions),
+        FindAndModifyOptions.options().returnNew(true),
+        MachineDocument.class);
+  }
+
+  /**
+   * Why work for this target is not running yet, in words a user understands; empty when a
+   * matching machine is online and free.
+   */
+  public Mono<String> explainWaiting(Target target, Instant now) {
+    if (target.machine() != null) {
+      return findByNameOrId(target.machine())
+          .map(m -> Optional.ofNullable(describe(m, now)))
+          .defaultIfEmpty(
+              Optional.of("no machine named '" + target.machine() + "' has registered"))
+          .flatMap(Mono::justOrEmpty);
+    }
+    if (target.group() != null) {
+      Criteria inGroup =
+          new Criteria()
+              .orOperator(
+                  Criteria.where("declared.groups").is(target.group()),
+                  Criteria.where("assigned.groups").is(target.group()));
+      return mongo
+          .find(Query.query(inGroup).with(Sort.by("name")), MachineDocument.class)
+          .map(m -> Optional.ofNullable(describe(m, now)))
+          .collectList()
+          .flatMap(
+              reasons -> {
+                if (reasons.isEmpty()) {
+                  return Mono.just("no machine is in group '" + target.group() + "'");
+                }
+                if (reasons.stream().anyMatch(Optional::isEmpty)) {
+                  return Mono.empty();
+                }
+                return Mono.just(
+                    String.join("; ", reasons.stream().map(Optional::get).toList()));
+              });
+    }
+    return Mono.just("selector targets are not supported yet");
+  }
+
+  /** Null when the machine could take work now. */
+  private String describe(MachineDocument machine, Instant now) {
+    String status = machine.status(now, offlineAfter);
+    return switch (status) {
+      case "online" -> null;
+      case "offline" ->
+          "machine '"
+              + machine.name()
+              + "' is offline (last seen "
+              + (machine.lastSeenAt() == null ? "never" : machine.lastSeenAt())
+              + ")";
+      case "busy" -> "machine '" + machine.name() + "' is busy with " + machine.executions();
+      default -> "machine '" + machine.name() + "' is " + status;
+    };
+  }
+
+  /** Edits the server-assigned labels; empty when the machine does not exist. */
+  public Mono<MachineDocument> assign(String id, Map<String, String> properties, List<String> groups) {
+    return mongo.findAndModify(
+        Query.query(Criteria.where("_id").is(id)),
+        new Update().set("assigned", new Labels(properties, groups)),
+        FindAndModifyOptions.options().returnNew(true),
+        MachineDocument.class);
+  }
+}

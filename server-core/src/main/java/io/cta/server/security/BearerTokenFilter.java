@@ -1,0 +1,103 @@
+package io.cta.server.security;
+
+import java.nio.charset.StandardCharsets;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Authenticates every request with {@code Authorization: Bearer <token>} and applies the process's
+ * {@link AccessPolicy}: 401 without a valid token, 403 when the role may not.
+ */
+@Component
+@Order(-100)
+public class BearerTokenFilter implements WebFilter {
+
+  private static final String PREFIX = "Bearer ";
+
+  private final TokenService tokens;
+  private final AccessPolicy policy;
+
+  BearerTokenFilter(TokenService tokens, AccessPolicy policy) {
+    this.tokens = tokens;
+    this.policy = policy;
+  }
+
+  @Override
+  public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+    HttpMethod method = exchange.getRequest().getMethod();
+    String path = exchange.getRequest().getPath().pathWithinApplication().value();
+    if (AccessPolicy.isPublic(method, path)) {
+      return chain.filter(exchange);
+    }
+    String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+    if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+      return reject(exchange, HttpStatus.UNAUTHORIZED, "a bearer token is required");
+    }
+    String secret = header.substring(PREFIX.length()).trim();
+    if (secret.isEmpty() || secret.length() > 200) {
+      return reject(exchange, HttpStatus.UNAUTHORIZED, "invalid bearer token");
+    }
+    return tokens
+        .authenticate(secret)
+        .flatMap(
+            principal -> {
+              if (policy.decide(method, path, principal.role()) != AccessPolicy.Decision.ALLOW) {
+                return reject(
+                    exchange,
+                    HttpStatus.FORBIDDEN,
+                    "role '" + principal.role() + "' may not " + method + " " + path);
+              }
+              principal.attachTo(exchange);
+              return chain.filter(exchange).then(Mono.just(true));
+            })
+        .switchIfEmpty(
+            Mono.defer(() -> reject(exchange, HttpStatus.UNAUTHORIZED, "invalid bearer token"))
+                .then(Mono.just(true)))
+        .then();
+  }
+
+  private static Mono<Void> reject(ServerWebExchange exchange, HttpStatus status, String detail) {
+    ServerHttpResponse response = exchange.getResponse();
+    response.setStatusCode(status);
+    response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+    if (status == HttpStatus.UNAUTHORIZED) {
+      response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+    }
+    String body =
+        "{\"type\":\"about:blank\",\"title\":\""
+            + status.getReasonPhrase()
+            + "\",\"status\":"
+            + status.value()
+            + ",\"detail\":\""
+            + jsonEscape(detail)
+            + "\",\"instance\":\""
+            + jsonEscape(exchange.getRequest().getPath().value())
+            + "\"}";
+    DataBuffer buffer = response.bufferFactory().wrap(body.getBytes(StandardCharsets.UTF_8));
+    return response.writeWith(Mono.just(buffer));
+  }
+
+  private static String jsonEscape(String text) {
+    StringBuilder out = new StringBuilder(text.length() + 8);
+    for (char c : text.toCharArray()) {
+      if (c == '"' || c == '\\') {
+        out.append('\\').append(c);
+      } else if (c < 0x20) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,30 @@
+package io.cta.server.security;
+
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * The authenticated caller of a request.
+ *
+ * @param machine for an agent token bound to one machine, that machine's name; else null
+ */
+public record CtaPrincipal(String tokenId, String name, Role role, String machine) {
+
+  private static final String ATTRIBUTE = CtaPrincipal.class.getName();
+
+  public static CtaPrincipal of(ServerWebExchange exchange) {
+    CtaPrincipal principal = exchange.getAttribute(ATTRIBUTE);
+    if (principal == null) {
+      throw new IllegalStateException("request was not authenticated");
+    }
+    return principal;
+  }
+
+  void attachTo(ServerWebExchange exchange) {
+    exchange.getAttributes().put(ATTRIBUTE, this);
+  }
+
+  /** How the caller is named in audit fields such as "canceled by". */
+  public String displayName() {
+    return name;
+  }
+}

@@ -1,0 +1,13 @@
+package io.cta.server.security;
+
+/** What a token may do (design.md section 5). */
+public enum Role {
+  /** Everything, including tokens. */
+  admin,
+  /** Define and run. */
+  operator,
+  /** Read. */
+  viewer,
+  /** The agent endpoints only, for its own machine's work. */
+  agent
+}

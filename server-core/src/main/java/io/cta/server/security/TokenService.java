@@ -1,0 +1,84 @@
+package io.cta.server.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import org.bson.types.ObjectId;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Creates, checks and revokes bearer tokens; a lookup is one unique-index query on the hash. */
+@Service
+public class TokenService {
+
+  /** The fixed id of the admin token given by CTA_ADMIN_TOKEN or the admin token file. */
+  public static final String BOOTSTRAP_ADMIN_ID = "bootstrap-admin";
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final ReactiveMongoTemplate mongo;
+
+  TokenService(ReactiveMongoTemplate mongo) {
+    this.mongo = mongo;
+  }
+
+  /** A new random secret: "cta_" and 32 random bytes, URL-safe. */
+  public static String newSecret() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return "cta_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  public static String hash(String secret) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(digest.digest(secret.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Stores a token and returns it with its secret, the only time the secret is seen. */
+  public Mono<CreatedToken> create(String name, Role role, String machine) {
+    String secret = newSecret();
+    TokenDocument token =
+        new TokenDocument(
+            new ObjectId().toHexString(), name, role, machine, hash(secret), Instant.now());
+    return mongo.insert(token).map(saved -> new CreatedToken(saved, secret));
+  }
+
+  /** Installs (or replaces) the bootstrap admin token. */
+  public Mono<TokenDocument> installBootstrapAdmin(String secret) {
+    TokenDocument token =
+        new TokenDocument(
+            BOOTSTRAP_ADMIN_ID, "admin", Role.admin, null, hash(secret), Instant.now());
+    return mongo.save(token);
+  }
+
+  public Mono<CtaPrincipal> authenticate(String secret) {
+    return mongo
+        .findOne(Query.query(Criteria.where("hash").is(hash(secret))), TokenDocument.class)
+        .map(t -> new CtaPrincipal(t.id(), t.name(), t.role(), t.machine()));
+  }
+
+  public Flux<TokenDocument> list() {
+    return mongo.find(new Query().with(Sort.by("createdAt")), TokenDocument.class);
+  }
+
+  public Mono<Boolean> revoke(String id) {
+    return mongo
+        .remove(Query.query(Criteria.where("_id").is(id)), TokenDocument.class)
+        .map(r -> r.getDeletedCount() > 0);
+  }
+
+  public record CreatedToken(TokenDocument token, String secret) {}
+}

@@ -1,0 +1,50 @@
+package io.cta.server.web;
+
+import java.util.Set;
+import org.springframework.data.domain.Sort;
+
+/**
+ * Validated paging and sorting of a list request. Sort fields come from an allow-list, so a sort
+ * parameter can never reach MongoDB as anything but a known field name.
+ */
+public record PageRequest(int page, int size, Sort sort) {
+
+  public static final int MAX_SIZE = 500;
+
+  public static PageRequest of(
+      Integer page, Integer size, String sort, Set<String> sortable, Sort defaultSort) {
+    int p = page == null ? 0 : page;
+    int s = size == null ? 20 : size;
+    if (p < 0) {
+      throw ApiException.badRequest("page: must be 0 or more");
+    }
+    if (s < 1 || s > MAX_SIZE) {
+      throw ApiException.badRequest("size: must be between 1 and " + MAX_SIZE);
+    }
+    return new PageRequest(p, s, parseSort(sort, sortable, defaultSort));
+  }
+
+  public long offset() {
+    return (long) page * size;
+  }
+
+  private static Sort parseSort(String sort, Set<String> sortable, Sort defaultSort) {
+    if (sort == null || sort.isBlank()) {
+      return defaultSort;
+    }
+    String[] parts = sort.split(",", -1);
+    String field = parts[0].trim();
+    if (!sortable.contains(field)) {
+      throw ApiException.badRequest("sort: field must be one of " + sortable);
+    }
+    Sort.Direction direction = Sort.Direction.ASC;
+    if (parts.length == 2) {
+      direction =
+          Sort.Direction.fromOptionalString(parts[1].trim())
+              .orElseThrow(() -> ApiException.badRequest("sort: direction must be asc or desc"));
+    } else if (parts.length > 2) {
+      throw ApiException.badRequest("sort: use field,asc or field,desc");
+    }
+    return Sort.by(direction, field);
+  }
+}

@@ -1,0 +1,52 @@
+package io.cta.temporal;
+
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** Builds Temporal connections and clients the same way in every CTA process. */
+public final class TemporalConnections {
+
+  private TemporalConnections() {}
+
+  /** Connects lazily: the first call reaches the server, so a process can start before Temporal. */
+  public static WorkflowServiceStubs serviceStubs(TemporalSettings settings) {
+    WorkflowServiceStubsOptions.Builder options =
+        WorkflowServiceStubsOptions.newBuilder()
+            .setTarget(settings.target())
+            .setRpcLongPollTimeout(settings.longPollTimeout());
+    if (settings.tls()) {
+      options.setSslContext(sslContext(settings));
+    }
+    return WorkflowServiceStubs.newServiceStubs(options.build());
+  }
+
+  public static WorkflowClient client(WorkflowServiceStubs stubs, TemporalSettings settings) {
+    return WorkflowClient.newInstance(
+        stubs,
+        WorkflowClientOptions.newBuilder()
+            .setNamespace(settings.namespace())
+            .build());
+  }
+
+  private static SslContext sslContext(TemporalSettings settings) {
+    try {
+      SslContextBuilder builder = GrpcSslContexts.forClient();
+      if (settings.tlsTrustCerts() != null) {
+        builder.trustManager(settings.tlsTrustCerts().toFile());
+      }
+      if (settings.tlsCertChain() != null) {
+        builder.keyManager(settings.tlsCertChain().toFile(), settings.tlsPrivateKey().toFile());
+      }
+      return builder.build();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read Temporal TLS files", e);
+    }
+  }
+}

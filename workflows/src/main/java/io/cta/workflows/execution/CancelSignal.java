@@ -1,0 +1,4 @@
+package io.cta.workflows.execution;
+
+/** A user asked to cancel the execution. */
+public record CancelSignal(String by, String reason) {}
