@@ -29,7 +29,8 @@ class AgentActivitiesImpl implements AgentActivities {
   private final Map<String, TestExecutor> executors;
   private final Set<String> running = ConcurrentHashMap.newKeySet();
 
-  AgentActivitiesImpl(String machine, Path workDir, EventSender events, Map<String, TestExecutor> executors) {
+  AgentActivitiesImpl(
+      String machine, Path workDir, EventSender events, Map<String, TestExecutor> executors) {
     this.machine = machine;
     this.workDir = workDir;
     this.events = events;
@@ -57,7 +58,11 @@ class AgentActivitiesImpl implements AgentActivities {
             executionId,
             "running",
             System.currentTimeMillis()));
-    log.info("execution {}: running test '{}' (attempt {})", executionId, request.test().id(), request.attempt());
+    log.info(
+        "execution {}: running test '{}' (attempt {})",
+        executionId,
+        request.test().id(),
+        request.attempt());
     try {
       TestOutcome outcome =
           executor.run(
@@ -72,7 +77,8 @@ class AgentActivitiesImpl implements AgentActivities {
       // Best effort: completion also waits for announced results, so a slow consumer loses nothing.
       events.flush(FLUSH_MILLIS);
       log.info("execution {}: test '{}' {}", executionId, request.test().id(), outcome.status());
-      return new RunTestResult(request.test().id(), machine, outcome.status(), outcome.resultCount());
+      return new RunTestResult(
+          request.test().id(), machine, outcome.status(), outcome.resultCount());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ApplicationFailure.newFailure("agent interrupted", "Interrupted");

@@ -54,16 +54,28 @@ public final class AgentMain {
         new AgentActivitiesImpl(settings.name(), settings.workDir(), events, executors);
 
     TemporalSettings temporal =
-        new TemporalSettings(settings.temporal(), settings.namespace(), null, null, null, false, settings.longPollTimeout());
+        new TemporalSettings(
+            settings.temporal(),
+            settings.namespace(),
+            null,
+            null,
+            null,
+            false,
+            settings.longPollTimeout());
     WorkflowServiceStubs stubs = TemporalConnections.serviceStubs(temporal);
     WorkflowClient client = TemporalConnections.client(stubs, temporal);
     QueuePollers pollers = new QueuePollers(client, activities, settings.slots());
     pollers.pollExactly(config.queues());
-    log.info("agent {} is online as machine {} (id {})", settings.name(), config.name(), config.machineId());
+    log.info(
+        "agent {} is online as machine {} (id {})",
+        settings.name(),
+        config.name(),
+        config.machineId());
 
     CountDownLatch stopped = new CountDownLatch(1);
     Thread heartbeats =
-        new Thread(() -> heartbeatLoop(consumer, settings, activities, pollers, config), "cta-heartbeat");
+        new Thread(
+            () -> heartbeatLoop(consumer, settings, activities, pollers, config), "cta-heartbeat");
     heartbeats.setDaemon(true);
     heartbeats.start();
     Runtime.getRuntime()
@@ -97,7 +109,11 @@ public final class AgentMain {
         }
         log.warn("registration failed ({}); retrying in {} ms", refused.getMessage(), backoff);
       } catch (IOException unreachable) {
-        log.warn("consumer {} unreachable ({}); retrying in {} ms", settings.server(), unreachable.toString(), backoff);
+        log.warn(
+            "consumer {} unreachable ({}); retrying in {} ms",
+            settings.server(),
+            unreachable.toString(),
+            backoff);
       }
       Thread.sleep(backoff);
       backoff = Math.min(backoff * 2, 10_000);
@@ -117,9 +133,11 @@ public final class AgentMain {
         AgentConfig desired =
             consumer.post(
                 "agent/v1/heartbeat",
-                new HeartbeatRequest(settings.name(), new ArrayList<>(activities.runningExecutions())),
+                new HeartbeatRequest(
+                    settings.name(), new ArrayList<>(activities.runningExecutions())),
                 AgentConfig.class);
-        if (!desired.queues().isEmpty() && !pollers.queues().equals(java.util.Set.copyOf(desired.queues()))) {
+        if (!desired.queues().isEmpty()
+            && !pollers.queues().equals(java.util.Set.copyOf(desired.queues()))) {
           pollers.pollExactly(desired.queues());
         }
       } catch (InterruptedException e) {

@@ -61,7 +61,8 @@ public record AgentSettings(
       try (Reader reader = Files.newBufferedReader(Path.of(configPath), StandardCharsets.UTF_8)) {
         file.load(reader);
       } catch (IOException e) {
-        throw new IllegalArgumentException("cannot read config file " + configPath + ": " + e.getMessage());
+        throw new IllegalArgumentException(
+            "cannot read config file " + configPath + ": " + e.getMessage());
       }
     }
     String name = first(flags, "name", env.get("CTA_AGENT_NAME"), file.getProperty("name"));
@@ -95,12 +96,20 @@ public record AgentSettings(
       throw new IllegalArgumentException("--slots: must be between 1 and 1024");
     }
     String server =
-        orElse(first(flags, "server", env.get("CTA_SERVER"), file.getProperty("server")), "http://127.0.0.1:8081");
+        orElse(
+            first(flags, "server", env.get("CTA_SERVER"), file.getProperty("server")),
+            "http://127.0.0.1:8081");
     String temporal =
-        orElse(first(flags, "temporal", env.get("CTA_TEMPORAL"), file.getProperty("temporal")), "127.0.0.1:7233");
+        orElse(
+            first(flags, "temporal", env.get("CTA_TEMPORAL"), file.getProperty("temporal")),
+            "127.0.0.1:7233");
     String namespace =
         orElse(
-            first(flags, "namespace", env.get("CTA_TEMPORAL_NAMESPACE"), file.getProperty("namespace")),
+            first(
+                flags,
+                "namespace",
+                env.get("CTA_TEMPORAL_NAMESPACE"),
+                file.getProperty("namespace")),
             "default");
     String token = first(flags, "token", env.get("CTA_AGENT_TOKEN"), file.getProperty("token"));
     String tokenFile =
@@ -109,20 +118,31 @@ public record AgentSettings(
       try {
         token = Files.readString(Path.of(tokenFile), StandardCharsets.UTF_8).trim();
       } catch (IOException e) {
-        throw new IllegalArgumentException("cannot read token file " + tokenFile + ": " + e.getMessage());
+        throw new IllegalArgumentException(
+            "cannot read token file " + tokenFile + ": " + e.getMessage());
       }
     }
     if (token == null || token.isBlank()) {
       throw new IllegalArgumentException(
           "no agent token: give --token-file FILE, CTA_AGENT_TOKEN or --token (see --help)");
     }
-    String workDir = first(flags, "work-dir", env.get("CTA_AGENT_WORK_DIR"), file.getProperty("work-dir"));
+    String workDir =
+        first(flags, "work-dir", env.get("CTA_AGENT_WORK_DIR"), file.getProperty("work-dir"));
     Path work =
         workDir != null
             ? Path.of(workDir)
             : Path.of(System.getProperty("user.home"), ".cta-agent", name);
     return new AgentSettings(
-        name, properties, groups, slots, server, temporal, namespace, token, work, Duration.ofSeconds(5));
+        name,
+        properties,
+        groups,
+        slots,
+        server,
+        temporal,
+        namespace,
+        token,
+        work,
+        Duration.ofSeconds(5));
   }
 
   /** The settings without the token, for the start-up log line. */
@@ -165,8 +185,19 @@ public record AgentSettings(
         }
         value = args[++i];
       }
-      if (!List.of("name", "property", "group", "slots", "server", "temporal", "namespace", "token",
-              "token-file", "work-dir", "config", "help")
+      if (!List.of(
+              "name",
+              "property",
+              "group",
+              "slots",
+              "server",
+              "temporal",
+              "namespace",
+              "token",
+              "token-file",
+              "work-dir",
+              "config",
+              "help")
           .contains(key)) {
         throw new IllegalArgumentException("unknown option --" + key + " (see --help)");
       }

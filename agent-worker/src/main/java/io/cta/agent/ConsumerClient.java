@@ -45,7 +45,8 @@ public class ConsumerClient {
     }
     if (response.statusCode() / 100 != 2) {
       throw new ConsumerException(
-          response.statusCode(), path + " answered " + response.statusCode() + ": " + new String(response.body()));
+          response.statusCode(),
+          path + " answered " + response.statusCode() + ": " + new String(response.body()));
     }
     return JSON.readValue(response.body(), answer);
   }

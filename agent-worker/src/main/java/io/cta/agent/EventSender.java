@@ -76,7 +76,10 @@ public class EventSender implements AutoCloseable {
         } catch (ConsumerClient.ConsumerException refused) {
           if (refused.isPermanent()) {
             // A batch the consumer will never take must not block every later event.
-            log.error("consumer refused {} events, dropping them: {}", batch.size(), refused.getMessage());
+            log.error(
+                "consumer refused {} events, dropping them: {}",
+                batch.size(),
+                refused.getMessage());
             batch.clear();
           } else {
             throw refused;
@@ -90,7 +93,11 @@ public class EventSender implements AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       } catch (Exception unreachable) {
-        log.warn("cannot deliver {} events yet ({}); retrying in {} ms", batch.size(), unreachable.getMessage(), backoff);
+        log.warn(
+            "cannot deliver {} events yet ({}); retrying in {} ms",
+            batch.size(),
+            unreachable.getMessage(),
+            backoff);
         sleep(backoff);
         backoff = Math.min(backoff * 2, 5000);
       }

@@ -21,11 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Polls the task queues the server tells this agent to poll, and follows changes without a
- * restart: one worker factory per queue (a started factory cannot take new workers). All workers
- * share one activity slot supplier, so the agent never runs more than {@code slots} tests at once
- * across its queues; each worker polls with one poller so an idle long poll holds at most one slot
- * per queue (platform-notes.md, "Routing work to agents").
+ * Polls the task queues the server tells this agent to poll, and follows changes without a restart:
+ * one worker factory per queue (a started factory cannot take new workers). All workers share one
+ * activity slot supplier, so the agent never runs more than {@code slots} tests at once across its
+ * queues; each worker polls with one poller so an idle long poll holds at most one slot per queue
+ * (platform-notes.md, "Routing work to agents").
  */
 class QueuePollers implements AutoCloseable {
 

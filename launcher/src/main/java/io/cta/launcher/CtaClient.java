@@ -15,7 +15,8 @@ public final class CtaClient {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
   private final String token;
 
@@ -29,7 +30,8 @@ public final class CtaClient {
 
     public Response expect(int expected) {
       if (status != expected) {
-        throw new IllegalStateException("expected HTTP " + expected + " but got " + status + ": " + body);
+        throw new IllegalStateException(
+            "expected HTTP " + expected + " but got " + status + ": " + body);
       }
       return this;
     }
@@ -59,7 +61,8 @@ public final class CtaClient {
             .header("Content-Type", "application/json")
             .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
       }
-      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       JsonNode json = response.body().isBlank() ? null : JSON.readTree(response.body());
       return new Response(
           response.statusCode(), response.headers().firstValue("Location").orElse(null), json);

@@ -23,13 +23,17 @@ public final class Demo {
   /** The suite of the demo, also used by the end-to-end tests. */
   public static Map<String, Object> suite() {
     return Map.of(
-        "name", "CTA demo suite",
-        "description", "one test that passes, one that fails on purpose",
+        "name",
+        "CTA demo suite",
+        "description",
+        "one test that passes, one that fails on purpose",
         "tests",
         List.of(
             Map.of(
-                "id", "hello",
-                "name", "says hello",
+                "id",
+                "hello",
+                "name",
+                "says hello",
                 "stages",
                 List.of(
                     Map.of(
@@ -39,8 +43,10 @@ public final class Demo {
                         "env", Map.of("GREETING", "hello"),
                         "timeout", 60_000))),
             Map.of(
-                "id", "fails",
-                "name", "exits non-zero",
+                "id",
+                "fails",
+                "name",
+                "exits non-zero",
                 "stages",
                 List.of(
                     Map.of(
@@ -56,7 +62,13 @@ public final class Demo {
         client
             .post(
                 "/api/v1/configurations",
-                Map.of("name", "CTA demo on " + machine, "runMode", "mono", "target", Map.of("machine", machine)))
+                Map.of(
+                    "name",
+                    "CTA demo on " + machine,
+                    "runMode",
+                    "mono",
+                    "target",
+                    Map.of("machine", machine)))
             .expect(201)
             .body()
             .get("id")
@@ -66,18 +78,25 @@ public final class Demo {
             .post(
                 "/api/v1/scenarios",
                 Map.of(
-                    "name", "CTA demo",
-                    "testSuiteId", suiteId,
-                    "configurationId", configurationId,
-                    "pendingTimeout", 120_000,
-                    "runningTimeout", 300_000))
+                    "name",
+                    "CTA demo",
+                    "testSuiteId",
+                    suiteId,
+                    "configurationId",
+                    configurationId,
+                    "pendingTimeout",
+                    120_000,
+                    "runningTimeout",
+                    300_000))
             .expect(201)
             .body()
             .get("id")
             .asText();
-    CtaClient.Response run = client.post("/api/v1/scenarios/" + scenarioId + "/run", null).expect(201);
+    CtaClient.Response run =
+        client.post("/api/v1/scenarios/" + scenarioId + "/run", null).expect(201);
     String executionId = run.body().get("id").asText();
-    out.println("demo: execution " + executionId + " requested (" + run.body().get("state").asText() + ")");
+    out.println(
+        "demo: execution " + executionId + " requested (" + run.body().get("state").asText() + ")");
     JsonNode execution = awaitEnd(client, executionId, timeout);
     out.println(
         "demo: execution "
@@ -103,7 +122,8 @@ public final class Demo {
         return execution;
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("execution " + executionId + " still " + state + " after " + timeout);
+        throw new IllegalStateException(
+            "execution " + executionId + " still " + state + " after " + timeout);
       }
       Thread.sleep(100);
     }

@@ -47,7 +47,8 @@ public final class Infrastructure implements AutoCloseable {
     InetAddress loopback = InetAddress.getLoopbackAddress();
     // Time skipping locked: a standalone server runs in real time.
     TestServicesStarter temporal = new TestServicesStarter(true, 0);
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(loopback, temporalPort));
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(new InetSocketAddress(loopback, temporalPort));
     for (BindableService service : temporal.getServices()) {
       builder.addService(service);
     }

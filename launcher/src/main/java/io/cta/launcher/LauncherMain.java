@@ -29,7 +29,8 @@ public final class LauncherMain {
     List<String> options = List.of(args);
     for (String option : options) {
       if (!List.of("--no-demo", "--exit-after-demo", "--help").contains(option)) {
-        System.err.println("cta: unknown option " + option + " (options: --no-demo, --exit-after-demo)");
+        System.err.println(
+            "cta: unknown option " + option + " (options: --no-demo, --exit-after-demo)");
         System.exit(2);
       }
     }
@@ -38,8 +39,11 @@ public final class LauncherMain {
       return;
     }
     Map<String, String> env = System.getenv();
-    Path dataDir = Path.of(env.getOrDefault("CTA_DATA_DIR", Path.of(System.getProperty("user.home"), ".cta").toString()))
-        .toAbsolutePath();
+    Path dataDir =
+        Path.of(
+                env.getOrDefault(
+                    "CTA_DATA_DIR", Path.of(System.getProperty("user.home"), ".cta").toString()))
+            .toAbsolutePath();
     String adminToken = adminToken(env, dataDir);
     LocalStack.Settings settings =
         new LocalStack.Settings(
@@ -65,9 +69,11 @@ public final class LauncherMain {
                   System.out.println("cta: stopped");
                   stopped.countDown();
                 }));
-    System.out.println("cta: starting the embedded infrastructure (Temporal test server, MongoDB)...");
+    System.out.println(
+        "cta: starting the embedded infrastructure (Temporal test server, MongoDB)...");
     stack.start();
-    stack.startAgent(agentName, List.of("--property", "os=" + System.getProperty("os.name").toLowerCase()));
+    stack.startAgent(
+        agentName, List.of("--property", "os=" + System.getProperty("os.name").toLowerCase()));
     printWhere(settings, agentName);
 
     if (!options.contains("--no-demo")) {
@@ -76,9 +82,27 @@ public final class LauncherMain {
       String id = execution.get("id").asText();
       System.out.println();
       System.out.println("Look at it:");
-      System.out.println("  curl -s -H \"Authorization: Bearer $(cat " + tokenFileHint(env, dataDir) + ")\" " + settings.apiUrl() + "/api/v1/executions/" + id);
-      System.out.println("  curl -s -H \"Authorization: Bearer $(cat " + tokenFileHint(env, dataDir) + ")\" " + settings.apiUrl() + "/api/v1/executions/" + id + "/results");
-      System.out.println("  curl -s -H \"Authorization: Bearer $(cat " + tokenFileHint(env, dataDir) + ")\" " + settings.apiUrl() + "/api/v1/machines");
+      System.out.println(
+          "  curl -s -H \"Authorization: Bearer $(cat "
+              + tokenFileHint(env, dataDir)
+              + ")\" "
+              + settings.apiUrl()
+              + "/api/v1/executions/"
+              + id);
+      System.out.println(
+          "  curl -s -H \"Authorization: Bearer $(cat "
+              + tokenFileHint(env, dataDir)
+              + ")\" "
+              + settings.apiUrl()
+              + "/api/v1/executions/"
+              + id
+              + "/results");
+      System.out.println(
+          "  curl -s -H \"Authorization: Bearer $(cat "
+              + tokenFileHint(env, dataDir)
+              + ")\" "
+              + settings.apiUrl()
+              + "/api/v1/machines");
     }
     if (options.contains("--exit-after-demo")) {
       System.exit(0);
@@ -90,15 +114,26 @@ public final class LauncherMain {
 
   private static void printWhere(LocalStack.Settings s, String agentName) {
     System.out.println("cta: up");
-    System.out.println("  api        " + s.apiUrl() + "   (REST under /api/v1, health at /actuator/health)");
+    System.out.println(
+        "  api        " + s.apiUrl() + "   (REST under /api/v1, health at /actuator/health)");
     System.out.println("  consumer   " + s.consumerUrl() + "   (agent endpoints under /agent/v1)");
-    System.out.println("  temporal   127.0.0.1:" + s.temporalPort() + "   (embedded test server, state in memory)");
-    System.out.println("  mongodb    127.0.0.1:" + s.mongoPort() + "   (embedded, data in " + s.mongoStore() + ")");
+    System.out.println(
+        "  temporal   127.0.0.1:"
+            + s.temporalPort()
+            + "   (embedded test server, state in memory)");
+    System.out.println(
+        "  mongodb    127.0.0.1:"
+            + s.mongoPort()
+            + "   (embedded, data in "
+            + s.mongoStore()
+            + ")");
     System.out.println("  agent      " + agentName);
     System.out.println("  logs       " + s.logDir());
   }
 
-  /** CTA_ADMIN_TOKEN, else the token file (generated on first start, readable by its owner only). */
+  /**
+   * CTA_ADMIN_TOKEN, else the token file (generated on first start, readable by its owner only).
+   */
   private static String adminToken(Map<String, String> env, Path dataDir) throws IOException {
     String token = env.get("CTA_ADMIN_TOKEN");
     if (token != null && !token.isBlank()) {
@@ -116,7 +151,9 @@ public final class LauncherMain {
 
   private static String tokenFileHint(Map<String, String> env, Path dataDir) {
     String given = env.get("CTA_ADMIN_TOKEN");
-    return given != null && !given.isBlank() ? "<your CTA_ADMIN_TOKEN in a file>" : dataDir.resolve("admin-token").toString();
+    return given != null && !given.isBlank()
+        ? "<your CTA_ADMIN_TOKEN in a file>"
+        : dataDir.resolve("admin-token").toString();
   }
 
   /** The project directory: CTA_HOME, else the directory two levels above the launcher jar. */
@@ -124,7 +161,8 @@ public final class LauncherMain {
     if (env.get("CTA_HOME") != null) {
       return Path.of(env.get("CTA_HOME")).toAbsolutePath();
     }
-    Path jar = Path.of(LauncherMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path jar =
+        Path.of(LauncherMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     return jar.getParent().getParent().getParent();
   }
 

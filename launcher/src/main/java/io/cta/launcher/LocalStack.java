@@ -66,10 +66,17 @@ public final class LocalStack implements AutoCloseable {
 
   /** Starts the infrastructure, the consumer and the api, each once it can reach the previous. */
   public void start() {
-    for (int port : List.of(settings.temporalPort(), settings.mongoPort(), settings.consumerPort(), settings.apiPort())) {
+    for (int port :
+        List.of(
+            settings.temporalPort(),
+            settings.mongoPort(),
+            settings.consumerPort(),
+            settings.apiPort())) {
       if (!isFree(port)) {
         throw new IllegalStateException(
-            "port " + port + " on 127.0.0.1 is in use: is CTA already running? (see docs/operations.md to change ports)");
+            "port "
+                + port
+                + " on 127.0.0.1 is in use: is CTA already running? (see docs/operations.md to change ports)");
       }
     }
     startInfrastructure();
@@ -117,7 +124,9 @@ public final class LocalStack implements AutoCloseable {
       CtaClient admin = new CtaClient(settings.apiUrl(), settings.adminToken());
       String token =
           admin
-              .post("/api/v1/tokens", Map.of("name", "agent " + name, "role", "agent", "machine", name))
+              .post(
+                  "/api/v1/tokens",
+                  Map.of("name", "agent " + name, "role", "agent", "machine", name))
               .expect(201)
               .body()
               .get("token")
@@ -168,7 +177,10 @@ public final class LocalStack implements AutoCloseable {
     return settings.logDir().resolve(name + ".log");
   }
 
-  /** Stops everything in reverse order of start; the infrastructure last, so MongoDB shuts down cleanly. */
+  /**
+   * Stops everything in reverse order of start; the infrastructure last, so MongoDB shuts down
+   * cleanly.
+   */
   @Override
   public void close() {
     List<String> names = new ArrayList<>(processes.keySet());
@@ -182,7 +194,9 @@ public final class LocalStack implements AutoCloseable {
       Files.createDirectories(file.toAbsolutePath().getParent());
       Files.deleteIfExists(file);
       try {
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(
+            file,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       } catch (UnsupportedOperationException notPosix) {
         Files.createFile(file);
       }
@@ -256,7 +270,9 @@ public final class LocalStack implements AutoCloseable {
       try {
         HttpResponse<String> response =
             http.send(
-                HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health")).timeout(Duration.ofSeconds(2)).build(),
+                HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 200) {
           return;

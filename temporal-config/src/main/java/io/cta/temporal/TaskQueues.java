@@ -31,7 +31,9 @@ public final class TaskQueues {
     return GROUP_PREFIX + requireName(groupName, "group");
   }
 
-  /** The queue the agents matched by one execution's selector poll for the life of that execution. */
+  /**
+   * The queue the agents matched by one execution's selector poll for the life of that execution.
+   */
   public static String pool(String executionId) {
     return POOL_PREFIX + requireName(executionId, "execution id");
   }

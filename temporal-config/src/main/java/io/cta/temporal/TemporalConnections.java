@@ -29,10 +29,7 @@ public final class TemporalConnections {
 
   public static WorkflowClient client(WorkflowServiceStubs stubs, TemporalSettings settings) {
     return WorkflowClient.newInstance(
-        stubs,
-        WorkflowClientOptions.newBuilder()
-            .setNamespace(settings.namespace())
-            .build());
+        stubs, WorkflowClientOptions.newBuilder().setNamespace(settings.namespace()).build());
   }
 
   private static SslContext sslContext(TemporalSettings settings) {

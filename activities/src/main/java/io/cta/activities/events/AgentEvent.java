@@ -41,8 +41,25 @@ public record AgentEvent(
 
   public static AgentEvent state(String key, String executionId, String state, long at) {
     return new AgentEvent(
-        key, STATE, executionId, null, 0, at, state, null, null, null, null, null, null, null, null,
-        null, null, null, null);
+        key,
+        STATE,
+        executionId,
+        null,
+        0,
+        at,
+        state,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   public static AgentEvent result(
@@ -56,8 +73,25 @@ public record AgentEvent(
       long startedAt,
       long finishedAt) {
     return new AgentEvent(
-        key, RESULT, executionId, testId, attempt, finishedAt, null, caseName, status, message,
-        null, finishedAt - startedAt, null, startedAt, finishedAt, null, null, null, null);
+        key,
+        RESULT,
+        executionId,
+        testId,
+        attempt,
+        finishedAt,
+        null,
+        caseName,
+        status,
+        message,
+        null,
+        finishedAt - startedAt,
+        null,
+        startedAt,
+        finishedAt,
+        null,
+        null,
+        null,
+        null);
   }
 
   public static AgentEvent log(
@@ -71,7 +105,24 @@ public record AgentEvent(
       String text,
       long at) {
     return new AgentEvent(
-        key, LOG, executionId, testId, attempt, at, null, null, null, null, null, null, null, null,
-        null, stage, stream, seq, text);
+        key,
+        LOG,
+        executionId,
+        testId,
+        attempt,
+        at,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        stage,
+        stream,
+        seq,
+        text);
   }
 }

@@ -29,7 +29,8 @@ public class CommandLineExecutor implements TestExecutor {
   private static final Logger log = LoggerFactory.getLogger(CommandLineExecutor.class);
   private static final long POLL_MILLIS = 200;
   private static final long STOP_TIMEOUT_MILLIS = 30_000;
-  private static final boolean WINDOWS = System.getProperty("os.name").toLowerCase().startsWith("win");
+  private static final boolean WINDOWS =
+      System.getProperty("os.name").toLowerCase().startsWith("win");
 
   @Override
   public String type() {
@@ -60,7 +61,8 @@ public class CommandLineExecutor implements TestExecutor {
   }
 
   /** Runs one stage; returns null when it passed, else why it failed. */
-  private String runStage(TestRun run, StageSpec stage, String stageName) throws InterruptedException {
+  private String runStage(TestRun run, StageSpec stage, String stageName)
+      throws InterruptedException {
     Process process;
     try {
       process = start(run, stage, stage.run(), false);
@@ -83,7 +85,8 @@ public class CommandLineExecutor implements TestExecutor {
       }
     } catch (ActivityCompletionException canceled) {
       // Canceled or timed out by the server: stop the stage, kill what it started, then report.
-      run.log(stageName, "stderr", "[CTA: stopping: " + canceled.getClass().getSimpleName() + "]\n");
+      run.log(
+          stageName, "stderr", "[CTA: stopping: " + canceled.getClass().getSimpleName() + "]\n");
       stop(run, stage, process);
       throw canceled;
     }
@@ -124,7 +127,8 @@ public class CommandLineExecutor implements TestExecutor {
   private static Process start(TestRun run, StageSpec stage, String command, boolean discardOutput)
       throws IOException {
     ProcessBuilder builder =
-        new ProcessBuilder(WINDOWS ? List.of("cmd.exe", "/c", command) : List.of("/bin/sh", "-c", command));
+        new ProcessBuilder(
+            WINDOWS ? List.of("cmd.exe", "/c", command) : List.of("/bin/sh", "-c", command));
     Path dir = run.workDir();
     if (stage.cwd() != null && !stage.cwd().isBlank()) {
       dir = run.workDir().resolve(stage.cwd());
@@ -145,8 +149,11 @@ public class CommandLineExecutor implements TestExecutor {
     return builder.start();
   }
 
-  /** Copies a stream to the test's log in chunks, keeping the last lines for the failure message. */
-  private static Thread pump(InputStream stream, TestRun run, String stage, String name, Deque<String> tail) {
+  /**
+   * Copies a stream to the test's log in chunks, keeping the last lines for the failure message.
+   */
+  private static Thread pump(
+      InputStream stream, TestRun run, String stage, String name, Deque<String> tail) {
     Thread thread =
         new Thread(
             () -> {

@@ -12,8 +12,8 @@ public interface TestExecutor {
 
   /**
    * Runs the test. Must call {@link TestRun#heartbeat()} at least every second while it runs: a
-   * cancel arrives as the exception that call throws, after which the executor stops what runs
-   * and rethrows.
+   * cancel arrives as the exception that call throws, after which the executor stops what runs and
+   * rethrows.
    */
   TestOutcome run(TestRun run) throws InterruptedException;
 }

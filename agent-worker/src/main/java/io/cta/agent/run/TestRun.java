@@ -65,11 +65,21 @@ public final class TestRun {
     heartbeat.run();
   }
 
-  public void result(String caseName, TestStatus status, String message, long startedAt, long finishedAt) {
-    String key = "result/" + executionId + "/" + test.id() + "/" + caseName + "/" + machine + "/" + attempt;
+  public void result(
+      String caseName, TestStatus status, String message, long startedAt, long finishedAt) {
+    String key =
+        "result/" + executionId + "/" + test.id() + "/" + caseName + "/" + machine + "/" + attempt;
     events.accept(
         AgentEvent.result(
-            key, executionId, test.id(), attempt, caseName, status.name(), message, startedAt, finishedAt));
+            key,
+            executionId,
+            test.id(),
+            attempt,
+            caseName,
+            status.name(),
+            message,
+            startedAt,
+            finishedAt));
   }
 
   /**
@@ -87,6 +97,15 @@ public final class TestRun {
     long seq = logSeq.incrementAndGet();
     String key = "log/" + executionId + "/" + test.id() + "/" + machine + "/" + attempt + "/" + seq;
     events.accept(
-        AgentEvent.log(key, executionId, test.id(), attempt, stage, stream, seq, text, System.currentTimeMillis()));
+        AgentEvent.log(
+            key,
+            executionId,
+            test.id(),
+            attempt,
+            stage,
+            stream,
+            seq,
+            text,
+            System.currentTimeMillis()));
   }
 }

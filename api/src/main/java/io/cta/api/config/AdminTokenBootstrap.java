@@ -16,8 +16,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Installs the first admin token: {@code CTA_ADMIN_TOKEN} if set, else the one in the admin token
- * file, else a new one written to that file (readable by its owner only). The token itself is
- * never logged; only the file's path is.
+ * file, else a new one written to that file (readable by its owner only). The token itself is never
+ * logged; only the file's path is.
  */
 @Component
 class AdminTokenBootstrap implements ApplicationRunner {
@@ -51,7 +51,8 @@ class AdminTokenBootstrap implements ApplicationRunner {
     Files.createDirectories(file.toAbsolutePath().getParent());
     String secret = TokenService.newSecret();
     try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException notPosix) {
       Files.createFile(file);
     } catch (FileAlreadyExistsException raced) {

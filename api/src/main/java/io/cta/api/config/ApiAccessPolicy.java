@@ -6,8 +6,8 @@ import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
 
 /**
- * Roles of the REST API: viewers read, operators define and run, admins also manage tokens and
- * see actuator details. Agent tokens are for the consumer's agent endpoints only.
+ * Roles of the REST API: viewers read, operators define and run, admins also manage tokens and see
+ * actuator details. Agent tokens are for the consumer's agent endpoints only.
  */
 @Component
 class ApiAccessPolicy implements AccessPolicy {

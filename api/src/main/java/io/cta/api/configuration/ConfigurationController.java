@@ -129,6 +129,7 @@ class ConfigurationController {
       throw ApiException.badRequest("runMode: group mode needs a group target");
     }
     MachineType type = request.type() == null ? MachineType.physical : request.type();
-    return new ConfigurationDocument(id, request.name(), runMode, type, target, createdAt, updatedAt);
+    return new ConfigurationDocument(
+        id, request.name(), runMode, type, target, createdAt, updatedAt);
   }
 }

@@ -42,7 +42,8 @@ import reactor.core.publisher.Mono;
 class ExecutionController {
 
   private static final Logger log = LoggerFactory.getLogger(ExecutionController.class);
-  private static final Set<String> SORTABLE = Set.of("requestedAt", "number", "state", "finishedAt");
+  private static final Set<String> SORTABLE =
+      Set.of("requestedAt", "number", "state", "finishedAt");
 
   private final ExecutionStore executions;
   private final ResultStore results;
@@ -164,7 +165,10 @@ class ExecutionController {
                           .cancel(id, new CancelSignal(by, reason))
                           .onErrorResume(
                               e -> {
-                                log.warn("could not signal cancel to execution {}: {}", id, e.toString());
+                                log.warn(
+                                    "could not signal cancel to execution {}: {}",
+                                    id,
+                                    e.toString());
                                 return Mono.empty();
                               }))
                   .then(find(id))
@@ -197,15 +201,24 @@ class ExecutionController {
     try {
       return Instant.parse(value);
     } catch (DateTimeParseException e) {
-      throw ApiException.badRequest(field + ": expected an ISO-8601 UTC instant such as 2026-01-31T12:00:00Z");
+      throw ApiException.badRequest(
+          field + ": expected an ISO-8601 UTC instant such as 2026-01-31T12:00:00Z");
     }
   }
 
   /** A chunk of a stage's output. */
-  record LogView(String testId, String machine, int attempt, String stage, String stream, long seq, String text, Instant at) {
+  record LogView(
+      String testId,
+      String machine,
+      int attempt,
+      String stage,
+      String stream,
+      long seq,
+      String text,
+      Instant at) {
     static LogView of(LogChunkDocument d) {
-      return new LogView(d.testId(), d.machine(), d.attempt(), d.stage(), d.stream(), d.seq(), d.text(), d.at());
+      return new LogView(
+          d.testId(), d.machine(), d.attempt(), d.stage(), d.stream(), d.seq(), d.text(), d.at());
     }
   }
-
 }

@@ -64,7 +64,8 @@ class MachineController {
             all -> {
               int from = (int) Math.min(all.size(), paging.offset());
               int to = Math.min(all.size(), from + paging.size());
-              return new PageView<>(all.subList(from, to), paging.page(), paging.size(), all.size());
+              return new PageView<>(
+                  all.subList(from, to), paging.page(), paging.size(), all.size());
             });
   }
 
@@ -97,5 +98,4 @@ class MachineController {
                     patch.groups() == null ? m.assigned().groups() : patch.groups()))
         .map(m -> MachineView.of(m, Instant.now(), machines.offlineAfter()));
   }
-
 }

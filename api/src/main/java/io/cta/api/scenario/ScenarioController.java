@@ -112,7 +112,9 @@ class ScenarioController {
             .get(SuiteDocument.class, request.testSuiteId(), "suite")
             .onErrorMap(
                 ApiException.class,
-                e -> ApiException.badRequest("testSuiteId: suite '" + request.testSuiteId() + "' does not exist"));
+                e ->
+                    ApiException.badRequest(
+                        "testSuiteId: suite '" + request.testSuiteId() + "' does not exist"));
     Mono<ConfigurationDocument> configuration =
         definitions
             .get(ConfigurationDocument.class, request.configurationId(), "configuration")
@@ -120,7 +122,9 @@ class ScenarioController {
                 ApiException.class,
                 e ->
                     ApiException.badRequest(
-                        "configurationId: configuration '" + request.configurationId() + "' does not exist"));
+                        "configurationId: configuration '"
+                            + request.configurationId()
+                            + "' does not exist"));
     return suite.then(configuration).then();
   }
 
@@ -142,5 +146,4 @@ class ScenarioController {
         createdAt,
         updatedAt);
   }
-
 }

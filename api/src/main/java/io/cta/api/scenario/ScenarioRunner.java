@@ -1,8 +1,8 @@
 package io.cta.api.scenario;
 
 import io.cta.activities.ExecutionState;
-import io.cta.api.execution.ExecutionViews;
 import io.cta.api.execution.ExecutionView;
+import io.cta.api.execution.ExecutionViews;
 import io.cta.server.definition.ConfigurationDocument;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.definition.SuiteDocument;
@@ -63,7 +63,9 @@ class ScenarioRunner {
                                 Mono.error(
                                     () ->
                                         ApiException.conflict(
-                                            "the scenario's suite '" + scenario.testSuiteId() + "' no longer exists"))),
+                                            "the scenario's suite '"
+                                                + scenario.testSuiteId()
+                                                + "' no longer exists"))),
                         mongo
                             .findById(scenario.configurationId(), ConfigurationDocument.class)
                             .switchIfEmpty(

@@ -58,7 +58,12 @@ class SuiteController {
     Instant now = Instant.now();
     SuiteDocument suite =
         new SuiteDocument(
-            new ObjectId().toHexString(), request.name(), request.description(), request.tests(), now, now);
+            new ObjectId().toHexString(),
+            request.name(),
+            request.description(),
+            request.tests(),
+            now,
+            now);
     return definitions
         .insert(suite)
         .map(
@@ -81,7 +86,12 @@ class SuiteController {
             old ->
                 definitions.save(
                     new SuiteDocument(
-                        id, request.name(), request.description(), request.tests(), old.createdAt(), Instant.now())))
+                        id,
+                        request.name(),
+                        request.description(),
+                        request.tests(),
+                        old.createdAt(),
+                        Instant.now())))
         .map(SuiteView::of);
   }
 

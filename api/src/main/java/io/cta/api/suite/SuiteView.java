@@ -14,6 +14,7 @@ public record SuiteView(
     Instant updatedAt) {
 
   static SuiteView of(SuiteDocument d) {
-    return new SuiteView(d.id(), d.name(), d.description(), d.tests(), d.createdAt(), d.updatedAt());
+    return new SuiteView(
+        d.id(), d.name(), d.description(), d.tests(), d.createdAt(), d.updatedAt());
   }
 }

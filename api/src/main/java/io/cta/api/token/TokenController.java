@@ -42,7 +42,8 @@ class TokenController {
         throw ApiException.badRequest("machine: only agent tokens can be bound to a machine");
       }
       if (!TaskQueues.isValidName(request.machine())) {
-        throw ApiException.badRequest("machine: '" + request.machine() + "' is not a valid machine name");
+        throw ApiException.badRequest(
+            "machine: '" + request.machine() + "' is not a valid machine name");
       }
     }
     return tokens
@@ -57,10 +58,13 @@ class TokenController {
   @ResponseStatus(HttpStatus.NO_CONTENT)
   Mono<Void> revoke(@PathVariable String id) {
     if (TokenService.BOOTSTRAP_ADMIN_ID.equals(id)) {
-      throw ApiException.conflict("the bootstrap admin token is managed by CTA_ADMIN_TOKEN or its file");
+      throw ApiException.conflict(
+          "the bootstrap admin token is managed by CTA_ADMIN_TOKEN or its file");
     }
     return tokens
         .revoke(id)
-        .flatMap(deleted -> deleted ? Mono.<Void>empty() : Mono.error(ApiException.notFound("token", id)));
+        .flatMap(
+            deleted ->
+                deleted ? Mono.<Void>empty() : Mono.error(ApiException.notFound("token", id)));
   }
 }

@@ -33,7 +33,8 @@ class AgentController {
   private final AgentEventIngestor ingestor;
   private final CtaServerProperties properties;
 
-  AgentController(MachineStore machines, AgentEventIngestor ingestor, CtaServerProperties properties) {
+  AgentController(
+      MachineStore machines, AgentEventIngestor ingestor, CtaServerProperties properties) {
     this.machines = machines;
     this.ingestor = ingestor;
     this.properties = properties;

@@ -38,7 +38,8 @@ class AgentEventIngestor {
   private final ResultStore results;
   private final WorkflowClient workflowClient;
 
-  AgentEventIngestor(ExecutionStore executions, ResultStore results, WorkflowClient workflowClient) {
+  AgentEventIngestor(
+      ExecutionStore executions, ResultStore results, WorkflowClient workflowClient) {
     this.executions = executions;
     this.results = results;
     this.workflowClient = workflowClient;
@@ -50,10 +51,12 @@ class AgentEventIngestor {
     }
     return Flux.fromIterable(events)
         .concatMap(event -> ingest(machine, event))
-        .reduce(new int[2], (counts, isNew) -> {
-          counts[isNew ? 0 : 1]++;
-          return counts;
-        })
+        .reduce(
+            new int[2],
+            (counts, isNew) -> {
+              counts[isNew ? 0 : 1]++;
+              return counts;
+            })
         .map(counts -> new BatchAck(counts[0], counts[1]));
   }
 
@@ -93,7 +96,9 @@ class AgentEventIngestor {
     };
   }
 
-  /** Marks the machine running and tells the workflow, which then switches to its running timeout. */
+  /**
+   * Marks the machine running and tells the workflow, which then switches to its running timeout.
+   */
   private Mono<Void> started(MachineDocument machine, String executionId, Instant at) {
     return executions
         .markMachineRunning(executionId, machine.id(), machine.name(), at)
@@ -104,13 +109,17 @@ class AgentEventIngestor {
                         () ->
                             workflowClient
                                 .newWorkflowStub(
-                                    ExecutionWorkflow.class, ExecutionWorkflow.workflowId(executionId))
+                                    ExecutionWorkflow.class,
+                                    ExecutionWorkflow.workflowId(executionId))
                                 .started(new StartedSignal(machine.name())))
                     .subscribeOn(Schedulers.boundedElastic())
                     .onErrorResume(
                         e -> {
                           // The workflow also learns of the start when the test completes.
-                          log.warn("could not signal the start of execution {}: {}", executionId, e.toString());
+                          log.warn(
+                              "could not signal the start of execution {}: {}",
+                              executionId,
+                              e.toString());
                           return Mono.empty();
                         }))
         .then();
@@ -120,7 +129,8 @@ class AgentEventIngestor {
       MachineDocument machine, AgentEvent event, ExecutionDocument execution) {
     String caseName = event.caseName() == null ? "" : event.caseName();
     return new ResultDocument(
-        ResultDocument.key(execution.id(), event.testId(), caseName, machine.name(), event.attempt()),
+        ResultDocument.key(
+            execution.id(), event.testId(), caseName, machine.name(), event.attempt()),
         execution.id(),
         event.testId(),
         caseName,
@@ -141,7 +151,10 @@ class AgentEventIngestor {
   }
 
   private static void validate(AgentEvent event) {
-    if (event == null || event.key() == null || event.key().isBlank() || event.key().length() > 300) {
+    if (event == null
+        || event.key() == null
+        || event.key().isBlank()
+        || event.key().length() > 300) {
       throw ApiException.badRequest("every event needs a key of at most 300 characters");
     }
     if (event.type() == null || event.executionId() == null || event.executionId().isBlank()) {
@@ -159,11 +172,14 @@ class AgentEventIngestor {
       }
     }
     if (event.text() != null && event.text().length() > MAX_TEXT) {
-      throw ApiException.badRequest("event " + event.key() + ": text over " + MAX_TEXT + " characters");
+      throw ApiException.badRequest(
+          "event " + event.key() + ": text over " + MAX_TEXT + " characters");
     }
   }
 
   private static String truncate(String text) {
-    return text == null || text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "…[truncated]";
+    return text == null || text.length() <= MAX_TEXT
+        ? text
+        : text.substring(0, MAX_TEXT) + "…[truncated]";
   }
 }

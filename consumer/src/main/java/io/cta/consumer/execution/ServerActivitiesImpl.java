@@ -73,14 +73,16 @@ class ServerActivitiesImpl implements ServerActivities {
       executions
           .setMachines(
               execution.id(),
-              List.of(new MachineRun(machine == null ? null : machine.id(), machineName, "pending")))
+              List.of(
+                  new MachineRun(machine == null ? null : machine.id(), machineName, "pending")))
           .block();
     } else if (target.group() != null) {
       queue = TaskQueues.group(target.group());
     } else {
       return ExecutionPlan.impossible("selector targets are not supported yet");
     }
-    List<TestSpec> tests = execution.suite().tests().stream().map(ServerActivitiesImpl::spec).toList();
+    List<TestSpec> tests =
+        execution.suite().tests().stream().map(ServerActivitiesImpl::spec).toList();
     return new ExecutionPlan(
         execution.configuration().runMode(),
         queue,
@@ -112,8 +114,11 @@ class ServerActivitiesImpl implements ServerActivities {
     }
     Counters counters = count(stored, execution.configuration().runMode() == RunMode.stress);
     String reason = request.reason();
-    if (request.state() == ExecutionState.timeout && execution.startedAt() == null && request.startedAt() == 0) {
-      String waiting = machines.explainWaiting(execution.configuration().target(), Instant.now()).block();
+    if (request.state() == ExecutionState.timeout
+        && execution.startedAt() == null
+        && request.startedAt() == 0) {
+      String waiting =
+          machines.explainWaiting(execution.configuration().target(), Instant.now()).block();
       reason = waiting == null ? reason : reason + ": " + waiting;
     }
     if (missing > 0) {
@@ -154,8 +159,8 @@ class ServerActivitiesImpl implements ServerActivities {
   }
 
   /**
-   * Counts each key (test, case, and machine in stress mode) once: the highest attempt supersedes lower ones, whatever
-   * order they arrived in (design.md section 2, "Counting").
+   * Counts each key (test, case, and machine in stress mode) once: the highest attempt supersedes
+   * lower ones, whatever order they arrived in (design.md section 2, "Counting").
    */
   static Counters count(List<ResultDocument> stored, boolean perMachine) {
     Map<String, ResultDocument> latest = new HashMap<>();
@@ -164,7 +169,10 @@ class ServerActivitiesImpl implements ServerActivities {
         continue;
       }
       String key =
-          result.testId() + "\u0000" + result.caseName() + (perMachine ? "\u0000" + result.machine() : "");
+          result.testId()
+              + "\u0000"
+              + result.caseName()
+              + (perMachine ? "\u0000" + result.machine() : "");
       latest.merge(key, result, (a, b) -> b.attempt() > a.attempt() ? b : a);
     }
     Counters counters = Counters.ZERO;

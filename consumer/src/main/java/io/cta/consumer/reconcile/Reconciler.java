@@ -45,7 +45,8 @@ public class Reconciler implements SmartLifecycle {
   private volatile Disposable schedule;
 
   @Autowired
-  Reconciler(ExecutionStore executions, ExecutionWorkflows workflows, ConsumerProperties properties) {
+  Reconciler(
+      ExecutionStore executions, ExecutionWorkflows workflows, ConsumerProperties properties) {
     this(executions, workflows, properties, Clock.systemUTC());
   }
 
@@ -72,7 +73,8 @@ public class Reconciler implements SmartLifecycle {
                     .flatMap(status -> repair(execution, status, now))
                     .onErrorResume(
                         e -> {
-                          log.warn("reconciling execution {} failed: {}", execution.id(), e.toString());
+                          log.warn(
+                              "reconciling execution {} failed: {}", execution.id(), e.toString());
                           return Mono.just(false);
                         }))
         .filter(repaired -> repaired)
@@ -81,14 +83,18 @@ public class Reconciler implements SmartLifecycle {
 
   private Mono<Boolean> repair(
       ExecutionDocument execution, Optional<WorkflowExecutionStatus> status, Instant now) {
-    if (status.isPresent() && status.get() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+    if (status.isPresent()
+        && status.get() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
       return Mono.just(false);
     }
     if (status.isEmpty() && execution.state() == ExecutionState.pending) {
       Instant deadline = execution.requestedAt().plusMillis(execution.pendingTimeout());
       if (now.isAfter(deadline)) {
-        return end(execution, ExecutionState.timeout,
-            "not started within the pending timeout; its workflow was never started", now);
+        return end(
+            execution,
+            ExecutionState.timeout,
+            "not started within the pending timeout; its workflow was never started",
+            now);
       }
       log.info("execution {} has no workflow; starting it", execution.id());
       return workflows.start(execution);
@@ -105,15 +111,19 @@ public class Reconciler implements SmartLifecycle {
     return end(execution, ExecutionState.error, reason, now);
   }
 
-  private Mono<Boolean> end(ExecutionDocument execution, ExecutionState state, String reason, Instant now) {
+  private Mono<Boolean> end(
+      ExecutionDocument execution, ExecutionState state, String reason, Instant now) {
     log.warn("execution {} ends {}: {}", execution.id(), state, reason);
     Counters counters = execution.counters() == null ? Counters.ZERO : execution.counters();
     List<MachineRun> machines =
         execution.machines() == null
             ? List.of()
             : execution.machines().stream()
-                .map(m -> m.state().equals("running") || m.state().equals("pending")
-                    ? new MachineRun(m.machineId(), m.name(), state.name()) : m)
+                .map(
+                    m ->
+                        m.state().equals("running") || m.state().equals("pending")
+                            ? new MachineRun(m.machineId(), m.name(), state.name())
+                            : m)
                 .toList();
     return executions
         .complete(execution.id(), state, reason, counters, counters.result(), machines, null, now)
@@ -125,15 +135,20 @@ public class Reconciler implements SmartLifecycle {
     schedule =
         Flux.interval(java.time.Duration.ZERO, properties.reconcileInterval())
             .onBackpressureDrop()
-            .concatMap(tick -> reconcile().onErrorResume(e -> {
-              log.warn("reconciliation failed: {}", e.toString());
-              return Mono.just(0L);
-            }))
-            .subscribe(repaired -> {
-              if (repaired > 0) {
-                log.info("reconciler repaired {} executions", repaired);
-              }
-            });
+            .concatMap(
+                tick ->
+                    reconcile()
+                        .onErrorResume(
+                            e -> {
+                              log.warn("reconciliation failed: {}", e.toString());
+                              return Mono.just(0L);
+                            }))
+            .subscribe(
+                repaired -> {
+                  if (repaired > 0) {
+                    log.info("reconciler repaired {} executions", repaired);
+                  }
+                });
   }
 
   @Override

@@ -5,8 +5,8 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Settings shared by the api and the consumer ({@code cta.*}); each reads them from the
- * environment (see docs/operations.md).
+ * Settings shared by the api and the consumer ({@code cta.*}); each reads them from the environment
+ * (see docs/operations.md).
  *
  * @param temporal how to reach Temporal
  * @param adminToken the bootstrap admin token (env {@code CTA_ADMIN_TOKEN}); never logged

@@ -14,9 +14,9 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 
 /**
- * Every index CTA's queries use, declared in one place (docs/architecture.md lists which query
- * uses which). The embedded server enforces unique indexes but ignores the others; they matter on
- * a real MongoDB.
+ * Every index CTA's queries use, declared in one place (docs/architecture.md lists which query uses
+ * which). The embedded server enforces unique indexes but ignores the others; they matter on a real
+ * MongoDB.
  */
 @Component
 class MongoIndexes implements InitializingBean {

@@ -1,8 +1,8 @@
 package io.cta.server.definition;
 
 /**
- * Which machines a configuration targets: exactly one of a machine (name or id), a named group or
- * a property selector.
+ * Which machines a configuration targets: exactly one of a machine (name or id), a named group or a
+ * property selector.
  */
 public record Target(String machine, String group, String selector) {
 

@@ -9,7 +9,9 @@ import java.util.List;
 
 /** One test of a suite; only the {@code commandLine} type exists so far. */
 public record TestDefinition(
-    @NotBlank @Size(max = 200) @Pattern(regexp = "[A-Za-z0-9._:-]+", message = "use letters, digits, '.', '_', ':' or '-'")
+    @NotBlank
+        @Size(max = 200)
+        @Pattern(regexp = "[A-Za-z0-9._:-]+", message = "use letters, digits, '.', '_', ':' or '-'")
         String id,
     @Size(max = 500) String name,
     @Size(max = 10_000) String description,

@@ -73,7 +73,8 @@ public class ExecutionStore {
     Query unknown = Query.query(Criteria.where("_id").is(id).and("machines.name").ne(machine));
     Mono<Void> machineState =
         mongo
-            .updateFirst(known, new Update().set("machines.$.state", "running"), ExecutionDocument.class)
+            .updateFirst(
+                known, new Update().set("machines.$.state", "running"), ExecutionDocument.class)
             .then(
                 mongo.updateFirst(
                     unknown,

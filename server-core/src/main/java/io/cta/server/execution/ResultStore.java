@@ -33,7 +33,8 @@ public class ResultStore {
   }
 
   public Flux<ResultDocument> results(String executionId) {
-    return mongo.find(byExecution(executionId).with(Sort.by("testId", "case", "attempt")), ResultDocument.class);
+    return mongo.find(
+        byExecution(executionId).with(Sort.by("testId", "case", "attempt")), ResultDocument.class);
   }
 
   public Flux<ResultDocument> results(Query query) {

@@ -83,21 +83,22 @@ public class MachineStore {
   public Mono<MachineDocument> heartbeat(String name, List<String> executions, Instant now) {
     return mongo.findAndModify(
         Query.query(Criteria.where("name").is(name)),
-        new Update().set("lastSeenAt", now).set("executions", executions == null ? List.of() : executions),
+        new Update()
+            .set("lastSeenAt", now)
+            .set("executions", executions == null ? List.of() : executions),
         FindAndModifyOptions.options().returnNew(true),
         MachineDocument.class);
   }
 
   /**
-   * Why work for this target is not running yet, in words a user understands; empty when a
-   * matching machine is online and free.
+   * Why work for this target is not running yet, in words a user understands; empty when a matching
+   * machine is online and free.
    */
   public Mono<String> explainWaiting(Target target, Instant now) {
     if (target.machine() != null) {
       return findByNameOrId(target.machine())
           .map(m -> Optional.ofNullable(describe(m, now)))
-          .defaultIfEmpty(
-              Optional.of("no machine named '" + target.machine() + "' has registered"))
+          .defaultIfEmpty(Optional.of("no machine named '" + target.machine() + "' has registered"))
           .flatMap(Mono::justOrEmpty);
     }
     if (target.group() != null) {
@@ -118,8 +119,7 @@ public class MachineStore {
                 if (reasons.stream().anyMatch(Optional::isEmpty)) {
                   return Mono.empty();
                 }
-                return Mono.just(
-                    String.join("; ", reasons.stream().map(Optional::get).toList()));
+                return Mono.just(String.join("; ", reasons.stream().map(Optional::get).toList()));
               });
     }
     return Mono.just("selector targets are not supported yet");
@@ -142,7 +142,8 @@ public class MachineStore {
   }
 
   /** Edits the server-assigned labels; empty when the machine does not exist. */
-  public Mono<MachineDocument> assign(String id, Map<String, String> properties, List<String> groups) {
+  public Mono<MachineDocument> assign(
+      String id, Map<String, String> properties, List<String> groups) {
     return mongo.findAndModify(
         Query.query(Criteria.where("_id").is(id)),
         new Update().set("assigned", new Labels(properties, groups)),

@@ -3,8 +3,8 @@ package io.cta.server.security;
 import org.springframework.http.HttpMethod;
 
 /**
- * Which roles may call a path. Each server process declares one; a path it does not know is
- * denied, so an endpoint can never be added unprotected by accident.
+ * Which roles may call a path. Each server process declares one; a path it does not know is denied,
+ * so an endpoint can never be added unprotected by accident.
  */
 @FunctionalInterface
 public interface AccessPolicy {

@@ -7,9 +7,4 @@ import org.springframework.data.mongodb.core.mapping.Document;
 /** A stored API token: only the SHA-256 of its secret is kept. */
 @Document("tokens")
 public record TokenDocument(
-    @Id String id,
-    String name,
-    Role role,
-    String machine,
-    String hash,
-    Instant createdAt) {}
+    @Id String id, String name, Role role, String machine, String hash, Instant createdAt) {}

@@ -20,8 +20,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The server side's calls into execution workflows. Temporal's client blocks, so every call runs
- * on the bounded elastic scheduler, never on an event loop.
+ * The server side's calls into execution workflows. Temporal's client blocks, so every call runs on
+ * the bounded elastic scheduler, never on an event loop.
  */
 @Component
 public class ExecutionWorkflows {
@@ -63,7 +63,8 @@ public class ExecutionWorkflows {
     return Mono.<Void>fromRunnable(
             () ->
                 client
-                    .newWorkflowStub(ExecutionWorkflow.class, ExecutionWorkflow.workflowId(executionId))
+                    .newWorkflowStub(
+                        ExecutionWorkflow.class, ExecutionWorkflow.workflowId(executionId))
                     .cancel(signal))
         .subscribeOn(Schedulers.boundedElastic());
   }

@@ -44,7 +44,8 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
   @ExceptionHandler(DuplicateKeyException.class)
   Mono<ResponseEntity<Object>> duplicate(DuplicateKeyException ex, ServerWebExchange exchange) {
     ProblemDetail problem =
-        ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, "an item with this key already exists");
+        ProblemDetail.forStatusAndDetail(
+            HttpStatus.CONFLICT, "an item with this key already exists");
     return handleExceptionInternal(ex, problem, null, HttpStatus.CONFLICT, exchange);
   }
 
@@ -70,7 +71,8 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
       log.warn("{} rejected with {}: {}", request, status.value(), ex.getMessage());
     }
     if (body instanceof ProblemDetail problem && problem.getInstance() == null) {
-      problem.setInstance(exchange.getRequest().getURI().resolve(exchange.getRequest().getPath().value()));
+      problem.setInstance(
+          exchange.getRequest().getURI().resolve(exchange.getRequest().getPath().value()));
     }
     return super.handleExceptionInternal(ex, body, headers, status, exchange);
   }

@@ -144,7 +144,8 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
   private Verdict runTests(String executionId, ExecutionPlan plan) {
     String queue = plan.queue();
     for (TestSpec test : plan.tests()) {
-      AgentActivities agent = Workflow.newActivityStub(AgentActivities.class, agentOptions(plan, queue));
+      AgentActivities agent =
+          Workflow.newActivityStub(AgentActivities.class, agentOptions(plan, queue));
       try {
         RunTestResult result = agent.runTest(new RunTestRequest(executionId, 1, test));
         markStarted();
@@ -164,8 +165,12 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
             && timeout.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_HEARTBEAT) {
           return new Verdict(
               ExecutionState.timeout,
-              "machine lost: " + (machine == null ? "the agent" : machine) + " stopped heartbeating"
-                  + " while running test '" + test.id() + "'");
+              "machine lost: "
+                  + (machine == null ? "the agent" : machine)
+                  + " stopped heartbeating"
+                  + " while running test '"
+                  + test.id()
+                  + "'");
         }
         return new Verdict(
             ExecutionState.error,
@@ -236,7 +241,8 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
   }
 
   private Verdict canceled() {
-    String by = cancelRequest == null || cancelRequest.by() == null ? "" : " by " + cancelRequest.by();
+    String by =
+        cancelRequest == null || cancelRequest.by() == null ? "" : " by " + cancelRequest.by();
     String why =
         cancelRequest == null || cancelRequest.reason() == null || cancelRequest.reason().isBlank()
             ? ""
