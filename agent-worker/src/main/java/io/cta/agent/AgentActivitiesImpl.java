@@ -3,12 +3,14 @@ package io.cta.agent;
 import io.cta.activities.agent.AgentActivities;
 import io.cta.activities.agent.RunTestRequest;
 import io.cta.activities.agent.RunTestResult;
+import io.cta.activities.agent.StartedSignal;
 import io.cta.activities.events.AgentEvent;
 import io.cta.agent.run.TestExecutor;
 import io.cta.agent.run.TestOutcome;
 import io.cta.agent.run.TestRun;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.WorkflowClient;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Path;
 import java.util.Map;
@@ -27,14 +29,34 @@ class AgentActivitiesImpl implements AgentActivities {
   private final Path workDir;
   private final EventSender events;
   private final Map<String, TestExecutor> executors;
+  private final WorkflowClient workflows;
   private final Set<String> running = ConcurrentHashMap.newKeySet();
 
   AgentActivitiesImpl(
-      String machine, Path workDir, EventSender events, Map<String, TestExecutor> executors) {
+      String machine,
+      Path workDir,
+      EventSender events,
+      Map<String, TestExecutor> executors,
+      WorkflowClient workflows) {
     this.machine = machine;
+    this.workflows = workflows;
     this.workDir = workDir;
     this.events = events;
     this.executors = executors;
+  }
+
+  /**
+   * Tells the workflow at once that the work started, so it switches to the running timeout. If the
+   * signal is lost, the test's completion tells it too.
+   */
+  private void signalStarted(String workflowId) {
+    try {
+      workflows
+          .newUntypedWorkflowStub(workflowId)
+          .signal(StartedSignal.NAME, new StartedSignal(machine));
+    } catch (RuntimeException e) {
+      log.warn("could not signal the start to {}: {}", workflowId, e.toString());
+    }
   }
 
   /** Executions this agent is running a test of right now (reported in heartbeats). */
@@ -63,6 +85,7 @@ class AgentActivitiesImpl implements AgentActivities {
         executionId,
         request.test().id(),
         request.attempt());
+    signalStarted(context.getInfo().getWorkflowId());
     try {
       TestOutcome outcome =
           executor.run(

@@ -50,8 +50,6 @@ public final class AgentMain {
     AgentConfig config = registerUntilAccepted(consumer, settings);
     EventSender events = new EventSender(consumer, settings.name());
     Map<String, TestExecutor> executors = executors(new CommandLineExecutor());
-    AgentActivitiesImpl activities =
-        new AgentActivitiesImpl(settings.name(), settings.workDir(), events, executors);
 
     TemporalSettings temporal =
         new TemporalSettings(
@@ -64,6 +62,8 @@ public final class AgentMain {
             settings.longPollTimeout());
     WorkflowServiceStubs stubs = TemporalConnections.serviceStubs(temporal);
     WorkflowClient client = TemporalConnections.client(stubs, temporal);
+    AgentActivitiesImpl activities =
+        new AgentActivitiesImpl(settings.name(), settings.workDir(), events, executors, client);
     QueuePollers pollers = new QueuePollers(client, activities, settings.slots());
     pollers.pollExactly(config.queues());
     log.info(

@@ -11,18 +11,12 @@ import io.cta.server.execution.ResultStore;
 import io.cta.server.execution.StateEventDocument;
 import io.cta.server.machine.MachineDocument;
 import io.cta.server.web.ApiException;
-import io.cta.workflows.execution.ExecutionWorkflow;
-import io.cta.workflows.execution.StartedSignal;
-import io.temporal.client.WorkflowClient;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Stores an agent's events in order. Each event is stored under its idempotency key (results under
@@ -31,18 +25,14 @@ import reactor.core.scheduler.Schedulers;
 @Component
 class AgentEventIngestor {
 
-  private static final Logger log = LoggerFactory.getLogger(AgentEventIngestor.class);
   private static final int MAX_TEXT = 64 * 1024;
 
   private final ExecutionStore executions;
   private final ResultStore results;
-  private final WorkflowClient workflowClient;
 
-  AgentEventIngestor(
-      ExecutionStore executions, ResultStore results, WorkflowClient workflowClient) {
+  AgentEventIngestor(ExecutionStore executions, ResultStore results) {
     this.executions = executions;
     this.results = results;
-    this.workflowClient = workflowClient;
   }
 
   Mono<BatchAck> ingest(MachineDocument machine, List<AgentEvent> events) {
@@ -96,33 +86,9 @@ class AgentEventIngestor {
     };
   }
 
-  /**
-   * Marks the machine running and tells the workflow, which then switches to its running timeout.
-   */
+  /** Marks the machine and a pending execution running (the agent signals the workflow itself). */
   private Mono<Void> started(MachineDocument machine, String executionId, Instant at) {
-    return executions
-        .markMachineRunning(executionId, machine.id(), machine.name(), at)
-        .filter(active -> active)
-        .flatMap(
-            active ->
-                Mono.fromRunnable(
-                        () ->
-                            workflowClient
-                                .newWorkflowStub(
-                                    ExecutionWorkflow.class,
-                                    ExecutionWorkflow.workflowId(executionId))
-                                .started(new StartedSignal(machine.name())))
-                    .subscribeOn(Schedulers.boundedElastic())
-                    .onErrorResume(
-                        e -> {
-                          // The workflow also learns of the start when the test completes.
-                          log.warn(
-                              "could not signal the start of execution {}: {}",
-                              executionId,
-                              e.toString());
-                          return Mono.empty();
-                        }))
-        .then();
+    return executions.markMachineRunning(executionId, machine.id(), machine.name(), at).then();
   }
 
   private static ResultDocument result(

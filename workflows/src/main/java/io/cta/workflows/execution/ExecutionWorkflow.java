@@ -1,5 +1,6 @@
 package io.cta.workflows.execution;
 
+import io.cta.activities.agent.StartedSignal;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;

@@ -5,6 +5,7 @@ import io.cta.activities.RunMode;
 import io.cta.activities.agent.AgentActivities;
 import io.cta.activities.agent.RunTestRequest;
 import io.cta.activities.agent.RunTestResult;
+import io.cta.activities.agent.StartedSignal;
 import io.cta.activities.agent.TestSpec;
 import io.cta.activities.server.CompleteRequest;
 import io.cta.activities.server.CompleteResult;

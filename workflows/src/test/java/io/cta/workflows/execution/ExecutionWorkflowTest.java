@@ -1,0 +1,231 @@
+package io.cta.workflows.execution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import io.cta.activities.ExecutionState;
+import io.cta.activities.TestStatus;
+import io.cta.activities.agent.AgentActivities;
+import io.cta.activities.agent.RunTestResult;
+import io.cta.activities.agent.StartedSignal;
+import io.cta.activities.server.CompleteRequest;
+import io.cta.activities.server.CompleteResult;
+import io.cta.activities.server.ExecutionPlan;
+import io.cta.activities.server.ServerActivities;
+import io.cta.temporal.TaskQueues;
+import io.temporal.activity.Activity;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class ExecutionWorkflowTest {
+
+  @RegisterExtension
+  static final TestWorkflowExtension workflows =
+      TestWorkflowExtension.newBuilder()
+          .registerWorkflowImplementationTypes(ExecutionWorkflowImpl.class)
+          .setDoNotStart(true)
+          .build();
+
+  private final List<CompleteRequest> completions = new CopyOnWriteArrayList<>();
+
+  /** A server whose compose answers {@code plan} and whose complete records its request. */
+  private ServerActivities server(ExecutionPlan plan) {
+    ServerActivities server = mock(ServerActivities.class, withSettings().withoutAnnotations());
+    when(server.compose(any())).thenReturn(plan);
+    when(server.complete(any()))
+        .thenAnswer(
+            call -> {
+              CompleteRequest request = call.getArgument(0);
+              completions.add(request);
+              return new CompleteResult(request.state(), null, 0);
+            });
+    return server;
+  }
+
+  private ExecutionOutcome run(
+      TestWorkflowEnvironment env, Worker worker, ServerActivities server, AgentActivities agent) {
+    env.newWorker(TaskQueues.SERVER).registerActivitiesImplementations(server);
+    if (agent != null) {
+      env.newWorker(TaskQueues.machine(Fixtures.MACHINE)).registerActivitiesImplementations(agent);
+    }
+    env.start();
+    ExecutionWorkflow workflow = stub(env.getWorkflowClient(), worker);
+    return workflow.run(new ExecutionInput(Fixtures.EXECUTION_ID, env.currentTimeMillis()));
+  }
+
+  private static ExecutionWorkflow stub(WorkflowClient client, Worker worker) {
+    return client.newWorkflowStub(
+        ExecutionWorkflow.class,
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(ExecutionWorkflow.workflowId(Fixtures.EXECUTION_ID))
+            .setTaskQueue(worker.getTaskQueue())
+            .build());
+  }
+
+  @Test
+  void givenAnAgentOnTheMachine_whenTheExecutionRuns_thenEveryTestRunsInOrderAndItFinishes(
+      TestWorkflowEnvironment env, Worker worker) {
+    List<String> ran = new CopyOnWriteArrayList<>();
+    AgentActivities agent =
+        request -> {
+          ran.add(request.test().id());
+          TestStatus status = request.test().id().equals("b") ? TestStatus.failed : TestStatus.ok;
+          return new RunTestResult(request.test().id(), Fixtures.MACHINE, status, 1);
+        };
+
+    ExecutionOutcome outcome =
+        run(env, worker, server(Fixtures.plan(60_000, 60_000, "a", "b", "c")), agent);
+
+    assertEquals(ExecutionState.finished, outcome.state());
+    assertEquals(List.of("a", "b", "c"), ran);
+    CompleteRequest completion = completions.get(0);
+    assertEquals(ExecutionState.finished, completion.state());
+    assertEquals(3, completion.expectedResults());
+    assertTrue(completion.startedAt() > 0, "the start time is recorded");
+    recordHistory(env, "execution-finished.json");
+  }
+
+  /**
+   * Refreshes a replay fixture when run with {@code -Dcta.recordHistories=true}; do so only for a
+   * deliberate, versioned change of the workflow (ExecutionWorkflowReplayTest).
+   */
+  private static void recordHistory(TestWorkflowEnvironment env, String file) {
+    if (Boolean.getBoolean("cta.recordHistories")) {
+      String json =
+          env.getWorkflowClient()
+              .fetchHistory(ExecutionWorkflow.workflowId(Fixtures.EXECUTION_ID))
+              .toJson(true);
+      try {
+        java.nio.file.Files.writeString(
+            java.nio.file.Path.of("src/test/resources/histories", file), json);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+
+  @Test
+  void givenNoAgentPolls_whenThePendingTimeoutPasses_thenItEndsTimeoutWithinOneSecond(
+      TestWorkflowEnvironment env, Worker worker) {
+    long requestedAt = env.currentTimeMillis();
+
+    ExecutionOutcome outcome = run(env, worker, server(Fixtures.plan(2_000, 60_000, "a")), null);
+
+    assertEquals(ExecutionState.timeout, outcome.state());
+    CompleteRequest completion = completions.get(0);
+    assertTrue(completion.reason().contains("not started within the pending timeout of 2 s"));
+    long late = completion.finishedAt() - (requestedAt + 2_000);
+    assertTrue(late >= 0 && late <= 1_000, "ended " + late + " ms after the deadline");
+    assertEquals(0, completion.startedAt());
+  }
+
+  @Test
+  void givenATestThatOutlivesTheRunningTimeout_whenItExpires_thenTheAgentIsCanceledAndItEndsTimeout(
+      TestWorkflowEnvironment env, Worker worker) {
+    List<String> canceled = new CopyOnWriteArrayList<>();
+    AgentActivities agent =
+        request -> {
+          env.getWorkflowClient()
+              .newUntypedWorkflowStub(ExecutionWorkflow.workflowId(Fixtures.EXECUTION_ID))
+              .signal(StartedSignal.NAME, new StartedSignal(Fixtures.MACHINE));
+          try {
+            while (true) {
+              Activity.getExecutionContext().heartbeat(null);
+              Thread.sleep(50);
+            }
+          } catch (io.temporal.client.ActivityCompletionException e) {
+            canceled.add(request.test().id());
+            throw e;
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+        };
+
+    ExecutionOutcome outcome = run(env, worker, server(Fixtures.plan(60_000, 3_000, "a")), agent);
+
+    assertEquals(ExecutionState.timeout, outcome.state());
+    assertEquals("running timeout of 3 s exceeded", completions.get(0).reason());
+    assertEquals(List.of("a"), canceled);
+  }
+
+  @Test
+  void givenAPendingExecution_whenAUserCancelsIt_thenItEndsCanceledWithWhoAndWhy(
+      TestWorkflowEnvironment env, Worker worker) {
+    env.newWorker(TaskQueues.SERVER)
+        .registerActivitiesImplementations(server(Fixtures.plan(600_000, 60_000, "a")));
+    env.start();
+    ExecutionWorkflow workflow = stub(env.getWorkflowClient(), worker);
+    WorkflowClient.start(
+        workflow::run, new ExecutionInput(Fixtures.EXECUTION_ID, env.currentTimeMillis()));
+
+    workflow.cancel(new CancelSignal("alice", "wrong build"));
+    ExecutionOutcome outcome =
+        env.getWorkflowClient()
+            .newUntypedWorkflowStub(ExecutionWorkflow.workflowId(Fixtures.EXECUTION_ID))
+            .getResult(ExecutionOutcome.class);
+
+    assertEquals(ExecutionState.canceled, outcome.state());
+    assertEquals("canceled by alice: wrong build", completions.get(0).reason());
+  }
+
+  @Test
+  void givenAnAgentThatDies_whenItsHeartbeatsStop_thenItEndsTimeoutMachineLost(
+      TestWorkflowEnvironment env, Worker worker) {
+    AgentActivities silentAgent =
+        request -> {
+          try {
+            Thread.sleep(Duration.ofMinutes(5).toMillis());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return new RunTestResult(request.test().id(), Fixtures.MACHINE, TestStatus.ok, 1);
+        };
+
+    ExecutionOutcome outcome =
+        run(env, worker, server(Fixtures.plan(60_000, 60_000, "a")), silentAgent);
+
+    assertEquals(ExecutionState.timeout, outcome.state());
+    assertTrue(
+        completions.get(0).reason().startsWith("machine lost: lab-01"),
+        completions.get(0).reason());
+  }
+
+  @Test
+  void givenAnnouncedResultsThatNeverArrive_whenTheGracePeriodEnds_thenCompletionIsForced(
+      TestWorkflowEnvironment env, Worker worker) {
+    ServerActivities server = mock(ServerActivities.class, withSettings().withoutAnnotations());
+    when(server.compose(any())).thenReturn(Fixtures.plan(60_000, 60_000, "a"));
+    when(server.complete(any()))
+        .thenAnswer(
+            call -> {
+              CompleteRequest request = call.getArgument(0);
+              completions.add(request);
+              if (!request.force()) {
+                throw ApplicationFailure.newFailure(
+                    "1 of 1 missing", ServerActivities.RESULTS_MISSING);
+              }
+              return new CompleteResult(request.state(), null, 1);
+            });
+    AgentActivities agent =
+        request -> new RunTestResult(request.test().id(), Fixtures.MACHINE, TestStatus.ok, 1);
+
+    ExecutionOutcome outcome = run(env, worker, server, agent);
+
+    assertEquals(ExecutionState.finished, outcome.state());
+    assertTrue(completions.size() >= 3, "completion was retried during the grace period");
+    assertTrue(completions.get(completions.size() - 1).force());
+  }
+}
