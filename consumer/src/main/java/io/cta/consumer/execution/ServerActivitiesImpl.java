@@ -35,14 +35,14 @@ import org.springframework.stereotype.Component;
  * on the reactive driver here never blocks an event loop.
  */
 @Component
-class ServerActivitiesImpl implements ServerActivities {
+public class ServerActivitiesImpl implements ServerActivities {
 
   private final ExecutionStore executions;
   private final ResultStore results;
   private final MachineStore machines;
   private final ConsumerProperties properties;
 
-  ServerActivitiesImpl(
+  public ServerActivitiesImpl(
       ExecutionStore executions,
       ResultStore results,
       MachineStore machines,

@@ -26,7 +26,7 @@ public class ExecutionStore {
 
   private final ReactiveMongoTemplate mongo;
 
-  ExecutionStore(ReactiveMongoTemplate mongo) {
+  public ExecutionStore(ReactiveMongoTemplate mongo) {
     this.mongo = mongo;
   }
 

@@ -15,7 +15,7 @@ public class ResultStore {
 
   private final ReactiveMongoTemplate mongo;
 
-  ResultStore(ReactiveMongoTemplate mongo) {
+  public ResultStore(ReactiveMongoTemplate mongo) {
     this.mongo = mongo;
   }
 

@@ -26,7 +26,7 @@ public class MachineStore {
   private final ReactiveMongoTemplate mongo;
   private final Duration offlineAfter;
 
-  MachineStore(ReactiveMongoTemplate mongo, CtaServerProperties properties) {
+  public MachineStore(ReactiveMongoTemplate mongo, CtaServerProperties properties) {
     this.mongo = mongo;
     this.offlineAfter = properties.machineOfflineAfter();
   }

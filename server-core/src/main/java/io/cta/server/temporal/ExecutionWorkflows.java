@@ -28,7 +28,7 @@ public class ExecutionWorkflows {
 
   private final WorkflowClient client;
 
-  ExecutionWorkflows(WorkflowClient client) {
+  public ExecutionWorkflows(WorkflowClient client) {
     this.client = client;
   }
 

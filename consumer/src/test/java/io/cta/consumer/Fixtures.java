@@ -1,0 +1,93 @@
+package io.cta.consumer;
+
+import com.mongodb.reactivestreams.client.MongoClients;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.cta.activities.ExecutionState;
+import io.cta.activities.RunMode;
+import io.cta.server.definition.ConfigurationDocument;
+import io.cta.server.definition.StageDefinition;
+import io.cta.server.definition.SuiteDocument;
+import io.cta.server.definition.Target;
+import io.cta.server.definition.TestDefinition;
+import io.cta.server.execution.Counters;
+import io.cta.server.execution.ExecutionDocument;
+import io.cta.workflows.execution.ExecutionWorkflow;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.bson.types.ObjectId;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+
+/** Test data and an embedded MongoDB (memory backend) for the consumer's tests. */
+public final class Fixtures {
+
+  public static final String MACHINE = "lab-01";
+
+  private Fixtures() {}
+
+  /** A fresh database on a running embedded server. */
+  public static ReactiveMongoTemplate mongo(MongoServer server) {
+    return new ReactiveMongoTemplate(
+        MongoClients.create(server.getConnectionString()), "cta-" + new ObjectId().toHexString());
+  }
+
+  public static MongoServer mongoServer() {
+    MongoServer server = new MongoServer(new MemoryBackend());
+    server.bind("127.0.0.1", 0);
+    return server;
+  }
+
+  public static ExecutionDocument execution(
+      ExecutionState state, Instant requestedAt, long pendingTimeout) {
+    String id = new ObjectId().toHexString();
+    Instant now = Instant.now();
+    SuiteDocument suite =
+        new SuiteDocument(
+            "s1",
+            "suite",
+            null,
+            List.of(
+                new TestDefinition(
+                    "t1",
+                    "t1",
+                    null,
+                    "commandLine",
+                    List.of(),
+                    List.of(
+                        new StageDefinition("run", "true", null, null, Map.of(), true, 60_000L)))),
+            now,
+            now);
+    ConfigurationDocument configuration =
+        new ConfigurationDocument(
+            "c1",
+            "config",
+            RunMode.mono,
+            ConfigurationDocument.MachineType.physical,
+            new Target(MACHINE, null, null),
+            now,
+            now);
+    return new ExecutionDocument(
+        id,
+        1,
+        "sc1",
+        "scenario",
+        state,
+        null,
+        Counters.ZERO,
+        List.of(),
+        requestedAt,
+        state == ExecutionState.running ? requestedAt : null,
+        null,
+        null,
+        ExecutionWorkflow.workflowId(id),
+        0,
+        null,
+        "tester",
+        pendingTimeout,
+        600_000,
+        suite,
+        configuration,
+        null);
+  }
+}

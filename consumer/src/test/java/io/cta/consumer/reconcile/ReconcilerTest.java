@@ -1,0 +1,177 @@
+package io.cta.consumer.reconcile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import de.bwaldvogel.mongo.MongoServer;
+import io.cta.activities.ExecutionState;
+import io.cta.activities.TestStatus;
+import io.cta.activities.agent.AgentActivities;
+import io.cta.activities.agent.RunTestResult;
+import io.cta.consumer.Fixtures;
+import io.cta.consumer.config.ConsumerProperties;
+import io.cta.consumer.execution.ServerActivitiesImpl;
+import io.cta.server.config.CtaServerProperties;
+import io.cta.server.execution.ExecutionDocument;
+import io.cta.server.execution.ExecutionStore;
+import io.cta.server.execution.ResultDocument;
+import io.cta.server.execution.ResultStore;
+import io.cta.server.machine.MachineStore;
+import io.cta.server.temporal.ExecutionWorkflows;
+import io.cta.temporal.TaskQueues;
+import io.cta.workflows.execution.ExecutionOutcome;
+import io.cta.workflows.execution.ExecutionWorkflowImpl;
+import io.temporal.testing.TestWorkflowEnvironment;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+
+class ReconcilerTest {
+
+  private static MongoServer mongoServer;
+
+  private TestWorkflowEnvironment env;
+  private ExecutionStore executions;
+  private ResultStore results;
+  private Reconciler reconciler;
+
+  @BeforeAll
+  static void startMongo() {
+    mongoServer = Fixtures.mongoServer();
+  }
+
+  @AfterAll
+  static void stopMongo() {
+    mongoServer.shutdownNow();
+  }
+
+  @BeforeEach
+  void setUp() {
+    ReactiveMongoTemplate mongo = Fixtures.mongo(mongoServer);
+    executions = new ExecutionStore(mongo);
+    results = new ResultStore(mongo);
+    MachineStore machines =
+        new MachineStore(mongo, new CtaServerProperties(null, null, null, null, null));
+    ConsumerProperties properties =
+        new ConsumerProperties(
+            Duration.ofSeconds(5), Duration.ofSeconds(4), null, Duration.ofSeconds(30));
+    env = TestWorkflowEnvironment.newInstance();
+    env.newWorker(TaskQueues.SERVER)
+        .registerWorkflowImplementationTypes(ExecutionWorkflowImpl.class);
+    env.newWorker(TaskQueues.SERVER)
+        .registerActivitiesImplementations(
+            new ServerActivitiesImpl(executions, results, machines, properties));
+    reconciler =
+        new Reconciler(executions, new ExecutionWorkflows(env.getWorkflowClient()), properties);
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  /** An agent that reports one ok result through the store, as the consumer's ingestion would. */
+  private AgentActivities agent() {
+    return request -> {
+      results
+          .save(
+              new ResultDocument(
+                  ResultDocument.key(
+                      request.executionId(), request.test().id(), "", Fixtures.MACHINE, 1),
+                  request.executionId(),
+                  request.test().id(),
+                  "",
+                  Fixtures.MACHINE,
+                  1,
+                  TestStatus.ok,
+                  "passed",
+                  null,
+                  5L,
+                  List.of(),
+                  List.of(),
+                  Map.of(),
+                  Instant.now(),
+                  Instant.now(),
+                  false,
+                  Instant.now()))
+          .block();
+      return new RunTestResult(request.test().id(), Fixtures.MACHINE, TestStatus.ok, 1);
+    };
+  }
+
+  @Test
+  void givenAPendingExecutionThatNeverGotItsWorkflow_whenReconciling_thenItIsStartedAndFinishes() {
+    env.newWorker(TaskQueues.machine(Fixtures.MACHINE)).registerActivitiesImplementations(agent());
+    env.start();
+    ExecutionDocument execution =
+        executions
+            .insert(
+                Fixtures.execution(ExecutionState.pending, Instant.now().minusSeconds(60), 600_000))
+            .block();
+
+    assertEquals(1L, reconciler.reconcile().block());
+    ExecutionOutcome outcome =
+        env.getWorkflowClient()
+            .newUntypedWorkflowStub(execution.workflowId())
+            .getResult(ExecutionOutcome.class);
+
+    assertEquals(ExecutionState.finished, outcome.state());
+    ExecutionDocument stored = executions.findById(execution.id()).block();
+    assertEquals(ExecutionState.finished, stored.state());
+    assertEquals(1, stored.counters().ok());
+    assertEquals(TestStatus.ok, stored.result());
+    assertEquals(0L, reconciler.reconcile().block(), "a finished execution needs no repair");
+  }
+
+  @Test
+  void givenARunningExecutionWhoseWorkflowIsGone_whenReconciling_thenItEndsErrorWithAReason() {
+    env.start();
+    ExecutionDocument execution =
+        executions
+            .insert(
+                Fixtures.execution(ExecutionState.running, Instant.now().minusSeconds(60), 600_000))
+            .block();
+
+    assertEquals(1L, reconciler.reconcile().block());
+
+    ExecutionDocument stored = executions.findById(execution.id()).block();
+    assertEquals(ExecutionState.error, stored.state());
+    assertTrue(stored.reason().contains("no longer exists"), stored.reason());
+    assertTrue(stored.finishedAt() != null);
+  }
+
+  @Test
+  void givenAPendingExecutionPastItsDeadline_whenReconciling_thenItEndsTimeoutInsteadOfStarting() {
+    env.start();
+    ExecutionDocument execution =
+        executions
+            .insert(
+                Fixtures.execution(ExecutionState.pending, Instant.now().minusSeconds(120), 60_000))
+            .block();
+
+    assertEquals(1L, reconciler.reconcile().block());
+
+    ExecutionDocument stored = executions.findById(execution.id()).block();
+    assertEquals(ExecutionState.timeout, stored.state());
+  }
+
+  @Test
+  void givenAnExecutionYoungerThanTheGracePeriod_whenReconciling_thenItIsLeftAlone() {
+    env.start();
+    ExecutionDocument execution =
+        executions
+            .insert(Fixtures.execution(ExecutionState.pending, Instant.now(), 600_000))
+            .block();
+
+    assertEquals(0L, reconciler.reconcile().block());
+
+    assertEquals(ExecutionState.pending, executions.findById(execution.id()).block().state());
+  }
+}
