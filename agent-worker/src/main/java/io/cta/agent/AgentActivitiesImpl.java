@@ -59,6 +59,18 @@ class AgentActivitiesImpl implements AgentActivities {
     }
   }
 
+  /**
+   * Gives the consumer a bounded time to take this test's events, heartbeating meanwhile so that a
+   * consumer restart is not mistaken for a lost machine. Best effort: completion also waits for
+   * announced results, and undelivered events stay queued.
+   */
+  private void awaitDelivery(ActivityExecutionContext context) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + FLUSH_MILLIS;
+    while (!events.flush(500) && System.currentTimeMillis() < deadline) {
+      context.heartbeat(null);
+    }
+  }
+
   /** Executions this agent is running a test of right now (reported in heartbeats). */
   Set<String> runningExecutions() {
     return Set.copyOf(running);
@@ -97,8 +109,7 @@ class AgentActivitiesImpl implements AgentActivities {
                   workDir,
                   events::send,
                   () -> context.heartbeat(null)));
-      // Best effort: completion also waits for announced results, so a slow consumer loses nothing.
-      events.flush(FLUSH_MILLIS);
+      awaitDelivery(context);
       log.info("execution {}: test '{}' {}", executionId, request.test().id(), outcome.status());
       return new RunTestResult(
           request.test().id(), machine, outcome.status(), outcome.resultCount());

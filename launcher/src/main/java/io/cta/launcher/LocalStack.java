@@ -102,6 +102,9 @@ public final class LocalStack implements AutoCloseable {
   public void startConsumer() {
     Map<String, String> env = serverEnv();
     env.put("CTA_CONSUMER_PORT", String.valueOf(settings.consumerPort()));
+    // The embedded Temporal server does not move a sticky workflow task to another worker when
+    // the consumer restarts, so the embedded default runs without sticky execution.
+    env.put("CTA_CONSUMER_WORKFLOW_CACHE_SIZE", "0");
     launch("consumer", jar("-Xmx512m", "consumer/target/cta-consumer.jar"), env);
     awaitHealthy("consumer", settings.consumerUrl());
   }

@@ -108,14 +108,28 @@ public class CommandLineExecutor implements TestExecutor {
     if (stage.stop() != null && !stage.stop().isBlank() && process.isAlive()) {
       try {
         Process stopper = start(run, stage, stage.stop(), true);
-        if (!stopper.waitFor(STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
-          killTree(stopper);
+        long deadline = System.currentTimeMillis() + STOP_TIMEOUT_MILLIS;
+        while (!stopper.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+          keepAlive(run);
+          if (System.currentTimeMillis() > deadline) {
+            killTree(stopper);
+            break;
+          }
         }
       } catch (IOException | InterruptedException e) {
         log.warn("stop command of test {} failed: {}", run.test().id(), e.toString());
       }
     }
     killTree(process);
+  }
+
+  /** Heartbeats while stopping; a cancel arriving now changes nothing, the stage is stopping. */
+  private static void keepAlive(TestRun run) {
+    try {
+      run.heartbeat();
+    } catch (ActivityCompletionException alreadyStopping) {
+      // ignored: the stop goes on either way
+    }
   }
 
   static void killTree(Process process) {

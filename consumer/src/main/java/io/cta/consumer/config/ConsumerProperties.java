@@ -12,13 +12,18 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     lost; it also bounds how fast a cancel reaches the test (heartbeats carry it)
  * @param reconcileInterval how often the reconciler compares MongoDB with Temporal
  * @param reconcileGrace the reconciler leaves executions younger than this alone
+ * @param workflowCacheSize workflows kept in memory between their tasks; 0 also turns off sticky
+ *     task queues: the embedded Temporal test server never moves a workflow task off the sticky
+ *     queue of a consumer that died, which would stall its executions (the launcher sets 0; keep
+ *     the default on a real cluster)
  */
 @ConfigurationProperties("cta.consumer")
 public record ConsumerProperties(
     Duration resultGrace,
     Duration agentHeartbeatTimeout,
     Duration reconcileInterval,
-    Duration reconcileGrace) {
+    Duration reconcileGrace,
+    Integer workflowCacheSize) {
 
   public ConsumerProperties {
     resultGrace = resultGrace == null ? Duration.ofSeconds(60) : resultGrace;
@@ -26,5 +31,6 @@ public record ConsumerProperties(
         agentHeartbeatTimeout == null ? Duration.ofSeconds(4) : agentHeartbeatTimeout;
     reconcileInterval = reconcileInterval == null ? Duration.ofSeconds(30) : reconcileInterval;
     reconcileGrace = reconcileGrace == null ? Duration.ofSeconds(30) : reconcileGrace;
+    workflowCacheSize = workflowCacheSize == null ? 600 : workflowCacheSize;
   }
 }

@@ -6,6 +6,9 @@ import io.cta.workflows.execution.ExecutionWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
+import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -16,9 +19,20 @@ class TemporalWorkerConfiguration implements SmartLifecycle {
   private final WorkerFactory factory;
   private volatile boolean running;
 
-  TemporalWorkerConfiguration(WorkflowClient client, ServerActivities serverActivities) {
-    this.factory = WorkerFactory.newInstance(client);
-    Worker worker = factory.newWorker(TaskQueues.SERVER);
+  TemporalWorkerConfiguration(
+      WorkflowClient client, ServerActivities serverActivities, ConsumerProperties properties) {
+    this.factory =
+        WorkerFactory.newInstance(
+            client,
+            WorkerFactoryOptions.newBuilder()
+                .setWorkflowCacheSize(properties.workflowCacheSize())
+                .build());
+    WorkerOptions.Builder options = WorkerOptions.newBuilder();
+    if (properties.workflowCacheSize() == 0) {
+      // A zero sticky timeout is what makes the SDK stop asking for sticky task queues.
+      options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
+    }
+    Worker worker = factory.newWorker(TaskQueues.SERVER, options.build());
     worker.registerWorkflowImplementationTypes(ExecutionWorkflowImpl.class);
     worker.registerActivitiesImplementations(serverActivities);
   }

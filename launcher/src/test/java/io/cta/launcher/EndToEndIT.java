@@ -1,0 +1,268 @@
+package io.cta.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Drives real processes exactly as a user would: the infrastructure process (memory MongoDB), the
+ * consumer, the api and an agent JVM started from its jar, all over HTTP.
+ */
+class EndToEndIT {
+
+  private static final String AGENT = "e2e-agent";
+  private static final Duration TIMEOUT = Duration.ofMinutes(2);
+
+  private static LocalStack stack;
+  private static CtaClient admin;
+
+  @BeforeAll
+  static void startStack() throws Exception {
+    Path work = Files.createTempDirectory("cta-e2e");
+    String adminToken = "cta_e2e_" + System.nanoTime();
+    List<Integer> ports = freePorts(4);
+    stack =
+        new LocalStack(
+            new LocalStack.Settings(
+                Path.of("").toAbsolutePath().getParent(),
+                work.resolve("logs"),
+                work.resolve("secrets"),
+                ports.get(0),
+                ports.get(1),
+                ports.get(2),
+                ports.get(3),
+                "memory",
+                adminToken));
+    stack.start();
+    stack.startAgent(AGENT, List.of("--property", "os=linux", "--group", "e2e"));
+    admin = new CtaClient(stack.settings().apiUrl(), adminToken);
+    await(
+        "the agent's machine to be online",
+        () -> admin.get("/api/v1/machines"),
+        page ->
+            page.body().get("total").asInt() == 1
+                && page.body().get("items").get(0).get("status").asText().equals("online"));
+  }
+
+  @AfterAll
+  static void stopStack() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void givenAScenarioOnTheAgentsMachine_whenRunOverRest_thenItFinishesWithBothResultsCounted()
+      throws Exception {
+    String scenarioId =
+        scenario(
+            List.of(
+                test(
+                    "env-and-cwd",
+                    "[ \"$GREETING\" = hello ] && [ -n \"$HOME\" ] && [ \"$(basename \"$PWD\")\" = sub ]"
+                        + " && echo \"greeting=$GREETING\"",
+                    "sub",
+                    Map.of("GREETING", "hello")),
+                test("exits-non-zero", "echo broken >&2; exit 3", null, Map.of())));
+
+    CtaClient.Response run = admin.post("/api/v1/scenarios/" + scenarioId + "/run", null);
+
+    assertEquals(201, run.status());
+    String id = run.body().get("id").asText();
+    assertEquals("/api/v1/executions/" + id, run.location());
+    assertEquals("pending", run.body().get("state").asText());
+    JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
+    assertEquals("finished", execution.get("state").asText(), execution.toString());
+    assertEquals("failed", execution.get("result").asText());
+    assertEquals(1, execution.get("counters").get("ok").asInt());
+    assertEquals(1, execution.get("counters").get("failed").asInt());
+    assertEquals(0, execution.get("counters").get("partial").asInt());
+    assertEquals(0, execution.get("counters").get("inconclusive").asInt());
+    assertEquals("execution-" + id, execution.get("workflowId").asText());
+    assertEquals(AGENT, execution.get("machines").get(0).get("name").asText());
+    assertEquals("finished", execution.get("machines").get(0).get("state").asText());
+    Instant requested = Instant.parse(execution.get("requestedAt").asText());
+    Instant started = Instant.parse(execution.get("startedAt").asText());
+    Instant finished = Instant.parse(execution.get("finishedAt").asText());
+    assertFalse(started.isBefore(requested));
+    assertFalse(finished.isBefore(started));
+
+    JsonNode results = admin.get("/api/v1/executions/" + id + "/results").expect(200).body();
+    assertEquals(2, results.get("total").asInt());
+    JsonNode ok = find(results, "env-and-cwd");
+    assertEquals("ok", ok.get("status").asText(), ok.toString());
+    assertEquals(AGENT, ok.get("machine").asText());
+    assertTrue(ok.get("durationMs").asLong() >= 0);
+    JsonNode failed = find(results, "exits-non-zero");
+    assertEquals("failed", failed.get("status").asText());
+    assertTrue(failed.get("message").asText().contains("exited with 3"), failed.toString());
+    assertTrue(failed.get("message").asText().contains("broken"), failed.toString());
+
+    JsonNode states = admin.get("/api/v1/executions/" + id + "/states").expect(200).body();
+    assertEquals("running", states.get("items").get(0).get("state").asText());
+    JsonNode logs = admin.get("/api/v1/executions/" + id + "/logs").expect(200).body();
+    assertTrue(logs.toString().contains("greeting=hello"), logs.toString());
+
+    JsonNode machine = admin.get("/api/v1/machines").expect(200).body().get("items").get(0);
+    assertEquals(AGENT, machine.get("name").asText());
+    assertEquals("linux", machine.get("properties").get("os").asText());
+    assertEquals("e2e", machine.get("groups").get(0).asText());
+  }
+
+  @Test
+  void givenARunningExecution_whenTheConsumerIsKilledAndRestarted_thenTheExecutionStillFinishes()
+      throws Exception {
+    String scenarioId = scenario(List.of(test("slow", "sleep 6; echo done", null, Map.of())));
+    String id =
+        admin
+            .post("/api/v1/scenarios/" + scenarioId + "/run", null)
+            .expect(201)
+            .body()
+            .get("id")
+            .asText();
+    await(
+        "the execution to run",
+        () -> admin.get("/api/v1/executions/" + id),
+        r -> r.body().get("state").asText().equals("running"));
+
+    stack.kill("consumer");
+    stack.startConsumer();
+
+    JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
+    assertEquals("finished", execution.get("state").asText(), execution.toString());
+    assertEquals("ok", execution.get("result").asText());
+    assertEquals(1, execution.get("counters").get("ok").asInt());
+  }
+
+  @Test
+  void givenNoOrAWrongToken_whenCallingTheApi_thenItAnswersProblemDetails() {
+    CtaClient anonymous = new CtaClient(stack.settings().apiUrl(), null);
+    CtaClient.Response unauthorized = anonymous.get("/api/v1/executions");
+    assertEquals(401, unauthorized.status());
+    assertEquals(401, unauthorized.body().get("status").asInt());
+
+    String viewer =
+        admin
+            .post("/api/v1/tokens", Map.of("name", "viewer", "role", "viewer"))
+            .expect(201)
+            .body()
+            .get("token")
+            .asText();
+    CtaClient.Response forbidden =
+        new CtaClient(stack.settings().apiUrl(), viewer).post("/api/v1/suites", Map.of());
+    assertEquals(403, forbidden.status());
+    assertEquals(
+        200, new CtaClient(stack.settings().apiUrl(), viewer).get("/api/v1/suites").status());
+
+    CtaClient.Response missing = admin.get("/api/v1/executions/nope");
+    assertEquals(404, missing.status());
+    assertTrue(missing.body().get("detail").asText().contains("nope"));
+  }
+
+  private static String scenario(List<Map<String, Object>> tests) {
+    String suiteId =
+        admin
+            .post("/api/v1/suites", Map.of("name", "e2e", "tests", tests))
+            .expect(201)
+            .body()
+            .get("id")
+            .asText();
+    String configurationId =
+        admin
+            .post(
+                "/api/v1/configurations",
+                Map.of("name", "e2e", "runMode", "mono", "target", Map.of("machine", AGENT)))
+            .expect(201)
+            .body()
+            .get("id")
+            .asText();
+    return admin
+        .post(
+            "/api/v1/scenarios",
+            Map.of(
+                "name",
+                "e2e",
+                "testSuiteId",
+                suiteId,
+                "configurationId",
+                configurationId,
+                "pendingTimeout",
+                60_000,
+                "runningTimeout",
+                120_000))
+        .expect(201)
+        .body()
+        .get("id")
+        .asText();
+  }
+
+  private static Map<String, Object> test(
+      String id, String run, String cwd, Map<String, String> env) {
+    Map<String, Object> stage =
+        new java.util.HashMap<>(Map.of("name", "run", "run", run, "env", env, "timeout", 60_000));
+    if (cwd != null) {
+      stage.put("cwd", cwd);
+    }
+    return Map.of("id", id, "stages", List.of(stage));
+  }
+
+  private static JsonNode find(JsonNode page, String testId) {
+    for (JsonNode item : page.get("items")) {
+      if (item.get("testId").asText().equals(testId)) {
+        return item;
+      }
+    }
+    throw new AssertionError("no result for " + testId + " in " + page);
+  }
+
+  /** Polls until the condition holds; fails with the last answer after the timeout. */
+  private static void await(
+      String what,
+      java.util.function.Supplier<CtaClient.Response> call,
+      Predicate<CtaClient.Response> done)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    CtaClient.Response last = null;
+    while (System.nanoTime() < deadline) {
+      last = call.get();
+      if (last.status() == 200 && done.test(last)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(
+        "timed out waiting for " + what + "; last answer: " + (last == null ? null : last.body()));
+  }
+
+  private static List<Integer> freePorts(int count) throws IOException {
+    List<ServerSocket> sockets = new ArrayList<>();
+    List<Integer> ports = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        ServerSocket socket = new ServerSocket(0);
+        sockets.add(socket);
+        ports.add(socket.getLocalPort());
+      }
+    } finally {
+      for (ServerSocket socket : sockets) {
+        socket.close();
+      }
+    }
+    return ports;
+  }
+}
