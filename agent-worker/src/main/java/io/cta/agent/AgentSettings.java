@@ -111,17 +111,7 @@ public record AgentSettings(
                 env.get("CTA_TEMPORAL_NAMESPACE"),
                 file.getProperty("namespace")),
             "default");
-    String token = first(flags, "token", env.get("CTA_AGENT_TOKEN"), file.getProperty("token"));
-    String tokenFile =
-        first(flags, "token-file", env.get("CTA_AGENT_TOKEN_FILE"), file.getProperty("token-file"));
-    if (token == null && tokenFile != null) {
-      try {
-        token = Files.readString(Path.of(tokenFile), StandardCharsets.UTF_8).trim();
-      } catch (IOException e) {
-        throw new IllegalArgumentException(
-            "cannot read token file " + tokenFile + ": " + e.getMessage());
-      }
-    }
+    String token = token(flags, env, file);
     if (token == null || token.isBlank()) {
       throw new IllegalArgumentException(
           "no agent token: give --token-file FILE, CTA_AGENT_TOKEN or --token (see --help)");
@@ -162,6 +152,38 @@ public record AgentSettings(
         + temporal
         + " workDir="
         + workDir;
+  }
+
+  /**
+   * The token by the usual precedence, each level giving the token or a file holding it: flags,
+   * then environment, then config file.
+   */
+  private static String token(
+      Map<String, List<String>> flags, Map<String, String> env, Properties file) {
+    String[][] levels = {
+      {last(flags, "token"), last(flags, "token-file")},
+      {env.get("CTA_AGENT_TOKEN"), env.get("CTA_AGENT_TOKEN_FILE")},
+      {file.getProperty("token"), file.getProperty("token-file")}
+    };
+    for (String[] level : levels) {
+      if (level[0] != null && !level[0].isBlank()) {
+        return level[0].trim();
+      }
+      if (level[1] != null && !level[1].isBlank()) {
+        try {
+          return Files.readString(Path.of(level[1]), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+          throw new IllegalArgumentException(
+              "cannot read token file " + level[1] + ": " + e.getMessage());
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String last(Map<String, List<String>> flags, String key) {
+    List<String> values = flags.get(key);
+    return values == null ? null : values.get(values.size() - 1);
   }
 
   private static Map<String, List<String>> parseFlags(String[] args) {

@@ -18,6 +18,7 @@ public class EventSender implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EventSender.class);
   private static final int BATCH = 500;
+  private static final long BATCH_CHARS = 2 * 1024 * 1024;
 
   private final ConsumerClient client;
   private final String machine;
@@ -66,7 +67,7 @@ public class EventSender implements AutoCloseable {
           }
           inFlight = 1;
           batch.add(first);
-          queue.drainTo(batch, BATCH - 1);
+          fillBatch(batch);
           inFlight = batch.size();
         }
         try {
@@ -101,6 +102,19 @@ public class EventSender implements AutoCloseable {
         sleep(backoff);
         backoff = Math.min(backoff * 2, 5000);
       }
+    }
+  }
+
+  /** Adds queued events up to the batch's count and size limits (the consumer's body limit). */
+  private void fillBatch(List<AgentEvent> batch) {
+    long chars = 0;
+    while (batch.size() < BATCH && chars < BATCH_CHARS) {
+      AgentEvent next = queue.pollFirst();
+      if (next == null) {
+        return;
+      }
+      batch.add(next);
+      chars += next.text() == null ? 0 : next.text().length();
     }
   }
 

@@ -31,6 +31,10 @@ public record TemporalSettings(
   public TemporalSettings {
     target = target == null || target.isBlank() ? DEFAULT_TARGET : target;
     namespace = namespace == null || namespace.isBlank() ? DEFAULT_NAMESPACE : namespace;
+    if ((tlsCertChain == null) != (tlsPrivateKey == null)) {
+      throw new IllegalArgumentException(
+          "Temporal mutual TLS needs both a certificate chain and a private key");
+    }
     tls = tls || tlsCertChain != null || tlsTrustCerts != null;
     longPollTimeout = longPollTimeout == null ? Duration.ofSeconds(70) : longPollTimeout;
   }

@@ -29,6 +29,7 @@ public class CommandLineExecutor implements TestExecutor {
   private static final Logger log = LoggerFactory.getLogger(CommandLineExecutor.class);
   private static final long POLL_MILLIS = 200;
   private static final long STOP_TIMEOUT_MILLIS = 30_000;
+  private static final int MAX_LINE = 16 * 1024;
   private static final boolean WINDOWS =
       System.getProperty("os.name").toLowerCase().startsWith("win");
 
@@ -177,6 +178,10 @@ public class CommandLineExecutor implements TestExecutor {
                   new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = reader.readLine()) != null) {
+                  if (line.length() > MAX_LINE) {
+                    line =
+                        line.substring(0, MAX_LINE) + " [line cut at " + MAX_LINE + " characters]";
+                  }
                   chunk.append(line).append('\n');
                   synchronized (tail) {
                     tail.addLast(line.length() > 300 ? line.substring(0, 300) : line);

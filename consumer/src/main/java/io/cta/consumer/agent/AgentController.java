@@ -45,7 +45,7 @@ class AgentController {
     if (request.name() == null || !TaskQueues.isValidName(request.name())) {
       throw ApiException.badRequest("name: use 1-128 letters, digits, '.', '_' or '-'");
     }
-    if (request.slots() < 0 || request.slots() > 1024) {
+    if (request.slots() < 1 || request.slots() > 1024) {
       throw ApiException.badRequest("slots: must be between 1 and 1024");
     }
     checkMachine(exchange, request.name());

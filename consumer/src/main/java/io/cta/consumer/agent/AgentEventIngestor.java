@@ -80,7 +80,7 @@ class AgentEventIngestor {
                   event.stage(),
                   event.stream(),
                   event.seq() == null ? 0 : event.seq(),
-                  event.text(),
+                  truncate(event.text()),
                   at));
       default -> Mono.error(ApiException.badRequest("unknown event type '" + event.type() + "'"));
     };
@@ -136,10 +136,6 @@ class AgentEventIngestor {
         throw ApiException.badRequest(
             "event " + event.key() + ": status must be ok, failed, partial or inconclusive");
       }
-    }
-    if (event.text() != null && event.text().length() > MAX_TEXT) {
-      throw ApiException.badRequest(
-          "event " + event.key() + ": text over " + MAX_TEXT + " characters");
     }
   }
 

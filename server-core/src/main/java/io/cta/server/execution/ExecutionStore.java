@@ -69,8 +69,13 @@ public class ExecutionStore {
    * execution becomes running. Returns whether the execution is still active.
    */
   public Mono<Boolean> markMachineRunning(String id, String machineId, String machine, Instant at) {
-    Query known = Query.query(Criteria.where("_id").is(id).and("machines.name").is(machine));
-    Query unknown = Query.query(Criteria.where("_id").is(id).and("machines.name").ne(machine));
+    // Only active executions: a late event must not move a machine of an ended execution.
+    Query known =
+        Query.query(
+            Criteria.where("_id").is(id).and("state").in(ACTIVE).and("machines.name").is(machine));
+    Query unknown =
+        Query.query(
+            Criteria.where("_id").is(id).and("state").in(ACTIVE).and("machines.name").ne(machine));
     Mono<Void> machineState =
         mongo
             .updateFirst(

@@ -141,7 +141,7 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
     return new ExecutionProgress(phase, started, machine, testsDone);
   }
 
-  /** Runs the suite's tests in order; the first test's machine runs the rest (mono). */
+  /** Runs the suite's tests in order on the machine that takes the first one. */
   private Verdict runTests(String executionId, ExecutionPlan plan) {
     String queue = plan.queue();
     for (TestSpec test : plan.tests()) {
@@ -152,10 +152,11 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
         markStarted();
         expectedResults += result.resultCount();
         testsDone++;
-        if (plan.runMode() == RunMode.mono && machine == null) {
+        if (machine == null) {
           machine = result.machine();
         }
-        if (plan.runMode() == RunMode.mono) {
+        // mono and group: one machine runs the whole suite, the one that took the first test.
+        if (plan.runMode() == RunMode.mono || plan.runMode() == RunMode.group) {
           queue = TaskQueues.machine(result.machine());
         }
       } catch (ActivityFailure failure) {
