@@ -1,0 +1,79 @@
+package io.cta.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentSettingsTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void givenFlagsEnvAndFile_whenLoading_thenFlagsWinOverEnvWhichWinsOverTheFile() throws Exception {
+    Path config = dir.resolve("agent.properties");
+    Files.writeString(config, "name=from-file\nslots=3\ngroup=a,b\nserver=http://file:1\n");
+    Map<String, String> env =
+        Map.of(
+            "CTA_AGENT_CONFIG",
+            config.toString(),
+            "CTA_AGENT_SLOTS",
+            "2",
+            "CTA_AGENT_TOKEN",
+            "t-env");
+
+    AgentSettings settings =
+        AgentSettings.load(
+            new String[] {"--name", "lab-01", "--property", "os=linux", "--property=cores=8"}, env);
+
+    assertEquals("lab-01", settings.name());
+    assertEquals(2, settings.slots());
+    assertEquals(List.of("a", "b"), settings.groups());
+    assertEquals("http://file:1", settings.server());
+    assertEquals(Map.of("os", "linux", "cores", "8"), settings.properties());
+    assertEquals("t-env", settings.token());
+  }
+
+  @Test
+  void givenATokenFileFlagAndAnEnvToken_whenLoading_thenTheFlagWins() throws Exception {
+    Path tokenFile = dir.resolve("token");
+    Files.writeString(tokenFile, "t-file\n");
+
+    AgentSettings settings =
+        AgentSettings.load(
+            new String[] {"--token-file", tokenFile.toString()},
+            Map.of("CTA_AGENT_TOKEN", "t-env"));
+
+    assertEquals("t-file", settings.token());
+    assertTrue(
+        !settings.toString().contains("t-file"), "the token never shows in the settings' text");
+  }
+
+  @Test
+  void givenBadInput_whenLoading_thenTheMessageSaysWhatIsWrong() {
+    Map<String, String> env = Map.of("CTA_AGENT_TOKEN", "t");
+    assertEquals(
+        "--slots: must be between 1 and 1024",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> AgentSettings.load(new String[] {"--slots", "0"}, env))
+            .getMessage());
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> AgentSettings.load(new String[] {"--colour", "red"}, env))
+            .getMessage()
+            .contains("unknown option --colour"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class, () -> AgentSettings.load(new String[] {}, Map.of()))
+            .getMessage()
+            .contains("no agent token"));
+  }
+}
