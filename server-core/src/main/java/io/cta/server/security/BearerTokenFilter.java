@@ -1,6 +1,7 @@
 package io.cta.server.security;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
@@ -49,8 +50,14 @@ public class BearerTokenFilter implements WebFilter {
     }
     return tokens
         .authenticate(secret)
+        .map(Optional::of)
+        .defaultIfEmpty(Optional.empty())
         .flatMap(
-            principal -> {
+            found -> {
+              if (found.isEmpty()) {
+                return reject(exchange, HttpStatus.UNAUTHORIZED, "invalid bearer token");
+              }
+              CtaPrincipal principal = found.get();
               if (policy.decide(method, path, principal.role()) != AccessPolicy.Decision.ALLOW) {
                 return reject(
                     exchange,
@@ -58,12 +65,8 @@ public class BearerTokenFilter implements WebFilter {
                     "role '" + principal.role() + "' may not " + method + " " + path);
               }
               principal.attachTo(exchange);
-              return chain.filter(exchange).then(Mono.just(true));
-            })
-        .switchIfEmpty(
-            Mono.defer(() -> reject(exchange, HttpStatus.UNAUTHORIZED, "invalid bearer token"))
-                .then(Mono.just(true)))
-        .then();
+              return chain.filter(exchange);
+            });
   }
 
   private static Mono<Void> reject(ServerWebExchange exchange, HttpStatus status, String detail) {
