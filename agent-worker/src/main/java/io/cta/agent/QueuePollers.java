@@ -66,7 +66,6 @@ class QueuePollers implements AutoCloseable {
                 WorkerOptions.newBuilder()
                     .setWorkerTuner(tuner)
                     .setMaxConcurrentActivityTaskPollers(1)
-                    .setMaxConcurrentWorkflowTaskPollers(1)
                     .build());
         worker.registerActivitiesImplementations(activities);
         factory.start();
