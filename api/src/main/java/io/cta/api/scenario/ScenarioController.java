@@ -2,9 +2,11 @@ package io.cta.api.scenario;
 
 import io.cta.api.common.Definitions;
 import io.cta.api.execution.ExecutionView;
+import io.cta.api.execution.ExecutionViews;
 import io.cta.server.definition.ConfigurationDocument;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.definition.SuiteDocument;
+import io.cta.server.scenario.ScenarioRunner;
 import io.cta.server.security.CtaPrincipal;
 import io.cta.server.web.ApiException;
 import io.cta.server.web.PageRequest;
@@ -39,10 +41,12 @@ class ScenarioController {
 
   private final Definitions definitions;
   private final ScenarioRunner runner;
+  private final ExecutionViews views;
 
-  ScenarioController(Definitions definitions, ScenarioRunner runner) {
+  ScenarioController(Definitions definitions, ScenarioRunner runner, ExecutionViews views) {
     this.definitions = definitions;
     this.runner = runner;
+    this.views = views;
   }
 
   @GetMapping
@@ -100,7 +104,14 @@ class ScenarioController {
       ServerWebExchange exchange) {
     RunRequest run = request == null ? new RunRequest(null, null) : request;
     return runner
-        .run(id, run, CtaPrincipal.of(exchange).displayName())
+        .run(
+            id,
+            new ScenarioRunner.Run(
+                null,
+                run.priority() == null ? 0 : run.priority(),
+                run.reason(),
+                CtaPrincipal.of(exchange).displayName()))
+        .flatMap(views::view)
         .map(
             view ->
                 ResponseEntity.created(URI.create("/api/v1/executions/" + view.id())).body(view));

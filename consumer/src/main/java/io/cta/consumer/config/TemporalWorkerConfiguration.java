@@ -1,8 +1,10 @@
 package io.cta.consumer.config;
 
+import io.cta.activities.schedule.ScheduleActivities;
 import io.cta.activities.server.ServerActivities;
 import io.cta.temporal.TaskQueues;
 import io.cta.workflows.execution.ExecutionWorkflowImpl;
+import io.cta.workflows.schedule.ScheduleWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -12,7 +14,7 @@ import java.time.Duration;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
-/** Runs the workflows and the server-side activities on the server task queue. */
+/** Runs the workflows (executions, schedules) and server-side activities on the server queue. */
 @Component
 class TemporalWorkerConfiguration implements SmartLifecycle {
 
@@ -20,7 +22,10 @@ class TemporalWorkerConfiguration implements SmartLifecycle {
   private volatile boolean running;
 
   TemporalWorkerConfiguration(
-      WorkflowClient client, ServerActivities serverActivities, ConsumerProperties properties) {
+      WorkflowClient client,
+      ServerActivities serverActivities,
+      ScheduleActivities scheduleActivities,
+      ConsumerProperties properties) {
     this.factory =
         WorkerFactory.newInstance(
             client,
@@ -33,8 +38,9 @@ class TemporalWorkerConfiguration implements SmartLifecycle {
       options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
     }
     Worker worker = factory.newWorker(TaskQueues.SERVER, options.build());
-    worker.registerWorkflowImplementationTypes(ExecutionWorkflowImpl.class);
-    worker.registerActivitiesImplementations(serverActivities);
+    worker.registerWorkflowImplementationTypes(
+        ExecutionWorkflowImpl.class, ScheduleWorkflowImpl.class);
+    worker.registerActivitiesImplementations(serverActivities, scheduleActivities);
   }
 
   @Override

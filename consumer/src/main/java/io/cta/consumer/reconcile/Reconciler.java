@@ -6,7 +6,9 @@ import io.cta.server.execution.Counters;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.MachineRun;
+import io.cta.server.scenario.ScheduleStore;
 import io.cta.server.temporal.ExecutionWorkflows;
+import io.cta.server.temporal.ScheduleWorkflows;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import java.time.Clock;
 import java.time.Instant;
@@ -32,6 +34,8 @@ import reactor.core.publisher.Mono;
  * </ul>
  *
  * Executions younger than the grace period are left alone: their workflow may still be starting.
+ * Every live schedule in MongoDB gets its workflow back if Temporal lost it, so schedules never
+ * stop silently; the restarted workflow catches up on fires it missed.
  */
 @Component
 public class Reconciler implements SmartLifecycle {
@@ -40,29 +44,71 @@ public class Reconciler implements SmartLifecycle {
 
   private final ExecutionStore executions;
   private final ExecutionWorkflows workflows;
+  private final ScheduleStore schedules;
+  private final ScheduleWorkflows scheduleWorkflows;
   private final ConsumerProperties properties;
   private final Clock clock;
   private volatile Disposable schedule;
 
   @Autowired
   Reconciler(
-      ExecutionStore executions, ExecutionWorkflows workflows, ConsumerProperties properties) {
-    this(executions, workflows, properties, Clock.systemUTC());
+      ExecutionStore executions,
+      ExecutionWorkflows workflows,
+      ScheduleStore schedules,
+      ScheduleWorkflows scheduleWorkflows,
+      ConsumerProperties properties) {
+    this(executions, workflows, schedules, scheduleWorkflows, properties, Clock.systemUTC());
   }
 
   Reconciler(
       ExecutionStore executions,
       ExecutionWorkflows workflows,
+      ScheduleStore schedules,
+      ScheduleWorkflows scheduleWorkflows,
       ConsumerProperties properties,
       Clock clock) {
     this.executions = executions;
     this.workflows = workflows;
+    this.schedules = schedules;
+    this.scheduleWorkflows = scheduleWorkflows;
     this.properties = properties;
     this.clock = clock;
   }
 
-  /** One pass; returns how many executions it repaired. */
+  /** One pass; returns how many executions and schedules it repaired. */
   public Mono<Long> reconcile() {
+    return reconcileExecutions().zipWith(reconcileSchedules(), Long::sum);
+  }
+
+  /** Restarts the workflow of every live schedule that has none. */
+  Mono<Long> reconcileSchedules() {
+    return schedules
+        .findLive()
+        .concatMap(
+            schedule ->
+                scheduleWorkflows
+                    .start(schedule)
+                    .doOnNext(
+                        started -> {
+                          if (started) {
+                            log.info(
+                                "schedule of scenario {} had no workflow; restarted it",
+                                schedule.scenarioId());
+                          }
+                        })
+                    .onErrorResume(
+                        e -> {
+                          log.warn(
+                              "reconciling schedule {} failed: {}",
+                              schedule.scenarioId(),
+                              e.toString());
+                          return Mono.just(false);
+                        }))
+        .filter(started -> started)
+        .count();
+  }
+
+  Mono<Long> reconcileExecutions() {
     Instant now = clock.instant();
     return executions
         .findActiveRequestedBefore(now.minus(properties.reconcileGrace()))

@@ -8,6 +8,7 @@ import io.cta.activities.ExecutionState;
 import io.cta.activities.TestStatus;
 import io.cta.activities.agent.AgentActivities;
 import io.cta.activities.agent.RunTestResult;
+import io.cta.activities.schedule.ScheduleSpec;
 import io.cta.consumer.Fixtures;
 import io.cta.consumer.config.ConsumerProperties;
 import io.cta.consumer.execution.ServerActivitiesImpl;
@@ -17,10 +18,13 @@ import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.ResultDocument;
 import io.cta.server.execution.ResultStore;
 import io.cta.server.machine.MachineStore;
+import io.cta.server.scenario.ScheduleStore;
 import io.cta.server.temporal.ExecutionWorkflows;
+import io.cta.server.temporal.ScheduleWorkflows;
 import io.cta.temporal.TaskQueues;
 import io.cta.workflows.execution.ExecutionOutcome;
 import io.cta.workflows.execution.ExecutionWorkflowImpl;
+import io.cta.workflows.schedule.ScheduleWorkflowImpl;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +44,7 @@ class ReconcilerTest {
   private TestWorkflowEnvironment env;
   private ExecutionStore executions;
   private ResultStore results;
+  private ScheduleStore schedules;
   private Reconciler reconciler;
 
   @BeforeAll
@@ -64,12 +69,19 @@ class ReconcilerTest {
             Duration.ofSeconds(5), Duration.ofSeconds(4), null, Duration.ofSeconds(30), null);
     env = TestWorkflowEnvironment.newInstance();
     env.newWorker(TaskQueues.SERVER)
-        .registerWorkflowImplementationTypes(ExecutionWorkflowImpl.class);
+        .registerWorkflowImplementationTypes(
+            ExecutionWorkflowImpl.class, ScheduleWorkflowImpl.class);
     env.newWorker(TaskQueues.SERVER)
         .registerActivitiesImplementations(
             new ServerActivitiesImpl(executions, results, machines, properties));
+    schedules = new ScheduleStore(mongo);
     reconciler =
-        new Reconciler(executions, new ExecutionWorkflows(env.getWorkflowClient()), properties);
+        new Reconciler(
+            executions,
+            new ExecutionWorkflows(env.getWorkflowClient()),
+            schedules,
+            new ScheduleWorkflows(env.getWorkflowClient()),
+            properties);
   }
 
   @AfterEach
@@ -173,5 +185,20 @@ class ReconcilerTest {
     assertEquals(0L, reconciler.reconcile().block());
 
     assertEquals(ExecutionState.pending, executions.findById(execution.id()).block().state());
+  }
+
+  @Test
+  void givenAStoredScheduleWhoseWorkflowWasLost_whenReconciling_thenItsWorkflowRunsAgain() {
+    env.start();
+    schedules
+        .put("sc1", new ScheduleSpec("0 3 * * *", "UTC", null, null, 0), Instant.now())
+        .block();
+    ScheduleWorkflows workflows = new ScheduleWorkflows(env.getWorkflowClient());
+    assertEquals(false, workflows.isRunning("sc1").block());
+
+    assertEquals(1L, reconciler.reconcile().block());
+
+    assertEquals(true, workflows.isRunning("sc1").block());
+    assertEquals(0L, reconciler.reconcile().block(), "a running schedule is left alone");
   }
 }

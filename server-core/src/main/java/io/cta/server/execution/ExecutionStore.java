@@ -54,6 +54,13 @@ public class ExecutionStore {
         ExecutionDocument.class);
   }
 
+  /** A pending or running execution of the scenario, if any (overlap policies). */
+  public Mono<ExecutionDocument> findActiveOfScenario(String scenarioId) {
+    return mongo.findOne(
+        Query.query(Criteria.where("scenarioId").is(scenarioId).and("state").in(ACTIVE)),
+        ExecutionDocument.class);
+  }
+
   /** Sets the machines of an execution that is still pending (compose). */
   public Mono<Void> setMachines(String id, List<MachineRun> machines) {
     return mongo

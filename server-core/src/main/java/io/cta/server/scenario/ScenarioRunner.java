@@ -1,8 +1,6 @@
-package io.cta.api.scenario;
+package io.cta.server.scenario;
 
 import io.cta.activities.ExecutionState;
-import io.cta.api.execution.ExecutionView;
-import io.cta.api.execution.ExecutionViews;
 import io.cta.server.definition.ConfigurationDocument;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.definition.SuiteDocument;
@@ -14,7 +12,6 @@ import io.cta.server.web.ApiException;
 import io.cta.workflows.execution.ExecutionWorkflow;
 import java.time.Instant;
 import java.util.List;
-import org.bson.types.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
@@ -26,32 +23,41 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Runs a scenario: stores a pending execution with snapshots of its suite and configuration, then
- * starts its workflow. If the start fails (Temporal unreachable), the execution stays pending and
- * the consumer's reconciler starts it later: MongoDB is written first, so nothing is lost.
+ * Runs a scenario, for a user (api) or a schedule (consumer): stores a pending execution with
+ * snapshots of its suite and configuration, then starts its workflow. If the start fails (Temporal
+ * unreachable), the execution stays pending and the reconciler starts it later: MongoDB is written
+ * first, so nothing is lost.
  */
 @Component
-class ScenarioRunner {
+public class ScenarioRunner {
 
   private static final Logger log = LoggerFactory.getLogger(ScenarioRunner.class);
 
   private final ReactiveMongoTemplate mongo;
   private final ExecutionStore executions;
   private final ExecutionWorkflows workflows;
-  private final ExecutionViews views;
 
-  ScenarioRunner(
-      ReactiveMongoTemplate mongo,
-      ExecutionStore executions,
-      ExecutionWorkflows workflows,
-      ExecutionViews views) {
+  public ScenarioRunner(
+      ReactiveMongoTemplate mongo, ExecutionStore executions, ExecutionWorkflows workflows) {
     this.mongo = mongo;
     this.executions = executions;
     this.workflows = workflows;
-    this.views = views;
   }
 
-  Mono<ExecutionView> run(String scenarioId, RunRequest request, String requestedBy) {
+  /** What to run, and who asked. */
+  public record Run(String executionId, int priority, String reason, String requestedBy) {}
+
+  /**
+   * Creates and starts the execution. When {@code run.executionId()} is given and already exists,
+   * that execution is returned unchanged, so a retried request never starts two.
+   */
+  public Mono<ExecutionDocument> run(String scenarioId, Run run) {
+    Mono<ExecutionDocument> existing =
+        run.executionId() == null ? Mono.empty() : executions.findById(run.executionId());
+    return existing.switchIfEmpty(Mono.defer(() -> create(scenarioId, run)));
+  }
+
+  private Mono<ExecutionDocument> create(String scenarioId, Run run) {
     return nextNumber(scenarioId)
         .switchIfEmpty(Mono.error(() -> ApiException.notFound("scenario", scenarioId)))
         .flatMap(
@@ -75,7 +81,7 @@ class ScenarioRunner {
                                             "the scenario's configuration '"
                                                 + scenario.configurationId()
                                                 + "' no longer exists"))))
-                    .map(t -> newExecution(scenario, t.getT1(), t.getT2(), request, requestedBy)))
+                    .map(t -> newExecution(scenario, t.getT1(), t.getT2(), run)))
         .flatMap(executions::insert)
         .flatMap(
             execution ->
@@ -84,12 +90,13 @@ class ScenarioRunner {
                     .onErrorResume(
                         e -> {
                           log.warn(
-                              "could not start the workflow of execution {} now; the reconciler will: {}",
+                              "could not start the workflow of execution {} now; the reconciler"
+                                  + " will: {}",
                               execution.id(),
                               e.toString());
                           return Mono.just(false);
                         })
-                    .then(views.view(execution)));
+                    .thenReturn(execution));
   }
 
   /** Atomically takes the scenario's next execution number. */
@@ -105,9 +112,9 @@ class ScenarioRunner {
       ScenarioDocument scenario,
       SuiteDocument suite,
       ConfigurationDocument configuration,
-      RunRequest request,
-      String requestedBy) {
-    String id = new ObjectId().toHexString();
+      Run run) {
+    String id =
+        run.executionId() != null ? run.executionId() : new org.bson.types.ObjectId().toHexString();
     return new ExecutionDocument(
         id,
         scenario.lastNumber(),
@@ -122,9 +129,9 @@ class ScenarioRunner {
         null,
         null,
         ExecutionWorkflow.workflowId(id),
-        request.priority() == null ? 0 : request.priority(),
-        request.reason(),
-        requestedBy,
+        run.priority(),
+        run.reason(),
+        run.requestedBy(),
         scenario.pendingTimeout(),
         scenario.runningTimeout(),
         suite,

@@ -1,0 +1,108 @@
+package io.cta.consumer.schedule;
+
+import io.cta.activities.schedule.FireRequest;
+import io.cta.activities.schedule.FireResult;
+import io.cta.activities.schedule.ScheduleActivities;
+import io.cta.activities.schedule.ScheduleSpec;
+import io.cta.server.execution.ExecutionDocument;
+import io.cta.server.execution.ExecutionStore;
+import io.cta.server.scenario.ScenarioRunner;
+import io.cta.server.scenario.ScheduleDocument;
+import io.cta.server.scenario.ScheduleStore;
+import io.cta.server.web.ApiException;
+import java.time.Instant;
+import java.util.Optional;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+/** Starts scheduled executions and records what each fire did. */
+@Component
+public class ScheduleActivitiesImpl implements ScheduleActivities {
+
+  private final ScheduleStore schedules;
+  private final ExecutionStore executions;
+  private final ScenarioRunner runner;
+
+  public ScheduleActivitiesImpl(
+      ScheduleStore schedules, ExecutionStore executions, ScenarioRunner runner) {
+    this.schedules = schedules;
+    this.executions = executions;
+    this.runner = runner;
+  }
+
+  /**
+   * The execution id of a fire: derived from the scenario and the fire time, so fires are
+   * idempotent.
+   */
+  static String executionId(String scenarioId, long scheduledAt) {
+    return "sch-" + scenarioId + "-" + scheduledAt;
+  }
+
+  @Override
+  public FireResult fire(FireRequest request) {
+    Instant scheduledAt = Instant.ofEpochMilli(request.scheduledAt());
+    ScheduleDocument schedule = schedules.find(request.scenarioId()).block();
+    if (schedule == null) {
+      return new FireResult(FireResult.Outcome.gone, null, "the schedule was deleted");
+    }
+    String id = executionId(request.scenarioId(), request.scheduledAt());
+    if (request.overlap() != ScheduleSpec.Overlap.allow) {
+      Optional<ExecutionDocument> active =
+          executions.findActiveOfScenario(request.scenarioId()).blockOptional();
+      if (active.isPresent() && !active.get().id().equals(id)) {
+        String reason = "execution " + active.get().id() + " is still " + active.get().state();
+        record(request, "skipped", active.get().id(), reason, false);
+        return new FireResult(FireResult.Outcome.skipped, active.get().id(), reason);
+      }
+    }
+    ExecutionDocument execution;
+    try {
+      execution =
+          runner
+              .run(
+                  request.scenarioId(),
+                  new ScenarioRunner.Run(id, 0, "schedule (" + request.trigger() + ")", "schedule"))
+              .block();
+    } catch (ApiException e) {
+      if (e.getStatusCode() == HttpStatus.NOT_FOUND) {
+        return new FireResult(FireResult.Outcome.gone, null, "the scenario was deleted");
+      }
+      throw e;
+    }
+    if (request.missed() > 0) {
+      record(request, "missed", null, missedText(request.missed()), false);
+    }
+    record(request, "started", execution.id(), null, schedule.spec().isFixed());
+    return new FireResult(FireResult.Outcome.started, execution.id(), null);
+  }
+
+  @Override
+  public void recordMissed(FireRequest request) {
+    record(
+        request,
+        "missed",
+        null,
+        missedText(request.missed()) + "; all later than the catch-up window",
+        false);
+  }
+
+  private void record(
+      FireRequest request, String kind, String executionId, String detail, boolean done) {
+    schedules
+        .record(
+            request.scenarioId(),
+            new ScheduleDocument.Event(
+                kind,
+                Instant.ofEpochMilli(request.scheduledAt()),
+                request.trigger(),
+                executionId,
+                detail,
+                Instant.now()),
+            done)
+        .block();
+  }
+
+  private static String missedText(int missed) {
+    return missed + (missed == 1 ? " fire" : " fires") + " missed while CTA could not run them";
+  }
+}
