@@ -1,5 +1,6 @@
 package io.cta.activities.schedule;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
@@ -23,6 +24,7 @@ public record ScheduleSpec(
     catchUpWindowMs = catchUpWindowMs <= 0 ? DEFAULT_CATCH_UP_WINDOW_MS : catchUpWindowMs;
   }
 
+  @JsonIgnore
   public boolean isFixed() {
     return at != null;
   }

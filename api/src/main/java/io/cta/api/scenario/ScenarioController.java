@@ -30,6 +30,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 @RestController
@@ -42,11 +43,14 @@ class ScenarioController {
   private final Definitions definitions;
   private final ScenarioRunner runner;
   private final ExecutionViews views;
+  private final Schedules schedules;
 
-  ScenarioController(Definitions definitions, ScenarioRunner runner, ExecutionViews views) {
+  ScenarioController(
+      Definitions definitions, ScenarioRunner runner, ExecutionViews views, Schedules schedules) {
     this.definitions = definitions;
     this.runner = runner;
     this.views = views;
+    this.schedules = schedules;
   }
 
   @GetMapping
@@ -54,43 +58,59 @@ class ScenarioController {
       @RequestParam(required = false) Integer page,
       @RequestParam(required = false) Integer size,
       @RequestParam(required = false) String sort) {
-    return definitions.page(
-        ScenarioDocument.class,
-        PageRequest.of(page, size, sort, SORTABLE, Sort.by("name")),
-        ScenarioView::of);
+    return definitions
+        .page(
+            ScenarioDocument.class,
+            PageRequest.of(page, size, sort, SORTABLE, Sort.by("name")),
+            d -> d)
+        .flatMap(
+            p ->
+                Flux.fromIterable(p.items())
+                    .concatMap(this::view)
+                    .collectList()
+                    .map(items -> new PageView<>(items, p.page(), p.size(), p.total())));
   }
 
   @PostMapping
   Mono<ResponseEntity<ScenarioView>> create(@Valid @RequestBody ScenarioRequest request) {
+    if (request.schedule() != null) {
+      Schedules.validate(request.schedule());
+    }
     Instant now = Instant.now();
     return checkReferences(request)
         .then(definitions.insert(document(new ObjectId().toHexString(), request, 0, now, now)))
+        .flatMap(saved -> applySchedule(saved, request))
         .map(
-            saved ->
-                ResponseEntity.created(URI.create("/api/v1/scenarios/" + saved.id()))
-                    .body(ScenarioView.of(saved)));
+            view ->
+                ResponseEntity.created(URI.create("/api/v1/scenarios/" + view.id())).body(view));
   }
 
   @GetMapping("/{id}")
   Mono<ScenarioView> get(@PathVariable String id) {
-    return definitions.get(ScenarioDocument.class, id, WHAT).map(ScenarioView::of);
+    return definitions.get(ScenarioDocument.class, id, WHAT).flatMap(this::view);
   }
 
   @PutMapping("/{id}")
   Mono<ScenarioView> update(@PathVariable String id, @Valid @RequestBody ScenarioRequest request) {
+    if (request.schedule() != null) {
+      Schedules.validate(request.schedule());
+    }
     return checkReferences(request)
         .then(definitions.get(ScenarioDocument.class, id, WHAT))
         .flatMap(
             old ->
                 definitions.save(
                     document(id, request, old.lastNumber(), old.createdAt(), Instant.now())))
-        .map(ScenarioView::of);
+        .flatMap(saved -> applySchedule(saved, request));
   }
 
   @DeleteMapping("/{id}")
   @ResponseStatus(HttpStatus.NO_CONTENT)
   Mono<Void> delete(@PathVariable String id) {
-    return definitions.delete(ScenarioDocument.class, id, WHAT);
+    return definitions
+        .get(ScenarioDocument.class, id, WHAT)
+        .then(schedules.delete(id))
+        .then(definitions.delete(ScenarioDocument.class, id, WHAT));
   }
 
   /**
@@ -115,6 +135,23 @@ class ScenarioController {
         .map(
             view ->
                 ResponseEntity.created(URI.create("/api/v1/executions/" + view.id())).body(view));
+  }
+
+  /** Sets the schedule given with the scenario, if any, and answers the scenario's view. */
+  private Mono<ScenarioView> applySchedule(ScenarioDocument scenario, ScenarioRequest request) {
+    if (request.schedule() == null) {
+      return view(scenario);
+    }
+    return schedules
+        .put(scenario.id(), request.schedule())
+        .map(schedule -> ScenarioView.of(scenario, schedule));
+  }
+
+  private Mono<ScenarioView> view(ScenarioDocument scenario) {
+    return schedules
+        .find(scenario.id())
+        .map(schedule -> ScenarioView.of(scenario, schedule))
+        .defaultIfEmpty(ScenarioView.of(scenario, null));
   }
 
   private Mono<Void> checkReferences(ScenarioRequest request) {

@@ -1,5 +1,6 @@
 package io.cta.api.scenario;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -7,7 +8,8 @@ import jakarta.validation.constraints.Size;
 
 /**
  * Body of {@code POST/PUT /api/v1/scenarios}; timeouts in milliseconds, each from 1 s to 7 days.
- * Defaults: pending 30 minutes, running 2 hours.
+ * Defaults: pending 30 minutes, running 2 hours. A {@code schedule} sets the scenario's schedule;
+ * leaving it out keeps the current one (see {@code /scenarios/{id}/schedule}).
  */
 public record ScenarioRequest(
     @NotBlank @Size(max = 200) String name,
@@ -15,7 +17,8 @@ public record ScenarioRequest(
     @NotBlank @Size(max = 100) String testSuiteId,
     @NotBlank @Size(max = 100) String configurationId,
     @Min(1000) @Max(604_800_000) Long pendingTimeout,
-    @Min(1000) @Max(604_800_000) Long runningTimeout) {
+    @Min(1000) @Max(604_800_000) Long runningTimeout,
+    @Valid ScheduleRequest schedule) {
 
   public static final long DEFAULT_PENDING_TIMEOUT = 30 * 60_000L;
   public static final long DEFAULT_RUNNING_TIMEOUT = 2 * 3_600_000L;

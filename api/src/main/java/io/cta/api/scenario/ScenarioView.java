@@ -12,9 +12,10 @@ public record ScenarioView(
     long pendingTimeout,
     long runningTimeout,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    ScheduleView schedule) {
 
-  static ScenarioView of(ScenarioDocument d) {
+  static ScenarioView of(ScenarioDocument d, ScheduleView schedule) {
     return new ScenarioView(
         d.id(),
         d.name(),
@@ -24,6 +25,7 @@ public record ScenarioView(
         d.pendingTimeout(),
         d.runningTimeout(),
         d.createdAt(),
-        d.updatedAt());
+        d.updatedAt(),
+        schedule);
   }
 }

@@ -1,0 +1,78 @@
+package io.cta.api.scenario;
+
+import io.cta.api.common.Definitions;
+import io.cta.server.definition.ScenarioDocument;
+import io.cta.server.web.ApiException;
+import jakarta.validation.Valid;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** {@code /api/v1/scenarios/{id}/schedule}: one schedule per scenario. */
+@RestController
+@RequestMapping("/api/v1/scenarios/{id}/schedule")
+class ScheduleController {
+
+  private final Definitions definitions;
+  private final Schedules schedules;
+
+  ScheduleController(Definitions definitions, Schedules schedules) {
+    this.definitions = definitions;
+    this.schedules = schedules;
+  }
+
+  @GetMapping
+  Mono<ScheduleView> get(@PathVariable String id) {
+    return scenario(id).then(schedules.get(id));
+  }
+
+  @PutMapping
+  Mono<ScheduleView> put(@PathVariable String id, @Valid @RequestBody ScheduleRequest request) {
+    return scenario(id).then(schedules.put(id, request));
+  }
+
+  @DeleteMapping
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  Mono<Void> delete(@PathVariable String id) {
+    return scenario(id)
+        .then(schedules.delete(id))
+        .flatMap(
+            deleted ->
+                deleted
+                    ? Mono.<Void>empty()
+                    : Mono.error(ApiException.notFound("schedule of scenario", id)));
+  }
+
+  @PostMapping("/pause")
+  Mono<ScheduleView> pause(@PathVariable String id) {
+    return scenario(id).then(schedules.pause(id, true));
+  }
+
+  @PostMapping("/resume")
+  Mono<ScheduleView> resume(@PathVariable String id) {
+    return scenario(id).then(schedules.pause(id, false));
+  }
+
+  /**
+   * Fires once now (the overlap policy applies); the execution appears in the schedule's events.
+   */
+  @PostMapping("/trigger")
+  Mono<ResponseEntity<ScheduleView>> trigger(@PathVariable String id) {
+    return scenario(id)
+        .then(schedules.trigger(id))
+        .map(view -> ResponseEntity.status(HttpStatus.ACCEPTED).body(view));
+  }
+
+  private Mono<ScenarioDocument> scenario(String id) {
+    return definitions.get(ScenarioDocument.class, id, "scenario");
+  }
+}

@@ -1,0 +1,106 @@
+package io.cta.api.scenario;
+
+import io.cta.server.scenario.ScheduleDocument;
+import io.cta.server.scenario.ScheduleStore;
+import io.cta.server.temporal.ScheduleWorkflows;
+import io.cta.server.web.ApiException;
+import io.cta.workflows.schedule.FireTimes;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Changes to schedules: MongoDB first, then the schedule workflow is told. If Temporal cannot be
+ * reached, the change is kept and the consumer's reconciler brings the workflow in line later.
+ */
+@Component
+class Schedules {
+
+  private static final Logger log = LoggerFactory.getLogger(Schedules.class);
+
+  private final ScheduleStore store;
+  private final ScheduleWorkflows workflows;
+
+  Schedules(ScheduleStore store, ScheduleWorkflows workflows) {
+    this.store = store;
+    this.workflows = workflows;
+  }
+
+  /** Validates the request; throws a 400 naming the bad field. */
+  static void validate(ScheduleRequest request) {
+    String problem = FireTimes.problem(request.toSpec(), Instant.now().toEpochMilli());
+    if (problem != null) {
+      throw ApiException.badRequest(problem);
+    }
+  }
+
+  /** The schedule's view, or empty when the scenario has none. */
+  Mono<ScheduleView> find(String scenarioId) {
+    return store.find(scenarioId).map(d -> ScheduleView.of(d, Instant.now()));
+  }
+
+  Mono<ScheduleView> get(String scenarioId) {
+    return store
+        .find(scenarioId)
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("schedule of scenario", scenarioId)))
+        .map(d -> ScheduleView.of(d, Instant.now()));
+  }
+
+  Mono<ScheduleView> put(String scenarioId, ScheduleRequest request) {
+    validate(request);
+    return store
+        .put(scenarioId, request.toSpec(), Instant.now())
+        .flatMap(d -> tell(d, ScheduleWorkflows.Signal.update));
+  }
+
+  Mono<ScheduleView> pause(String scenarioId, boolean paused) {
+    return store
+        .setPaused(scenarioId, paused, Instant.now())
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("schedule of scenario", scenarioId)))
+        .flatMap(
+            d ->
+                tell(d, paused ? ScheduleWorkflows.Signal.pause : ScheduleWorkflows.Signal.resume));
+  }
+
+  Mono<ScheduleView> trigger(String scenarioId) {
+    return store
+        .find(scenarioId)
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("schedule of scenario", scenarioId)))
+        .flatMap(d -> workflows.signal(d, ScheduleWorkflows.Signal.trigger).thenReturn(d))
+        .map(d -> ScheduleView.of(d, Instant.now()));
+  }
+
+  /** Deletes the schedule and stops its workflow; a deleted schedule never fires again. */
+  Mono<Boolean> delete(String scenarioId) {
+    return store
+        .delete(scenarioId)
+        .flatMap(
+            deleted ->
+                workflows
+                    .stop(scenarioId)
+                    .onErrorResume(
+                        e -> {
+                          // Its next fire finds no schedule and ends the workflow.
+                          log.warn(
+                              "could not stop the schedule of {}: {}", scenarioId, e.toString());
+                          return Mono.empty();
+                        })
+                    .thenReturn(deleted));
+  }
+
+  private Mono<ScheduleView> tell(ScheduleDocument schedule, ScheduleWorkflows.Signal signal) {
+    return workflows
+        .signal(schedule, signal)
+        .onErrorResume(
+            e -> {
+              log.warn(
+                  "could not signal the schedule of {} now; the reconciler will: {}",
+                  schedule.scenarioId(),
+                  e.toString());
+              return Mono.empty();
+            })
+        .thenReturn(ScheduleView.of(schedule, Instant.now()));
+  }
+}

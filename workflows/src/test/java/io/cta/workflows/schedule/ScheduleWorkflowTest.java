@@ -1,0 +1,224 @@
+package io.cta.workflows.schedule;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cta.activities.schedule.FireRequest;
+import io.cta.activities.schedule.FireResult;
+import io.cta.activities.schedule.ScheduleActivities;
+import io.cta.activities.schedule.ScheduleSpec;
+import io.cta.temporal.TaskQueues;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class ScheduleWorkflowTest {
+
+  @RegisterExtension
+  static final TestWorkflowExtension workflows =
+      TestWorkflowExtension.newBuilder()
+          .registerWorkflowImplementationTypes(ScheduleWorkflowImpl.class)
+          .setDoNotStart(true)
+          .build();
+
+  private final List<FireRequest> fires = new CopyOnWriteArrayList<>();
+  private final List<FireRequest> missed = new CopyOnWriteArrayList<>();
+
+  /** Activities that record every call and answer with {@code outcome}. */
+  private ScheduleActivities activities(Function<FireRequest, FireResult.Outcome> outcome) {
+    return new ScheduleActivities() {
+      @Override
+      public FireResult fire(FireRequest request) {
+        fires.add(request);
+        return new FireResult(outcome.apply(request), "e" + fires.size(), null);
+      }
+
+      @Override
+      public void recordMissed(FireRequest request) {
+        missed.add(request);
+      }
+    };
+  }
+
+  private ScheduleWorkflow start(
+      TestWorkflowEnvironment env,
+      Worker worker,
+      ScheduleSpec spec,
+      long cursor,
+      Function<FireRequest, FireResult.Outcome> outcome) {
+    env.newWorker(TaskQueues.SERVER).registerActivitiesImplementations(activities(outcome));
+    env.start();
+    ScheduleWorkflow workflow =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                ScheduleWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId(ScheduleWorkflow.workflowId("sc1"))
+                    .setTaskQueue(worker.getTaskQueue())
+                    .build());
+    WorkflowClient.start(workflow::run, new ScheduleInput("sc1", spec, false, cursor, false));
+    return workflow;
+  }
+
+  private static ScheduleSpec everyMinute(ScheduleSpec.Overlap overlap) {
+    return new ScheduleSpec("* * * * *", "UTC", null, overlap, 0);
+  }
+
+  @Test
+  void givenAMinutelyCron_whenThreeMinutesPass_thenItFiresAtEachMinuteExactly(
+      TestWorkflowEnvironment env, Worker worker) {
+    start(env, worker, everyMinute(null), 0, r -> FireResult.Outcome.started);
+
+    env.sleep(Duration.ofMinutes(3));
+
+    assertEquals(3, fires.size());
+    for (FireRequest fire : fires) {
+      assertEquals(0, fire.scheduledAt() % 60_000, "fires on the minute");
+      assertEquals("schedule", fire.trigger());
+    }
+    assertEquals(60_000, fires.get(1).scheduledAt() - fires.get(0).scheduledAt());
+  }
+
+  @Test
+  void givenAPausedSchedule_whenTimePasses_thenNothingFiresUntilResumed(
+      TestWorkflowEnvironment env, Worker worker) {
+    ScheduleWorkflow workflow =
+        start(env, worker, everyMinute(null), 0, r -> FireResult.Outcome.started);
+    workflow.pause();
+
+    env.sleep(Duration.ofMinutes(5));
+    assertEquals(0, fires.size());
+    assertTrue(workflow.getState().paused());
+    assertEquals(List.of(), workflow.getState().nextFires());
+
+    workflow.resume();
+    env.sleep(Duration.ofMinutes(2));
+    assertEquals(2, fires.size());
+  }
+
+  @Test
+  void givenOverlapSkip_whenThePreviousStillRuns_thenTheFireIsSkippedAndNotBuffered(
+      TestWorkflowEnvironment env, Worker worker) {
+    ScheduleWorkflow workflow =
+        start(
+            env,
+            worker,
+            everyMinute(ScheduleSpec.Overlap.skip),
+            0,
+            r -> FireResult.Outcome.skipped);
+
+    env.sleep(Duration.ofSeconds(90));
+
+    assertEquals(1, fires.size());
+    assertTrue(!workflow.getState().buffered());
+  }
+
+  @Test
+  void givenOverlapBufferOne_whenThePreviousEnds_thenTheBufferedFireStartsThen(
+      TestWorkflowEnvironment env, Worker worker) {
+    List<String> answers = new CopyOnWriteArrayList<>(List.of("skipped", "skipped"));
+    ScheduleWorkflow workflow =
+        start(
+            env,
+            worker,
+            new ScheduleSpec("0 * * * *", "UTC", null, ScheduleSpec.Overlap.bufferOne, 0),
+            0,
+            r ->
+                answers.isEmpty()
+                    ? FireResult.Outcome.started
+                    : FireResult.Outcome.valueOf(answers.remove(0)));
+
+    workflow.trigger();
+    env.sleep(Duration.ofSeconds(25));
+
+    assertEquals(3, fires.size(), "the trigger, then rechecks every 10 s until it starts");
+    assertEquals("buffered", fires.get(2).trigger());
+    assertTrue(!workflow.getState().buffered());
+  }
+
+  @Test
+  void givenFiresMissedWithinTheCatchUpWindow_whenTheWorkflowResumes_thenTheLatestStartsOnce(
+      TestWorkflowEnvironment env, Worker worker) {
+    long now = env.currentTimeMillis();
+    ScheduleSpec everyTwoMinutes = new ScheduleSpec("*/2 * * * *", "UTC", null, null, 0);
+
+    start(env, worker, everyTwoMinutes, now - 9 * 60_000, r -> FireResult.Outcome.started);
+    env.sleep(Duration.ofSeconds(1));
+
+    assertEquals(1, fires.size());
+    FireRequest fire = fires.get(0);
+    assertEquals("catch-up", fire.trigger());
+    assertTrue(fire.missed() >= 3, "the older fires are recorded as missed: " + fire.missed());
+    assertTrue(now - fire.scheduledAt() < 2 * 60_000, "the latest due fire starts");
+  }
+
+  @Test
+  void givenAFireLaterThanTheCatchUpWindow_whenTheWorkflowResumes_thenItIsRecordedMissed(
+      TestWorkflowEnvironment env, Worker worker) {
+    long now = env.currentTimeMillis();
+    ScheduleSpec fixed = new ScheduleSpec(null, null, now - 20 * 60_000, null, 0);
+
+    start(env, worker, fixed, now - 30 * 60_000, r -> FireResult.Outcome.started);
+    env.sleep(Duration.ofSeconds(1));
+
+    assertEquals(0, fires.size());
+    assertEquals(1, missed.size());
+    assertEquals(now - 20 * 60_000, missed.get(0).scheduledAt());
+  }
+
+  @Test
+  void givenAFixedInstant_whenItFires_thenTheWorkflowEnds(
+      TestWorkflowEnvironment env, Worker worker) {
+    long now = env.currentTimeMillis();
+    start(
+        env,
+        worker,
+        new ScheduleSpec(null, null, now + 3_600_000, null, 0),
+        0,
+        r -> FireResult.Outcome.started);
+
+    env.getWorkflowClient()
+        .newUntypedWorkflowStub(ScheduleWorkflow.workflowId("sc1"))
+        .getResult(Void.class);
+
+    assertEquals(List.of(now + 3_600_000), fires.stream().map(FireRequest::scheduledAt).toList());
+  }
+
+  @Test
+  void givenADeletedScenario_whenItFires_thenTheScheduleEnds(
+      TestWorkflowEnvironment env, Worker worker) {
+    start(env, worker, everyMinute(null), 0, r -> FireResult.Outcome.gone);
+
+    env.getWorkflowClient()
+        .newUntypedWorkflowStub(ScheduleWorkflow.workflowId("sc1"))
+        .getResult(Void.class);
+
+    assertEquals(1, fires.size());
+  }
+
+  @Test
+  void givenAChangedSchedule_whenUpdated_thenNewFireTimesApplyFromNow(
+      TestWorkflowEnvironment env, Worker worker) {
+    ScheduleWorkflow workflow =
+        start(
+            env,
+            worker,
+            new ScheduleSpec("0 0 1 1 *", "UTC", null, null, 0),
+            0,
+            r -> FireResult.Outcome.started);
+
+    workflow.update(everyMinute(null));
+    env.sleep(Duration.ofMinutes(2));
+
+    assertEquals(2, fires.size());
+    assertEquals(5, workflow.getState().nextFires().size());
+  }
+}
