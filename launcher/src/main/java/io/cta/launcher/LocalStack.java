@@ -100,13 +100,18 @@ public final class LocalStack implements AutoCloseable {
   }
 
   public void startConsumer() {
+    startConsumer("consumer", settings.consumerPort());
+  }
+
+  /** Starts a consumer; more than one may run (they share the work on the server queue). */
+  public void startConsumer(String name, int port) {
     Map<String, String> env = serverEnv();
-    env.put("CTA_CONSUMER_PORT", String.valueOf(settings.consumerPort()));
+    env.put("CTA_CONSUMER_PORT", String.valueOf(port));
     // The embedded Temporal server does not move a sticky workflow task to another worker when
     // the consumer restarts, so the embedded default runs without sticky execution.
     env.put("CTA_CONSUMER_WORKFLOW_CACHE_SIZE", "0");
-    launch("consumer", jar("-Xmx512m", "consumer/target/cta-consumer.jar"), env);
-    awaitHealthy("consumer", settings.consumerUrl());
+    launch(name, jar("-Xmx512m", "consumer/target/cta-consumer.jar"), env);
+    awaitHealthy(name, "http://127.0.0.1:" + port);
   }
 
   public void startApi() {
@@ -143,9 +148,14 @@ public final class LocalStack implements AutoCloseable {
             "--server", settings.consumerUrl(),
             "--temporal", "127.0.0.1:" + settings.temporalPort(),
             "--token-file", tokenFile.toString(),
-            "--work-dir", settings.logDir().resolveSibling("work").resolve(name).toString()));
+            "--work-dir", workDir(name).toString()));
     command.addAll(extraArgs);
     launch("agent-" + name, command, Map.of());
+  }
+
+  /** Where the named agent runs its tests. */
+  public Path workDir(String agent) {
+    return settings.logDir().resolveSibling("work").resolve(agent);
   }
 
   /** Stops one process gracefully (SIGTERM), as Ctrl-C would. */

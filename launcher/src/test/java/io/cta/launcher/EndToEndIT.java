@@ -174,7 +174,221 @@ class EndToEndIT {
     assertTrue(missing.body().get("detail").asText().contains("nope"));
   }
 
+  /** A test whose stage starts a child process, records its pid, and waits for it. */
+  private static Map<String, Object> longRunning(String id) {
+    return Map.of(
+        "id",
+        id,
+        "stages",
+        List.of(
+            Map.of(
+                "name", "run",
+                "run", "sleep 120 & echo $! > child.pid; wait",
+                "stop", "touch stopped",
+                "cwd", id,
+                "timeout", 600_000)));
+  }
+
+  private static String runAndAwaitChild(String scenarioId, String testId) throws Exception {
+    String id =
+        admin
+            .post("/api/v1/scenarios/" + scenarioId + "/run", null)
+            .expect(201)
+            .body()
+            .get("id")
+            .asText();
+    Path pidFile = stack.workDir(AGENT).resolve(testId).resolve("child.pid");
+    await(
+        "the test's child process to start",
+        () -> admin.get("/api/v1/executions/" + id),
+        r ->
+            r.body().get("state").asText().equals("running")
+                && Files.exists(pidFile)
+                && pid(pidFile) > 0);
+    return id;
+  }
+
+  private static long pid(Path pidFile) {
+    try {
+      String text = Files.readString(pidFile).trim();
+      return text.isEmpty() ? 0 : Long.parseLong(text);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private static void assertDead(Path pidFile) {
+    long pid = pid(pidFile);
+    ProcessHandle.of(pid)
+        .ifPresent(p -> p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join());
+    assertFalse(
+        ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+        "child " + pid + " is still alive");
+  }
+
+  @Test
+  void givenARunningExecution_whenCanceled_thenTheStopCommandRunsTheTreeDiesAndItEndsCanceled()
+      throws Exception {
+    String scenarioId = scenario(List.of(longRunning("cancel-me")));
+    String id = runAndAwaitChild(scenarioId, "cancel-me");
+
+    CtaClient.Response cancel =
+        admin.post("/api/v1/executions/" + id + "/cancel", Map.of("reason", "wrong build"));
+
+    assertEquals(202, cancel.status());
+    JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
+    assertEquals("canceled", execution.get("state").asText(), execution.toString());
+    assertEquals("canceled by admin: wrong build", execution.get("reason").asText());
+    assertEquals("admin", execution.get("cancellation").get("by").asText());
+    assertEquals("canceled", execution.get("machines").get(0).get("state").asText());
+    Path dir = stack.workDir(AGENT).resolve("cancel-me");
+    assertTrue(Files.exists(dir.resolve("stopped")), "the stop command ran");
+    assertDead(dir.resolve("child.pid"));
+    assertEquals(200, admin.post("/api/v1/executions/" + id + "/cancel", Map.of()).status());
+  }
+
+  @Test
+  void givenATestOutlivingTheRunningTimeout_whenItExpires_thenItEndsTimeoutAndTheTreeDies()
+      throws Exception {
+    String scenarioId = scenario(List.of(longRunning("too-slow")), AGENT, 60_000, 3_000, null);
+    String id = runAndAwaitChild(scenarioId, "too-slow");
+
+    JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
+
+    assertEquals("timeout", execution.get("state").asText(), execution.toString());
+    assertEquals("running timeout of 3 s exceeded", execution.get("reason").asText());
+    assertDead(stack.workDir(AGENT).resolve("too-slow").resolve("child.pid"));
+    assertEquals(409, admin.post("/api/v1/executions/" + id + "/cancel", Map.of()).status());
+  }
+
+  @Test
+  void givenNoMatchingMachine_whenThePendingTimeoutPasses_thenItEndsTimeoutSayingWhy()
+      throws Exception {
+    String scenarioId =
+        scenario(List.of(test("t", "true", null, Map.of())), "nobody", 2_000, 60_000, null);
+
+    CtaClient.Response run =
+        admin.post("/api/v1/scenarios/" + scenarioId + "/run", null).expect(201);
+
+    assertEquals(
+        "no machine named 'nobody' has registered",
+        run.body().get("waiting").get("reason").asText());
+    JsonNode execution = Demo.awaitEnd(admin, run.body().get("id").asText(), TIMEOUT);
+    assertEquals("timeout", execution.get("state").asText());
+    assertEquals(
+        "not started within the pending timeout of 2 s: no machine named 'nobody' has registered",
+        execution.get("reason").asText());
+  }
+
+  @Test
+  void givenTheTargetMachinesAgentDies_whenItStopsHeartbeating_thenTheExecutionEndsMachineLost()
+      throws Exception {
+    String doomed = "e2e-doomed";
+    stack.startAgent(doomed, List.of());
+    await(
+        "the second agent to be online",
+        () -> admin.get("/api/v1/machines/" + doomed),
+        r -> r.body().get("status").asText().equals("online"));
+    String scenarioId =
+        scenario(List.of(test("long", "sleep 60", null, Map.of())), doomed, 60_000, 120_000, null);
+    String id =
+        admin
+            .post("/api/v1/scenarios/" + scenarioId + "/run", null)
+            .expect(201)
+            .body()
+            .get("id")
+            .asText();
+    await(
+        "the execution to run",
+        () -> admin.get("/api/v1/executions/" + id),
+        r -> r.body().get("state").asText().equals("running"));
+
+    stack.kill("agent-" + doomed);
+
+    JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
+    assertEquals("timeout", execution.get("state").asText(), execution.toString());
+    assertTrue(
+        execution.get("reason").asText().startsWith("machine lost: e2e-doomed"),
+        execution.toString());
+    assertEquals("timeout", execution.get("machines").get(0).get("state").asText());
+  }
+
+  @Test
+  void givenTwoConsumers_whenAScheduleFiresRepeatedly_thenEachFireStartsExactlyOneExecution()
+      throws Exception {
+    int secondConsumerPort = freePorts(1).get(0);
+    stack.startConsumer("consumer-2", secondConsumerPort);
+    try {
+      String scenarioId =
+          scenario(
+              List.of(test("tick", "true", null, Map.of())),
+              AGENT,
+              60_000,
+              60_000,
+              Map.of("cron", "*/2 * * * * *", "overlap", "allow"));
+      await(
+          "four scheduled executions",
+          () -> admin.get("/api/v1/executions?scenarioId=" + scenarioId),
+          r -> r.body().get("total").asInt() >= 4);
+      assertEquals(
+          204,
+          admin.send("DELETE", "/api/v1/scenarios/" + scenarioId + "/schedule", null).status());
+
+      JsonNode page =
+          admin.get("/api/v1/executions?size=500&sort=number,asc&scenarioId=" + scenarioId).body();
+      List<Long> fireTimes = new ArrayList<>();
+      int expectedNumber = 1;
+      for (JsonNode execution : page.get("items")) {
+        assertEquals(
+            expectedNumber++,
+            execution.get("number").asInt(),
+            "no fire ran twice or burned a number");
+        String id = execution.get("id").asText();
+        assertTrue(id.startsWith("sch-" + scenarioId + "-"), id);
+        fireTimes.add(Long.parseLong(id.substring(id.lastIndexOf('-') + 1)));
+      }
+      for (int i = 1; i < fireTimes.size(); i++) {
+        assertEquals(
+            2_000, fireTimes.get(i) - fireTimes.get(i - 1), "one execution per fire: " + fireTimes);
+      }
+      assertEquals(404, admin.get("/api/v1/scenarios/" + scenarioId + "/schedule").status());
+    } finally {
+      stack.stop("consumer-2");
+    }
+  }
+
+  @Test
+  void givenAScheduleInThePastOrABadCron_whenSet_thenTheErrorNamesTheField() {
+    String scenarioId = scenario(List.of(test("t", "true", null, Map.of())));
+    String path = "/api/v1/scenarios/" + scenarioId + "/schedule";
+
+    CtaClient.Response past = admin.send("PUT", path, Map.of("at", "2020-01-01T00:00:00Z"));
+    CtaClient.Response badCron = admin.send("PUT", path, Map.of("cron", "61 * * * *"));
+    CtaClient.Response good =
+        admin.send("PUT", path, Map.of("cron", "0 9 * * 1-5", "timeZone", "Europe/Paris"));
+
+    assertEquals(400, past.status());
+    assertEquals("schedule.at: must be in the future", past.body().get("detail").asText());
+    assertEquals(400, badCron.status());
+    assertTrue(badCron.body().get("detail").asText().startsWith("schedule.cron: "));
+    assertEquals(200, good.status(), String.valueOf(good.body()));
+    assertEquals(5, good.body().get("nextFires").size());
+    assertEquals("active", good.body().get("state").asText());
+    assertEquals("paused", admin.post(path + "/pause", null).body().get("state").asText());
+    assertEquals(0, admin.get(path).body().get("nextFires").size());
+    assertEquals("active", admin.post(path + "/resume", null).body().get("state").asText());
+  }
+
   private static String scenario(List<Map<String, Object>> tests) {
+    return scenario(tests, AGENT, 60_000, 120_000, null);
+  }
+
+  private static String scenario(
+      List<Map<String, Object>> tests,
+      String machine,
+      long pendingTimeout,
+      long runningTimeout,
+      Map<String, Object> schedule) {
     String suiteId =
         admin
             .post("/api/v1/suites", Map.of("name", "e2e", "tests", tests))
@@ -186,29 +400,21 @@ class EndToEndIT {
         admin
             .post(
                 "/api/v1/configurations",
-                Map.of("name", "e2e", "runMode", "mono", "target", Map.of("machine", AGENT)))
+                Map.of("name", "e2e", "runMode", "mono", "target", Map.of("machine", machine)))
             .expect(201)
             .body()
             .get("id")
             .asText();
-    return admin
-        .post(
-            "/api/v1/scenarios",
-            Map.of(
-                "name",
-                "e2e",
-                "testSuiteId",
-                suiteId,
-                "configurationId",
-                configurationId,
-                "pendingTimeout",
-                60_000,
-                "runningTimeout",
-                120_000))
-        .expect(201)
-        .body()
-        .get("id")
-        .asText();
+    Map<String, Object> scenario = new java.util.HashMap<>();
+    scenario.put("name", "e2e");
+    scenario.put("testSuiteId", suiteId);
+    scenario.put("configurationId", configurationId);
+    scenario.put("pendingTimeout", pendingTimeout);
+    scenario.put("runningTimeout", runningTimeout);
+    if (schedule != null) {
+      scenario.put("schedule", schedule);
+    }
+    return admin.post("/api/v1/scenarios", scenario).expect(201).body().get("id").asText();
   }
 
   private static Map<String, Object> test(
