@@ -18,6 +18,7 @@ import io.cta.activities.server.ExecutionPlan;
 import io.cta.activities.server.ServerActivities;
 import io.cta.temporal.TaskQueues;
 import io.temporal.activity.Activity;
+import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
@@ -130,6 +131,14 @@ class ExecutionWorkflowTest {
     long late = completion.finishedAt() - (requestedAt + 2_000);
     assertTrue(late >= 0 && late <= 1_000, "ended " + late + " ms after the deadline");
     assertEquals(0, completion.startedAt());
+    assertTrue(
+        env
+            .getWorkflowClient()
+            .fetchHistory(ExecutionWorkflow.workflowId(Fixtures.EXECUTION_ID))
+            .getEvents()
+            .stream()
+            .anyMatch(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED),
+        "the queued test was withdrawn, so no agent can start it later");
   }
 
   @Test
