@@ -4,8 +4,11 @@ package io.cta.activities.schedule;
  * What a fire did.
  *
  * @param executionId the started execution, or the running one that caused a skip
+ * @param spec the schedule as stored now; the workflow adopts it if a change signal was lost
+ * @param paused whether the stored schedule is paused
  */
-public record FireResult(Outcome outcome, String executionId, String reason) {
+public record FireResult(
+    Outcome outcome, String executionId, String reason, ScheduleSpec spec, boolean paused) {
 
   public enum Outcome {
     started,

@@ -9,6 +9,7 @@ import io.cta.server.execution.MachineRun;
 import io.cta.server.scenario.ScheduleStore;
 import io.cta.server.temporal.ExecutionWorkflows;
 import io.cta.server.temporal.ScheduleWorkflows;
+import io.cta.workflows.execution.CancelSignal;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import java.time.Clock;
 import java.time.Instant;
@@ -131,7 +132,7 @@ public class Reconciler implements SmartLifecycle {
       ExecutionDocument execution, Optional<WorkflowExecutionStatus> status, Instant now) {
     if (status.isPresent()
         && status.get() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-      return Mono.just(false);
+      return resendLostCancel(execution, now);
     }
     if (status.isEmpty() && execution.state() == ExecutionState.pending) {
       Instant deadline = execution.requestedAt().plusMillis(execution.pendingTimeout());
@@ -155,6 +156,18 @@ public class Reconciler implements SmartLifecycle {
                 + " is "
                 + status.get().name().replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase();
     return end(execution, ExecutionState.error, reason, now);
+  }
+
+  /** A cancel recorded in MongoDB whose signal never reached the workflow is sent again. */
+  private Mono<Boolean> resendLostCancel(ExecutionDocument execution, Instant now) {
+    ExecutionDocument.Cancellation cancel = execution.cancellation();
+    if (cancel == null || cancel.at().isAfter(now.minus(properties.reconcileGrace()))) {
+      return Mono.just(false);
+    }
+    log.info("execution {} was canceled but still runs; sending the cancel again", execution.id());
+    return workflows
+        .cancel(execution.id(), new CancelSignal(cancel.by(), cancel.reason()))
+        .thenReturn(true);
   }
 
   private Mono<Boolean> end(

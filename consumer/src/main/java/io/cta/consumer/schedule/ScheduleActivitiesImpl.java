@@ -43,7 +43,7 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
     Instant scheduledAt = Instant.ofEpochMilli(request.scheduledAt());
     ScheduleDocument schedule = schedules.find(request.scenarioId()).block();
     if (schedule == null) {
-      return new FireResult(FireResult.Outcome.gone, null, "the schedule was deleted");
+      return new FireResult(FireResult.Outcome.gone, null, "the schedule was deleted", null, false);
     }
     String id = executionId(request.scenarioId(), request.scheduledAt());
     if (request.overlap() != ScheduleSpec.Overlap.allow) {
@@ -51,8 +51,22 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
           executions.findActiveOfScenario(request.scenarioId()).blockOptional();
       if (active.isPresent() && !active.get().id().equals(id)) {
         String reason = "execution " + active.get().id() + " is still " + active.get().state();
-        record(request, "skipped", active.get().id(), reason, false);
-        return new FireResult(FireResult.Outcome.skipped, active.get().id(), reason);
+        boolean waits = request.overlap() == ScheduleSpec.Overlap.bufferOne;
+        if (!request.trigger().equals("buffered")) {
+          // A buffered fire's rechecks are not news; its first skip was recorded.
+          record(
+              request,
+              waits ? "buffered" : "skipped",
+              active.get().id(),
+              reason,
+              !waits && schedule.spec().isFixed());
+        }
+        return new FireResult(
+            FireResult.Outcome.skipped,
+            active.get().id(),
+            reason,
+            schedule.spec(),
+            schedule.paused());
       }
     }
     ExecutionDocument execution;
@@ -65,7 +79,8 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
               .block();
     } catch (ApiException e) {
       if (e.getStatusCode() == HttpStatus.NOT_FOUND) {
-        return new FireResult(FireResult.Outcome.gone, null, "the scenario was deleted");
+        return new FireResult(
+            FireResult.Outcome.gone, null, "the scenario was deleted", null, false);
       }
       throw e;
     }
@@ -73,17 +88,24 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
       record(request, "missed", null, missedText(request.missed()), false);
     }
     record(request, "started", execution.id(), null, schedule.spec().isFixed());
-    return new FireResult(FireResult.Outcome.started, execution.id(), null);
+    return new FireResult(
+        FireResult.Outcome.started, execution.id(), null, schedule.spec(), schedule.paused());
   }
 
   @Override
   public void recordMissed(FireRequest request) {
+    boolean fixed =
+        schedules
+            .find(request.scenarioId())
+            .map(d -> d.spec().isFixed())
+            .defaultIfEmpty(false)
+            .block();
     record(
         request,
         "missed",
         null,
         missedText(request.missed()) + "; all later than the catch-up window",
-        false);
+        fixed);
   }
 
   private void record(

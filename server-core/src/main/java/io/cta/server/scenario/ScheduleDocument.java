@@ -30,7 +30,7 @@ public record ScheduleDocument(
   public static final int MAX_EVENTS = 20;
 
   /**
-   * @param kind started, skipped or missed
+   * @param kind started, skipped, buffered (waits for the previous execution) or missed
    * @param scheduledAt the fire time it was for
    */
   public record Event(

@@ -1,5 +1,7 @@
 package io.cta.server.web;
 
+import io.grpc.StatusRuntimeException;
+import io.temporal.client.WorkflowServiceException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +49,15 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         ProblemDetail.forStatusAndDetail(
             HttpStatus.CONFLICT, "an item with this key already exists");
     return handleExceptionInternal(ex, problem, null, HttpStatus.CONFLICT, exchange);
+  }
+
+  /** Temporal could not be reached: the client may retry; nothing the user sent was wrong. */
+  @ExceptionHandler({StatusRuntimeException.class, WorkflowServiceException.class})
+  Mono<ResponseEntity<Object>> temporalUnavailable(Exception ex, ServerWebExchange exchange) {
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(
+            HttpStatus.SERVICE_UNAVAILABLE, "Temporal cannot be reached right now; try again");
+    return handleExceptionInternal(ex, problem, null, HttpStatus.SERVICE_UNAVAILABLE, exchange);
   }
 
   @ExceptionHandler(Exception.class)

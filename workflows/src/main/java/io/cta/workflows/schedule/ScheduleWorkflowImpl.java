@@ -132,6 +132,12 @@ public class ScheduleWorkflowImpl implements ScheduleWorkflow {
       case skipped -> buffered = spec.overlap() == ScheduleSpec.Overlap.bufferOne;
       case gone -> stopped = true;
     }
+    // MongoDB holds the schedule users set: converge if a change signal never arrived.
+    if (result.spec() != null && !result.spec().equals(spec)) {
+      spec = result.spec();
+      cursor = Workflow.currentTimeMillis();
+    }
+    paused = paused || result.paused();
   }
 
   private boolean awaitSignal() {

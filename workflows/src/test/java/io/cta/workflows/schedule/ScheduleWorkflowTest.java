@@ -38,7 +38,7 @@ class ScheduleWorkflowTest {
       @Override
       public FireResult fire(FireRequest request) {
         fires.add(request);
-        return new FireResult(outcome.apply(request), "e" + fires.size(), null);
+        return new FireResult(outcome.apply(request), "e" + fires.size(), null, null, false);
       }
 
       @Override
