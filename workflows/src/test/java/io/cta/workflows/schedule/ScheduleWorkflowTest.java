@@ -85,6 +85,15 @@ class ScheduleWorkflowTest {
       assertEquals("schedule", fire.trigger());
     }
     assertEquals(60_000, fires.get(1).scheduledAt() - fires.get(0).scheduledAt());
+    if (Boolean.getBoolean("cta.recordHistories")) {
+      try {
+        java.nio.file.Files.writeString(
+            java.nio.file.Path.of("src/test/resources/histories/schedule-minutely.json"),
+            env.getWorkflowClient().fetchHistory(ScheduleWorkflow.workflowId("sc1")).toJson(true));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
   }
 
   @Test

@@ -1,5 +1,7 @@
-package io.cta.workflows.execution;
+package io.cta.workflows;
 
+import io.cta.workflows.execution.ExecutionWorkflowImpl;
+import io.cta.workflows.schedule.ScheduleWorkflowImpl;
 import io.temporal.testing.WorkflowReplayer;
 import org.junit.jupiter.api.Test;
 
@@ -7,12 +9,19 @@ import org.junit.jupiter.api.Test;
  * Replays recorded histories against the current workflow code: a change that is not deterministic
  * for executions already in flight fails here. Guard such changes with Workflow.getVersion.
  */
-class ExecutionWorkflowReplayTest {
+class WorkflowReplayTest {
 
   @Test
   void givenARecordedFinishedExecution_whenReplayed_thenTheCurrentCodeProducesTheSameCommands()
       throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(
         "histories/execution-finished.json", ExecutionWorkflowImpl.class);
+  }
+
+  @Test
+  void givenARecordedScheduleThatFiredThreeTimes_whenReplayed_thenTheCurrentCodeMatches()
+      throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(
+        "histories/schedule-minutely.json", ScheduleWorkflowImpl.class);
   }
 }
