@@ -53,7 +53,8 @@ class EndToEndIT {
                 "memory",
                 adminToken));
     stack.start();
-    stack.startAgent(AGENT, List.of("--property", "os=linux", "--group", "e2e"));
+    stack.startAgent(
+        AGENT, List.of("--property", "os=linux", "--property", "cores=8", "--group", "e2e"));
     stack.startAgent(TIMEOUT_AGENT, List.of());
     admin = new CtaClient(stack.settings().apiUrl(), adminToken);
     for (String agent : List.of(AGENT, TIMEOUT_AGENT)) {
@@ -179,6 +180,66 @@ class EndToEndIT {
     CtaClient.Response missing = admin.get("/api/v1/executions/nope");
     assertEquals(404, missing.status());
     assertTrue(missing.body().get("detail").asText().contains("nope"));
+  }
+
+  @Test
+  void givenASelectorWithNegationAndANumericComparison_whenRun_thenOnlyTheMatchingMachineRunsIt()
+      throws Exception {
+    String configurationId =
+        admin
+            .post(
+                "/api/v1/configurations",
+                Map.of(
+                    "name",
+                    "selector",
+                    "target",
+                    Map.of("selector", "os in (linux,macos),cores>=4,!legacy")))
+            .expect(201)
+            .body()
+            .get("id")
+            .asText();
+    String suiteId =
+        admin
+            .post(
+                "/api/v1/suites",
+                Map.of("name", "s", "tests", List.of(test("t", "true", null, Map.of()))))
+            .expect(201)
+            .body()
+            .get("id")
+            .asText();
+    String scenarioId =
+        admin
+            .post(
+                "/api/v1/scenarios",
+                Map.of(
+                    "name", "selector", "testSuiteId", suiteId, "configurationId", configurationId))
+            .expect(201)
+            .body()
+            .get("id")
+            .asText();
+
+    String id =
+        admin
+            .post("/api/v1/scenarios/" + scenarioId + "/run", null)
+            .expect(201)
+            .body()
+            .get("id")
+            .asText();
+    JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
+
+    assertEquals("finished", execution.get("state").asText(), execution.toString());
+    assertEquals(1, execution.get("machines").size(), "only the matching machine was targeted");
+    assertEquals(AGENT, execution.get("machines").get(0).get("name").asText());
+    JsonNode bad =
+        admin
+            .post(
+                "/api/v1/configurations",
+                Map.of("name", "bad", "target", Map.of("selector", "cores>=many")))
+            .body();
+    assertEquals(400, bad.get("status").asInt());
+    assertEquals(
+        "target.selector: expected a number after a comparison, got 'many' at position 7",
+        bad.get("detail").asText());
   }
 
   /** A test whose stage starts a child process, records its pid, and waits for it. */

@@ -6,6 +6,7 @@ import io.cta.server.definition.ConfigurationDocument;
 import io.cta.server.definition.ConfigurationDocument.MachineType;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.definition.Target;
+import io.cta.server.machine.Selector;
 import io.cta.server.web.ApiException;
 import io.cta.server.web.PageRequest;
 import io.cta.server.web.PageView;
@@ -112,21 +113,25 @@ class ConfigurationController {
       throw ApiException.badRequest("target: give exactly one of machine, group or selector");
     }
     if (target.selector() != null) {
-      throw ApiException.badRequest(
-          "target.selector: selector targets are not supported yet; target a machine or a group");
-    }
-    String name = target.machine() != null ? target.machine() : target.group();
-    if (!TaskQueues.isValidName(name)) {
-      throw ApiException.badRequest(
-          "target: '" + name + "' is not a valid name (1-128 letters, digits, '.', '_' or '-')");
+      try {
+        Selector.parse(target.selector());
+      } catch (Selector.InvalidSelectorException e) {
+        throw ApiException.badRequest("target.selector: " + e.getMessage());
+      }
+    } else {
+      String name = target.machine() != null ? target.machine() : target.group();
+      if (!TaskQueues.isValidName(name)) {
+        throw ApiException.badRequest(
+            "target: '" + name + "' is not a valid name (1-128 letters, digits, '.', '_' or '-')");
+      }
     }
     RunMode runMode = request.runMode() == null ? RunMode.mono : request.runMode();
     if (runMode == RunMode.parallel || runMode == RunMode.stress) {
       throw ApiException.badRequest(
           "runMode: " + runMode + " is not supported yet; use mono or group");
     }
-    if (runMode == RunMode.group && target.group() == null) {
-      throw ApiException.badRequest("runMode: group mode needs a group target");
+    if (runMode == RunMode.group && target.machine() != null) {
+      throw ApiException.badRequest("runMode: group mode needs a group or selector target");
     }
     MachineType type = request.type() == null ? MachineType.physical : request.type();
     return new ConfigurationDocument(

@@ -92,6 +92,9 @@ class AgentController {
         .filter(TaskQueues::isValidName)
         .map(TaskQueues::group)
         .forEach(queues::add);
+    if (machine.pools() != null) {
+      queues.addAll(machine.pools());
+    }
     return new AgentConfig(
         machine.id(),
         machine.name(),

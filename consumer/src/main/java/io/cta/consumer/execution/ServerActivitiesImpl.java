@@ -22,6 +22,7 @@ import io.cta.server.execution.ResultDocument;
 import io.cta.server.execution.ResultStore;
 import io.cta.server.machine.MachineDocument;
 import io.cta.server.machine.MachineStore;
+import io.cta.server.machine.Selector;
 import io.cta.temporal.TaskQueues;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Instant;
@@ -79,7 +80,7 @@ public class ServerActivitiesImpl implements ServerActivities {
     } else if (target.group() != null) {
       queue = TaskQueues.group(target.group());
     } else {
-      return ExecutionPlan.impossible("selector targets are not supported yet");
+      queue = poolFor(execution, Selector.parse(target.selector()));
     }
     List<TestSpec> tests =
         execution.suite().tests().stream().map(ServerActivitiesImpl::spec).toList();
@@ -95,6 +96,22 @@ public class ServerActivitiesImpl implements ServerActivities {
         null);
   }
 
+  /**
+   * A selector's execution gets a pool queue of its own that exactly the matching machines poll
+   * (they learn it from their next heartbeat) until the execution completes.
+   */
+  private String poolFor(ExecutionDocument execution, Selector selector) {
+    String queue = TaskQueues.pool(execution.id());
+    List<MachineDocument> matching = machines.matching(selector).collectList().block();
+    machines.joinPool(matching.stream().map(MachineDocument::name).toList(), queue).block();
+    executions
+        .setMachines(
+            execution.id(),
+            matching.stream().map(m -> new MachineRun(m.id(), m.name(), "pending")).toList())
+        .block();
+    return queue;
+  }
+
   @Override
   public CompleteResult complete(CompleteRequest request) {
     ExecutionDocument execution = executions.findById(request.executionId()).block();
@@ -102,6 +119,7 @@ public class ServerActivitiesImpl implements ServerActivities {
       throw ApplicationFailure.newNonRetryableFailure(
           "execution " + request.executionId() + " does not exist", "NotFound");
     }
+    machines.leavePool(TaskQueues.pool(execution.id())).block();
     if (execution.state().isTerminal()) {
       return new CompleteResult(execution.state(), execution.result(), 0);
     }

@@ -6,9 +6,11 @@ import io.cta.server.execution.Counters;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.MachineRun;
+import io.cta.server.machine.MachineStore;
 import io.cta.server.scenario.ScheduleStore;
 import io.cta.server.temporal.ExecutionWorkflows;
 import io.cta.server.temporal.ScheduleWorkflows;
+import io.cta.temporal.TaskQueues;
 import io.cta.workflows.execution.CancelSignal;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import java.time.Clock;
@@ -47,6 +49,7 @@ public class Reconciler implements SmartLifecycle {
   private final ExecutionWorkflows workflows;
   private final ScheduleStore schedules;
   private final ScheduleWorkflows scheduleWorkflows;
+  private final MachineStore machines;
   private final ConsumerProperties properties;
   private final Clock clock;
   private volatile Disposable schedule;
@@ -57,8 +60,16 @@ public class Reconciler implements SmartLifecycle {
       ExecutionWorkflows workflows,
       ScheduleStore schedules,
       ScheduleWorkflows scheduleWorkflows,
+      MachineStore machines,
       ConsumerProperties properties) {
-    this(executions, workflows, schedules, scheduleWorkflows, properties, Clock.systemUTC());
+    this(
+        executions,
+        workflows,
+        schedules,
+        scheduleWorkflows,
+        machines,
+        properties,
+        Clock.systemUTC());
   }
 
   Reconciler(
@@ -66,12 +77,14 @@ public class Reconciler implements SmartLifecycle {
       ExecutionWorkflows workflows,
       ScheduleStore schedules,
       ScheduleWorkflows scheduleWorkflows,
+      MachineStore machines,
       ConsumerProperties properties,
       Clock clock) {
     this.executions = executions;
     this.workflows = workflows;
     this.schedules = schedules;
     this.scheduleWorkflows = scheduleWorkflows;
+    this.machines = machines;
     this.properties = properties;
     this.clock = clock;
   }
@@ -174,7 +187,7 @@ public class Reconciler implements SmartLifecycle {
       ExecutionDocument execution, ExecutionState state, String reason, Instant now) {
     log.warn("execution {} ends {}: {}", execution.id(), state, reason);
     Counters counters = execution.counters() == null ? Counters.ZERO : execution.counters();
-    List<MachineRun> machines =
+    List<MachineRun> runs =
         execution.machines() == null
             ? List.of()
             : execution.machines().stream()
@@ -185,8 +198,10 @@ public class Reconciler implements SmartLifecycle {
                             : m)
                 .toList();
     return executions
-        .complete(execution.id(), state, reason, counters, counters.result(), machines, null, now)
-        .hasElement();
+        .complete(execution.id(), state, reason, counters, counters.result(), runs, null, now)
+        .hasElement()
+        .flatMap(
+            ended -> this.machines.leavePool(TaskQueues.pool(execution.id())).thenReturn(ended));
   }
 
   @Override

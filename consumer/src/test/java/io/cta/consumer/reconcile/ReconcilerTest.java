@@ -81,6 +81,7 @@ class ReconcilerTest {
             new ExecutionWorkflows(env.getWorkflowClient()),
             schedules,
             new ScheduleWorkflows(env.getWorkflowClient()),
+            machines,
             properties);
   }
 

@@ -107,22 +107,31 @@ public class MachineStore {
               .orOperator(
                   Criteria.where("declared.groups").is(target.group()),
                   Criteria.where("assigned.groups").is(target.group()));
-      return mongo
-          .find(Query.query(inGroup).with(Sort.by("name")), MachineDocument.class)
-          .map(m -> Optional.ofNullable(describe(m, now)))
-          .collectList()
-          .flatMap(
-              reasons -> {
-                if (reasons.isEmpty()) {
-                  return Mono.just("no machine is in group '" + target.group() + "'");
-                }
-                if (reasons.stream().anyMatch(Optional::isEmpty)) {
-                  return Mono.empty();
-                }
-                return Mono.just(String.join("; ", reasons.stream().map(Optional::get).toList()));
-              });
+      return explainAmong(
+          mongo.find(Query.query(inGroup).with(Sort.by("name")), MachineDocument.class),
+          "no machine is in group '" + target.group() + "'",
+          now);
     }
-    return Mono.just("selector targets are not supported yet");
+    Selector selector = Selector.parse(target.selector());
+    return explainAmong(
+        matching(selector), "no machine matches the selector '" + selector + "'", now);
+  }
+
+  /** Empty when one of the candidates is free, else why none of them is (or {@code none}). */
+  private Mono<String> explainAmong(Flux<MachineDocument> candidates, String none, Instant now) {
+    return candidates
+        .map(m -> Optional.ofNullable(describe(m, now)))
+        .collectList()
+        .flatMap(
+            reasons -> {
+              if (reasons.isEmpty()) {
+                return Mono.just(none);
+              }
+              if (reasons.stream().anyMatch(Optional::isEmpty)) {
+                return Mono.empty();
+              }
+              return Mono.just(String.join("; ", reasons.stream().map(Optional::get).toList()));
+            });
   }
 
   /** Null when the machine could take work now. */
@@ -139,6 +148,33 @@ public class MachineStore {
       case "busy" -> "machine '" + machine.name() + "' is busy with " + machine.executions();
       default -> "machine '" + machine.name() + "' is " + status;
     };
+  }
+
+  /** Machines whose effective properties match the selector, by name. */
+  public Flux<MachineDocument> matching(Selector selector) {
+    return mongo
+        .find(new Query().with(Sort.by("name")), MachineDocument.class)
+        .filter(m -> selector.matches(m.effective().properties()));
+  }
+
+  /** Tells these machines to poll an execution's pool queue (from their next heartbeat). */
+  public Mono<Void> joinPool(List<String> names, String queue) {
+    return mongo
+        .updateMulti(
+            Query.query(Criteria.where("name").in(names)),
+            new Update().addToSet("pools", queue),
+            MachineDocument.class)
+        .then();
+  }
+
+  /** Ends an execution's pool queue: no machine polls it any more. */
+  public Mono<Void> leavePool(String queue) {
+    return mongo
+        .updateMulti(
+            Query.query(Criteria.where("pools").is(queue)),
+            new Update().pull("pools", queue),
+            MachineDocument.class)
+        .then();
   }
 
   /** Edits the server-assigned labels; empty when the machine does not exist. */
