@@ -14,6 +14,7 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -26,6 +27,8 @@ class ScheduleWorkflowTest {
   static final TestWorkflowExtension workflows =
       TestWorkflowExtension.newBuilder()
           .registerWorkflowImplementationTypes(ScheduleWorkflowImpl.class)
+          // Ten seconds past a minute, so "how many minute boundaries in this sleep" is fixed.
+          .setInitialTime(Instant.parse("2026-03-02T09:00:10Z"))
           .setDoNotStart(true)
           .build();
 
