@@ -242,6 +242,76 @@ class EndToEndIT {
         bad.get("detail").asText());
   }
 
+  @Test
+  void givenAGroupTarget_whenTheAgentRunningTheTestIsKilled_thenAnotherGroupMemberRunsIt()
+      throws Exception {
+    for (String member : List.of("e2e-pair-1", "e2e-pair-2")) {
+      stack.startAgent(member, List.of("--group", "pair"));
+      await(
+          "machine " + member + " to be online",
+          () -> admin.get("/api/v1/machines/" + member),
+          r -> r.body().get("status").asText().equals("online"));
+    }
+    String suiteId =
+        admin
+            .post(
+                "/api/v1/suites",
+                Map.of("name", "s", "tests", List.of(test("long", "sleep 6", null, Map.of()))))
+            .expect(201)
+            .body()
+            .get("id")
+            .asText();
+    String configurationId =
+        admin
+            .post(
+                "/api/v1/configurations",
+                Map.of("name", "pair", "runMode", "group", "target", Map.of("group", "pair")))
+            .expect(201)
+            .body()
+            .get("id")
+            .asText();
+    String scenarioId =
+        admin
+            .post(
+                "/api/v1/scenarios",
+                Map.of("name", "pair", "testSuiteId", suiteId, "configurationId", configurationId))
+            .expect(201)
+            .body()
+            .get("id")
+            .asText();
+    String id =
+        admin
+            .post("/api/v1/scenarios/" + scenarioId + "/run", null)
+            .expect(201)
+            .body()
+            .get("id")
+            .asText();
+    await(
+        "a group member to run the test",
+        () -> admin.get("/api/v1/executions/" + id),
+        r ->
+            r.body().get("machines").size() == 1
+                && r.body().get("machines").get(0).get("state").asText().equals("running"));
+    String first =
+        admin.get("/api/v1/executions/" + id).body().get("machines").get(0).get("name").asText();
+
+    stack.kill("agent-" + first);
+
+    JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
+    assertEquals("finished", execution.get("state").asText(), execution.toString());
+    assertEquals("ok", execution.get("result").asText());
+    assertEquals(
+        1, execution.get("counters").get("ok").asInt(), "the re-dispatched test counts once");
+    JsonNode results = admin.get("/api/v1/executions/" + id + "/results").body();
+    JsonNode result = results.get("items").get(0);
+    assertEquals(2, result.get("attempt").asInt());
+    assertTrue(!result.get("machine").asText().equals(first), "another member ran it: " + results);
+    for (JsonNode machine : execution.get("machines")) {
+      String expected = machine.get("name").asText().equals(first) ? "timeout" : "finished";
+      assertEquals(expected, machine.get("state").asText(), execution.toString());
+    }
+  }
+
   /** A test whose stage starts a child process, records its pid, and waits for it. */
   private static Map<String, Object> longRunning(String id) {
     return Map.of(

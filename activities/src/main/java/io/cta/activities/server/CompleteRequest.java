@@ -1,6 +1,7 @@
 package io.cta.activities.server;
 
 import io.cta.activities.ExecutionState;
+import java.util.List;
 
 /**
  * Record an execution's terminal state once the results it covers are stored.
@@ -9,6 +10,8 @@ import io.cta.activities.ExecutionState;
  * @param startedAt when the workflow saw the execution start (epoch ms), or 0
  * @param finishedAt the workflow's time of the terminal state (epoch ms)
  * @param force complete even if announced results are still missing, noting them in the reason
+ * @param lostMachines machines that stopped heartbeating during the execution (their part ends
+ *     timeout)
  */
 public record CompleteRequest(
     String executionId,
@@ -17,10 +20,15 @@ public record CompleteRequest(
     int expectedResults,
     long startedAt,
     long finishedAt,
-    boolean force) {
+    boolean force,
+    List<String> lostMachines) {
+
+  public CompleteRequest {
+    lostMachines = lostMachines == null ? List.of() : List.copyOf(lostMachines);
+  }
 
   public CompleteRequest forced() {
     return new CompleteRequest(
-        executionId, state, reason, expectedResults, startedAt, finishedAt, true);
+        executionId, state, reason, expectedResults, startedAt, finishedAt, true, lostMachines);
   }
 }

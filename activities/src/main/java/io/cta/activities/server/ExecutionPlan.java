@@ -9,6 +9,8 @@ import java.util.List;
  *
  * @param queue task queue the first test is dispatched to
  * @param machine the machine name when one specific machine is targeted, else null
+ * @param maxAttempts how many machines may try a test that loses its machine (re-dispatch), when
+ *     the target is not one specific machine
  * @param problem why the execution cannot run at all (it ends in error), or null
  */
 public record ExecutionPlan(
@@ -20,6 +22,7 @@ public record ExecutionPlan(
     long runningTimeoutMs,
     long heartbeatTimeoutMs,
     long resultGraceMs,
+    int maxAttempts,
     String problem) {
 
   public ExecutionPlan {
@@ -27,6 +30,6 @@ public record ExecutionPlan(
   }
 
   public static ExecutionPlan impossible(String problem) {
-    return new ExecutionPlan(null, null, null, List.of(), 0, 0, 0, 0, problem);
+    return new ExecutionPlan(null, null, null, List.of(), 0, 0, 0, 0, 1, problem);
   }
 }

@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     task queues: the embedded Temporal test server never moves a workflow task off the sticky
  *     queue of a consumer that died, which would stall its executions (the launcher sets 0; keep
  *     the default on a real cluster)
+ * @param maxDispatchAttempts how many machines may try a test whose machine is lost, when the
+ *     target is a group or selector (a specific machine is never replaced)
  */
 @ConfigurationProperties("cta.consumer")
 public record ConsumerProperties(
@@ -23,7 +25,8 @@ public record ConsumerProperties(
     Duration agentHeartbeatTimeout,
     Duration reconcileInterval,
     Duration reconcileGrace,
-    Integer workflowCacheSize) {
+    Integer workflowCacheSize,
+    Integer maxDispatchAttempts) {
 
   public ConsumerProperties {
     resultGrace = resultGrace == null ? Duration.ofSeconds(60) : resultGrace;
@@ -32,5 +35,6 @@ public record ConsumerProperties(
     reconcileInterval = reconcileInterval == null ? Duration.ofSeconds(30) : reconcileInterval;
     reconcileGrace = reconcileGrace == null ? Duration.ofSeconds(30) : reconcileGrace;
     workflowCacheSize = workflowCacheSize == null ? 600 : workflowCacheSize;
+    maxDispatchAttempts = maxDispatchAttempts == null ? 3 : Math.max(1, maxDispatchAttempts);
   }
 }

@@ -93,6 +93,7 @@ public class ServerActivitiesImpl implements ServerActivities {
         execution.runningTimeout(),
         properties.agentHeartbeatTimeout().toMillis(),
         properties.resultGrace().toMillis(),
+        properties.maxDispatchAttempts(),
         null);
   }
 
@@ -152,9 +153,11 @@ public class ServerActivitiesImpl implements ServerActivities {
             : execution.machines().stream()
                 .map(
                     m ->
-                        m.state().equals("pending") || m.state().equals("running")
-                            ? new MachineRun(m.machineId(), m.name(), machineState)
-                            : m)
+                        request.lostMachines().contains(m.name())
+                            ? new MachineRun(m.machineId(), m.name(), "timeout")
+                            : m.state().equals("pending") || m.state().equals("running")
+                                ? new MachineRun(m.machineId(), m.name(), machineState)
+                                : m)
                 .toList();
     Instant startedAt =
         execution.startedAt() == null && request.startedAt() > 0

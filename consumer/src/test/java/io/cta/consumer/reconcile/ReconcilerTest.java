@@ -66,7 +66,7 @@ class ReconcilerTest {
         new MachineStore(mongo, new CtaServerProperties(null, null, null, null, null));
     ConsumerProperties properties =
         new ConsumerProperties(
-            Duration.ofSeconds(5), Duration.ofSeconds(4), null, Duration.ofSeconds(30), null);
+            Duration.ofSeconds(5), Duration.ofSeconds(4), null, Duration.ofSeconds(30), null, null);
     env = TestWorkflowEnvironment.newInstance();
     env.newWorker(TaskQueues.SERVER)
         .registerWorkflowImplementationTypes(

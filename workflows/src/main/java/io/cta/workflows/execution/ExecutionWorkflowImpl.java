@@ -25,6 +25,8 @@ import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Timeouts are execution-level (design.md section 2): the pending timeout runs from the request to
@@ -53,6 +55,7 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
   private int testsDone;
   private int expectedResults;
   private CancelSignal cancelRequest;
+  private final List<String> lostMachines = new ArrayList<>();
   private Promise<Verdict> work;
 
   @Override
@@ -145,40 +148,55 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
   private Verdict runTests(String executionId, ExecutionPlan plan) {
     String queue = plan.queue();
     for (TestSpec test : plan.tests()) {
-      AgentActivities agent =
-          Workflow.newActivityStub(AgentActivities.class, agentOptions(plan, queue));
-      try {
-        RunTestResult result = agent.runTest(new RunTestRequest(executionId, 1, test));
-        markStarted();
-        expectedResults += result.resultCount();
-        testsDone++;
-        if (machine == null) {
+      int attempt = 1;
+      while (true) {
+        AgentActivities agent =
+            Workflow.newActivityStub(AgentActivities.class, agentOptions(plan, queue));
+        try {
+          RunTestResult result = agent.runTest(new RunTestRequest(executionId, attempt, test));
+          markStarted();
+          expectedResults += result.resultCount();
+          testsDone++;
           machine = result.machine();
-        }
-        // mono and group: one machine runs the whole suite, the one that took the first test.
-        if (plan.runMode() == RunMode.mono || plan.runMode() == RunMode.group) {
-          queue = TaskQueues.machine(result.machine());
-        }
-      } catch (ActivityFailure failure) {
-        if (failure.getCause() instanceof CanceledFailure) {
+          // mono and group: one machine runs the whole suite, the one that took the first test.
+          if (plan.runMode() == RunMode.mono || plan.runMode() == RunMode.group) {
+            queue = TaskQueues.machine(result.machine());
+          }
+          break;
+        } catch (ActivityFailure failure) {
+          if (failure.getCause() instanceof CanceledFailure) {
+            return canceled();
+          }
+          if (!(failure.getCause() instanceof TimeoutFailure timeout
+              && timeout.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_HEARTBEAT)) {
+            return new Verdict(
+                ExecutionState.error,
+                "test '" + test.id() + "' could not be run: " + rootMessage(failure));
+          }
+          String lost = machine == null ? "the agent" : machine;
+          if (machine != null) {
+            lostMachines.add(machine);
+          }
+          // One specific machine targeted: nobody else may run it (design.md section 2).
+          if (plan.machine() != null || attempt >= plan.maxAttempts()) {
+            return new Verdict(
+                ExecutionState.timeout,
+                "machine lost: "
+                    + lost
+                    + " stopped heartbeating while running test '"
+                    + test.id()
+                    + "'"
+                    + (attempt > 1
+                        ? " (attempt " + attempt + " of " + plan.maxAttempts() + ")"
+                        : ""));
+          }
+          // Re-dispatch to the shared queue: another eligible machine takes the test.
+          machine = null;
+          queue = plan.queue();
+          attempt++;
+        } catch (CanceledFailure canceled) {
           return canceled();
         }
-        if (failure.getCause() instanceof TimeoutFailure timeout
-            && timeout.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_HEARTBEAT) {
-          return new Verdict(
-              ExecutionState.timeout,
-              "machine lost: "
-                  + (machine == null ? "the agent" : machine)
-                  + " stopped heartbeating"
-                  + " while running test '"
-                  + test.id()
-                  + "'");
-        }
-        return new Verdict(
-            ExecutionState.error,
-            "test '" + test.id() + "' could not be run: " + rootMessage(failure));
-      } catch (CanceledFailure canceled) {
-        return canceled();
       }
     }
     return new Verdict(ExecutionState.finished, null);
@@ -207,7 +225,8 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
             expectedResults,
             startedAt,
             Workflow.currentTimeMillis(),
-            false);
+            false,
+            lostMachines);
     CompleteResult result;
     try {
       result = awaitResults(plan).complete(request);

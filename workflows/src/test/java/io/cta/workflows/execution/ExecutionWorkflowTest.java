@@ -213,6 +213,68 @@ class ExecutionWorkflowTest {
   }
 
   @Test
+  void givenAGroupTarget_whenTheMachineRunningATestDies_thenTheTestIsReDispatchedToAnother(
+      TestWorkflowEnvironment env, Worker worker) {
+    List<Integer> attempts = new CopyOnWriteArrayList<>();
+    AgentActivities groupMember =
+        request -> {
+          attempts.add(request.attempt());
+          String self = request.attempt() == 1 ? "m1" : "m2";
+          env.getWorkflowClient()
+              .newUntypedWorkflowStub(ExecutionWorkflow.workflowId(Fixtures.EXECUTION_ID))
+              .signal(StartedSignal.NAME, new StartedSignal(self));
+          if (request.attempt() == 1) {
+            sleepQuietly(Duration.ofSeconds(10)); // m1 dies: no heartbeat, no answer
+          }
+          return new RunTestResult(request.test().id(), self, TestStatus.ok, 1);
+        };
+    env.newWorker(TaskQueues.group("g")).registerActivitiesImplementations(groupMember);
+    env.newWorker(TaskQueues.machine("m2"))
+        .registerActivitiesImplementations(
+            (AgentActivities)
+                request -> {
+                  attempts.add(100 + request.attempt());
+                  return new RunTestResult(request.test().id(), "m2", TestStatus.ok, 1);
+                });
+
+    ExecutionOutcome outcome = run(env, worker, server(Fixtures.groupPlan("g", "a", "b")), null);
+
+    assertEquals(ExecutionState.finished, outcome.state());
+    assertEquals(
+        List.of(1, 2, 101), attempts, "a on m1 (lost), a again on m2, then b pinned to m2");
+    assertEquals(List.of("m1"), completions.get(0).lostMachines());
+  }
+
+  @Test
+  void givenAGroupTarget_whenEveryAttemptLosesItsMachine_thenItEndsMachineLostAfterTheLimit(
+      TestWorkflowEnvironment env, Worker worker) {
+    List<Integer> attempts = new CopyOnWriteArrayList<>();
+    env.newWorker(TaskQueues.group("g"))
+        .registerActivitiesImplementations(
+            (AgentActivities)
+                request -> {
+                  attempts.add(request.attempt());
+                  sleepQuietly(Duration.ofSeconds(10));
+                  return null;
+                });
+
+    ExecutionOutcome outcome = run(env, worker, server(Fixtures.groupPlan("g", "a")), null);
+
+    assertEquals(ExecutionState.timeout, outcome.state());
+    assertEquals(List.of(1, 2, 3), attempts);
+    assertTrue(
+        completions.get(0).reason().contains("(attempt 3 of 3)"), completions.get(0).reason());
+  }
+
+  private static void sleepQuietly(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
   void givenAnnouncedResultsThatNeverArrive_whenTheGracePeriodEnds_thenCompletionIsForced(
       TestWorkflowEnvironment env, Worker worker) {
     ServerActivities server = mock(ServerActivities.class, withSettings().withoutAnnotations());

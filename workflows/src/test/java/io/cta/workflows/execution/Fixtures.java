@@ -25,16 +25,28 @@ final class Fixtures {
         List.of(new StageSpec("run", "true", null, null, Map.of(), true, 60_000)));
   }
 
+  /** A plan targeting the machine {@link #MACHINE}. */
   static ExecutionPlan plan(long pendingMs, long runningMs, String... testIds) {
+    return plan(TaskQueues.machine(MACHINE), MACHINE, pendingMs, runningMs, testIds);
+  }
+
+  /** A plan targeting a group: no specific machine, so a lost machine's test is re-dispatched. */
+  static ExecutionPlan groupPlan(String group, String... testIds) {
+    return plan(TaskQueues.group(group), null, 60_000, 60_000, testIds);
+  }
+
+  private static ExecutionPlan plan(
+      String queue, String machine, long pendingMs, long runningMs, String... testIds) {
     return new ExecutionPlan(
         RunMode.mono,
-        TaskQueues.machine(MACHINE),
-        MACHINE,
+        queue,
+        machine,
         java.util.Arrays.stream(testIds).map(Fixtures::test).toList(),
         pendingMs,
         runningMs,
         1_000,
         5_000,
+        3,
         null);
   }
 }
