@@ -208,7 +208,7 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
         .setStartToCloseTimeout(Duration.ofMillis(plan.runningTimeoutMs()).plus(ACTIVITY_MARGIN))
         .setHeartbeatTimeout(Duration.ofMillis(plan.heartbeatTimeoutMs()))
         .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
-        // One specific machine is targeted: a lost machine ends the execution, no re-dispatch.
+        // The workflow decides about re-dispatch itself (runTests): Temporal never retries a test.
         .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
         .build();
   }
