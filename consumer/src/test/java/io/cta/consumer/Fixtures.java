@@ -86,6 +86,7 @@ public final class Fixtures {
         "tester",
         pendingTimeout,
         600_000,
+        0,
         suite,
         configuration,
         null);

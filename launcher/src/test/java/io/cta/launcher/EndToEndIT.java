@@ -312,6 +312,74 @@ class EndToEndIT {
     }
   }
 
+  @Test
+  void givenRetries_whenATestPassesOnlyOnItsRetry_thenItIsOkAndFlaggedFlaky() throws Exception {
+    String suiteId =
+        admin
+            .post(
+                "/api/v1/suites",
+                Map.of(
+                    "name",
+                    "flaky",
+                    "tests",
+                    List.of(
+                        test(
+                            "flaky",
+                            "if [ -f tried ]; then exit 0; fi; touch tried; exit 1",
+                            "flaky",
+                            Map.of()))))
+            .expect(201)
+            .body()
+            .get("id")
+            .asText();
+    String configurationId =
+        admin
+            .post("/api/v1/configurations", Map.of("name", "c", "target", Map.of("machine", AGENT)))
+            .expect(201)
+            .body()
+            .get("id")
+            .asText();
+    String scenarioId =
+        admin
+            .post(
+                "/api/v1/scenarios",
+                Map.of(
+                    "name",
+                    "flaky",
+                    "testSuiteId",
+                    suiteId,
+                    "configurationId",
+                    configurationId,
+                    "retries",
+                    2))
+            .expect(201)
+            .body()
+            .get("id")
+            .asText();
+
+    String id =
+        admin
+            .post("/api/v1/scenarios/" + scenarioId + "/run", null)
+            .expect(201)
+            .body()
+            .get("id")
+            .asText();
+    JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
+
+    assertEquals("finished", execution.get("state").asText(), execution.toString());
+    assertEquals("ok", execution.get("result").asText());
+    assertEquals(1, execution.get("counters").get("ok").asInt());
+    assertEquals(
+        0, execution.get("counters").get("failed").asInt(), "the failed attempt is superseded");
+    JsonNode results = admin.get("/api/v1/executions/" + id + "/results").body();
+    assertEquals(2, results.get("total").asInt(), "every attempt is recorded: " + results);
+    for (JsonNode result : results.get("items")) {
+      boolean retry = result.get("attempt").asInt() == 2;
+      assertEquals(retry ? "ok" : "failed", result.get("status").asText());
+      assertEquals(retry, result.get("flaky").asBoolean(), results.toString());
+    }
+  }
+
   /** A test whose stage starts a child process, records its pid, and waits for it. */
   private static Map<String, Object> longRunning(String id) {
     return Map.of(

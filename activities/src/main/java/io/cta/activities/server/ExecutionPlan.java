@@ -11,6 +11,7 @@ import java.util.List;
  * @param machine the machine name when one specific machine is targeted, else null
  * @param maxAttempts how many machines may try a test that loses its machine (re-dispatch), when
  *     the target is not one specific machine
+ * @param retries how many more times a test that reports failed is run on the same machine
  * @param problem why the execution cannot run at all (it ends in error), or null
  */
 public record ExecutionPlan(
@@ -23,6 +24,7 @@ public record ExecutionPlan(
     long heartbeatTimeoutMs,
     long resultGraceMs,
     int maxAttempts,
+    int retries,
     String problem) {
 
   public ExecutionPlan {
@@ -30,6 +32,6 @@ public record ExecutionPlan(
   }
 
   public static ExecutionPlan impossible(String problem) {
-    return new ExecutionPlan(null, null, null, List.of(), 0, 0, 0, 0, 1, problem);
+    return new ExecutionPlan(null, null, null, List.of(), 0, 0, 0, 0, 1, 0, problem);
   }
 }

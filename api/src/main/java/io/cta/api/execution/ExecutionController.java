@@ -1,10 +1,12 @@
 package io.cta.api.execution;
 
 import io.cta.activities.ExecutionState;
+import io.cta.activities.RunMode;
 import io.cta.activities.TestStatus;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.LogChunkDocument;
+import io.cta.server.execution.ResultDocument;
 import io.cta.server.execution.ResultStore;
 import io.cta.server.execution.StateEventDocument;
 import io.cta.server.security.CtaPrincipal;
@@ -16,7 +18,12 @@ import io.cta.workflows.execution.CancelSignal;
 import jakarta.validation.Valid;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -118,12 +125,45 @@ class ExecutionController {
       @RequestParam(required = false) String machine) {
     TestStatus wanted = status == null ? null : parse(TestStatus.class, "status", status);
     return find(id)
-        .flatMapMany(e -> results.results(id))
-        .filter(r -> wanted == null || r.status() == wanted)
-        .filter(r -> machine == null || machine.equals(r.machine()))
-        .map(ResultView::of)
-        .collectList()
+        .flatMap(
+            e ->
+                results
+                    .results(id)
+                    .collectList()
+                    .map(
+                        all -> {
+                          Set<String> flaky =
+                              flaky(all, e.configuration().runMode() == RunMode.stress);
+                          return all.stream()
+                              .filter(r -> wanted == null || r.status() == wanted)
+                              .filter(r -> machine == null || machine.equals(r.machine()))
+                              .map(r -> ResultView.of(r, flaky.contains(r.id())))
+                              .toList();
+                        }))
         .map(PageView::all);
+  }
+
+  /**
+   * Results that passed only on a retry: the highest attempt of their key (test, case, and machine
+   * in stress mode) is ok while a lower attempt was not.
+   */
+  static Set<String> flaky(List<ResultDocument> all, boolean perMachine) {
+    Map<String, List<ResultDocument>> byKey = new HashMap<>();
+    for (ResultDocument r : all) {
+      String key =
+          r.testId() + "\u0000" + r.caseName() + (perMachine ? "\u0000" + r.machine() : "");
+      byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+    }
+    Set<String> flaky = new HashSet<>();
+    for (List<ResultDocument> attempts : byKey.values()) {
+      ResultDocument last =
+          attempts.stream().max(Comparator.comparingInt(ResultDocument::attempt)).orElseThrow();
+      if (last.status() == TestStatus.ok
+          && attempts.stream().anyMatch(r -> r.status() != TestStatus.ok)) {
+        flaky.add(last.id());
+      }
+    }
+    return flaky;
   }
 
   @GetMapping("/{id}/states")

@@ -32,6 +32,7 @@ public record ExecutionView(
     String requestedBy,
     long pendingTimeout,
     long runningTimeout,
+    int retries,
     ExecutionDocument.Cancellation cancellation,
     Waiting waiting) {
 
@@ -61,6 +62,7 @@ public record ExecutionView(
         e.requestedBy(),
         e.pendingTimeout(),
         e.runningTimeout(),
+        e.retries(),
         e.cancellation(),
         waiting);
   }

@@ -7,7 +7,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** A result as the API shows it (design.md section 4); {@code case} is the JUnit case name. */
+/**
+ * A result as the API shows it (design.md section 4); {@code case} is the JUnit case name, {@code
+ * flaky} marks the attempt that passed after an earlier attempt of the same test did not.
+ */
 public record ResultView(
     String id,
     String executionId,
@@ -24,9 +27,10 @@ public record ResultView(
     Map<String, String> custom,
     Instant startedAt,
     Instant finishedAt,
-    boolean late) {
+    boolean late,
+    boolean flaky) {
 
-  static ResultView of(ResultDocument r) {
+  static ResultView of(ResultDocument r, boolean flaky) {
     return new ResultView(
         r.id(),
         r.executionId(),
@@ -43,6 +47,7 @@ public record ResultView(
         r.custom(),
         r.startedAt(),
         r.finishedAt(),
-        r.late());
+        r.late(),
+        flaky);
   }
 }

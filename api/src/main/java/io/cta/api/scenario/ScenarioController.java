@@ -190,6 +190,7 @@ class ScenarioController {
         request.runningTimeout() == null
             ? ScenarioRequest.DEFAULT_RUNNING_TIMEOUT
             : request.runningTimeout(),
+        request.retries() == null ? 0 : request.retries(),
         lastNumber,
         createdAt,
         updatedAt);

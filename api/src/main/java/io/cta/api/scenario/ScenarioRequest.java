@@ -8,8 +8,9 @@ import jakarta.validation.constraints.Size;
 
 /**
  * Body of {@code POST/PUT /api/v1/scenarios}; timeouts in milliseconds, each from 1 s to 7 days.
- * Defaults: pending 30 minutes, running 2 hours. A {@code schedule} sets the scenario's schedule;
- * leaving it out keeps the current one (see {@code /scenarios/{id}/schedule}).
+ * Defaults: pending 30 minutes, running 2 hours, no retries (a failed test may be run up to 10 more
+ * times; a test that passes only on a retry is ok and flagged flaky). A {@code schedule} sets the
+ * scenario's schedule; leaving it out keeps the current one (see {@code /scenarios/{id}/schedule}).
  */
 public record ScenarioRequest(
     @NotBlank @Size(max = 200) String name,
@@ -18,6 +19,7 @@ public record ScenarioRequest(
     @NotBlank @Size(max = 100) String configurationId,
     @Min(1000) @Max(604_800_000) Long pendingTimeout,
     @Min(1000) @Max(604_800_000) Long runningTimeout,
+    @Min(0) @Max(10) Integer retries,
     @Valid ScheduleRequest schedule) {
 
   public static final long DEFAULT_PENDING_TIMEOUT = 30 * 60_000L;

@@ -11,6 +11,7 @@ public record ScenarioView(
     String configurationId,
     long pendingTimeout,
     long runningTimeout,
+    int retries,
     Instant createdAt,
     Instant updatedAt,
     ScheduleView schedule) {
@@ -24,6 +25,7 @@ public record ScenarioView(
         d.configurationId(),
         d.pendingTimeout(),
         d.runningTimeout(),
+        d.retries(),
         d.createdAt(),
         d.updatedAt(),
         schedule);

@@ -94,6 +94,7 @@ public class ServerActivitiesImpl implements ServerActivities {
         properties.agentHeartbeatTimeout().toMillis(),
         properties.resultGrace().toMillis(),
         properties.maxDispatchAttempts(),
+        execution.retries(),
         null);
   }
 

@@ -7,6 +7,7 @@ import org.springframework.data.mongodb.core.mapping.Document;
 /**
  * A suite on a configuration with its timeouts (milliseconds).
  *
+ * @param retries how many more times a failed test is run (a pass on a retry is ok, flagged flaky)
  * @param lastNumber the number of this scenario's latest execution, incremented atomically
  */
 @Document("scenarios")
@@ -18,6 +19,7 @@ public record ScenarioDocument(
     String configurationId,
     long pendingTimeout,
     long runningTimeout,
+    int retries,
     long lastNumber,
     Instant createdAt,
     Instant updatedAt) {}

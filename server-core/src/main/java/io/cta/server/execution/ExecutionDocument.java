@@ -33,6 +33,7 @@ public record ExecutionDocument(
     String requestedBy,
     long pendingTimeout,
     long runningTimeout,
+    int retries,
     SuiteDocument suite,
     ConfigurationDocument configuration,
     Cancellation cancellation) {

@@ -134,6 +134,7 @@ public class ScenarioRunner {
         run.requestedBy(),
         scenario.pendingTimeout(),
         scenario.runningTimeout(),
+        scenario.retries(),
         suite,
         configuration,
         null);

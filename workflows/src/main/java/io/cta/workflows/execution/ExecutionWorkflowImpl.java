@@ -2,6 +2,7 @@ package io.cta.workflows.execution;
 
 import io.cta.activities.ExecutionState;
 import io.cta.activities.RunMode;
+import io.cta.activities.TestStatus;
 import io.cta.activities.agent.AgentActivities;
 import io.cta.activities.agent.RunTestRequest;
 import io.cta.activities.agent.RunTestResult;
@@ -26,7 +27,9 @@ import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Timeouts are execution-level (design.md section 2): the pending timeout runs from the request to
@@ -56,6 +59,7 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
   private int expectedResults;
   private CancelSignal cancelRequest;
   private final List<String> lostMachines = new ArrayList<>();
+  private final Map<String, Integer> retries = new HashMap<>();
   private Promise<Verdict> work;
 
   @Override
@@ -148,7 +152,8 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
   private Verdict runTests(String executionId, ExecutionPlan plan) {
     String queue = plan.queue();
     for (TestSpec test : plan.tests()) {
-      int attempt = 1;
+      int attempt = 1; // every run of this test: re-dispatches and retries
+      int dispatches = 1; // machines that took it; bounded by maxAttempts
       while (true) {
         AgentActivities agent =
             Workflow.newActivityStub(AgentActivities.class, agentOptions(plan, queue));
@@ -161,6 +166,11 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
           // mono and group: one machine runs the whole suite, the one that took the first test.
           if (plan.runMode() == RunMode.mono || plan.runMode() == RunMode.group) {
             queue = TaskQueues.machine(result.machine());
+          }
+          if (result.status() == TestStatus.failed && retriesUsed(test) < plan.retries()) {
+            retries.merge(test.id(), 1, Integer::sum);
+            attempt++;
+            continue;
           }
           break;
         } catch (ActivityFailure failure) {
@@ -178,7 +188,7 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
             lostMachines.add(machine);
           }
           // One specific machine targeted: nobody else may run it (design.md section 2).
-          if (plan.machine() != null || attempt >= plan.maxAttempts()) {
+          if (plan.machine() != null || dispatches >= plan.maxAttempts()) {
             return new Verdict(
                 ExecutionState.timeout,
                 "machine lost: "
@@ -186,20 +196,25 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
                     + " stopped heartbeating while running test '"
                     + test.id()
                     + "'"
-                    + (attempt > 1
-                        ? " (attempt " + attempt + " of " + plan.maxAttempts() + ")"
+                    + (dispatches > 1
+                        ? " (machine " + dispatches + " of " + plan.maxAttempts() + ")"
                         : ""));
           }
           // Re-dispatch to the shared queue: another eligible machine takes the test.
           machine = null;
           queue = plan.queue();
           attempt++;
+          dispatches++;
         } catch (CanceledFailure canceled) {
           return canceled();
         }
       }
     }
     return new Verdict(ExecutionState.finished, null);
+  }
+
+  private int retriesUsed(TestSpec test) {
+    return retries.getOrDefault(test.id(), 0);
   }
 
   private ActivityOptions agentOptions(ExecutionPlan plan, String queue) {

@@ -263,7 +263,44 @@ class ExecutionWorkflowTest {
     assertEquals(ExecutionState.timeout, outcome.state());
     assertEquals(List.of(1, 2, 3), attempts);
     assertTrue(
-        completions.get(0).reason().contains("(attempt 3 of 3)"), completions.get(0).reason());
+        completions.get(0).reason().contains("(machine 3 of 3)"), completions.get(0).reason());
+  }
+
+  @Test
+  void givenRetries_whenATestFailsThenPasses_thenItRunsAgainOnTheSameMachineAndFinishes(
+      TestWorkflowEnvironment env, Worker worker) {
+    List<String> runs = new CopyOnWriteArrayList<>();
+    AgentActivities agent =
+        request -> {
+          runs.add(request.test().id() + "#" + request.attempt());
+          TestStatus status =
+              request.test().id().equals("flaky") && request.attempt() == 1
+                  ? TestStatus.failed
+                  : TestStatus.ok;
+          return new RunTestResult(request.test().id(), Fixtures.MACHINE, status, 1);
+        };
+
+    ExecutionOutcome outcome =
+        run(env, worker, server(Fixtures.retryingPlan(2, "flaky", "steady")), agent);
+
+    assertEquals(ExecutionState.finished, outcome.state());
+    assertEquals(List.of("flaky#1", "flaky#2", "steady#1"), runs);
+    assertEquals(3, completions.get(0).expectedResults(), "every attempt's result is awaited");
+  }
+
+  @Test
+  void givenRetries_whenATestKeepsFailing_thenItRunsOnePlusRetriesTimes(
+      TestWorkflowEnvironment env, Worker worker) {
+    List<Integer> attempts = new CopyOnWriteArrayList<>();
+    AgentActivities agent =
+        request -> {
+          attempts.add(request.attempt());
+          return new RunTestResult(request.test().id(), Fixtures.MACHINE, TestStatus.failed, 1);
+        };
+
+    run(env, worker, server(Fixtures.retryingPlan(2, "broken")), agent);
+
+    assertEquals(List.of(1, 2, 3), attempts);
   }
 
   private static void sleepQuietly(Duration duration) {

@@ -27,16 +27,26 @@ final class Fixtures {
 
   /** A plan targeting the machine {@link #MACHINE}. */
   static ExecutionPlan plan(long pendingMs, long runningMs, String... testIds) {
-    return plan(TaskQueues.machine(MACHINE), MACHINE, pendingMs, runningMs, testIds);
+    return plan(TaskQueues.machine(MACHINE), MACHINE, pendingMs, runningMs, 0, testIds);
+  }
+
+  /** A plan targeting {@link #MACHINE} that reruns a failed test up to {@code retries} times. */
+  static ExecutionPlan retryingPlan(int retries, String... testIds) {
+    return plan(TaskQueues.machine(MACHINE), MACHINE, 60_000, 60_000, retries, testIds);
   }
 
   /** A plan targeting a group: no specific machine, so a lost machine's test is re-dispatched. */
   static ExecutionPlan groupPlan(String group, String... testIds) {
-    return plan(TaskQueues.group(group), null, 60_000, 60_000, testIds);
+    return plan(TaskQueues.group(group), null, 60_000, 60_000, 0, testIds);
   }
 
   private static ExecutionPlan plan(
-      String queue, String machine, long pendingMs, long runningMs, String... testIds) {
+      String queue,
+      String machine,
+      long pendingMs,
+      long runningMs,
+      int retries,
+      String... testIds) {
     return new ExecutionPlan(
         RunMode.mono,
         queue,
@@ -47,6 +57,7 @@ final class Fixtures {
         1_000,
         5_000,
         3,
+        retries,
         null);
   }
 }
