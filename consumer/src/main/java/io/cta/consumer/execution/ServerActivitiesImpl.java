@@ -79,6 +79,12 @@ public class ServerActivitiesImpl implements ServerActivities {
           .block();
     } else if (target.group() != null) {
       queue = TaskQueues.group(target.group());
+      List<MachineDocument> members = machines.inGroup(target.group()).collectList().block();
+      executions
+          .setMachines(
+              execution.id(),
+              members.stream().map(m -> new MachineRun(m.id(), m.name(), "pending")).toList())
+          .block();
     } else {
       queue = poolFor(execution, Selector.parse(target.selector()));
     }
@@ -156,9 +162,12 @@ public class ServerActivitiesImpl implements ServerActivities {
                     m ->
                         request.lostMachines().contains(m.name())
                             ? new MachineRun(m.machineId(), m.name(), "timeout")
-                            : m.state().equals("pending") || m.state().equals("running")
+                            : m.state().equals("running")
                                 ? new MachineRun(m.machineId(), m.name(), machineState)
-                                : m)
+                                // Targeted but never ran (another member took the work): acked.
+                                : m.state().equals("pending")
+                                    ? new MachineRun(m.machineId(), m.name(), "acked")
+                                    : m)
                 .toList();
     Instant startedAt =
         execution.startedAt() == null && request.startedAt() > 0

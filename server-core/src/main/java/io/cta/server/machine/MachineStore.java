@@ -102,15 +102,8 @@ public class MachineStore {
           .flatMap(Mono::justOrEmpty);
     }
     if (target.group() != null) {
-      Criteria inGroup =
-          new Criteria()
-              .orOperator(
-                  Criteria.where("declared.groups").is(target.group()),
-                  Criteria.where("assigned.groups").is(target.group()));
       return explainAmong(
-          mongo.find(Query.query(inGroup).with(Sort.by("name")), MachineDocument.class),
-          "no machine is in group '" + target.group() + "'",
-          now);
+          inGroup(target.group()), "no machine is in group '" + target.group() + "'", now);
     }
     Selector selector = Selector.parse(target.selector());
     return explainAmong(
@@ -148,6 +141,16 @@ public class MachineStore {
       case "busy" -> "machine '" + machine.name() + "' is busy with " + machine.executions();
       default -> "machine '" + machine.name() + "' is " + status;
     };
+  }
+
+  /** Machines whose effective groups (declared or assigned) include {@code group}, by name. */
+  public Flux<MachineDocument> inGroup(String group) {
+    Criteria either =
+        new Criteria()
+            .orOperator(
+                Criteria.where("declared.groups").is(group),
+                Criteria.where("assigned.groups").is(group));
+    return mongo.find(Query.query(either).with(Sort.by("name")), MachineDocument.class);
   }
 
   /** Machines whose effective properties match the selector, by name. */
