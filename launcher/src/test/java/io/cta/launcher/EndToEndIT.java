@@ -386,6 +386,39 @@ class EndToEndIT {
     }
   }
 
+  @Test
+  void givenTwoWaitingExecutions_whenTheirMachineComesOnline_thenTheHigherPriorityRunsFirst()
+      throws Exception {
+    String late = "e2e-late";
+    String scenarioId =
+        scenario(List.of(test("t", "sleep 1", null, Map.of())), late, 120_000, 60_000, null);
+    String low =
+        admin
+            .post("/api/v1/scenarios/" + scenarioId + "/run", Map.of("priority", 0))
+            .expect(201)
+            .body()
+            .get("id")
+            .asText();
+    String high =
+        admin
+            .post("/api/v1/scenarios/" + scenarioId + "/run", Map.of("priority", 90))
+            .expect(201)
+            .body()
+            .get("id")
+            .asText();
+
+    stack.startAgent(late, List.of());
+
+    JsonNode lowDone = Demo.awaitEnd(admin, low, TIMEOUT);
+    JsonNode highDone = Demo.awaitEnd(admin, high, TIMEOUT);
+    assertEquals("finished", lowDone.get("state").asText());
+    assertEquals("finished", highDone.get("state").asText());
+    assertTrue(
+        Instant.parse(highDone.get("startedAt").asText())
+            .isBefore(Instant.parse(lowDone.get("startedAt").asText())),
+        "priority 90 started before priority 0: " + highDone + " / " + lowDone);
+  }
+
   /** A test whose stage starts a child process, records its pid, and waits for it. */
   private static Map<String, Object> longRunning(String id) {
     return Map.of(

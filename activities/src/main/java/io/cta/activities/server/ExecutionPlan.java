@@ -12,6 +12,7 @@ import java.util.List;
  * @param maxAttempts how many machines may try a test that loses its machine (re-dispatch), when
  *     the target is not one specific machine
  * @param retries how many more times a test that reports failed is run on the same machine
+ * @param priority 0 (default) to 100: higher is dispatched first among work waiting for machines
  * @param problem why the execution cannot run at all (it ends in error), or null
  */
 public record ExecutionPlan(
@@ -25,6 +26,7 @@ public record ExecutionPlan(
     long resultGraceMs,
     int maxAttempts,
     int retries,
+    int priority,
     String problem) {
 
   public ExecutionPlan {
@@ -32,6 +34,6 @@ public record ExecutionPlan(
   }
 
   public static ExecutionPlan impossible(String problem) {
-    return new ExecutionPlan(null, null, null, List.of(), 0, 0, 0, 0, 1, 0, problem);
+    return new ExecutionPlan(null, null, null, List.of(), 0, 0, 0, 0, 1, 0, 0, problem);
   }
 }

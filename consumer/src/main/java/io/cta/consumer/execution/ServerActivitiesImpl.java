@@ -101,6 +101,7 @@ public class ServerActivitiesImpl implements ServerActivities {
         properties.resultGrace().toMillis(),
         properties.maxDispatchAttempts(),
         execution.retries(),
+        execution.priority(),
         null);
   }
 

@@ -17,6 +17,7 @@ import io.cta.temporal.TaskQueues;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.TimeoutType;
+import io.temporal.common.Priority;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
@@ -213,6 +214,15 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
     return new Verdict(ExecutionState.finished, null);
   }
 
+  /**
+   * Temporal's priority keys run from 1 (first) to 5 (last) by default; CTA's priority 0..100 maps
+   * onto them, higher priority to a lower key.
+   */
+  static int priorityKey(int priority) {
+    int clamped = Math.max(0, Math.min(100, priority));
+    return 5 - Math.round(clamped * 4 / 100f);
+  }
+
   private int retriesUsed(TestSpec test) {
     return retries.getOrDefault(test.id(), 0);
   }
@@ -222,6 +232,7 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
         .setTaskQueue(queue)
         .setStartToCloseTimeout(Duration.ofMillis(plan.runningTimeoutMs()).plus(ACTIVITY_MARGIN))
         .setHeartbeatTimeout(Duration.ofMillis(plan.heartbeatTimeoutMs()))
+        .setPriority(Priority.newBuilder().setPriorityKey(priorityKey(plan.priority())).build())
         .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
         // The workflow decides about re-dispatch itself (runTests): Temporal never retries a test.
         .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())

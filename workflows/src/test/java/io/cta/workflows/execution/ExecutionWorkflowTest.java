@@ -303,6 +303,15 @@ class ExecutionWorkflowTest {
     assertEquals(List.of(1, 2, 3), attempts);
   }
 
+  @Test
+  void givenPriorities_whenMapped_thenHigherPriorityGetsALowerTemporalKeyWithinOneToFive() {
+    assertEquals(5, ExecutionWorkflowImpl.priorityKey(0));
+    assertEquals(3, ExecutionWorkflowImpl.priorityKey(50));
+    assertEquals(1, ExecutionWorkflowImpl.priorityKey(100));
+    assertEquals(1, ExecutionWorkflowImpl.priorityKey(1_000));
+    assertEquals(5, ExecutionWorkflowImpl.priorityKey(-7));
+  }
+
   private static void sleepQuietly(Duration duration) {
     try {
       Thread.sleep(duration.toMillis());

@@ -58,6 +58,7 @@ final class Fixtures {
         5_000,
         3,
         retries,
+        0,
         null);
   }
 }
