@@ -185,38 +185,11 @@ class EndToEndIT {
   @Test
   void givenASelectorWithNegationAndANumericComparison_whenRun_thenOnlyTheMatchingMachineRunsIt()
       throws Exception {
-    String configurationId =
-        admin
-            .post(
-                "/api/v1/configurations",
-                Map.of(
-                    "name",
-                    "selector",
-                    "target",
-                    Map.of("selector", "os in (linux,macos),cores>=4,!legacy")))
-            .expect(201)
-            .body()
-            .get("id")
-            .asText();
-    String suiteId =
-        admin
-            .post(
-                "/api/v1/suites",
-                Map.of("name", "s", "tests", List.of(test("t", "true", null, Map.of()))))
-            .expect(201)
-            .body()
-            .get("id")
-            .asText();
     String scenarioId =
-        admin
-            .post(
-                "/api/v1/scenarios",
-                Map.of(
-                    "name", "selector", "testSuiteId", suiteId, "configurationId", configurationId))
-            .expect(201)
-            .body()
-            .get("id")
-            .asText();
+        scenario(
+            List.of(test("t", "true", null, Map.of())),
+            Map.of("target", Map.of("selector", "os in (linux,macos),cores>=4,!legacy")),
+            Map.of());
 
     String id =
         admin
@@ -252,33 +225,11 @@ class EndToEndIT {
           () -> admin.get("/api/v1/machines/" + member),
           r -> r.body().get("status").asText().equals("online"));
     }
-    String suiteId =
-        admin
-            .post(
-                "/api/v1/suites",
-                Map.of("name", "s", "tests", List.of(test("long", "sleep 6", null, Map.of()))))
-            .expect(201)
-            .body()
-            .get("id")
-            .asText();
-    String configurationId =
-        admin
-            .post(
-                "/api/v1/configurations",
-                Map.of("name", "pair", "runMode", "group", "target", Map.of("group", "pair")))
-            .expect(201)
-            .body()
-            .get("id")
-            .asText();
     String scenarioId =
-        admin
-            .post(
-                "/api/v1/scenarios",
-                Map.of("name", "pair", "testSuiteId", suiteId, "configurationId", configurationId))
-            .expect(201)
-            .body()
-            .get("id")
-            .asText();
+        scenario(
+            List.of(test("long", "sleep 6", null, Map.of())),
+            Map.of("runMode", "group", "target", Map.of("group", "pair")),
+            Map.of());
     String id =
         admin
             .post("/api/v1/scenarios/" + scenarioId + "/run", null)
@@ -320,48 +271,16 @@ class EndToEndIT {
 
   @Test
   void givenRetries_whenATestPassesOnlyOnItsRetry_thenItIsOkAndFlaggedFlaky() throws Exception {
-    String suiteId =
-        admin
-            .post(
-                "/api/v1/suites",
-                Map.of(
-                    "name",
-                    "flaky",
-                    "tests",
-                    List.of(
-                        test(
-                            "flaky",
-                            "if [ -f tried ]; then exit 0; fi; touch tried; exit 1",
-                            "flaky",
-                            Map.of()))))
-            .expect(201)
-            .body()
-            .get("id")
-            .asText();
-    String configurationId =
-        admin
-            .post("/api/v1/configurations", Map.of("name", "c", "target", Map.of("machine", AGENT)))
-            .expect(201)
-            .body()
-            .get("id")
-            .asText();
     String scenarioId =
-        admin
-            .post(
-                "/api/v1/scenarios",
-                Map.of(
-                    "name",
+        scenario(
+            List.of(
+                test(
                     "flaky",
-                    "testSuiteId",
-                    suiteId,
-                    "configurationId",
-                    configurationId,
-                    "retries",
-                    2))
-            .expect(201)
-            .body()
-            .get("id")
-            .asText();
+                    "if [ -f tried ]; then exit 0; fi; touch tried; exit 1",
+                    "flaky",
+                    Map.of())),
+            Map.of("target", Map.of("machine", AGENT)),
+            Map.of("retries", 2));
 
     String id =
         admin
@@ -647,32 +566,32 @@ class EndToEndIT {
       long pendingTimeout,
       long runningTimeout,
       Map<String, Object> schedule) {
-    String suiteId =
-        admin
-            .post("/api/v1/suites", Map.of("name", "e2e", "tests", tests))
-            .expect(201)
-            .body()
-            .get("id")
-            .asText();
-    String configurationId =
-        admin
-            .post(
-                "/api/v1/configurations",
-                Map.of("name", "e2e", "runMode", "mono", "target", Map.of("machine", machine)))
-            .expect(201)
-            .body()
-            .get("id")
-            .asText();
-    Map<String, Object> scenario = new java.util.HashMap<>();
+    Map<String, Object> fields = new java.util.HashMap<>();
+    fields.put("pendingTimeout", pendingTimeout);
+    fields.put("runningTimeout", runningTimeout);
+    if (schedule != null) {
+      fields.put("schedule", schedule);
+    }
+    return scenario(tests, Map.of("runMode", "mono", "target", Map.of("machine", machine)), fields);
+  }
+
+  /** Creates a suite of these tests, a configuration and a scenario with these extra fields. */
+  private static String scenario(
+      List<Map<String, Object>> tests,
+      Map<String, Object> configuration,
+      Map<String, Object> scenarioFields) {
+    String suiteId = created("/api/v1/suites", Map.of("name", "e2e", "tests", tests));
+    Map<String, Object> config = new java.util.HashMap<>(configuration);
+    config.put("name", "e2e");
+    Map<String, Object> scenario = new java.util.HashMap<>(scenarioFields);
     scenario.put("name", "e2e");
     scenario.put("testSuiteId", suiteId);
-    scenario.put("configurationId", configurationId);
-    scenario.put("pendingTimeout", pendingTimeout);
-    scenario.put("runningTimeout", runningTimeout);
-    if (schedule != null) {
-      scenario.put("schedule", schedule);
-    }
-    return admin.post("/api/v1/scenarios", scenario).expect(201).body().get("id").asText();
+    scenario.put("configurationId", created("/api/v1/configurations", config));
+    return created("/api/v1/scenarios", scenario);
+  }
+
+  private static String created(String path, Map<String, Object> body) {
+    return admin.post(path, body).expect(201).body().get("id").asText();
   }
 
   private static Map<String, Object> test(

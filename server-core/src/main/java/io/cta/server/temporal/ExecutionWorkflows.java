@@ -5,12 +5,8 @@ import io.cta.temporal.TaskQueues;
 import io.cta.workflows.execution.CancelSignal;
 import io.cta.workflows.execution.ExecutionInput;
 import io.cta.workflows.execution.ExecutionWorkflow;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
@@ -71,29 +67,6 @@ public class ExecutionWorkflows {
 
   /** The workflow's status, or empty when Temporal does not know the workflow. */
   public Mono<Optional<WorkflowExecutionStatus>> status(String executionId) {
-    return Mono.fromCallable(
-            () -> {
-              try {
-                return Optional.of(
-                    client
-                        .getWorkflowServiceStubs()
-                        .blockingStub()
-                        .describeWorkflowExecution(
-                            DescribeWorkflowExecutionRequest.newBuilder()
-                                .setNamespace(client.getOptions().getNamespace())
-                                .setExecution(
-                                    WorkflowExecution.newBuilder()
-                                        .setWorkflowId(ExecutionWorkflow.workflowId(executionId)))
-                                .build())
-                        .getWorkflowExecutionInfo()
-                        .getStatus());
-              } catch (StatusRuntimeException e) {
-                if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-                  return Optional.<WorkflowExecutionStatus>empty();
-                }
-                throw e;
-              }
-            })
-        .subscribeOn(Schedulers.boundedElastic());
+    return WorkflowStatuses.of(client, ExecutionWorkflow.workflowId(executionId));
   }
 }

@@ -4,11 +4,7 @@ import io.cta.server.scenario.ScheduleDocument;
 import io.cta.temporal.TaskQueues;
 import io.cta.workflows.schedule.ScheduleInput;
 import io.cta.workflows.schedule.ScheduleWorkflow;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
@@ -43,13 +39,7 @@ public class ScheduleWorkflows {
   public Mono<Void> signal(ScheduleDocument schedule, Signal signal) {
     return Mono.<Void>fromRunnable(
             () -> {
-              ScheduleWorkflow workflow =
-                  client.newWorkflowStub(
-                      ScheduleWorkflow.class,
-                      WorkflowOptions.newBuilder()
-                          .setWorkflowId(ScheduleWorkflow.workflowId(schedule.scenarioId()))
-                          .setTaskQueue(TaskQueues.SERVER)
-                          .build());
+              ScheduleWorkflow workflow = stub(schedule.scenarioId());
               BatchRequest request = client.newSignalWithStartRequest();
               request.add(workflow::run, input(schedule));
               switch (signal) {
@@ -67,13 +57,7 @@ public class ScheduleWorkflows {
   public Mono<Boolean> start(ScheduleDocument schedule) {
     return Mono.fromCallable(
             () -> {
-              ScheduleWorkflow workflow =
-                  client.newWorkflowStub(
-                      ScheduleWorkflow.class,
-                      WorkflowOptions.newBuilder()
-                          .setWorkflowId(ScheduleWorkflow.workflowId(schedule.scenarioId()))
-                          .setTaskQueue(TaskQueues.SERVER)
-                          .build());
+              ScheduleWorkflow workflow = stub(schedule.scenarioId());
               try {
                 WorkflowClient.start(workflow::run, input(schedule));
                 return true;
@@ -102,30 +86,20 @@ public class ScheduleWorkflows {
 
   /** Whether the schedule's workflow is running. */
   public Mono<Boolean> isRunning(String scenarioId) {
-    return Mono.fromCallable(
-            () -> {
-              try {
-                return client
-                        .getWorkflowServiceStubs()
-                        .blockingStub()
-                        .describeWorkflowExecution(
-                            DescribeWorkflowExecutionRequest.newBuilder()
-                                .setNamespace(client.getOptions().getNamespace())
-                                .setExecution(
-                                    WorkflowExecution.newBuilder()
-                                        .setWorkflowId(ScheduleWorkflow.workflowId(scenarioId)))
-                                .build())
-                        .getWorkflowExecutionInfo()
-                        .getStatus()
-                    == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
-              } catch (StatusRuntimeException e) {
-                if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-                  return false;
-                }
-                throw e;
-              }
-            })
-        .subscribeOn(Schedulers.boundedElastic());
+    return WorkflowStatuses.of(client, ScheduleWorkflow.workflowId(scenarioId))
+        .map(
+            status ->
+                status.isPresent()
+                    && status.get() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+  }
+
+  private ScheduleWorkflow stub(String scenarioId) {
+    return client.newWorkflowStub(
+        ScheduleWorkflow.class,
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(ScheduleWorkflow.workflowId(scenarioId))
+            .setTaskQueue(TaskQueues.SERVER)
+            .build());
   }
 
   private static ScheduleInput input(ScheduleDocument schedule) {
