@@ -43,9 +43,4 @@ public record TemporalSettings(
   public static TemporalSettings plain(String target) {
     return new TemporalSettings(target, DEFAULT_NAMESPACE, null, null, null, false, null);
   }
-
-  public TemporalSettings withLongPollTimeout(Duration timeout) {
-    return new TemporalSettings(
-        target, namespace, tlsCertChain, tlsPrivateKey, tlsTrustCerts, tls, timeout);
-  }
 }

@@ -16,10 +16,6 @@ public record Counters(int ok, int failed, int partial, int inconclusive) {
     };
   }
 
-  public int total() {
-    return ok + failed + partial + inconclusive;
-  }
-
   /** The overall result: the worst status counted, or null when nothing was counted. */
   public TestStatus result() {
     if (failed > 0) {

@@ -40,6 +40,4 @@ public record ExecutionDocument(
 
   /** Who asked to cancel, why and when. */
   public record Cancellation(String by, String reason, Instant at) {}
-
-  public static final String STATE = "state";
 }

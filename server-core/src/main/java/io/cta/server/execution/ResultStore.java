@@ -37,14 +37,6 @@ public class ResultStore {
         byExecution(executionId).with(Sort.by("testId", "case", "attempt")), ResultDocument.class);
   }
 
-  public Flux<ResultDocument> results(Query query) {
-    return mongo.find(query, ResultDocument.class);
-  }
-
-  public Mono<Long> count(Query query) {
-    return mongo.count(query, ResultDocument.class);
-  }
-
   public Flux<LogChunkDocument> logs(String executionId) {
     return mongo.find(byExecution(executionId).with(Sort.by("at", "seq")), LogChunkDocument.class);
   }

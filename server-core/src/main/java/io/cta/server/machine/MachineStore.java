@@ -49,10 +49,6 @@ public class MachineStore {
     return mongo.find(query, MachineDocument.class);
   }
 
-  public Mono<Long> count(Query query) {
-    return mongo.count(query, MachineDocument.class);
-  }
-
   /** Creates the machine on first registration, else refreshes what its agent declares. */
   public Mono<MachineDocument> register(RegisterRequest request, Instant now) {
     Update update =
