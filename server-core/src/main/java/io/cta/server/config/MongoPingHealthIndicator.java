@@ -1,5 +1,6 @@
 package io.cta.server.config;
 
+import java.time.Duration;
 import org.springframework.boot.health.contributor.AbstractReactiveHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
@@ -22,6 +23,10 @@ class MongoPingHealthIndicator extends AbstractReactiveHealthIndicator {
 
   @Override
   protected Mono<Health> doHealthCheck(Health.Builder builder) {
-    return mongo.executeCommand("{ ping: 1 }").map(answer -> builder.up().build());
+    // Bounded: the driver would otherwise wait for its server selection timeout (30 s).
+    return mongo
+        .executeCommand("{ ping: 1 }")
+        .timeout(Duration.ofSeconds(3))
+        .map(answer -> builder.up().build());
   }
 }
