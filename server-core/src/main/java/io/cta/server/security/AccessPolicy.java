@@ -17,11 +17,21 @@ public interface AccessPolicy {
     DENY
   }
 
-  /** Health, and the UI's static files (they hold no data; the UI calls the API with a token). */
+  /**
+   * Health, the UI's static files and the API description (they hold no data; every call they lead
+   * to needs a token).
+   */
   static boolean isPublic(HttpMethod method, String path) {
     if (path.equals("/actuator/health") || path.startsWith("/actuator/health/")) {
       return true;
     }
-    return method == HttpMethod.GET && (path.equals("/") || path.equals("/index.html"));
+    return method == HttpMethod.GET
+        && (path.equals("/")
+            || path.equals("/index.html")
+            || path.equals("/v3/api-docs")
+            || path.startsWith("/v3/api-docs/")
+            || path.equals("/swagger-ui.html")
+            || path.startsWith("/swagger-ui/")
+            || path.startsWith("/webjars/swagger-ui/"));
   }
 }
