@@ -136,17 +136,8 @@ class EndToEndIT {
   void givenARunningExecution_whenTheConsumerIsKilledAndRestarted_thenTheExecutionStillFinishes()
       throws Exception {
     String scenarioId = scenario(List.of(test("slow", "sleep 6; echo done", null, Map.of())));
-    String id =
-        admin
-            .post("/api/v1/scenarios/" + scenarioId + "/run", null)
-            .expect(201)
-            .body()
-            .get("id")
-            .asText();
-    await(
-        "the execution to run",
-        () -> admin.get("/api/v1/executions/" + id),
-        r -> r.body().get("state").asText().equals("running"));
+    String id = run(scenarioId);
+    awaitRunning(id);
 
     stack.kill("consumer");
     stack.startConsumer();
@@ -191,13 +182,7 @@ class EndToEndIT {
             Map.of("target", Map.of("selector", "os in (linux,macos),cores>=4,!legacy")),
             Map.of());
 
-    String id =
-        admin
-            .post("/api/v1/scenarios/" + scenarioId + "/run", null)
-            .expect(201)
-            .body()
-            .get("id")
-            .asText();
+    String id = run(scenarioId);
     JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
 
     assertEquals("finished", execution.get("state").asText(), execution.toString());
@@ -230,13 +215,7 @@ class EndToEndIT {
             List.of(test("long", "sleep 6", null, Map.of())),
             Map.of("runMode", "group", "target", Map.of("group", "pair")),
             Map.of());
-    String id =
-        admin
-            .post("/api/v1/scenarios/" + scenarioId + "/run", null)
-            .expect(201)
-            .body()
-            .get("id")
-            .asText();
+    String id = run(scenarioId);
     String[] first = new String[1];
     await(
         "a group member to run the test",
@@ -282,13 +261,7 @@ class EndToEndIT {
             Map.of("target", Map.of("machine", AGENT)),
             Map.of("retries", 2));
 
-    String id =
-        admin
-            .post("/api/v1/scenarios/" + scenarioId + "/run", null)
-            .expect(201)
-            .body()
-            .get("id")
-            .asText();
+    String id = run(scenarioId);
     JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
 
     assertEquals("finished", execution.get("state").asText(), execution.toString());
@@ -311,20 +284,8 @@ class EndToEndIT {
     String late = "e2e-late";
     String scenarioId =
         scenario(List.of(test("t", "sleep 1", null, Map.of())), late, 120_000, 60_000, null);
-    String low =
-        admin
-            .post("/api/v1/scenarios/" + scenarioId + "/run", Map.of("priority", 0))
-            .expect(201)
-            .body()
-            .get("id")
-            .asText();
-    String high =
-        admin
-            .post("/api/v1/scenarios/" + scenarioId + "/run", Map.of("priority", 90))
-            .expect(201)
-            .body()
-            .get("id")
-            .asText();
+    String low = run(scenarioId, Map.of("priority", 0));
+    String high = run(scenarioId, Map.of("priority", 90));
 
     stack.startAgent(late, List.of());
 
@@ -396,13 +357,7 @@ class EndToEndIT {
 
   private static String runAndAwaitChild(String scenarioId, String agent, String testId)
       throws Exception {
-    String id =
-        admin
-            .post("/api/v1/scenarios/" + scenarioId + "/run", null)
-            .expect(201)
-            .body()
-            .get("id")
-            .asText();
+    String id = run(scenarioId);
     Path pidFile = stack.workDir(agent).resolve(testId).resolve("child.pid");
     await(
         "the test's child process to start",
@@ -509,17 +464,8 @@ class EndToEndIT {
         r -> r.body().get("status").asText().equals("online"));
     String scenarioId =
         scenario(List.of(test("long", "sleep 60", null, Map.of())), doomed, 60_000, 120_000, null);
-    String id =
-        admin
-            .post("/api/v1/scenarios/" + scenarioId + "/run", null)
-            .expect(201)
-            .body()
-            .get("id")
-            .asText();
-    await(
-        "the execution to run",
-        () -> admin.get("/api/v1/executions/" + id),
-        r -> r.body().get("state").asText().equals("running"));
+    String id = run(scenarioId);
+    awaitRunning(id);
 
     stack.kill("agent-" + doomed);
 
@@ -629,6 +575,27 @@ class EndToEndIT {
     scenario.put("testSuiteId", suiteId);
     scenario.put("configurationId", created("/api/v1/configurations", config));
     return created("/api/v1/scenarios", scenario);
+  }
+
+  /** Runs the scenario and answers the new execution's id. */
+  private static String run(String scenarioId) {
+    return run(scenarioId, null);
+  }
+
+  private static String run(String scenarioId, Map<String, Object> body) {
+    return admin
+        .post("/api/v1/scenarios/" + scenarioId + "/run", body)
+        .expect(201)
+        .body()
+        .get("id")
+        .asText();
+  }
+
+  private static void awaitRunning(String id) throws InterruptedException {
+    await(
+        "the execution to run",
+        () -> admin.get("/api/v1/executions/" + id),
+        r -> r.body().get("state").asText().equals("running"));
   }
 
   private static String created(String path, Map<String, Object> body) {

@@ -14,6 +14,7 @@ import io.cta.activities.server.ComposeRequest;
 import io.cta.activities.server.ExecutionPlan;
 import io.cta.activities.server.ServerActivities;
 import io.cta.temporal.TaskQueues;
+import io.cta.workflows.ServerActivityOptions;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.TimeoutType;
@@ -43,14 +44,7 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
   private static final Duration ACTIVITY_MARGIN = Duration.ofMinutes(1);
 
   private final ServerActivities server =
-      Workflow.newActivityStub(
-          ServerActivities.class,
-          ActivityOptions.newBuilder()
-              .setTaskQueue(TaskQueues.SERVER)
-              .setStartToCloseTimeout(Duration.ofSeconds(30))
-              .setRetryOptions(
-                  RetryOptions.newBuilder().setMaximumInterval(Duration.ofSeconds(10)).build())
-              .build());
+      Workflow.newActivityStub(ServerActivities.class, ServerActivityOptions.DEFAULT);
 
   private String phase = "composing";
   private boolean started;

@@ -4,9 +4,7 @@ import io.cta.activities.schedule.FireRequest;
 import io.cta.activities.schedule.FireResult;
 import io.cta.activities.schedule.ScheduleActivities;
 import io.cta.activities.schedule.ScheduleSpec;
-import io.cta.temporal.TaskQueues;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
+import io.cta.workflows.ServerActivityOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.List;
@@ -26,14 +24,7 @@ public class ScheduleWorkflowImpl implements ScheduleWorkflow {
   static final int MAX_HISTORY = 2_000;
 
   private final ScheduleActivities activities =
-      Workflow.newActivityStub(
-          ScheduleActivities.class,
-          ActivityOptions.newBuilder()
-              .setTaskQueue(TaskQueues.SERVER)
-              .setStartToCloseTimeout(Duration.ofSeconds(30))
-              .setRetryOptions(
-                  RetryOptions.newBuilder().setMaximumInterval(Duration.ofSeconds(10)).build())
-              .build());
+      Workflow.newActivityStub(ScheduleActivities.class, ServerActivityOptions.DEFAULT);
 
   private String scenarioId;
   private ScheduleSpec spec;
