@@ -19,7 +19,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs tests for workflows: reports their start, results and output, returns a small summary. */
+/**
+ * Runs tests for workflows: reports their start, results and output, returns a small summary. Every
+ * heartbeat names this machine, the first as soon as it takes a test, so that when it dies the
+ * workflow knows which machine was lost.
+ */
 class AgentActivitiesImpl implements AgentActivities {
 
   private static final Logger log = LoggerFactory.getLogger(AgentActivitiesImpl.class);
@@ -30,7 +34,9 @@ class AgentActivitiesImpl implements AgentActivities {
   private final EventSender events;
   private final Map<String, TestExecutor> executors;
   private final WorkflowClient workflows;
-  private final Set<String> running = ConcurrentHashMap.newKeySet();
+
+  /** Tests running per execution: a parallel execution may run several here at once. */
+  private final Map<String, Integer> running = new ConcurrentHashMap<>();
 
   AgentActivitiesImpl(
       String machine,
@@ -67,13 +73,26 @@ class AgentActivitiesImpl implements AgentActivities {
   private void awaitDelivery(ActivityExecutionContext context) throws InterruptedException {
     long deadline = System.currentTimeMillis() + FLUSH_MILLIS;
     while (!events.flush(500) && System.currentTimeMillis() < deadline) {
-      context.heartbeat(null);
+      context.heartbeat(machine);
+    }
+  }
+
+  /**
+   * Waits for the common start instant of a stress execution, heartbeating so that a cancel still
+   * arrives. The instant is compared with this machine's clock: keep test machines NTP-synced.
+   */
+  private void awaitStartInstant(ActivityExecutionContext context, long notBefore)
+      throws InterruptedException {
+    long wait;
+    while ((wait = notBefore - System.currentTimeMillis()) > 0) {
+      Thread.sleep(Math.min(wait, 200));
+      context.heartbeat(machine);
     }
   }
 
   /** Executions this agent is running a test of right now (reported in heartbeats). */
   Set<String> runningExecutions() {
-    return Set.copyOf(running);
+    return Set.copyOf(running.keySet());
   }
 
   @Override
@@ -85,20 +104,24 @@ class AgentActivitiesImpl implements AgentActivities {
           "this agent cannot run tests of type '" + request.test().type() + "'", "UnknownTestType");
     }
     String executionId = request.executionId();
-    running.add(executionId);
-    events.send(
-        AgentEvent.state(
-            "state/" + executionId + "/" + machine + "/running",
-            executionId,
-            "running",
-            System.currentTimeMillis()));
-    log.info(
-        "execution {}: running test '{}' (attempt {})",
-        executionId,
-        request.test().id(),
-        request.attempt());
-    signalStarted(context.getInfo().getWorkflowId());
+    running.merge(executionId, 1, Integer::sum);
     try {
+      context.heartbeat(machine);
+      awaitStartInstant(context, request.notBefore());
+      events.send(
+          AgentEvent.state(
+              "state/" + executionId + "/" + machine + "/running",
+              executionId,
+              "running",
+              System.currentTimeMillis()));
+      log.info(
+          "execution {}: running test '{}' (attempt {})",
+          executionId,
+          request.test().id(),
+          request.attempt());
+      if (request.signalStartTo() != null) {
+        signalStarted(request.signalStartTo());
+      }
       TestOutcome outcome =
           executor.run(
               new TestRun(
@@ -108,7 +131,7 @@ class AgentActivitiesImpl implements AgentActivities {
                   machine,
                   workDir,
                   events::send,
-                  () -> context.heartbeat(null)));
+                  () -> context.heartbeat(machine)));
       awaitDelivery(context);
       log.info("execution {}: test '{}' {}", executionId, request.test().id(), outcome.status());
       return new RunTestResult(
@@ -117,7 +140,7 @@ class AgentActivitiesImpl implements AgentActivities {
       Thread.currentThread().interrupt();
       throw ApplicationFailure.newFailure("agent interrupted", "Interrupted");
     } finally {
-      running.remove(executionId);
+      running.computeIfPresent(executionId, (id, count) -> count > 1 ? count - 1 : null);
     }
   }
 }

@@ -61,7 +61,7 @@ public final class AgentMain {
             false,
             settings.longPollTimeout());
     WorkflowServiceStubs stubs = TemporalConnections.serviceStubs(temporal);
-    WorkflowClient client = TemporalConnections.client(stubs, temporal);
+    WorkflowClient client = TemporalConnections.client(stubs, temporal, settings.name());
     AgentActivitiesImpl activities =
         new AgentActivitiesImpl(settings.name(), settings.workDir(), events, executors, client);
     QueuePollers pollers = new QueuePollers(client, activities, settings.slots());

@@ -1,16 +1,14 @@
 package io.cta.agent;
 
 import io.cta.activities.agent.AgentActivities;
+import io.cta.activities.agent.RunTestRequest;
+import io.cta.activities.agent.RunTestResult;
 import io.temporal.client.WorkflowClient;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
-import io.temporal.worker.tuning.ActivitySlotInfo;
-import io.temporal.worker.tuning.CompositeTuner;
-import io.temporal.worker.tuning.FixedSizeSlotSupplier;
-import io.temporal.worker.tuning.LocalActivitySlotInfo;
-import io.temporal.worker.tuning.NexusSlotInfo;
-import io.temporal.worker.tuning.WorkflowSlotInfo;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Map;
@@ -22,29 +20,67 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Polls the task queues the server tells this agent to poll, and follows changes without a restart:
- * one worker factory per queue (a started factory cannot take new workers). All workers share one
- * activity slot supplier, so the agent never runs more than {@code slots} tests at once across its
- * queues; each worker polls with one poller so an idle long poll holds at most one slot per queue
- * (platform-notes.md, "Routing work to agents").
+ * one worker factory per queue (a started factory cannot take new workers).
+ *
+ * <p>The agent runs at most {@code slots} tests at once across all its queues, and polls every
+ * queue at once while it has a free slot. A slot supplier shared by all workers would enforce the
+ * limit too, but a worker reserves its slot before it polls, so an idle one-slot agent lends its
+ * slot to one queue's long poll while work waits on its other queues (platform-notes.md, "Routing
+ * work to agents"): up to a long-poll timeout of dispatch latency. Instead, every worker may poll,
+ * and the agent stops polling everywhere the moment its slots are full, and starts again when one
+ * frees. A poll already in flight when it became full can still deliver a test: the agent refuses
+ * it at once ({@link AgentActivities#AGENT_FULL}) without running anything, and the workflow
+ * dispatches it again, to this agent once it has room, or to another.
  */
 class QueuePollers implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(QueuePollers.class);
 
+  /**
+   * A cancel reaches a test only in the answer to a heartbeat, and the SDK sends heartbeats at most
+   * every 0.8 x the heartbeat timeout (3.2 s by default) unless capped: capped here, a cancel takes
+   * at most about a second to reach the test, at one heartbeat call per second per running test.
+   */
+  static final Duration HEARTBEAT_THROTTLE = Duration.ofSeconds(1);
+
   private final WorkflowClient client;
-  private final AgentActivities activities;
-  private final CompositeTuner tuner;
+  private final AgentActivities gated;
+  private final int slots;
   private final Map<String, WorkerFactory> factories = new ConcurrentHashMap<>();
+  private int running;
 
   QueuePollers(WorkflowClient client, AgentActivities activities, int slots) {
     this.client = client;
-    this.activities = activities;
-    this.tuner =
-        new CompositeTuner(
-            new FixedSizeSlotSupplier<WorkflowSlotInfo>(1),
-            new FixedSizeSlotSupplier<ActivitySlotInfo>(slots),
-            new FixedSizeSlotSupplier<LocalActivitySlotInfo>(1),
-            new FixedSizeSlotSupplier<NexusSlotInfo>(1));
+    this.slots = slots;
+    this.gated = request -> runInSlot(activities, request);
+  }
+
+  private RunTestResult runInSlot(AgentActivities activities, RunTestRequest request) {
+    if (!enter()) {
+      throw ApplicationFailure.newFailure(
+          "all " + slots + " slots of this agent are taken", AgentActivities.AGENT_FULL);
+    }
+    try {
+      return activities.runTest(request);
+    } finally {
+      leave();
+    }
+  }
+
+  private synchronized boolean enter() {
+    if (running >= slots) {
+      return false;
+    }
+    if (++running == slots) {
+      factories.values().forEach(WorkerFactory::suspendPolling);
+    }
+    return true;
+  }
+
+  private synchronized void leave() {
+    if (running-- == slots) {
+      factories.values().forEach(WorkerFactory::resumePolling);
+    }
   }
 
   /** Starts polling queues that are new and stops polling queues that are gone. */
@@ -64,11 +100,15 @@ class QueuePollers implements AutoCloseable {
             factory.newWorker(
                 queue,
                 WorkerOptions.newBuilder()
-                    .setWorkerTuner(tuner)
+                    .setMaxConcurrentActivityExecutionSize(slots)
                     .setMaxConcurrentActivityTaskPollers(1)
+                    .setMaxHeartbeatThrottleInterval(HEARTBEAT_THROTTLE)
                     .build());
-        worker.registerActivitiesImplementations(activities);
+        worker.registerActivitiesImplementations(gated);
         factory.start();
+        if (running >= slots) {
+          factory.suspendPolling();
+        }
         factories.put(queue, factory);
         log.info("polling {}", queue);
       }
@@ -77,11 +117,6 @@ class QueuePollers implements AutoCloseable {
 
   Set<String> queues() {
     return Set.copyOf(factories.keySet());
-  }
-
-  /** Stops taking new work; running tests go on until they end. */
-  void suspend() {
-    factories.values().forEach(WorkerFactory::suspendPolling);
   }
 
   @Override

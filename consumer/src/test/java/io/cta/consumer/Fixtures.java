@@ -12,6 +12,8 @@ import io.cta.server.definition.Target;
 import io.cta.server.definition.TestDefinition;
 import io.cta.server.execution.Counters;
 import io.cta.server.execution.ExecutionDocument;
+import io.cta.server.execution.ExecutionStore;
+import io.cta.server.execution.SuiteSnapshot;
 import io.cta.workflows.execution.ExecutionWorkflow;
 import java.time.Instant;
 import java.util.List;
@@ -40,31 +42,27 @@ public final class Fixtures {
 
   public static ExecutionDocument execution(
       ExecutionState state, Instant requestedAt, long pendingTimeout) {
+    return execution(
+        state, requestedAt, pendingTimeout, RunMode.mono, new Target(MACHINE, null, null), false);
+  }
+
+  public static ExecutionDocument execution(
+      ExecutionState state,
+      Instant requestedAt,
+      long pendingTimeout,
+      RunMode runMode,
+      Target target,
+      boolean includeOffline) {
     String id = new ObjectId().toHexString();
     Instant now = Instant.now();
-    SuiteDocument suite =
-        new SuiteDocument(
-            "s1",
-            "suite",
-            null,
-            List.of(
-                new TestDefinition(
-                    "t1",
-                    "t1",
-                    null,
-                    "commandLine",
-                    List.of(),
-                    List.of(
-                        new StageDefinition("run", "true", null, null, Map.of(), true, 60_000L)))),
-            now,
-            now);
     ConfigurationDocument configuration =
         new ConfigurationDocument(
             "c1",
             "config",
-            RunMode.mono,
+            runMode,
             ConfigurationDocument.MachineType.physical,
-            new Target(MACHINE, null, null),
+            target,
+            includeOffline,
             now,
             now);
     return new ExecutionDocument(
@@ -87,8 +85,61 @@ public final class Fixtures {
         pendingTimeout,
         600_000,
         0,
-        suite,
+        null,
         configuration,
         null);
+  }
+
+  /** Stores the execution with its suite snapshot, as the scenario runner does. */
+  public static ExecutionDocument insert(ExecutionStore executions, ExecutionDocument execution) {
+    return insert(executions, execution, suite());
+  }
+
+  public static ExecutionDocument insert(
+      ExecutionStore executions, ExecutionDocument execution, SuiteDocument suite) {
+    executions.saveSnapshot(new SuiteSnapshot(execution.id(), suite, null)).block();
+    return executions.insert(execution).block();
+  }
+
+  /** A suite of one command-line test per id. */
+  public static SuiteDocument suite(String... testIds) {
+    Instant now = Instant.now();
+    return new SuiteDocument(
+        "s-" + String.join("-", testIds),
+        "suite",
+        null,
+        java.util.Arrays.stream(testIds)
+            .map(
+                id ->
+                    new TestDefinition(
+                        id,
+                        id,
+                        null,
+                        "commandLine",
+                        List.of(),
+                        List.of(
+                            new StageDefinition(
+                                "run", "true", null, null, Map.of(), true, 60_000L))))
+            .toList(),
+        now,
+        now);
+  }
+
+  public static SuiteDocument suite() {
+    Instant now = Instant.now();
+    return new SuiteDocument(
+        "s1",
+        "suite",
+        null,
+        List.of(
+            new TestDefinition(
+                "t1",
+                "t1",
+                null,
+                "commandLine",
+                List.of(),
+                List.of(new StageDefinition("run", "true", null, null, Map.of(), true, 60_000L)))),
+        now,
+        now);
   }
 }

@@ -203,33 +203,16 @@ class EndToEndIT {
   @Test
   void givenAGroupTarget_whenTheAgentRunningTheTestIsKilled_thenAnotherGroupMemberRunsIt()
       throws Exception {
-    for (String member : List.of("e2e-pair-1", "e2e-pair-2")) {
-      stack.startAgent(member, List.of("--group", "pair"));
-      await(
-          "machine " + member + " to be online",
-          () -> admin.get("/api/v1/machines/" + member),
-          r -> r.body().get("status").asText().equals("online"));
-    }
+    startAgents(List.of("e2e-pair-1", "e2e-pair-2"), List.of("--group", "pair"));
     String scenarioId =
         scenario(
             List.of(test("long", "sleep 6", null, Map.of())),
             Map.of("runMode", "group", "target", Map.of("group", "pair")),
             Map.of());
     String id = run(scenarioId);
-    String[] first = new String[1];
-    await(
-        "a group member to run the test",
-        () -> admin.get("/api/v1/executions/" + id),
-        r -> {
-          for (JsonNode m : r.body().get("machines")) {
-            if (m.get("state").asText().equals("running")) {
-              first[0] = m.get("name").asText();
-            }
-          }
-          return first[0] != null;
-        });
+    String first = runningMachine(id);
 
-    stack.kill("agent-" + first[0]);
+    stack.kill("agent-" + first);
 
     JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
     assertEquals("finished", execution.get("state").asText(), execution.toString());
@@ -239,13 +222,206 @@ class EndToEndIT {
     JsonNode results = admin.get("/api/v1/executions/" + id + "/results").body();
     JsonNode result = results.get("items").get(0);
     assertEquals(2, result.get("attempt").asInt());
-    assertTrue(
-        !result.get("machine").asText().equals(first[0]), "another member ran it: " + results);
+    assertTrue(!result.get("machine").asText().equals(first), "another member ran it: " + results);
     assertEquals(2, execution.get("machines").size(), execution.toString());
     for (JsonNode machine : execution.get("machines")) {
-      String expected = machine.get("name").asText().equals(first[0]) ? "timeout" : "finished";
+      String expected = machine.get("name").asText().equals(first) ? "timeout" : "finished";
       assertEquals(expected, machine.get("state").asText(), execution.toString());
     }
+  }
+
+  /** Waits until a machine of the execution runs a test, and answers its name. */
+  private static String runningMachine(String executionId) throws InterruptedException {
+    String[] running = new String[1];
+    await(
+        "a machine to run a test",
+        () -> admin.get("/api/v1/executions/" + executionId),
+        r -> {
+          for (JsonNode m : r.body().get("machines")) {
+            if (m.get("state").asText().equals("running")) {
+              running[0] = m.get("name").asText();
+            }
+          }
+          return running[0] != null;
+        });
+    return running[0];
+  }
+
+  /** Starts agents (one JVM each) and waits until each is online. */
+  private static void startAgents(List<String> names, List<String> args) throws Exception {
+    for (String name : names) {
+      stack.startAgent(name, args);
+    }
+    for (String name : names) {
+      await(
+          "machine " + name + " to be online",
+          () -> admin.get("/api/v1/machines/" + name),
+          r -> r.body().get("status").asText().equals("online"));
+    }
+  }
+
+  private static List<Map<String, Object>> sleepers(int count, String seconds) {
+    List<Map<String, Object>> tests = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      tests.add(test("t" + i, "sleep " + seconds, null, Map.of()));
+    }
+    return tests;
+  }
+
+  private static Map<String, Integer> resultsPerMachine(String executionId) {
+    Map<String, Integer> perMachine = new java.util.TreeMap<>();
+    for (JsonNode result :
+        admin.get("/api/v1/executions/" + executionId + "/results?size=100").body().get("items")) {
+      perMachine.merge(result.get("machine").asText(), 1, Integer::sum);
+    }
+    return perMachine;
+  }
+
+  @Test
+  void givenParallelOverThreeAgents_whenRun_thenEachTestGoesToTheNextFreeMachineOnce()
+      throws Exception {
+    List<String> fleet = List.of("e2e-par-1", "e2e-par-2", "e2e-par-3");
+    startAgents(fleet, List.of("--group", "par", "--slots", "1"));
+    String scenarioId =
+        scenario(
+            sleepers(6, "1"),
+            Map.of("runMode", "parallel", "target", Map.of("group", "par")),
+            Map.of());
+
+    JsonNode execution = Demo.awaitEnd(admin, run(scenarioId), TIMEOUT);
+
+    assertEquals("finished", execution.get("state").asText(), execution.toString());
+    assertEquals(6, execution.get("counters").get("ok").asInt(), execution.toString());
+    Map<String, Integer> perMachine = resultsPerMachine(execution.get("id").asText());
+    assertEquals(6, perMachine.values().stream().mapToInt(Integer::intValue).sum());
+    assertTrue(fleet.containsAll(perMachine.keySet()), perMachine.toString());
+    assertTrue(perMachine.size() >= 2, "the tests were spread: " + perMachine);
+    assertTrue(
+        perMachine.values().stream().allMatch(n -> n <= 4),
+        "no machine ran them all: " + perMachine);
+  }
+
+  @Test
+  void givenParallel_whenAnAgentRunningATestIsKilled_thenItsTestIsReDispatchedAndCountedOnce()
+      throws Exception {
+    List<String> fleet = List.of("e2e-loss-1", "e2e-loss-2");
+    startAgents(fleet, List.of("--group", "loss", "--slots", "1"));
+    String scenarioId =
+        scenario(
+            sleepers(4, "3"),
+            Map.of("runMode", "parallel", "target", Map.of("group", "loss")),
+            Map.of());
+    String id = run(scenarioId);
+    String victim = runningMachine(id);
+
+    stack.kill("agent-" + victim);
+
+    JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
+    assertEquals("finished", execution.get("state").asText(), execution.toString());
+    assertEquals(4, execution.get("counters").get("ok").asInt(), "each test counted once");
+    JsonNode results = admin.get("/api/v1/executions/" + id + "/results?size=100").body();
+    boolean redispatched = false;
+    for (JsonNode result : results.get("items")) {
+      redispatched |= result.get("attempt").asInt() == 2;
+    }
+    assertTrue(redispatched, "the lost test ran again as attempt 2: " + results);
+    for (JsonNode machine : execution.get("machines")) {
+      String expected = machine.get("name").asText().equals(victim) ? "timeout" : "finished";
+      assertEquals(expected, machine.get("state").asText(), execution.toString());
+    }
+  }
+
+  @Test
+  void givenStressOverTwoAgents_whenRun_thenBothRunTheWholeSuiteFromTheSameInstant()
+      throws Exception {
+    List<String> fleet = List.of("e2e-stress-1", "e2e-stress-2");
+    startAgents(fleet, List.of("--property", "role=stress"));
+    String scenarioId =
+        scenario(
+            List.of(test("a", "true", null, Map.of()), test("b", "true", null, Map.of())),
+            Map.of("runMode", "stress", "target", Map.of("selector", "role=stress")),
+            Map.of());
+
+    JsonNode execution = Demo.awaitEnd(admin, run(scenarioId), TIMEOUT);
+
+    assertEquals("finished", execution.get("state").asText(), execution.toString());
+    assertEquals(4, execution.get("counters").get("ok").asInt(), "results count per machine");
+    assertEquals(
+        Map.of("e2e-stress-1", 2, "e2e-stress-2", 2),
+        resultsPerMachine(execution.get("id").asText()));
+    for (JsonNode machine : execution.get("machines")) {
+      Instant planned = Instant.parse(machine.get("plannedStartAt").asText());
+      Instant actual = Instant.parse(machine.get("startedAt").asText());
+      long lateMs = Duration.between(planned, actual).toMillis();
+      System.out.printf(
+          "stress: %s started %d ms after the planned instant%n",
+          machine.get("name").asText(), lateMs);
+      assertTrue(lateMs >= 0 && lateMs < 1_000, machine.toString());
+    }
+  }
+
+  @Test
+  void givenASelectorNoMachineMatchesYet_whenAMatchingAgentStarts_thenItJoinsThePoolAndRunsIt()
+      throws Exception {
+    String scenarioId =
+        scenario(
+            List.of(test("t", "true", null, Map.of())),
+            Map.of("target", Map.of("selector", "pool=late")),
+            Map.of());
+    JsonNode created =
+        admin.post("/api/v1/scenarios/" + scenarioId + "/run", null).expect(201).body();
+    assertEquals(
+        "no machine matches the selector 'pool=late'",
+        created.get("waiting").get("reason").asText(),
+        created.toString());
+
+    startAgents(List.of("e2e-late-pool"), List.of("--property", "pool=late"));
+
+    JsonNode execution = Demo.awaitEnd(admin, created.get("id").asText(), TIMEOUT);
+    assertEquals("finished", execution.get("state").asText(), execution.toString());
+    assertEquals(Map.of("e2e-late-pool", 1), resultsPerMachine(execution.get("id").asText()));
+  }
+
+  @Test
+  void givenAConcurrencyLimit_whenMoreRunsArrive_thenTheyQueueOrAreRejected() throws Exception {
+    Map<String, Object> target = Map.of("target", Map.of("machine", AGENT));
+    String queued =
+        scenario(
+            List.of(test("t", "sleep 2", null, Map.of())),
+            target,
+            Map.of("concurrency", Map.of("max", 1)));
+    String first = run(queued);
+    String second = run(queued);
+    await(
+        "the second execution to say it waits for the limit",
+        () -> admin.get("/api/v1/executions/" + second),
+        r ->
+            r.body().get("state").asText().equals("pending")
+                && r.body()
+                    .get("waiting")
+                    .get("reason")
+                    .asText()
+                    .contains("concurrency limit of 1"));
+    assertEquals("finished", Demo.awaitEnd(admin, first, TIMEOUT).get("state").asText());
+    JsonNode later = Demo.awaitEnd(admin, second, TIMEOUT);
+    assertEquals("finished", later.get("state").asText(), later.toString());
+    assertTrue(
+        !Instant.parse(later.get("startedAt").asText())
+            .isBefore(
+                Instant.parse(Demo.awaitEnd(admin, first, TIMEOUT).get("finishedAt").asText())),
+        "the second started only once the first had ended");
+
+    String rejecting =
+        scenario(
+            List.of(test("t", "sleep 2", null, Map.of())),
+            target,
+            Map.of("concurrency", Map.of("max", 1, "whenFull", "reject")));
+    String running = run(rejecting);
+    CtaClient.Response refused = admin.post("/api/v1/scenarios/" + rejecting + "/run", null);
+    assertEquals(409, refused.status(), refused.body().toString());
+    assertTrue(refused.body().get("detail").asText().contains("concurrency limit"));
+    assertEquals("finished", Demo.awaitEnd(admin, running, TIMEOUT).get("state").asText());
+    run(rejecting); // a slot is free again
   }
 
   @Test

@@ -26,6 +26,13 @@ public final class TaskQueues {
     return MACHINE_PREFIX + requireName(machineName, "machine");
   }
 
+  /** The machine whose own queue this is, or null for any other queue. */
+  public static String machineOf(String queue) {
+    return queue != null && queue.startsWith(MACHINE_PREFIX)
+        ? queue.substring(MACHINE_PREFIX.length())
+        : null;
+  }
+
   /** The queue every agent in this named group polls. */
   public static String group(String groupName) {
     return GROUP_PREFIX + requireName(groupName, "group");

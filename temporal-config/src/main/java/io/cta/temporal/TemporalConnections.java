@@ -32,6 +32,20 @@ public final class TemporalConnections {
         stubs, WorkflowClientOptions.newBuilder().setNamespace(settings.namespace()).build());
   }
 
+  /**
+   * A client whose workers identify themselves as {@code identity}: an agent uses its machine name,
+   * so a workflow can tell from a failed activity which machine was lost.
+   */
+  public static WorkflowClient client(
+      WorkflowServiceStubs stubs, TemporalSettings settings, String identity) {
+    return WorkflowClient.newInstance(
+        stubs,
+        WorkflowClientOptions.newBuilder()
+            .setNamespace(settings.namespace())
+            .setIdentity(identity)
+            .build());
+  }
+
   private static SslContext sslContext(TemporalSettings settings) {
     try {
       SslContextBuilder builder = GrpcSslContexts.forClient();

@@ -87,6 +87,7 @@ class ConfigurationController {
                         checked.runMode(),
                         checked.type(),
                         checked.target(),
+                        checked.includeOffline(),
                         old.createdAt(),
                         Instant.now())))
         .map(ConfigurationView::of);
@@ -126,15 +127,18 @@ class ConfigurationController {
       }
     }
     RunMode runMode = request.runMode() == null ? RunMode.mono : request.runMode();
-    if (runMode == RunMode.parallel || runMode == RunMode.stress) {
-      throw ApiException.badRequest(
-          "runMode: " + runMode + " is not supported yet; use mono or group");
-    }
     if (runMode == RunMode.group && target.machine() != null) {
       throw ApiException.badRequest("runMode: group mode needs a group or selector target");
     }
     MachineType type = request.type() == null ? MachineType.physical : request.type();
     return new ConfigurationDocument(
-        id, request.name(), runMode, type, target, createdAt, updatedAt);
+        id,
+        request.name(),
+        runMode,
+        type,
+        target,
+        Boolean.TRUE.equals(request.includeOffline()),
+        createdAt,
+        updatedAt);
   }
 }

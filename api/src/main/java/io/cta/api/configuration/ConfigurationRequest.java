@@ -7,9 +7,15 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
-/** Body of {@code POST/PUT /api/v1/configurations}; run mode defaults to mono, type to physical. */
+/**
+ * Body of {@code POST/PUT /api/v1/configurations}; run mode defaults to mono, type to physical.
+ *
+ * @param includeOffline count machines that are offline when an execution is composed as targeted
+ *     (default false: only online machines are)
+ */
 public record ConfigurationRequest(
     @NotBlank @Size(max = 200) String name,
     RunMode runMode,
     MachineType type,
-    @NotNull Target target) {}
+    @NotNull Target target,
+    Boolean includeOffline) {}

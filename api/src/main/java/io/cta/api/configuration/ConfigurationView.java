@@ -12,11 +12,19 @@ public record ConfigurationView(
     RunMode runMode,
     MachineType type,
     Target target,
+    boolean includeOffline,
     Instant createdAt,
     Instant updatedAt) {
 
   static ConfigurationView of(ConfigurationDocument d) {
     return new ConfigurationView(
-        d.id(), d.name(), d.runMode(), d.type(), d.target(), d.createdAt(), d.updatedAt());
+        d.id(),
+        d.name(),
+        d.runMode(),
+        d.type(),
+        d.target(),
+        d.includeOffline(),
+        d.createdAt(),
+        d.updatedAt());
   }
 }

@@ -5,6 +5,7 @@ import io.cta.activities.TestStatus;
 import io.cta.server.execution.Counters;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.MachineRun;
+import io.cta.server.machine.MachineStore;
 import java.time.Instant;
 import java.util.List;
 
@@ -40,7 +41,17 @@ public record ExecutionView(
    * @param reason why it has not started, or null when a matching machine is free and the work is
    *     about to be picked up
    */
-  public record Waiting(Instant since, long waitedMs, String reason) {}
+  /**
+   * Why a pending execution waits.
+   *
+   * @param reason in words: the concurrency limit, machines still to start (stress), and why no
+   *     matching machine takes the work; null when a matching machine is free (it is about to)
+   * @param machines every machine the target matches with its status and why it cannot take the
+   *     work now, then up to 20 machines it does not match and why (property mismatch, not in
+   *     group)
+   */
+  public record Waiting(
+      Instant since, long waitedMs, String reason, List<MachineStore.Candidate> machines) {}
 
   static ExecutionView of(ExecutionDocument e, Waiting waiting) {
     return new ExecutionView(

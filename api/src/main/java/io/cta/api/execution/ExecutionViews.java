@@ -1,10 +1,16 @@
 package io.cta.api.execution;
 
 import io.cta.activities.ExecutionState;
+import io.cta.activities.RunMode;
+import io.cta.server.definition.Concurrency;
 import io.cta.server.execution.ExecutionDocument;
+import io.cta.server.execution.MachineRun;
 import io.cta.server.machine.MachineStore;
+import io.cta.server.scenario.SlotStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -13,9 +19,11 @@ import reactor.core.publisher.Mono;
 public class ExecutionViews {
 
   private final MachineStore machines;
+  private final SlotStore slots;
 
-  ExecutionViews(MachineStore machines) {
+  ExecutionViews(MachineStore machines, SlotStore slots) {
     this.machines = machines;
+    this.slots = slots;
   }
 
   public Mono<ExecutionView> view(ExecutionDocument execution) {
@@ -24,11 +32,69 @@ public class ExecutionViews {
     }
     Instant now = Instant.now();
     long waited = Math.max(0, Duration.between(execution.requestedAt(), now).toMillis());
-    return machines
-        .explainWaiting(execution.configuration().target(), now)
-        .map(reason -> new ExecutionView.Waiting(execution.requestedAt(), waited, reason))
-        .defaultIfEmpty(new ExecutionView.Waiting(execution.requestedAt(), waited, null))
+    Mono<List<MachineStore.Candidate>> candidates =
+        machines.candidates(execution.configuration().target(), now).collectList();
+    Mono<String> machineReason =
+        machines.explainWaiting(execution.configuration().target(), now).defaultIfEmpty("");
+    return Mono.zip(candidates, machineReason, concurrencyReason(execution))
+        .map(
+            t -> {
+              List<String> reasons = new ArrayList<>();
+              if (!t.getT3().isEmpty()) {
+                reasons.add(t.getT3());
+              }
+              String stress = stressReason(execution);
+              if (stress != null) {
+                reasons.add(stress);
+              }
+              if (!t.getT2().isEmpty()) {
+                reasons.add(t.getT2());
+              }
+              return new ExecutionView.Waiting(
+                  execution.requestedAt(),
+                  waited,
+                  reasons.isEmpty() ? null : String.join("; ", reasons),
+                  t.getT1());
+            })
         .map(waiting -> ExecutionView.of(execution, waiting));
+  }
+
+  /** Non-empty when the scenario's concurrency limit holds this execution back. */
+  private Mono<String> concurrencyReason(ExecutionDocument execution) {
+    Concurrency limit = execution.concurrency();
+    if (limit == null) {
+      return Mono.just("");
+    }
+    return slots
+        .holders(execution.scenarioId())
+        .map(
+            holders ->
+                holders.contains(execution.id()) || holders.size() < limit.max()
+                    ? ""
+                    : "the scenario's concurrency limit of "
+                        + limit.max()
+                        + " is reached (active: "
+                        + String.join(", ", holders)
+                        + ")");
+  }
+
+  /** A stress execution waits until each of its machines has started. */
+  private static String stressReason(ExecutionDocument execution) {
+    if (execution.configuration().runMode() != RunMode.stress || execution.machines() == null) {
+      return null;
+    }
+    List<String> waiting =
+        execution.machines().stream()
+            .filter(m -> m.state().equals("pending"))
+            .map(MachineRun::name)
+            .toList();
+    return waiting.isEmpty()
+        ? null
+        : (execution.machines().size() - waiting.size())
+            + " of "
+            + execution.machines().size()
+            + " machines started; waiting for "
+            + String.join(", ", waiting);
   }
 
   /** A list shows the stored state only: no per-item machine lookups. */

@@ -3,6 +3,7 @@ package io.cta.api.scenario;
 import io.cta.api.common.Definitions;
 import io.cta.api.execution.ExecutionView;
 import io.cta.api.execution.ExecutionViews;
+import io.cta.server.definition.Concurrency;
 import io.cta.server.definition.ConfigurationDocument;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.definition.SuiteDocument;
@@ -176,6 +177,18 @@ class ScenarioController {
     return suite.then(configuration).then();
   }
 
+  private static Concurrency concurrency(Concurrency requested) {
+    if (requested == null) {
+      return null;
+    }
+    if (requested.max() < 1 || requested.max() > 1_000) {
+      throw ApiException.badRequest("concurrency.max: must be between 1 and 1000");
+    }
+    return new Concurrency(
+        requested.max(),
+        requested.whenFull() == null ? Concurrency.WhenFull.queue : requested.whenFull());
+  }
+
   private static ScenarioDocument document(
       String id, ScenarioRequest request, long lastNumber, Instant createdAt, Instant updatedAt) {
     return new ScenarioDocument(
@@ -191,6 +204,7 @@ class ScenarioController {
             ? ScenarioRequest.DEFAULT_RUNNING_TIMEOUT
             : request.runningTimeout(),
         request.retries() == null ? 0 : request.retries(),
+        concurrency(request.concurrency()),
         lastNumber,
         createdAt,
         updatedAt);

@@ -1,5 +1,6 @@
 package io.cta.api.scenario;
 
+import io.cta.server.definition.Concurrency;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -20,6 +21,7 @@ public record ScenarioRequest(
     @Min(1000) @Max(604_800_000) Long pendingTimeout,
     @Min(1000) @Max(604_800_000) Long runningTimeout,
     @Min(0) @Max(10) Integer retries,
+    Concurrency concurrency,
     @Valid ScheduleRequest schedule) {
 
   public static final long DEFAULT_PENDING_TIMEOUT = 30 * 60_000L;

@@ -1,5 +1,6 @@
 package io.cta.api.scenario;
 
+import io.cta.server.definition.Concurrency;
 import io.cta.server.definition.ScenarioDocument;
 import java.time.Instant;
 
@@ -12,6 +13,7 @@ public record ScenarioView(
     long pendingTimeout,
     long runningTimeout,
     int retries,
+    Concurrency concurrency,
     Instant createdAt,
     Instant updatedAt,
     ScheduleView schedule) {
@@ -26,6 +28,7 @@ public record ScenarioView(
         d.pendingTimeout(),
         d.runningTimeout(),
         d.retries(),
+        d.concurrency(),
         d.createdAt(),
         d.updatedAt(),
         schedule);

@@ -8,6 +8,7 @@ import io.cta.activities.events.RegisterRequest;
 import io.cta.server.config.CtaServerProperties;
 import io.cta.server.machine.MachineDocument;
 import io.cta.server.machine.MachineStore;
+import io.cta.server.machine.PoolStore;
 import io.cta.server.security.CtaPrincipal;
 import io.cta.server.web.ApiException;
 import io.cta.temporal.TaskQueues;
@@ -32,10 +33,15 @@ class AgentController {
   private final MachineStore machines;
   private final AgentEventIngestor ingestor;
   private final CtaServerProperties properties;
+  private final PoolStore pools;
 
   AgentController(
-      MachineStore machines, AgentEventIngestor ingestor, CtaServerProperties properties) {
+      MachineStore machines,
+      AgentEventIngestor ingestor,
+      CtaServerProperties properties,
+      PoolStore pools) {
     this.machines = machines;
+    this.pools = pools;
     this.ingestor = ingestor;
     this.properties = properties;
   }
@@ -49,7 +55,7 @@ class AgentController {
       throw ApiException.badRequest("slots: must be between 1 and 1024");
     }
     checkMachine(exchange, request.name());
-    return machines.register(request, Instant.now()).map(this::config);
+    return machines.register(request, Instant.now()).flatMap(this::config);
   }
 
   @PostMapping("/heartbeat")
@@ -58,7 +64,7 @@ class AgentController {
     return machines
         .heartbeat(request.name(), request.executions(), Instant.now())
         .switchIfEmpty(Mono.error(ApiException.notFound("machine", request.name())))
-        .map(this::config);
+        .flatMap(this::config);
   }
 
   @PostMapping("/events")
@@ -85,16 +91,19 @@ class AgentController {
     }
   }
 
-  private AgentConfig config(MachineDocument machine) {
+  /** The desired state: the queues to poll (its own, its groups', the pools it matches now). */
+  private Mono<AgentConfig> config(MachineDocument machine) {
+    return pools.queuesFor(machine).map(poolQueues -> config(machine, poolQueues));
+  }
+
+  private AgentConfig config(MachineDocument machine, List<String> poolQueues) {
     List<String> queues = new ArrayList<>();
     queues.add(TaskQueues.machine(machine.name()));
     machine.effective().groups().stream()
         .filter(TaskQueues::isValidName)
         .map(TaskQueues::group)
         .forEach(queues::add);
-    if (machine.pools() != null) {
-      queues.addAll(machine.pools());
-    }
+    queues.addAll(poolQueues);
     return new AgentConfig(
         machine.id(),
         machine.name(),

@@ -18,6 +18,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     the default on a real cluster)
  * @param maxDispatchAttempts how many machines may try a test whose machine is lost, when the
  *     target is a group or selector (a specific machine is never replaced)
+ * @param stressLead how far after composing a stress execution its common start instant is: time
+ *     for every machine's agent to take its first test
  */
 @ConfigurationProperties("cta.consumer")
 public record ConsumerProperties(
@@ -26,7 +28,8 @@ public record ConsumerProperties(
     Duration reconcileInterval,
     Duration reconcileGrace,
     Integer workflowCacheSize,
-    Integer maxDispatchAttempts) {
+    Integer maxDispatchAttempts,
+    Duration stressLead) {
 
   public ConsumerProperties {
     resultGrace = resultGrace == null ? Duration.ofSeconds(60) : resultGrace;
@@ -36,5 +39,6 @@ public record ConsumerProperties(
     reconcileGrace = reconcileGrace == null ? Duration.ofSeconds(30) : reconcileGrace;
     workflowCacheSize = workflowCacheSize == null ? 600 : workflowCacheSize;
     maxDispatchAttempts = maxDispatchAttempts == null ? 3 : Math.max(1, maxDispatchAttempts);
+    stressLead = stressLead == null ? Duration.ofSeconds(2) : stressLead;
   }
 }

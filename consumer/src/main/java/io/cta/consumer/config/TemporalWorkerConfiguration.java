@@ -4,6 +4,7 @@ import io.cta.activities.schedule.ScheduleActivities;
 import io.cta.activities.server.ServerActivities;
 import io.cta.temporal.TaskQueues;
 import io.cta.workflows.execution.ExecutionWorkflowImpl;
+import io.cta.workflows.execution.LaneWorkflowImpl;
 import io.cta.workflows.schedule.ScheduleWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
@@ -39,7 +40,7 @@ class TemporalWorkerConfiguration implements SmartLifecycle {
     }
     Worker worker = factory.newWorker(TaskQueues.SERVER, options.build());
     worker.registerWorkflowImplementationTypes(
-        ExecutionWorkflowImpl.class, ScheduleWorkflowImpl.class);
+        ExecutionWorkflowImpl.class, LaneWorkflowImpl.class, ScheduleWorkflowImpl.class);
     worker.registerActivitiesImplementations(serverActivities, scheduleActivities);
   }
 

@@ -9,27 +9,41 @@ import io.cta.activities.server.CompleteRequest;
 import io.cta.activities.server.CompleteResult;
 import io.cta.activities.server.ComposeRequest;
 import io.cta.activities.server.ExecutionPlan;
+import io.cta.activities.server.LoadTestsRequest;
 import io.cta.activities.server.ServerActivities;
 import io.cta.consumer.config.ConsumerProperties;
+import io.cta.server.definition.Concurrency;
+import io.cta.server.definition.ConfigurationDocument;
 import io.cta.server.definition.StageDefinition;
 import io.cta.server.definition.Target;
 import io.cta.server.definition.TestDefinition;
 import io.cta.server.execution.Counters;
+import io.cta.server.execution.DurationStore;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.MachineRun;
 import io.cta.server.execution.ResultDocument;
 import io.cta.server.execution.ResultStore;
+import io.cta.server.execution.SuiteSnapshot;
 import io.cta.server.machine.MachineDocument;
 import io.cta.server.machine.MachineStore;
+import io.cta.server.machine.PoolStore;
 import io.cta.server.machine.Selector;
+import io.cta.server.scenario.SlotStore;
 import io.cta.temporal.TaskQueues;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * The workflow's steps that touch MongoDB. Activities run on Temporal's worker threads, so blocking
@@ -38,32 +52,61 @@ import org.springframework.stereotype.Component;
 @Component
 public class ServerActivitiesImpl implements ServerActivities {
 
+  private static final Logger log = LoggerFactory.getLogger(ServerActivitiesImpl.class);
+
+  /** Inline plans stay small in history: at most this many test runs (tests x attempts). */
+  static final int INLINE_RUNS = 400;
+
+  /** A parallel window is twice the eligible slots, so a machine finds work when it frees one. */
+  static final int MAX_WINDOW = 1_000;
+
   private final ExecutionStore executions;
   private final ResultStore results;
   private final MachineStore machines;
+  private final PoolStore pools;
+  private final SlotStore slots;
+  private final DurationStore durations;
   private final ConsumerProperties properties;
+  private final Map<String, List<TestSpec>> ordered =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, List<TestSpec>> eldest) {
+              return size() > 8; // lanes of a few large executions at once
+            }
+          });
 
   public ServerActivitiesImpl(
       ExecutionStore executions,
       ResultStore results,
       MachineStore machines,
+      PoolStore pools,
+      SlotStore slots,
+      DurationStore durations,
       ConsumerProperties properties) {
     this.executions = executions;
     this.results = results;
     this.machines = machines;
+    this.pools = pools;
+    this.slots = slots;
+    this.durations = durations;
     this.properties = properties;
   }
 
   @Override
   public ExecutionPlan compose(ComposeRequest request) {
-    ExecutionDocument execution = executions.findById(request.executionId()).block();
-    if (execution == null) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "execution " + request.executionId() + " does not exist", "NotFound");
+    ExecutionDocument execution = execution(request.executionId());
+    SuiteSnapshot snapshot = executions.snapshot(execution.id()).block();
+    if (snapshot == null) {
+      return ExecutionPlan.impossible("the execution's suite snapshot is missing");
     }
-    Target target = execution.configuration().target();
+    ConfigurationDocument configuration = execution.configuration();
+    RunMode mode = configuration.runMode();
+    Target target = configuration.target();
+    Instant now = Instant.now();
     String queue;
     String machineName = null;
+    List<MachineDocument> eligible;
     if (target.machine() != null) {
       MachineDocument machine = machines.findByNameOrId(target.machine()).block();
       machineName = machine == null ? target.machine() : machine.name();
@@ -71,30 +114,49 @@ public class ServerActivitiesImpl implements ServerActivities {
         return ExecutionPlan.impossible("invalid machine name '" + machineName + "'");
       }
       queue = TaskQueues.machine(machineName);
-      executions
-          .setMachines(
-              execution.id(),
-              List.of(
-                  new MachineRun(machine == null ? null : machine.id(), machineName, "pending")))
-          .block();
+      eligible = machine == null ? List.of() : List.of(machine);
     } else if (target.group() != null) {
       queue = TaskQueues.group(target.group());
-      List<MachineDocument> members = machines.inGroup(target.group()).collectList().block();
-      executions
-          .setMachines(
-              execution.id(),
-              members.stream().map(m -> new MachineRun(m.id(), m.name(), "pending")).toList())
-          .block();
+      eligible = eligible(machines.inGroup(target.group()), configuration, now);
     } else {
-      queue = poolFor(execution, Selector.parse(target.selector()));
+      eligible = eligible(machines.matching(Selector.parse(target.selector())), configuration, now);
+      queue = TaskQueues.pool(execution.id());
+      if (mode != RunMode.stress) {
+        pools.open(new PoolStore.Pool(queue, execution.id(), target.selector())).block();
+      }
     }
-    List<TestSpec> tests =
-        execution.suite().tests().stream().map(ServerActivitiesImpl::spec).toList();
+    long plannedStart =
+        mode == RunMode.stress ? now.plus(properties.stressLead()).toEpochMilli() : 0;
+    List<MachineRun> runs = new ArrayList<>();
+    if (target.machine() != null && eligible.isEmpty()) {
+      runs.add(new MachineRun(null, machineName, "pending"));
+    }
+    for (MachineDocument machine : eligible) {
+      runs.add(
+          new MachineRun(
+              machine.id(),
+              machine.name(),
+              "pending",
+              plannedStart > 0 ? Instant.ofEpochMilli(plannedStart) : null,
+              null));
+    }
+    executions.setMachines(execution.id(), runs).block();
+
+    List<TestSpec> tests = order(execution, snapshot);
+    List<String> stressMachines =
+        mode == RunMode.stress ? eligible.stream().map(MachineDocument::name).toList() : List.of();
+    long testRuns =
+        (long) tests.size() * (1 + execution.retries()) * Math.max(1, stressMachines.size());
+    int slotsAvailable = eligible.stream().mapToInt(m -> Math.max(1, m.slots())).sum();
     return new ExecutionPlan(
-        execution.configuration().runMode(),
+        mode,
         queue,
         machineName,
-        tests,
+        stressMachines,
+        plannedStart,
+        testRuns <= INLINE_RUNS ? tests : List.of(),
+        tests.size(),
+        Math.max(2, Math.min(MAX_WINDOW, 2 * slotsAvailable)),
         execution.pendingTimeout(),
         execution.runningTimeout(),
         properties.agentHeartbeatTimeout().toMillis(),
@@ -102,33 +164,108 @@ public class ServerActivitiesImpl implements ServerActivities {
         properties.maxDispatchAttempts(),
         execution.retries(),
         execution.priority(),
+        execution.concurrency() != null,
         null);
   }
 
-  /**
-   * A selector's execution gets a pool queue of its own that exactly the matching machines poll
-   * (they learn it from their next heartbeat) until the execution completes.
-   */
-  private String poolFor(ExecutionDocument execution, Selector selector) {
-    String queue = TaskQueues.pool(execution.id());
-    List<MachineDocument> matching = machines.matching(selector).collectList().block();
-    machines.joinPool(matching.stream().map(MachineDocument::name).toList(), queue).block();
-    executions
-        .setMachines(
-            execution.id(),
-            matching.stream().map(m -> new MachineRun(m.id(), m.name(), "pending")).toList())
+  /** Machines that count as targeted: not draining, and online unless the configuration says so. */
+  private List<MachineDocument> eligible(
+      Flux<MachineDocument> candidates, ConfigurationDocument configuration, Instant now) {
+    return candidates
+        .filter(
+            m -> {
+              String status = m.status(now, machines.offlineAfter());
+              return !status.equals("draining")
+                  && (configuration.includeOffline() || !status.equals("offline"));
+            })
+        .collectList()
         .block();
-    return queue;
+  }
+
+  /**
+   * The suite in dispatch order. A parallel execution releases the longest tests first (by their
+   * recent durations; tests never measured count as longest, so they are measured early); other
+   * modes keep the suite's order. The order is stored so that every lane loads the same one.
+   */
+  private List<TestSpec> order(ExecutionDocument execution, SuiteSnapshot snapshot) {
+    List<TestDefinition> suite = snapshot.suite().tests();
+    List<Integer> order =
+        java.util.stream.IntStream.range(0, suite.size()).boxed().collect(Collectors.toList());
+    if (execution.configuration().runMode() == RunMode.parallel) {
+      Map<String, Long> estimates = durations.estimates(snapshot.suite().id()).block();
+      order.sort(
+          Comparator.comparingLong(
+              (Integer i) -> -estimates.getOrDefault(suite.get(i).id(), Long.MAX_VALUE / 2)));
+      executions.saveSnapshot(new SuiteSnapshot(snapshot.id(), snapshot.suite(), order)).block();
+    }
+    List<TestSpec> tests = order.stream().map(i -> spec(suite.get(i))).toList();
+    ordered.put(execution.id(), tests);
+    return tests;
+  }
+
+  @Override
+  public List<TestSpec> loadTests(LoadTestsRequest request) {
+    List<TestSpec> tests = ordered.get(request.executionId());
+    if (tests == null) {
+      // Another consumer composed it, or this one restarted: the stored order is the same.
+      SuiteSnapshot snapshot = executions.snapshot(request.executionId()).block();
+      if (snapshot == null) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "execution " + request.executionId() + " has no suite snapshot", "NotFound");
+      }
+      List<TestDefinition> suite = snapshot.suite().tests();
+      tests =
+          snapshot.order() == null
+              ? suite.stream().map(ServerActivitiesImpl::spec).toList()
+              : snapshot.order().stream().map(i -> spec(suite.get(i))).toList();
+      ordered.put(request.executionId(), tests);
+    }
+    List<TestSpec> share = new ArrayList<>();
+    for (long i = request.lane() + (long) request.from() * request.lanes();
+        i < tests.size() && share.size() < request.limit();
+        i += request.lanes()) {
+      share.add(tests.get((int) i));
+    }
+    return share;
+  }
+
+  @Override
+  public void acquireSlot(String executionId) {
+    ExecutionDocument execution = execution(executionId);
+    Concurrency limit = execution.concurrency();
+    if (limit == null) {
+      return;
+    }
+    if (!slots
+        .acquire(execution.scenarioId(), execution.id(), execution.requestedAt(), limit.max())
+        .block()) {
+      throw ApplicationFailure.newFailure(
+          "scenario '"
+              + execution.scenarioName()
+              + "' has "
+              + limit.max()
+              + " active execution(s), its concurrency limit",
+          SCENARIO_BUSY);
+    }
+  }
+
+  private ExecutionDocument execution(String id) {
+    ExecutionDocument execution = executions.findById(id).block();
+    if (execution == null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "execution " + id + " does not exist", "NotFound");
+    }
+    return execution;
   }
 
   @Override
   public CompleteResult complete(CompleteRequest request) {
-    ExecutionDocument execution = executions.findById(request.executionId()).block();
-    if (execution == null) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "execution " + request.executionId() + " does not exist", "NotFound");
+    ExecutionDocument execution = execution(request.executionId());
+    pools.close(TaskQueues.pool(execution.id())).block();
+    if (execution.concurrency() != null) {
+      slots.release(execution.scenarioId(), execution.id(), execution.requestedAt()).block();
     }
-    machines.leavePool(TaskQueues.pool(execution.id())).block();
+    ordered.remove(execution.id());
     if (execution.state().isTerminal()) {
       return new CompleteResult(execution.state(), execution.result(), 0);
     }
@@ -139,7 +276,9 @@ public class ServerActivitiesImpl implements ServerActivities {
           missing + " of " + request.expectedResults() + " announced results are not stored yet",
           RESULTS_MISSING);
     }
-    Counters counters = count(stored, execution.configuration().runMode() == RunMode.stress);
+    boolean stress = execution.configuration().runMode() == RunMode.stress;
+    Counters counters = count(stored, stress);
+    recordDurations(execution, stored);
     String reason = request.reason();
     if (request.state() == ExecutionState.timeout
         && execution.startedAt() == null
@@ -162,12 +301,13 @@ public class ServerActivitiesImpl implements ServerActivities {
                 .map(
                     m ->
                         request.lostMachines().contains(m.name())
-                            ? new MachineRun(m.machineId(), m.name(), "timeout")
+                            ? m.withState("timeout")
                             : m.state().equals("running")
-                                ? new MachineRun(m.machineId(), m.name(), machineState)
-                                // Targeted but never ran (another member took the work): acked.
+                                ? m.withState(machineState)
+                                // Targeted but never ran: another member took the work (acked),
+                                // or in stress its own part never started (timeout).
                                 : m.state().equals("pending")
-                                    ? new MachineRun(m.machineId(), m.name(), "acked")
+                                    ? m.withState(stress ? "timeout" : "acked")
                                     : m)
                 .toList();
     Instant startedAt =
@@ -188,6 +328,28 @@ public class ServerActivitiesImpl implements ServerActivities {
             .switchIfEmpty(executions.findById(execution.id()))
             .block();
     return new CompleteResult(done.state(), done.result(), missing);
+  }
+
+  /** Folds the durations measured by this execution into its suite's estimates (best effort). */
+  private void recordDurations(ExecutionDocument execution, List<ResultDocument> stored) {
+    Map<String, Long> measured = new HashMap<>();
+    for (ResultDocument result : stored) {
+      if (result.durationMs() != null && !result.late()) {
+        measured.merge(result.testId(), result.durationMs(), Math::max);
+      }
+    }
+    if (measured.isEmpty()) {
+      return;
+    }
+    executions
+        .snapshot(execution.id())
+        .flatMap(snapshot -> durations.record(snapshot.suite().id(), measured))
+        .onErrorResume(
+            e -> {
+              log.warn("could not record test durations of {}: {}", execution.id(), e.toString());
+              return Mono.empty();
+            })
+        .block();
   }
 
   /**

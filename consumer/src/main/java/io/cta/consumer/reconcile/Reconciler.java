@@ -6,8 +6,9 @@ import io.cta.server.execution.Counters;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.MachineRun;
-import io.cta.server.machine.MachineStore;
+import io.cta.server.machine.PoolStore;
 import io.cta.server.scenario.ScheduleStore;
+import io.cta.server.scenario.SlotStore;
 import io.cta.server.temporal.ExecutionWorkflows;
 import io.cta.server.temporal.ScheduleWorkflows;
 import io.cta.temporal.TaskQueues;
@@ -16,7 +17,10 @@ import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -49,10 +53,12 @@ public class Reconciler implements SmartLifecycle {
   private final ExecutionWorkflows workflows;
   private final ScheduleStore schedules;
   private final ScheduleWorkflows scheduleWorkflows;
-  private final MachineStore machines;
+  private final PoolStore pools;
+  private final SlotStore slots;
   private final ConsumerProperties properties;
   private final Clock clock;
   private volatile Disposable schedule;
+  private final Set<String> missingHolders = ConcurrentHashMap.newKeySet();
 
   @Autowired
   Reconciler(
@@ -60,14 +66,16 @@ public class Reconciler implements SmartLifecycle {
       ExecutionWorkflows workflows,
       ScheduleStore schedules,
       ScheduleWorkflows scheduleWorkflows,
-      MachineStore machines,
+      PoolStore pools,
+      SlotStore slots,
       ConsumerProperties properties) {
     this(
         executions,
         workflows,
         schedules,
         scheduleWorkflows,
-        machines,
+        pools,
+        slots,
         properties,
         Clock.systemUTC());
   }
@@ -77,21 +85,66 @@ public class Reconciler implements SmartLifecycle {
       ExecutionWorkflows workflows,
       ScheduleStore schedules,
       ScheduleWorkflows scheduleWorkflows,
-      MachineStore machines,
+      PoolStore pools,
+      SlotStore slots,
       ConsumerProperties properties,
       Clock clock) {
     this.executions = executions;
     this.workflows = workflows;
     this.schedules = schedules;
     this.scheduleWorkflows = scheduleWorkflows;
-    this.machines = machines;
+    this.pools = pools;
+    this.slots = slots;
     this.properties = properties;
     this.clock = clock;
   }
 
   /** One pass; returns how many executions and schedules it repaired. */
   public Mono<Long> reconcile() {
-    return reconcileExecutions().zipWith(reconcileSchedules(), Long::sum);
+    return reconcileExecutions()
+        .zipWith(reconcileSchedules(), Long::sum)
+        .zipWith(reconcileSlots(), Long::sum);
+  }
+
+  /**
+   * Frees concurrency slots whose holder is not active (its completion was lost, or its creation
+   * failed after the slot was taken): a full scenario would otherwise stay full forever.
+   */
+  Mono<Long> reconcileSlots() {
+    return slots
+        .all()
+        .concatMap(
+            scenario ->
+                Flux.fromIterable(scenario.holders())
+                    .map(holder -> Map.entry(holder, Instant.EPOCH))
+                    .concatWith(
+                        Flux.fromIterable(scenario.waiting())
+                            .map(
+                                ticket ->
+                                    Map.entry(
+                                        SlotStore.executionOf(ticket),
+                                        SlotStore.requestedAtOf(ticket))))
+                    .concatMap(
+                        entry ->
+                            executions
+                                .findById(entry.getKey())
+                                .map(execution -> execution.state().isTerminal())
+                                // A missing one may be an execution being created right now:
+                                // freed only when it is still missing one pass later.
+                                .switchIfEmpty(
+                                    Mono.fromSupplier(() -> !missingHolders.add(entry.getKey())))
+                                .filter(stale -> stale)
+                                .flatMap(
+                                    stale ->
+                                        slots
+                                            .release(
+                                                scenario.scenarioId(),
+                                                entry.getKey(),
+                                                entry.getValue())
+                                            .doOnSuccess(
+                                                done -> missingHolders.remove(entry.getKey()))
+                                            .thenReturn(true))))
+        .count();
   }
 
   /** Restarts the workflow of every live schedule that has none. */
@@ -194,14 +247,24 @@ public class Reconciler implements SmartLifecycle {
                 .map(
                     m ->
                         m.state().equals("running") || m.state().equals("pending")
-                            ? new MachineRun(m.machineId(), m.name(), state.name())
+                            ? m.withState(state.name())
                             : m)
                 .toList();
     return executions
         .complete(execution.id(), state, reason, counters, counters.result(), runs, null, now)
         .hasElement()
         .flatMap(
-            ended -> this.machines.leavePool(TaskQueues.pool(execution.id())).thenReturn(ended));
+            ended ->
+                pools
+                    .close(TaskQueues.pool(execution.id()))
+                    .then(releaseSlot(execution))
+                    .thenReturn(ended));
+  }
+
+  private Mono<Void> releaseSlot(ExecutionDocument execution) {
+    return execution.concurrency() == null
+        ? Mono.empty()
+        : slots.release(execution.scenarioId(), execution.id(), execution.requestedAt());
   }
 
   @Override

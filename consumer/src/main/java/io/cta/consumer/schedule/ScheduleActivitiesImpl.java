@@ -82,6 +82,13 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
         return new FireResult(
             FireResult.Outcome.gone, null, "the scenario was deleted", null, false);
       }
+      if (e.getStatusCode() == HttpStatus.CONFLICT) {
+        // The scenario's concurrency limit rejects it (or its suite or configuration is gone).
+        String reason = e.getBody().getDetail();
+        record(request, "skipped", null, reason, schedule.spec().isFixed());
+        return new FireResult(
+            FireResult.Outcome.skipped, null, reason, schedule.spec(), schedule.paused());
+      }
       throw e;
     }
     if (request.missed() > 0) {

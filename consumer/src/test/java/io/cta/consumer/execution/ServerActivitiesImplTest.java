@@ -8,11 +8,14 @@ import io.cta.activities.server.CompleteRequest;
 import io.cta.consumer.Fixtures;
 import io.cta.consumer.config.ConsumerProperties;
 import io.cta.server.config.CtaServerProperties;
+import io.cta.server.execution.DurationStore;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.MachineRun;
 import io.cta.server.execution.ResultStore;
 import io.cta.server.machine.MachineStore;
+import io.cta.server.machine.PoolStore;
+import io.cta.server.scenario.SlotStore;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -37,16 +40,23 @@ class ServerActivitiesImplTest {
     mongoServer.shutdownNow();
   }
 
+  private static ServerActivitiesImpl activities(
+      ReactiveMongoTemplate mongo, ExecutionStore executions) {
+    return new ServerActivitiesImpl(
+        executions,
+        new ResultStore(mongo),
+        new MachineStore(mongo, new CtaServerProperties(null, null, null, null, null)),
+        new PoolStore(mongo),
+        new SlotStore(mongo),
+        new DurationStore(mongo),
+        new ConsumerProperties(null, null, null, null, null, null, null));
+  }
+
   @Test
   void givenMachinesThatRanWereLostOrNeverRan_whenCompleting_thenEachGetsItsFinalState() {
     ReactiveMongoTemplate mongo = Fixtures.mongo(mongoServer);
     ExecutionStore executions = new ExecutionStore(mongo);
-    ServerActivitiesImpl activities =
-        new ServerActivitiesImpl(
-            executions,
-            new ResultStore(mongo),
-            new MachineStore(mongo, new CtaServerProperties(null, null, null, null, null)),
-            new ConsumerProperties(null, null, null, null, null, null));
+    ServerActivitiesImpl activities = activities(mongo, executions);
     ExecutionDocument execution =
         executions
             .insert(Fixtures.execution(ExecutionState.running, Instant.now(), 60_000))

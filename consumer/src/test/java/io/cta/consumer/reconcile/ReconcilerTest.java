@@ -13,17 +13,21 @@ import io.cta.consumer.Fixtures;
 import io.cta.consumer.config.ConsumerProperties;
 import io.cta.consumer.execution.ServerActivitiesImpl;
 import io.cta.server.config.CtaServerProperties;
+import io.cta.server.execution.DurationStore;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.ResultDocument;
 import io.cta.server.execution.ResultStore;
 import io.cta.server.machine.MachineStore;
+import io.cta.server.machine.PoolStore;
 import io.cta.server.scenario.ScheduleStore;
+import io.cta.server.scenario.SlotStore;
 import io.cta.server.temporal.ExecutionWorkflows;
 import io.cta.server.temporal.ScheduleWorkflows;
 import io.cta.temporal.TaskQueues;
 import io.cta.workflows.execution.ExecutionOutcome;
 import io.cta.workflows.execution.ExecutionWorkflowImpl;
+import io.cta.workflows.execution.LaneWorkflowImpl;
 import io.cta.workflows.schedule.ScheduleWorkflowImpl;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.time.Duration;
@@ -64,16 +68,30 @@ class ReconcilerTest {
     results = new ResultStore(mongo);
     MachineStore machines =
         new MachineStore(mongo, new CtaServerProperties(null, null, null, null, null));
+    SlotStore slots = new SlotStore(mongo);
     ConsumerProperties properties =
         new ConsumerProperties(
-            Duration.ofSeconds(5), Duration.ofSeconds(4), null, Duration.ofSeconds(30), null, null);
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(4),
+            null,
+            Duration.ofSeconds(30),
+            null,
+            null,
+            null);
     env = TestWorkflowEnvironment.newInstance();
     env.newWorker(TaskQueues.SERVER)
         .registerWorkflowImplementationTypes(
-            ExecutionWorkflowImpl.class, ScheduleWorkflowImpl.class);
+            ExecutionWorkflowImpl.class, LaneWorkflowImpl.class, ScheduleWorkflowImpl.class);
     env.newWorker(TaskQueues.SERVER)
         .registerActivitiesImplementations(
-            new ServerActivitiesImpl(executions, results, machines, properties));
+            new ServerActivitiesImpl(
+                executions,
+                results,
+                machines,
+                new PoolStore(mongo),
+                slots,
+                new DurationStore(mongo),
+                properties));
     schedules = new ScheduleStore(mongo);
     reconciler =
         new Reconciler(
@@ -81,7 +99,8 @@ class ReconcilerTest {
             new ExecutionWorkflows(env.getWorkflowClient()),
             schedules,
             new ScheduleWorkflows(env.getWorkflowClient()),
-            machines,
+            new PoolStore(mongo),
+            slots,
             properties);
   }
 
@@ -124,10 +143,9 @@ class ReconcilerTest {
     env.newWorker(TaskQueues.machine(Fixtures.MACHINE)).registerActivitiesImplementations(agent());
     env.start();
     ExecutionDocument execution =
-        executions
-            .insert(
-                Fixtures.execution(ExecutionState.pending, Instant.now().minusSeconds(60), 600_000))
-            .block();
+        Fixtures.insert(
+            executions,
+            Fixtures.execution(ExecutionState.pending, Instant.now().minusSeconds(60), 600_000));
 
     assertEquals(1L, reconciler.reconcile().block());
     ExecutionOutcome outcome =
@@ -147,10 +165,9 @@ class ReconcilerTest {
   void givenARunningExecutionWhoseWorkflowIsGone_whenReconciling_thenItEndsErrorWithAReason() {
     env.start();
     ExecutionDocument execution =
-        executions
-            .insert(
-                Fixtures.execution(ExecutionState.running, Instant.now().minusSeconds(60), 600_000))
-            .block();
+        Fixtures.insert(
+            executions,
+            Fixtures.execution(ExecutionState.running, Instant.now().minusSeconds(60), 600_000));
 
     assertEquals(1L, reconciler.reconcile().block());
 
@@ -164,10 +181,9 @@ class ReconcilerTest {
   void givenAPendingExecutionPastItsDeadline_whenReconciling_thenItEndsTimeoutInsteadOfStarting() {
     env.start();
     ExecutionDocument execution =
-        executions
-            .insert(
-                Fixtures.execution(ExecutionState.pending, Instant.now().minusSeconds(120), 60_000))
-            .block();
+        Fixtures.insert(
+            executions,
+            Fixtures.execution(ExecutionState.pending, Instant.now().minusSeconds(120), 60_000));
 
     assertEquals(1L, reconciler.reconcile().block());
 
@@ -179,9 +195,8 @@ class ReconcilerTest {
   void givenAnExecutionYoungerThanTheGracePeriod_whenReconciling_thenItIsLeftAlone() {
     env.start();
     ExecutionDocument execution =
-        executions
-            .insert(Fixtures.execution(ExecutionState.pending, Instant.now(), 600_000))
-            .block();
+        Fixtures.insert(
+            executions, Fixtures.execution(ExecutionState.pending, Instant.now(), 600_000));
 
     assertEquals(0L, reconciler.reconcile().block());
 

@@ -5,7 +5,12 @@ import java.time.Instant;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.mongodb.core.mapping.Document;
 
-/** Which machines run a suite, and how (design.md section 2). */
+/**
+ * Which machines run a suite, and how (design.md section 2).
+ *
+ * @param includeOffline whether machines that are offline when the execution is composed still
+ *     count as targeted (listed, and in stress expected to run); by default only online ones do
+ */
 @Document("configurations")
 public record ConfigurationDocument(
     @Id String id,
@@ -13,6 +18,7 @@ public record ConfigurationDocument(
     RunMode runMode,
     MachineType type,
     Target target,
+    boolean includeOffline,
     Instant createdAt,
     Instant updatedAt) {
 

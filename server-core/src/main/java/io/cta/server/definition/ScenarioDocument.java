@@ -8,6 +8,7 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * A suite on a configuration with its timeouts (milliseconds).
  *
  * @param retries how many more times a failed test is run (a pass on a retry is ok, flagged flaky)
+ * @param concurrency how many of its executions may be active at once, or null for no limit
  * @param lastNumber the number of this scenario's latest execution, incremented atomically
  */
 @Document("scenarios")
@@ -20,6 +21,7 @@ public record ScenarioDocument(
     long pendingTimeout,
     long runningTimeout,
     int retries,
+    Concurrency concurrency,
     long lastNumber,
     Instant createdAt,
     Instant updatedAt) {}

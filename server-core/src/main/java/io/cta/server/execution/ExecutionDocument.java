@@ -2,8 +2,8 @@ package io.cta.server.execution;
 
 import io.cta.activities.ExecutionState;
 import io.cta.activities.TestStatus;
+import io.cta.server.definition.Concurrency;
 import io.cta.server.definition.ConfigurationDocument;
-import io.cta.server.definition.SuiteDocument;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.data.annotation.Id;
@@ -34,7 +34,7 @@ public record ExecutionDocument(
     long pendingTimeout,
     long runningTimeout,
     int retries,
-    SuiteDocument suite,
+    Concurrency concurrency,
     ConfigurationDocument configuration,
     Cancellation cancellation) {
 

@@ -1,6 +1,7 @@
 package io.cta.server.execution;
 
 import io.cta.activities.ExecutionState;
+import io.cta.activities.RunMode;
 import io.cta.activities.TestStatus;
 import java.time.Instant;
 import java.util.List;
@@ -73,7 +74,8 @@ public class ExecutionStore {
 
   /**
    * Records that a machine started its part: the machine's state becomes running and a pending
-   * execution becomes running. Returns whether the execution is still active.
+   * execution becomes running — in stress mode only with its last targeted machine. Returns whether
+   * the execution is still active.
    */
   public Mono<Boolean> markMachineRunning(String id, String machineId, String machine, Instant at) {
     // Only active executions: a late event must not move a machine of an ended execution.
@@ -86,25 +88,49 @@ public class ExecutionStore {
     Mono<Void> machineState =
         mongo
             .updateFirst(
-                known, new Update().set("machines.$.state", "running"), ExecutionDocument.class)
+                known,
+                new Update().set("machines.$.state", "running").set("machines.$.startedAt", at),
+                ExecutionDocument.class)
             .then(
                 mongo.updateFirst(
                     unknown,
-                    new Update().push("machines", new MachineRun(machineId, machine, "running")),
+                    new Update()
+                        .push("machines", new MachineRun(machineId, machine, "running", null, at)),
                     ExecutionDocument.class))
             .then();
-    Mono<Void> executionState =
-        mongo
-            .updateFirst(
-                Query.query(Criteria.where("_id").is(id).and("state").is(ExecutionState.pending)),
-                new Update().set("state", ExecutionState.running).set("startedAt", at),
-                ExecutionDocument.class)
-            .then();
+    // Read after this machine's write: of machines starting together, the last one sees them all.
     return machineState
-        .then(executionState)
         .then(findById(id))
-        .map(e -> !e.state().isTerminal())
+        .filter(e -> !e.state().isTerminal())
+        .flatMap(
+            e ->
+                e.state() == ExecutionState.pending && allStarted(e)
+                    ? mongo
+                        .updateFirst(
+                            Query.query(
+                                Criteria.where("_id")
+                                    .is(id)
+                                    .and("state")
+                                    .is(ExecutionState.pending)),
+                            new Update().set("state", ExecutionState.running).set("startedAt", at),
+                            ExecutionDocument.class)
+                        .thenReturn(true)
+                    : Mono.just(true))
         .defaultIfEmpty(false);
+  }
+
+  private static boolean allStarted(ExecutionDocument execution) {
+    return execution.configuration().runMode() != RunMode.stress
+        || execution.machines().stream().noneMatch(m -> m.state().equals("pending"));
+  }
+
+  /** The suite an execution runs (see {@link SuiteSnapshot}). */
+  public Mono<SuiteSnapshot> snapshot(String id) {
+    return mongo.findById(id, SuiteSnapshot.class);
+  }
+
+  public Mono<SuiteSnapshot> saveSnapshot(SuiteSnapshot snapshot) {
+    return mongo.save(snapshot);
   }
 
   /** Records a cancel request on an active execution; empty if it is not active any more. */

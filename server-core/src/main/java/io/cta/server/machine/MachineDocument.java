@@ -9,8 +9,6 @@ import org.springframework.data.mongodb.core.mapping.Document;
 /**
  * A test machine with an agent. Its name is unique; its status is derived from the last heartbeat,
  * the executions it runs and whether it drains.
- *
- * @param pools execution-scoped pool queues this machine polls while those executions are active
  */
 @Document("machines")
 public record MachineDocument(
@@ -29,8 +27,7 @@ public record MachineDocument(
     Instant registeredAt,
     Instant lastSeenAt,
     List<String> executions,
-    boolean draining,
-    List<String> pools) {
+    boolean draining) {
 
   public Labels effective() {
     Labels d = declared == null ? Labels.EMPTY : declared;

@@ -106,6 +106,48 @@ public class MachineStore {
         matching(selector), "no machine matches the selector '" + selector + "'", now);
   }
 
+  /**
+   * One machine as a candidate for a target: whether it matches, its status, and why it cannot take
+   * the work now (null when it can).
+   */
+  public record Candidate(String name, boolean matches, String status, String why) {}
+
+  /** Non-matching machines listed at most, so that a large fleet keeps the answer short. */
+  static final int MAX_MISMATCHES = 20;
+
+  /** Every machine the target matches, then up to {@link #MAX_MISMATCHES} that it does not. */
+  public Flux<Candidate> candidates(Target target, Instant now) {
+    if (target.machine() != null) {
+      return findByNameOrId(target.machine())
+          .map(m -> new Candidate(m.name(), true, m.status(now, offlineAfter), describe(m, now)))
+          .flux();
+    }
+    Selector selector = target.selector() == null ? null : Selector.parse(target.selector());
+    Flux<Candidate> all =
+        mongo
+            .find(new Query().with(Sort.by("name")), MachineDocument.class)
+            .map(
+                m -> {
+                  String mismatch =
+                      selector != null
+                          ? selector.mismatch(m.effective().properties())
+                          : m.effective().groups().contains(target.group())
+                              ? null
+                              : "not in group '" + target.group() + "'";
+                  String status = m.status(now, offlineAfter);
+                  return mismatch == null
+                      ? new Candidate(m.name(), true, status, describe(m, now))
+                      : new Candidate(m.name(), false, status, mismatch);
+                });
+    return all.collectList()
+        .flatMapMany(
+            list ->
+                Flux.concat(
+                    Flux.fromStream(list.stream().filter(Candidate::matches)),
+                    Flux.fromStream(
+                        list.stream().filter(c -> !c.matches()).limit(MAX_MISMATCHES))));
+  }
+
   /** Empty when one of the candidates is free, else why none of them is (or {@code none}). */
   private Mono<String> explainAmong(Flux<MachineDocument> candidates, String none, Instant now) {
     return candidates
@@ -154,26 +196,6 @@ public class MachineStore {
     return mongo
         .find(new Query().with(Sort.by("name")), MachineDocument.class)
         .filter(m -> selector.matches(m.effective().properties()));
-  }
-
-  /** Tells these machines to poll an execution's pool queue (from their next heartbeat). */
-  public Mono<Void> joinPool(List<String> names, String queue) {
-    return mongo
-        .updateMulti(
-            Query.query(Criteria.where("name").in(names)),
-            new Update().addToSet("pools", queue),
-            MachineDocument.class)
-        .then();
-  }
-
-  /** Ends an execution's pool queue: no machine polls it any more. */
-  public Mono<Void> leavePool(String queue) {
-    return mongo
-        .updateMulti(
-            Query.query(Criteria.where("pools").is(queue)),
-            new Update().pull("pools", queue),
-            MachineDocument.class)
-        .then();
   }
 
   /** Edits the server-assigned labels; empty when the machine does not exist. */

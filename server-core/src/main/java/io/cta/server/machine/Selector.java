@@ -40,6 +40,20 @@ public final class Selector {
     return true;
   }
 
+  /** Why the properties do not match (the first unmet requirement), or null when they do. */
+  public String mismatch(Map<String, String> properties) {
+    for (Requirement requirement : requirements) {
+      if (!requirement.matches(properties)) {
+        String actual = properties.get(requirement.key());
+        return "needs "
+            + requirement
+            + ", has "
+            + (actual == null ? "no " + requirement.key() : requirement.key() + "=" + actual);
+      }
+    }
+    return null;
+  }
+
   @Override
   public String toString() {
     return text;
@@ -73,6 +87,23 @@ public final class Selector {
   }
 
   private record Requirement(String key, Op op, List<String> values) {
+
+    @Override
+    public String toString() {
+      String list = String.join(",", values);
+      return switch (op) {
+        case EXISTS -> key;
+        case NOT_EXISTS -> "!" + key;
+        case EQ -> key + "=" + list;
+        case NE -> key + "!=" + list;
+        case IN -> key + " in (" + list + ")";
+        case NOT_IN -> key + " notin (" + list + ")";
+        case GT -> key + ">" + list;
+        case GE -> key + ">=" + list;
+        case LT -> key + "<" + list;
+        case LE -> key + "<=" + list;
+      };
+    }
 
     boolean matches(Map<String, String> properties) {
       String actual = properties.get(key);

@@ -1,12 +1,14 @@
 package io.cta.server.scenario;
 
 import io.cta.activities.ExecutionState;
+import io.cta.server.definition.Concurrency;
 import io.cta.server.definition.ConfigurationDocument;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.definition.SuiteDocument;
 import io.cta.server.execution.Counters;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
+import io.cta.server.execution.SuiteSnapshot;
 import io.cta.server.temporal.ExecutionWorkflows;
 import io.cta.server.web.ApiException;
 import io.cta.workflows.execution.ExecutionWorkflow;
@@ -36,12 +38,17 @@ public class ScenarioRunner {
   private final ReactiveMongoTemplate mongo;
   private final ExecutionStore executions;
   private final ExecutionWorkflows workflows;
+  private final SlotStore slots;
 
   public ScenarioRunner(
-      ReactiveMongoTemplate mongo, ExecutionStore executions, ExecutionWorkflows workflows) {
+      ReactiveMongoTemplate mongo,
+      ExecutionStore executions,
+      ExecutionWorkflows workflows,
+      SlotStore slots) {
     this.mongo = mongo;
     this.executions = executions;
     this.workflows = workflows;
+    this.slots = slots;
   }
 
   /** What to run, and who asked. */
@@ -81,7 +88,16 @@ public class ScenarioRunner {
                                             "the scenario's configuration '"
                                                 + scenario.configurationId()
                                                 + "' no longer exists"))))
-                    .map(t -> newExecution(scenario, t.getT1(), t.getT2(), run)))
+                    .flatMap(
+                        t -> {
+                          ExecutionDocument execution = newExecution(scenario, t.getT2(), run);
+                          // The snapshot before the execution: it is never without its suite.
+                          return admit(execution)
+                              .then(
+                                  executions.saveSnapshot(
+                                      new SuiteSnapshot(execution.id(), t.getT1(), null)))
+                              .thenReturn(execution);
+                        }))
         .flatMap(executions::insert)
         .flatMap(
             execution ->
@@ -108,11 +124,39 @@ public class ScenarioRunner {
         ScenarioDocument.class);
   }
 
+  /**
+   * A scenario whose limit rejects extra executions takes the slot now, so that a full scenario
+   * answers 409 at once; a queueing one gets in line now and takes its slot in the workflow,
+   * waiting pending for it.
+   */
+  private Mono<Void> admit(ExecutionDocument execution) {
+    Concurrency limit = execution.concurrency();
+    if (limit == null) {
+      return Mono.empty();
+    }
+    if (limit.whenFull() == Concurrency.WhenFull.queue) {
+      return slots.enqueue(execution.scenarioId(), execution.id(), execution.requestedAt());
+    }
+    return slots
+        .acquire(execution.scenarioId(), execution.id(), execution.requestedAt(), limit.max())
+        .flatMap(
+            taken ->
+                taken
+                    ? Mono.empty()
+                    : slots
+                        .release(execution.scenarioId(), execution.id(), execution.requestedAt())
+                        .then(
+                            Mono.error(
+                                ApiException.conflict(
+                                    "scenario '"
+                                        + execution.scenarioName()
+                                        + "' already has "
+                                        + limit.max()
+                                        + " active execution(s), its concurrency limit"))));
+  }
+
   private static ExecutionDocument newExecution(
-      ScenarioDocument scenario,
-      SuiteDocument suite,
-      ConfigurationDocument configuration,
-      Run run) {
+      ScenarioDocument scenario, ConfigurationDocument configuration, Run run) {
     String id =
         run.executionId() != null ? run.executionId() : new org.bson.types.ObjectId().toHexString();
     return new ExecutionDocument(
@@ -135,7 +179,7 @@ public class ScenarioRunner {
         scenario.pendingTimeout(),
         scenario.runningTimeout(),
         scenario.retries(),
-        suite,
+        scenario.concurrency(),
         configuration,
         null);
   }

@@ -2,12 +2,7 @@ package io.cta.workflows.execution;
 
 import io.cta.activities.ExecutionState;
 import io.cta.activities.RunMode;
-import io.cta.activities.TestStatus;
-import io.cta.activities.agent.AgentActivities;
-import io.cta.activities.agent.RunTestRequest;
-import io.cta.activities.agent.RunTestResult;
 import io.cta.activities.agent.StartedSignal;
-import io.cta.activities.agent.TestSpec;
 import io.cta.activities.server.CompleteRequest;
 import io.cta.activities.server.CompleteResult;
 import io.cta.activities.server.ComposeRequest;
@@ -15,65 +10,66 @@ import io.cta.activities.server.ExecutionPlan;
 import io.cta.activities.server.ServerActivities;
 import io.cta.temporal.TaskQueues;
 import io.cta.workflows.ServerActivityOptions;
-import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
-import io.temporal.api.enums.v1.TimeoutType;
-import io.temporal.common.Priority;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
-import io.temporal.failure.TimeoutFailure;
+import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * Timeouts are execution-level (design.md section 2): the pending timeout runs from the request to
  * the start, the running timeout from the start to the end. Both are workflow timers, so they fire
  * on time whatever the agents do; withdrawing queued work is a cancellation of its scope.
+ *
+ * <p>Small runs dispatch their tests from this workflow; large ones from lane child workflows (see
+ * {@link LaneWorkflow}), so that no workflow run's history grows with the suite.
  */
 public class ExecutionWorkflowImpl implements ExecutionWorkflow {
 
-  /** Extra time an agent activity may live past the running timeout; the workflow timer wins. */
-  private static final Duration ACTIVITY_MARGIN = Duration.ofMinutes(1);
+  /** Tests per lane of a large parallel execution. */
+  static final int LANE_TESTS = 500;
 
   private final ServerActivities server =
       Workflow.newActivityStub(ServerActivities.class, ServerActivityOptions.DEFAULT);
 
+  private ExecutionPlan plan;
   private String phase = "composing";
   private boolean started;
   private long startedAt;
   private String machine;
-  private int testsDone;
-  private int expectedResults;
+  private final Set<String> startedMachines = new HashSet<>();
   private CancelSignal cancelRequest;
-  private final List<String> lostMachines = new ArrayList<>();
-  private final Map<String, Integer> retries = new HashMap<>();
+  private final List<Lane> inlineLanes = new ArrayList<>();
+  private LaneSummary done = LaneSummary.EMPTY;
   private Promise<Verdict> work;
 
   @Override
   public ExecutionOutcome run(ExecutionInput input) {
-    ExecutionPlan plan = server.compose(new ComposeRequest(input.executionId()));
+    plan = server.compose(new ComposeRequest(input.executionId()));
     if (plan.problem() != null) {
-      return complete(input, plan, ExecutionState.error, plan.problem());
+      return complete(input, ExecutionState.error, plan.problem());
     }
     machine = plan.machine();
     phase = "pending";
 
     CancellationScope dispatch =
         Workflow.newCancellationScope(
-            () -> work = Async.function(this::runTests, input.executionId(), plan));
+            () -> work = Async.function(this::runWork, input.executionId()));
     dispatch.run();
 
     Verdict verdict;
     try {
-      verdict = awaitVerdict(input, plan);
+      verdict = awaitVerdict(input);
     } catch (CanceledFailure workflowCanceled) {
       // Canceled through Temporal itself rather than the API: still stop the agents and record it.
       cancel(new CancelSignal(null, "workflow canceled in Temporal"));
@@ -82,7 +78,7 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
       Workflow.newDetachedCancellationScope(
               () -> {
                 Workflow.await(work::isCompleted);
-                outcome[0] = complete(input, plan, canceled.state(), canceled.reason());
+                outcome[0] = complete(input, canceled.state(), canceled.reason());
               })
           .run();
       return outcome[0];
@@ -93,10 +89,10 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
       // Waits for the agents to run their stop commands; a lost agent is bounded by its heartbeat.
       Workflow.await(work::isCompleted);
     }
-    return complete(input, plan, verdict.state(), verdict.reason());
+    return complete(input, verdict.state(), verdict.reason());
   }
 
-  private Verdict awaitVerdict(ExecutionInput input, ExecutionPlan plan) {
+  private Verdict awaitVerdict(ExecutionInput input) {
     long pendingDeadline = input.requestedAt() + plan.pendingTimeoutMs();
     Workflow.await(
         untilDeadline(pendingDeadline),
@@ -105,7 +101,7 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
       return canceled();
     }
     if (!started && !work.isCompleted()) {
-      return pendingTimedOut(plan);
+      return pendingTimedOut();
     }
     markStarted();
     phase = "running";
@@ -128,7 +124,7 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
     if (machine == null) {
       machine = signal.machine();
     }
-    markStarted();
+    machineStarted(signal.machine());
   }
 
   @Override
@@ -140,116 +136,214 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
 
   @Override
   public ExecutionProgress getState() {
+    int testsDone = done.testsDone();
+    for (Lane lane : inlineLanes) {
+      testsDone += lane.summary().testsDone();
+    }
     return new ExecutionProgress(phase, started, machine, testsDone);
   }
 
-  /** Runs the suite's tests in order on the machine that takes the first one. */
-  private Verdict runTests(String executionId, ExecutionPlan plan) {
-    String queue = plan.queue();
-    for (TestSpec test : plan.tests()) {
-      int attempt = 1; // every run of this test: re-dispatches and retries
-      int dispatches = 1; // machines that took it; bounded by maxAttempts
-      while (true) {
-        AgentActivities agent =
-            Workflow.newActivityStub(AgentActivities.class, agentOptions(plan, queue));
-        try {
-          RunTestResult result = agent.runTest(new RunTestRequest(executionId, attempt, test));
-          markStarted();
-          expectedResults += result.resultCount();
-          testsDone++;
-          machine = result.machine();
-          // mono and group: one machine runs the whole suite, the one that took the first test.
-          if (plan.runMode() == RunMode.mono || plan.runMode() == RunMode.group) {
-            queue = TaskQueues.machine(result.machine());
-          }
-          if (result.status() == TestStatus.failed && retriesUsed(test) < plan.retries()) {
-            retries.merge(test.id(), 1, Integer::sum);
-            attempt++;
-            continue;
-          }
-          break;
-        } catch (ActivityFailure failure) {
-          if (failure.getCause() instanceof CanceledFailure) {
-            return canceled();
-          }
-          if (!(failure.getCause() instanceof TimeoutFailure timeout
-              && timeout.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_HEARTBEAT)) {
-            return new Verdict(
-                ExecutionState.error,
-                "test '" + test.id() + "' could not be run: " + rootMessage(failure));
-          }
-          String lost = machine == null ? "the agent" : machine;
-          if (machine != null) {
-            lostMachines.add(machine);
-          }
-          // One specific machine targeted: nobody else may run it (design.md section 2).
-          if (plan.machine() != null || dispatches >= plan.maxAttempts()) {
-            return new Verdict(
-                ExecutionState.timeout,
-                "machine lost: "
-                    + lost
-                    + " stopped heartbeating while running test '"
-                    + test.id()
-                    + "'"
-                    + (dispatches > 1
-                        ? " (machine " + dispatches + " of " + plan.maxAttempts() + ")"
-                        : ""));
-          }
-          // Re-dispatch to the shared queue: another eligible machine takes the test.
-          machine = null;
-          queue = plan.queue();
-          attempt++;
-          dispatches++;
-        } catch (CanceledFailure canceled) {
-          return canceled();
-        }
+  /** Takes a concurrency slot if the scenario has a limit, then runs every test. */
+  private Verdict runWork(String executionId) {
+    if (plan.concurrencyLimited()) {
+      try {
+        slots().acquireSlot(executionId);
+      } catch (ActivityFailure | CanceledFailure withdrawn) {
+        return canceled();
       }
     }
-    return new Verdict(ExecutionState.finished, null);
+    List<LaneSummary> summaries =
+        plan.testsInline() ? runInline(executionId) : runLanes(executionId);
+    for (LaneSummary summary : summaries) {
+      done = done.plus(summary);
+    }
+    inlineLanes.clear();
+    return verdictOf(done);
   }
 
-  /**
-   * Temporal's priority keys run from 1 (first) to 5 (last) by default; CTA's priority 0..100 maps
-   * onto them, higher priority to a lower key.
-   */
-  static int priorityKey(int priority) {
-    int clamped = Math.max(0, Math.min(100, priority));
-    return 5 - Math.round(clamped * 4 / 100f);
+  private List<LaneSummary> runInline(String executionId) {
+    String workflowId = Workflow.getInfo().getWorkflowId();
+    Lane.Tests tests =
+        (from, limit) -> plan.tests().subList(from, Math.min(plan.testCount(), from + limit));
+    if (plan.runMode() == RunMode.stress) {
+      List<Promise<LaneSummary>> parts = new ArrayList<>();
+      for (String target : plan.machines()) {
+        Lane lane =
+            new Lane(
+                executionId,
+                plan,
+                TaskQueues.machine(target),
+                workflowId,
+                this::machineStarted,
+                null);
+        inlineLanes.add(lane);
+        parts.add(
+            Async.function(
+                () -> {
+                  lane.sequence(tests, 0, plan.plannedStartAt(), () -> false);
+                  // Ran or lost: either way this machine no longer holds back the start.
+                  machineStarted(target);
+                  return lane.summary();
+                }));
+      }
+      return parts.stream().map(Promise::get).toList();
+    }
+    Lane lane = new Lane(executionId, plan, plan.queue(), workflowId, this::machineStarted, null);
+    inlineLanes.add(lane);
+    if (plan.runMode() == RunMode.parallel) {
+      lane.window(tests, 0, plan.window(), () -> false);
+    } else {
+      lane.sequence(tests, 0, 0, () -> false);
+    }
+    return List.of(lane.summary());
   }
 
-  private int retriesUsed(TestSpec test) {
-    return retries.getOrDefault(test.id(), 0);
+  /** Large runs: one child lane per machine (stress), per share of the tests (parallel), or one. */
+  private List<LaneSummary> runLanes(String executionId) {
+    String workflowId = Workflow.getInfo().getWorkflowId();
+    ExecutionPlan lanePlan = plan.withoutTests();
+    List<LaneInput> inputs = new ArrayList<>();
+    if (plan.runMode() == RunMode.stress) {
+      for (String target : plan.machines()) {
+        inputs.add(
+            new LaneInput(
+                executionId,
+                workflowId,
+                lanePlan,
+                0,
+                1,
+                TaskQueues.machine(target),
+                0,
+                plan.plannedStartAt(),
+                0,
+                null));
+      }
+    } else if (plan.runMode() == RunMode.parallel) {
+      int lanes = (plan.testCount() + LANE_TESTS - 1) / LANE_TESTS;
+      int window = Math.max(1, (plan.window() + lanes - 1) / lanes);
+      for (int lane = 0; lane < lanes; lane++) {
+        inputs.add(
+            new LaneInput(
+                executionId, workflowId, lanePlan, lane, lanes, plan.queue(), window, 0, 0, null));
+      }
+    } else {
+      inputs.add(
+          new LaneInput(executionId, workflowId, lanePlan, 0, 1, plan.queue(), 0, 0, 0, null));
+    }
+    List<Promise<LaneSummary>> running = new ArrayList<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      LaneWorkflow lane =
+          Workflow.newChildWorkflowStub(
+              LaneWorkflow.class,
+              ChildWorkflowOptions.newBuilder()
+                  .setWorkflowId(LaneWorkflow.workflowId(workflowId, i))
+                  .build());
+      running.add(Async.function(lane::run, inputs.get(i)));
+    }
+    List<LaneSummary> summaries = new ArrayList<>();
+    for (int i = 0; i < running.size(); i++) {
+      summaries.add(laneResult(running.get(i)));
+      if (plan.runMode() == RunMode.stress) {
+        machineStarted(plan.machines().get(i));
+      }
+    }
+    return summaries;
   }
 
-  private ActivityOptions agentOptions(ExecutionPlan plan, String queue) {
-    return ActivityOptions.newBuilder()
-        .setTaskQueue(queue)
-        .setStartToCloseTimeout(Duration.ofMillis(plan.runningTimeoutMs()).plus(ACTIVITY_MARGIN))
-        .setHeartbeatTimeout(Duration.ofMillis(plan.heartbeatTimeoutMs()))
-        .setPriority(Priority.newBuilder().setPriorityKey(priorityKey(plan.priority())).build())
-        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
-        // The workflow decides about re-dispatch itself (runTests): Temporal never retries a test.
-        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-        .build();
+  private static LaneSummary laneResult(Promise<LaneSummary> lane) {
+    try {
+      return lane.get();
+    } catch (ChildWorkflowFailure failure) {
+      if (failure.getCause() instanceof CanceledFailure) {
+        return new LaneSummary(0, 0, List.of(), 0, null, ExecutionState.canceled, null);
+      }
+      return new LaneSummary(
+          0,
+          0,
+          List.of(),
+          0,
+          null,
+          ExecutionState.error,
+          "a lane failed: " + Lane.rootMessage(failure));
+    } catch (CanceledFailure canceled) {
+      return new LaneSummary(0, 0, List.of(), 0, null, ExecutionState.canceled, null);
+    }
+  }
+
+  private Verdict verdictOf(LaneSummary summary) {
+    if (summary.stopState() == ExecutionState.canceled) {
+      return canceled();
+    }
+    if (summary.stopState() != null) {
+      return new Verdict(summary.stopState(), summary.stopReason());
+    }
+    if (summary.lostTests() == 0) {
+      return new Verdict(ExecutionState.finished, null);
+    }
+    if (plan.runMode() == RunMode.stress) {
+      // A lost machine's part ends timeout; the execution too only if every machine was lost.
+      boolean allLost = summary.lostTests() >= plan.machines().size();
+      return new Verdict(
+          allLost ? ExecutionState.timeout : ExecutionState.finished,
+          summary.lostReason()
+              + (allLost
+                  ? ""
+                  : "; "
+                      + summary.lostTests()
+                      + " of "
+                      + plan.machines().size()
+                      + " machines lost"));
+    }
+    return new Verdict(
+        ExecutionState.timeout,
+        summary.lostTests()
+            + " test(s) lost their machine on every attempt; first: "
+            + summary.lostReason());
+  }
+
+  /** In stress the execution starts once every machine has; otherwise with the first. */
+  private void machineStarted(String name) {
+    startedMachines.add(name);
+    if (!phase.equals("pending")) {
+      return; // too late: the pending timeout or a cancel already decided
+    }
+    if (plan.runMode() != RunMode.stress || startedMachines.containsAll(plan.machines())) {
+      markStarted();
+    }
+  }
+
+  private ServerActivities slots() {
+    return Workflow.newActivityStub(
+        ServerActivities.class,
+        ActivityOptions.newBuilder()
+            .setTaskQueue(TaskQueues.SERVER)
+            .setStartToCloseTimeout(Duration.ofSeconds(30))
+            // Bounded by the pending timeout, whose timer withdraws the wait.
+            .setRetryOptions(
+                RetryOptions.newBuilder()
+                    .setInitialInterval(Duration.ofSeconds(1))
+                    .setBackoffCoefficient(1.5)
+                    .setMaximumInterval(Duration.ofSeconds(5))
+                    .build())
+            .build());
   }
 
   /** Stores the terminal state, first waiting up to the grace period for announced results. */
-  private ExecutionOutcome complete(
-      ExecutionInput input, ExecutionPlan plan, ExecutionState state, String reason) {
+  private ExecutionOutcome complete(ExecutionInput input, ExecutionState state, String reason) {
     phase = "completing";
     CompleteRequest request =
         new CompleteRequest(
             input.executionId(),
             state,
             reason,
-            expectedResults,
+            done.expectedResults(),
             startedAt,
             Workflow.currentTimeMillis(),
             false,
-            lostMachines);
+            done.lostMachines());
     CompleteResult result;
     try {
-      result = awaitResults(plan).complete(request);
+      result = awaitResults().complete(request);
     } catch (ActivityFailure stillMissing) {
       result = server.complete(request.forced());
     }
@@ -257,7 +351,7 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
     return new ExecutionOutcome(result.state(), result.result(), reason);
   }
 
-  private ServerActivities awaitResults(ExecutionPlan plan) {
+  private ServerActivities awaitResults() {
     Duration grace = Duration.ofMillis(Math.max(plan.resultGraceMs(), 1000));
     return Workflow.newActivityStub(
         ServerActivities.class,
@@ -291,11 +385,17 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
     return new Verdict(ExecutionState.canceled, "canceled" + by + why);
   }
 
-  private static Verdict pendingTimedOut(ExecutionPlan plan) {
+  private Verdict pendingTimedOut() {
     // The consumer adds why it waited (which machines were offline, busy or missing) on completion.
+    String notStarted =
+        plan.runMode() == RunMode.stress && started == false && !startedMachines.isEmpty()
+            ? " (" + startedMachines.size() + " of " + plan.machines().size() + " machines started)"
+            : "";
     return new Verdict(
         ExecutionState.timeout,
-        "not started within the pending timeout of " + seconds(plan.pendingTimeoutMs()));
+        "not started within the pending timeout of "
+            + seconds(plan.pendingTimeoutMs())
+            + notStarted);
   }
 
   private static Duration untilDeadline(long deadline) {
@@ -305,14 +405,6 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
   private static String seconds(long millis) {
     return (millis % 1000 == 0 ? String.valueOf(millis / 1000) : String.valueOf(millis / 1000.0))
         + " s";
-  }
-
-  private static String rootMessage(Throwable failure) {
-    Throwable cause = failure;
-    while (cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause.getMessage();
   }
 
   private record Verdict(ExecutionState state, String reason) {}

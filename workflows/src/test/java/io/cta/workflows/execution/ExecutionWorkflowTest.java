@@ -20,7 +20,6 @@ import io.cta.temporal.TaskQueues;
 import io.temporal.activity.Activity;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
@@ -33,27 +32,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ExecutionWorkflowTest {
 
-  @RegisterExtension
-  static final TestWorkflowExtension workflows =
-      TestWorkflowExtension.newBuilder()
-          .registerWorkflowImplementationTypes(ExecutionWorkflowImpl.class)
-          .setDoNotStart(true)
-          .build();
+  @RegisterExtension static final TestWorkflowExtension workflows = Fixtures.workflows();
 
   private final List<CompleteRequest> completions = new CopyOnWriteArrayList<>();
 
   /** A server whose compose answers {@code plan} and whose complete records its request. */
   private ServerActivities server(ExecutionPlan plan) {
-    ServerActivities server = mock(ServerActivities.class, withSettings().withoutAnnotations());
-    when(server.compose(any())).thenReturn(plan);
-    when(server.complete(any()))
-        .thenAnswer(
-            call -> {
-              CompleteRequest request = call.getArgument(0);
-              completions.add(request);
-              return new CompleteResult(request.state(), null, 0);
-            });
-    return server;
+    return Fixtures.server(plan, List.of(), completions);
   }
 
   private ExecutionOutcome run(
@@ -63,17 +48,8 @@ class ExecutionWorkflowTest {
       env.newWorker(TaskQueues.machine(Fixtures.MACHINE)).registerActivitiesImplementations(agent);
     }
     env.start();
-    ExecutionWorkflow workflow = stub(env.getWorkflowClient(), worker);
+    ExecutionWorkflow workflow = Fixtures.stub(env.getWorkflowClient(), worker);
     return workflow.run(new ExecutionInput(Fixtures.EXECUTION_ID, env.currentTimeMillis()));
-  }
-
-  private static ExecutionWorkflow stub(WorkflowClient client, Worker worker) {
-    return client.newWorkflowStub(
-        ExecutionWorkflow.class,
-        WorkflowOptions.newBuilder()
-            .setWorkflowId(ExecutionWorkflow.workflowId(Fixtures.EXECUTION_ID))
-            .setTaskQueue(worker.getTaskQueue())
-            .build());
   }
 
   @Test
@@ -176,7 +152,7 @@ class ExecutionWorkflowTest {
     env.newWorker(TaskQueues.SERVER)
         .registerActivitiesImplementations(server(Fixtures.plan(600_000, 60_000, "a")));
     env.start();
-    ExecutionWorkflow workflow = stub(env.getWorkflowClient(), worker);
+    ExecutionWorkflow workflow = Fixtures.stub(env.getWorkflowClient(), worker);
     WorkflowClient.start(
         workflow::run, new ExecutionInput(Fixtures.EXECUTION_ID, env.currentTimeMillis()));
 
@@ -224,7 +200,8 @@ class ExecutionWorkflowTest {
               .newUntypedWorkflowStub(ExecutionWorkflow.workflowId(Fixtures.EXECUTION_ID))
               .signal(StartedSignal.NAME, new StartedSignal(self));
           if (request.attempt() == 1) {
-            sleepQuietly(Duration.ofSeconds(10)); // m1 dies: no heartbeat, no answer
+            Activity.getExecutionContext().heartbeat(self); // as agents do when they take a test
+            sleepQuietly(Duration.ofSeconds(10)); // m1 dies: no more heartbeats, no answer
           }
           return new RunTestResult(request.test().id(), self, TestStatus.ok, 1);
         };
@@ -305,11 +282,11 @@ class ExecutionWorkflowTest {
 
   @Test
   void givenPriorities_whenMapped_thenHigherPriorityGetsALowerTemporalKeyWithinOneToFive() {
-    assertEquals(5, ExecutionWorkflowImpl.priorityKey(0));
-    assertEquals(3, ExecutionWorkflowImpl.priorityKey(50));
-    assertEquals(1, ExecutionWorkflowImpl.priorityKey(100));
-    assertEquals(1, ExecutionWorkflowImpl.priorityKey(1_000));
-    assertEquals(5, ExecutionWorkflowImpl.priorityKey(-7));
+    assertEquals(5, Lane.priorityKey(0));
+    assertEquals(3, Lane.priorityKey(50));
+    assertEquals(1, Lane.priorityKey(100));
+    assertEquals(1, Lane.priorityKey(1_000));
+    assertEquals(5, Lane.priorityKey(-7));
   }
 
   private static void sleepQuietly(Duration duration) {

@@ -1,10 +1,24 @@
 package io.cta.workflows.execution;
 
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
 import io.cta.activities.RunMode;
 import io.cta.activities.agent.StageSpec;
 import io.cta.activities.agent.TestSpec;
+import io.cta.activities.server.CompleteRequest;
+import io.cta.activities.server.CompleteResult;
 import io.cta.activities.server.ExecutionPlan;
+import io.cta.activities.server.LoadTestsRequest;
+import io.cta.activities.server.ServerActivities;
 import io.cta.temporal.TaskQueues;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +29,54 @@ final class Fixtures {
   static final String EXECUTION_ID = "e1";
 
   private Fixtures() {}
+
+  /** The workflow test environment: the execution workflow and its lanes, started by each test. */
+  static TestWorkflowExtension workflows() {
+    return TestWorkflowExtension.newBuilder()
+        .registerWorkflowImplementationTypes(ExecutionWorkflowImpl.class, LaneWorkflowImpl.class)
+        .setDoNotStart(true)
+        .build();
+  }
+
+  /**
+   * A server whose compose answers {@code plan}, whose loadTests hands out lanes' shares of {@code
+   * suite} as the consumer does (every lanes-th test from the lane's index), and whose complete
+   * records its request in {@code completions}.
+   */
+  static ServerActivities server(
+      ExecutionPlan plan, List<TestSpec> suite, List<CompleteRequest> completions) {
+    ServerActivities server = mock(ServerActivities.class, withSettings().withoutAnnotations());
+    when(server.compose(any())).thenReturn(plan);
+    when(server.loadTests(any()))
+        .thenAnswer(
+            call -> {
+              LoadTestsRequest request = call.getArgument(0);
+              List<TestSpec> share = new ArrayList<>();
+              for (int i = request.lane() + request.from() * request.lanes();
+                  i < suite.size() && share.size() < request.limit();
+                  i += request.lanes()) {
+                share.add(suite.get(i));
+              }
+              return share;
+            });
+    when(server.complete(any()))
+        .thenAnswer(
+            call -> {
+              CompleteRequest request = call.getArgument(0);
+              completions.add(request);
+              return new CompleteResult(request.state(), null, 0);
+            });
+    return server;
+  }
+
+  static ExecutionWorkflow stub(WorkflowClient client, Worker worker) {
+    return client.newWorkflowStub(
+        ExecutionWorkflow.class,
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(ExecutionWorkflow.workflowId(EXECUTION_ID))
+            .setTaskQueue(worker.getTaskQueue())
+            .build());
+  }
 
   static TestSpec test(String id) {
     return new TestSpec(
@@ -40,6 +102,91 @@ final class Fixtures {
     return plan(TaskQueues.group(group), null, 60_000, 60_000, 0, testIds);
   }
 
+  /**
+   * A parallel plan over the group's queue releasing at most {@code window} tests at once. Its
+   * heartbeat timeout is long: test agents that do not heartbeat are not lost on a loaded machine.
+   */
+  static ExecutionPlan parallelPlan(
+      String group, int window, List<TestSpec> tests, boolean inline) {
+    return parallelPlan(group, window, tests, inline, 30_000);
+  }
+
+  static ExecutionPlan parallelPlan(
+      String group, int window, List<TestSpec> tests, boolean inline, long heartbeatMs) {
+    return new ExecutionPlan(
+        RunMode.parallel,
+        TaskQueues.group(group),
+        null,
+        List.of(),
+        0,
+        inline ? tests : List.of(),
+        tests.size(),
+        window,
+        600_000,
+        600_000,
+        heartbeatMs,
+        5_000,
+        3,
+        0,
+        0,
+        false,
+        null);
+  }
+
+  /**
+   * A stress plan: every machine runs the whole suite from {@code plannedStartAt}; agents that do
+   * not heartbeat are lost after {@code heartbeatMs}.
+   */
+  static ExecutionPlan stressPlan(
+      List<String> machines,
+      long plannedStartAt,
+      long pendingMs,
+      long heartbeatMs,
+      String... testIds) {
+    List<TestSpec> tests = java.util.Arrays.stream(testIds).map(Fixtures::test).toList();
+    return new ExecutionPlan(
+        RunMode.stress,
+        null,
+        null,
+        machines,
+        plannedStartAt,
+        tests,
+        tests.size(),
+        1,
+        pendingMs,
+        60_000,
+        heartbeatMs,
+        5_000,
+        3,
+        0,
+        0,
+        false,
+        null);
+  }
+
+  /** A plan targeting {@link #MACHINE} whose execution must first take a scenario slot. */
+  static ExecutionPlan limitedPlan(long pendingMs, String... testIds) {
+    ExecutionPlan plan = plan(pendingMs, 60_000, testIds);
+    return new ExecutionPlan(
+        plan.runMode(),
+        plan.queue(),
+        plan.machine(),
+        plan.machines(),
+        0,
+        plan.tests(),
+        plan.testCount(),
+        1,
+        plan.pendingTimeoutMs(),
+        plan.runningTimeoutMs(),
+        plan.heartbeatTimeoutMs(),
+        plan.resultGraceMs(),
+        plan.maxAttempts(),
+        0,
+        0,
+        true,
+        null);
+  }
+
   private static ExecutionPlan plan(
       String queue,
       String machine,
@@ -47,11 +194,16 @@ final class Fixtures {
       long runningMs,
       int retries,
       String... testIds) {
+    List<TestSpec> tests = java.util.Arrays.stream(testIds).map(Fixtures::test).toList();
     return new ExecutionPlan(
         RunMode.mono,
         queue,
         machine,
-        java.util.Arrays.stream(testIds).map(Fixtures::test).toList(),
+        List.of(),
+        0,
+        tests,
+        tests.size(),
+        1,
         pendingMs,
         runningMs,
         1_000,
@@ -59,6 +211,7 @@ final class Fixtures {
         3,
         retries,
         0,
+        false,
         null);
   }
 }
