@@ -475,47 +475,6 @@ class EndToEndIT {
         "priority 90 started before priority 0: " + highDone + " / " + lowDone);
   }
 
-  @Test
-  void
-      givenTheApiDescription_whenFetchedWithoutAToken_thenEveryEndpointAndTheBearerSchemeAreInIt() {
-    JsonNode openApi =
-        new CtaClient(stack.settings().apiUrl(), null).get("/v3/api-docs").expect(200).body();
-
-    Map<String, List<String>> expected =
-        Map.ofEntries(
-            Map.entry("/api/v1/suites", List.of("get", "post")),
-            Map.entry("/api/v1/suites/{id}", List.of("get", "put", "delete")),
-            Map.entry("/api/v1/configurations", List.of("get", "post")),
-            Map.entry("/api/v1/configurations/{id}", List.of("get", "put", "delete")),
-            Map.entry("/api/v1/scenarios", List.of("get", "post")),
-            Map.entry("/api/v1/scenarios/{id}", List.of("get", "put", "delete")),
-            Map.entry("/api/v1/scenarios/{id}/run", List.of("post")),
-            Map.entry("/api/v1/scenarios/{id}/schedule", List.of("get", "put", "delete")),
-            Map.entry("/api/v1/scenarios/{id}/schedule/pause", List.of("post")),
-            Map.entry("/api/v1/scenarios/{id}/schedule/resume", List.of("post")),
-            Map.entry("/api/v1/scenarios/{id}/schedule/trigger", List.of("post")),
-            Map.entry("/api/v1/executions", List.of("get")),
-            Map.entry("/api/v1/executions/{id}", List.of("get")),
-            Map.entry("/api/v1/executions/{id}/cancel", List.of("post")),
-            Map.entry("/api/v1/executions/{id}/results", List.of("get")),
-            Map.entry("/api/v1/executions/{id}/states", List.of("get")),
-            Map.entry("/api/v1/executions/{id}/logs", List.of("get")),
-            Map.entry("/api/v1/machines", List.of("get")),
-            Map.entry("/api/v1/machines/{id}", List.of("get", "patch")),
-            Map.entry("/api/v1/tokens", List.of("get", "post")),
-            Map.entry("/api/v1/tokens/{id}", List.of("delete")));
-    for (Map.Entry<String, List<String>> endpoint : expected.entrySet()) {
-      JsonNode path = openApi.get("paths").get(endpoint.getKey());
-      assertTrue(path != null, endpoint.getKey() + " is missing from /v3/api-docs");
-      for (String method : endpoint.getValue()) {
-        assertTrue(path.has(method), method + " " + endpoint.getKey() + " is missing");
-      }
-    }
-    assertEquals(
-        "bearer",
-        openApi.get("components").get("securitySchemes").get("bearer").get("scheme").asText());
-  }
-
   /** A test whose stage starts a child process, records its pid, and waits for it. */
   private static Map<String, Object> longRunning(String id) {
     return Map.of(

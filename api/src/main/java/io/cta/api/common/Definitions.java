@@ -3,12 +3,17 @@ package io.cta.api.common;
 import io.cta.server.web.ApiException;
 import io.cta.server.web.PageRequest;
 import io.cta.server.web.PageView;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.function.Function;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /** Reads and deletes of suites, configurations and scenarios, which all work the same way. */
 @Component
@@ -36,8 +41,66 @@ public class Definitions {
         .switchIfEmpty(Mono.error(() -> ApiException.notFound(what, id)));
   }
 
-  public <D> Mono<D> save(D document) {
-    return mongo.save(document);
+  /** The entity tag of a definition: the instant of its last change, in milliseconds. */
+  public static String etag(Instant updatedAt) {
+    return "\"" + updatedAt.toEpochMilli() + "\"";
+  }
+
+  /** The instant to store as a definition's new {@code updatedAt}: later than the previous one. */
+  public static Instant nextUpdate(Instant previous) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    return previous == null || now.isAfter(previous) ? now : previous.plusMillis(1);
+  }
+
+  /**
+   * Replaces a definition with {@code edit(current)} under optimistic concurrency: the write only
+   * lands if the stored document still has the {@code updatedAt} (and the {@code unchanged} field
+   * values) it was read with. With {@code ifMatch} (an {@code If-Match} header) a stale tag, or a
+   * change between read and write, answers 412; without it the edit is applied to the latest
+   * version (last write wins, but a concurrent change of an {@code unchanged} field is never lost).
+   */
+  public <D> Mono<D> replace(
+      Class<D> type,
+      String id,
+      String what,
+      String ifMatch,
+      Function<D, Instant> updatedAt,
+      Function<D, Map<String, Object>> unchanged,
+      Function<D, D> edit) {
+    return get(type, id, what)
+        .flatMap(
+            current -> {
+              if (ifMatch != null && !ifMatch.equals(etag(updatedAt.apply(current)))) {
+                return Mono.error(stale(what, id));
+              }
+              Criteria stillCurrent =
+                  Criteria.where("_id").is(id).and("updatedAt").is(updatedAt.apply(current));
+              unchanged.apply(current).forEach((field, value) -> stillCurrent.and(field).is(value));
+              return mongo
+                  .findAndReplace(Query.query(stillCurrent), edit.apply(current))
+                  .map(replaced -> true)
+                  .defaultIfEmpty(false)
+                  .flatMap(
+                      replaced ->
+                          replaced
+                              ? get(type, id, what)
+                              : Mono.error(
+                                  ifMatch != null ? stale(what, id) : new ConcurrentChange()));
+            })
+        .retryWhen(Retry.max(5).filter(ConcurrentChange.class::isInstance));
+  }
+
+  private static ApiException stale(String what, String id) {
+    return new ApiException(
+        HttpStatus.PRECONDITION_FAILED,
+        what + " '" + id + "' has changed since you read it: GET it again and retry with its ETag");
+  }
+
+  /** Another writer changed the document between our read and our write. */
+  private static final class ConcurrentChange extends RuntimeException {
+    ConcurrentChange() {
+      super(null, null, false, false);
+    }
   }
 
   public <D> Mono<D> insert(D document) {

@@ -14,9 +14,11 @@ import io.cta.temporal.TaskQueues;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import org.bson.types.ObjectId;
 import org.springframework.data.domain.Sort;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -25,6 +27,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -57,7 +60,7 @@ class ConfigurationController {
 
   @PostMapping
   Mono<ResponseEntity<ConfigurationView>> create(@Valid @RequestBody ConfigurationRequest request) {
-    Instant now = Instant.now();
+    Instant now = Definitions.nextUpdate(null);
     ConfigurationDocument configuration = document(new ObjectId().toHexString(), request, now, now);
     return definitions
         .insert(configuration)
@@ -68,29 +71,43 @@ class ConfigurationController {
   }
 
   @GetMapping("/{id}")
-  Mono<ConfigurationView> get(@PathVariable String id) {
-    return definitions.get(ConfigurationDocument.class, id, WHAT).map(ConfigurationView::of);
+  Mono<ResponseEntity<ConfigurationView>> get(@PathVariable String id) {
+    return definitions
+        .get(ConfigurationDocument.class, id, WHAT)
+        .map(ConfigurationController::tagged);
+  }
+
+  private static ResponseEntity<ConfigurationView> tagged(ConfigurationDocument configuration) {
+    return ResponseEntity.ok()
+        .eTag(Definitions.etag(configuration.updatedAt()))
+        .body(ConfigurationView.of(configuration));
   }
 
   @PutMapping("/{id}")
-  Mono<ConfigurationView> update(
-      @PathVariable String id, @Valid @RequestBody ConfigurationRequest request) {
+  Mono<ResponseEntity<ConfigurationView>> update(
+      @PathVariable String id,
+      @Valid @RequestBody ConfigurationRequest request,
+      @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
     ConfigurationDocument checked = document(id, request, null, null);
     return definitions
-        .get(ConfigurationDocument.class, id, WHAT)
-        .flatMap(
+        .replace(
+            ConfigurationDocument.class,
+            id,
+            WHAT,
+            ifMatch,
+            ConfigurationDocument::updatedAt,
+            old -> Map.of(),
             old ->
-                definitions.save(
-                    new ConfigurationDocument(
-                        id,
-                        checked.name(),
-                        checked.runMode(),
-                        checked.type(),
-                        checked.target(),
-                        checked.includeOffline(),
-                        old.createdAt(),
-                        Instant.now())))
-        .map(ConfigurationView::of);
+                new ConfigurationDocument(
+                    id,
+                    checked.name(),
+                    checked.runMode(),
+                    checked.type(),
+                    checked.target(),
+                    checked.includeOffline(),
+                    old.createdAt(),
+                    Definitions.nextUpdate(old.updatedAt())))
+        .map(ConfigurationController::tagged);
   }
 
   @DeleteMapping("/{id}")

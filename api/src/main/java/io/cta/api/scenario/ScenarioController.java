@@ -15,9 +15,11 @@ import io.cta.server.web.PageView;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import org.bson.types.ObjectId;
 import org.springframework.data.domain.Sort;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -26,6 +28,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -77,7 +80,7 @@ class ScenarioController {
     if (request.schedule() != null) {
       Schedules.validate(request.schedule());
     }
-    Instant now = Instant.now();
+    Instant now = Definitions.nextUpdate(null);
     return checkReferences(request)
         .then(definitions.insert(document(new ObjectId().toHexString(), request, 0, now, now)))
         .flatMap(saved -> applySchedule(saved, request))
@@ -87,22 +90,41 @@ class ScenarioController {
   }
 
   @GetMapping("/{id}")
-  Mono<ScenarioView> get(@PathVariable String id) {
-    return definitions.get(ScenarioDocument.class, id, WHAT).flatMap(this::view);
+  Mono<ResponseEntity<ScenarioView>> get(@PathVariable String id) {
+    return definitions.get(ScenarioDocument.class, id, WHAT).flatMap(this::tagged);
+  }
+
+  private Mono<ResponseEntity<ScenarioView>> tagged(ScenarioDocument scenario) {
+    return view(scenario)
+        .map(v -> ResponseEntity.ok().eTag(Definitions.etag(scenario.updatedAt())).body(v));
   }
 
   @PutMapping("/{id}")
-  Mono<ScenarioView> update(@PathVariable String id, @Valid @RequestBody ScenarioRequest request) {
+  Mono<ResponseEntity<ScenarioView>> update(
+      @PathVariable String id,
+      @Valid @RequestBody ScenarioRequest request,
+      @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
     if (request.schedule() != null) {
       Schedules.validate(request.schedule());
     }
     return checkReferences(request)
-        .then(definitions.get(ScenarioDocument.class, id, WHAT))
-        .flatMap(
-            old ->
-                definitions.save(
-                    document(id, request, old.lastNumber(), old.createdAt(), Instant.now())))
-        .flatMap(saved -> applySchedule(saved, request));
+        .then(
+            definitions.replace(
+                ScenarioDocument.class,
+                id,
+                WHAT,
+                ifMatch,
+                ScenarioDocument::updatedAt,
+                // A run between our read and write takes the next number: never lose it.
+                old -> Map.of("lastNumber", old.lastNumber()),
+                old ->
+                    document(
+                        id,
+                        request,
+                        old.lastNumber(),
+                        old.createdAt(),
+                        Definitions.nextUpdate(old.updatedAt()))))
+        .flatMap(saved -> applySchedule(saved, request).then(tagged(saved)));
   }
 
   @DeleteMapping("/{id}")

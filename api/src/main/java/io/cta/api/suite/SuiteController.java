@@ -11,9 +11,11 @@ import jakarta.validation.Valid;
 import java.net.URI;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import org.bson.types.ObjectId;
 import org.springframework.data.domain.Sort;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -22,6 +24,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -55,7 +58,7 @@ class SuiteController {
   @PostMapping
   Mono<ResponseEntity<SuiteView>> create(@Valid @RequestBody SuiteRequest request) {
     checkUniqueTestIds(request);
-    Instant now = Instant.now();
+    Instant now = Definitions.nextUpdate(null);
     SuiteDocument suite =
         new SuiteDocument(
             new ObjectId().toHexString(),
@@ -73,26 +76,37 @@ class SuiteController {
   }
 
   @GetMapping("/{id}")
-  Mono<SuiteView> get(@PathVariable String id) {
-    return definitions.get(SuiteDocument.class, id, WHAT).map(SuiteView::of);
+  Mono<ResponseEntity<SuiteView>> get(@PathVariable String id) {
+    return definitions.get(SuiteDocument.class, id, WHAT).map(SuiteController::tagged);
+  }
+
+  private static ResponseEntity<SuiteView> tagged(SuiteDocument suite) {
+    return ResponseEntity.ok().eTag(Definitions.etag(suite.updatedAt())).body(SuiteView.of(suite));
   }
 
   @PutMapping("/{id}")
-  Mono<SuiteView> update(@PathVariable String id, @Valid @RequestBody SuiteRequest request) {
+  Mono<ResponseEntity<SuiteView>> update(
+      @PathVariable String id,
+      @Valid @RequestBody SuiteRequest request,
+      @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
     checkUniqueTestIds(request);
     return definitions
-        .get(SuiteDocument.class, id, WHAT)
-        .flatMap(
+        .replace(
+            SuiteDocument.class,
+            id,
+            WHAT,
+            ifMatch,
+            SuiteDocument::updatedAt,
+            old -> Map.of(),
             old ->
-                definitions.save(
-                    new SuiteDocument(
-                        id,
-                        request.name(),
-                        request.description(),
-                        request.tests(),
-                        old.createdAt(),
-                        Instant.now())))
-        .map(SuiteView::of);
+                new SuiteDocument(
+                    id,
+                    request.name(),
+                    request.description(),
+                    request.tests(),
+                    old.createdAt(),
+                    Definitions.nextUpdate(old.updatedAt())))
+        .map(SuiteController::tagged);
   }
 
   @DeleteMapping("/{id}")
