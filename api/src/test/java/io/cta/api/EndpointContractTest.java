@@ -101,11 +101,15 @@ class EndpointContractTest {
   private static boolean allowed(Role role, Endpoint endpoint) {
     return switch (role) {
       case admin -> true;
-      case operator -> !endpoint.path().startsWith("/api/v1/tokens");
-      case viewer ->
-          endpoint.method().equals("GET") && !endpoint.path().startsWith("/api/v1/tokens");
+      case operator -> !adminOnly(endpoint);
+      case viewer -> endpoint.method().equals("GET") && !adminOnly(endpoint);
       case agent -> false;
     };
+  }
+
+  private static boolean adminOnly(Endpoint endpoint) {
+    return endpoint.path().startsWith("/api/v1/tokens")
+        || endpoint.path().startsWith("/api/v1/audit");
   }
 
   private HttpResponse<String> call(Endpoint endpoint, String token) throws Exception {
@@ -180,7 +184,7 @@ class EndpointContractTest {
   }
 
   @Test
-  void givenAnETag_whenPuttingWithIfMatch_thenAStaleTagGets412AndTheStoredSuiteIsUnchanged()
+  void givenAnETag_whenPuttingWithIfMatch_thenAStaleTagGets412AndEveryChangeIsAudited()
       throws Exception {
     String suite =
         "{\"name\": \"%s\", \"tests\": [{\"id\": \"t\", \"stages\": [{\"name\": \"run\", \"run\": \"true\"}]}]}";
@@ -204,6 +208,22 @@ class EndpointContractTest {
     assertEquals(
         200, send("PUT", path, suite.formatted("v4"), ADMIN).statusCode(), "no If-Match: allowed");
     assertEquals("v4", json.readTree(send("GET", path, null, ADMIN).body()).get("name").asText());
+
+    // Every change is in the audit log, newest first, with who, what and the outcome.
+    JsonNode audit =
+        json.readTree(send("GET", "/api/v1/audit?resourceId=" + id, null, ADMIN).body());
+    List<String> entries = new ArrayList<>();
+    for (JsonNode entry : audit.get("items")) {
+      entries.add(
+          entry.get("method").asText()
+              + " "
+              + entry.get("status").asInt()
+              + " by "
+              + entry.get("by").asText());
+    }
+    assertEquals(
+        List.of("PUT 200 by admin", "PUT 412 by admin", "PUT 200 by admin", "POST 201 by admin"),
+        entries);
   }
 
   @Test

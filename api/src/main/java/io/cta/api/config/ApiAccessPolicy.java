@@ -6,8 +6,8 @@ import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
 
 /**
- * Roles of the REST API: viewers read, operators define and run, admins also manage tokens and see
- * actuator details. Agent tokens are for the consumer's agent endpoints only.
+ * Roles of the REST API: viewers read, operators define and run, admins also manage tokens, read
+ * the audit log and see actuator details. Agent tokens are for the consumer's agent endpoints only.
  */
 @Component
 class ApiAccessPolicy implements AccessPolicy {
@@ -17,7 +17,7 @@ class ApiAccessPolicy implements AccessPolicy {
     if (role == Role.agent) {
       return Decision.DENY;
     }
-    if (path.equals("/api/v1/tokens") || path.startsWith("/api/v1/tokens/")) {
+    if (adminOnly(path, "/api/v1/tokens") || adminOnly(path, "/api/v1/audit")) {
       return role == Role.admin ? Decision.ALLOW : Decision.DENY;
     }
     if (path.startsWith("/api/v1/")) {
@@ -28,5 +28,9 @@ class ApiAccessPolicy implements AccessPolicy {
       return role == Role.admin ? Decision.ALLOW : Decision.DENY;
     }
     return Decision.DENY;
+  }
+
+  private static boolean adminOnly(String path, String prefix) {
+    return path.equals(prefix) || path.startsWith(prefix + "/");
   }
 }

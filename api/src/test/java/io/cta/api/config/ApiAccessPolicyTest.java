@@ -29,9 +29,11 @@ class ApiAccessPolicyTest {
     for (Role role : new Role[] {Role.operator, Role.viewer, Role.agent}) {
       assertEquals(DENY, policy.decide(HttpMethod.GET, "/api/v1/tokens", role));
       assertEquals(DENY, policy.decide(HttpMethod.DELETE, "/api/v1/tokens/x", role));
+      assertEquals(DENY, policy.decide(HttpMethod.GET, "/api/v1/audit", role));
       assertEquals(DENY, policy.decide(HttpMethod.GET, "/actuator/prometheus", role));
     }
     assertEquals(ALLOW, policy.decide(HttpMethod.POST, "/api/v1/tokens", Role.admin));
+    assertEquals(ALLOW, policy.decide(HttpMethod.GET, "/api/v1/audit", Role.admin));
   }
 
   @Test

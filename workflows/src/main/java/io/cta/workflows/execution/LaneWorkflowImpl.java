@@ -9,13 +9,14 @@ import io.temporal.workflow.Workflow;
 public class LaneWorkflowImpl implements LaneWorkflow {
 
   /** Tests loaded per activity call: bounds the size of each history event. */
-  static final int PAGE = 100;
+  static final int PAGE = 50;
 
   /**
-   * A lane continues as new once its history passes this many events. Low on purpose: without a
-   * sticky cache (the embedded default) every workflow task replays the whole run.
+   * A lane continues as new once its history passes this many events (about 6 per test). Low on
+   * purpose: without a sticky cache (the embedded default) every workflow task replays the whole
+   * run, so the replay cost per test grows with this limit.
    */
-  static final int HISTORY_LIMIT = 1_500;
+  static final int HISTORY_LIMIT = 400;
 
   private final ServerActivities server =
       Workflow.newActivityStub(ServerActivities.class, ServerActivityOptions.DEFAULT);

@@ -1,0 +1,55 @@
+package io.cta.api.audit;
+
+import io.cta.server.web.PageRequest;
+import io.cta.server.web.PageView;
+import java.util.Set;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** The audit log, newest first; admins only. */
+@RestController
+@RequestMapping("/api/v1/audit")
+class AuditController {
+
+  private final ReactiveMongoTemplate mongo;
+
+  AuditController(ReactiveMongoTemplate mongo) {
+    this.mongo = mongo;
+  }
+
+  @GetMapping
+  Mono<PageView<AuditLog.AuditEntry>> list(
+      @RequestParam(required = false) String by,
+      @RequestParam(required = false) String resource,
+      @RequestParam(required = false) String resourceId,
+      @RequestParam(required = false) Integer page,
+      @RequestParam(required = false) Integer size) {
+    PageRequest paging =
+        PageRequest.of(page, size, null, Set.of(), Sort.by(Sort.Direction.DESC, "_id"));
+    Criteria criteria = new Criteria();
+    if (by != null) {
+      criteria = criteria.and("by").is(by);
+    }
+    if (resource != null) {
+      criteria = criteria.and("resource").is(resource);
+    }
+    if (resourceId != null) {
+      criteria = criteria.and("resourceId").is(resourceId);
+    }
+    Query query = Query.query(criteria);
+    return mongo
+        .find(
+            Query.of(query).with(paging.sort()).skip(paging.offset()).limit(paging.size()),
+            AuditLog.AuditEntry.class)
+        .collectList()
+        .zipWith(mongo.count(query, AuditLog.AuditEntry.class))
+        .map(t -> new PageView<>(t.getT1(), paging.page(), paging.size(), t.getT2()));
+  }
+}
