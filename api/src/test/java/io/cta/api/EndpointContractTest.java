@@ -127,7 +127,7 @@ class EndpointContractTest {
                 body == null
                     ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(body))
-            .timeout(java.time.Duration.ofSeconds(20))
+            .timeout(java.time.Duration.ofSeconds(120))
             .header("Content-Type", "application/json");
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
@@ -224,6 +224,30 @@ class EndpointContractTest {
     assertEquals(
         List.of("PUT 200 by admin", "PUT 412 by admin", "PUT 200 by admin", "POST 201 by admin"),
         entries);
+  }
+
+  @Test
+  void givenASuiteOfTenThousandTests_whenCreated_thenItIsAcceptedWholeBelowTheBodyLimit()
+      throws Exception {
+    StringBuilder tests = new StringBuilder();
+    for (int i = 0; i < 10_000; i++) {
+      tests.append(i == 0 ? "" : ",");
+      tests
+          .append("{\"id\": \"test-")
+          .append(i)
+          .append("\", \"stages\": [{\"name\": \"run\", \"run\": \"true\"}]}");
+    }
+    String body = "{\"name\": \"large\", \"tests\": [" + tests + "]}";
+    assertTrue(
+        body.length() > 256 * 1024, "more than the codecs' default 256 KB: " + body.length());
+
+    HttpResponse<String> created = send("POST", "/api/v1/suites", body, ADMIN);
+
+    assertEquals(
+        201,
+        created.statusCode(),
+        created.body().substring(0, Math.min(300, created.body().length())));
+    assertEquals(10_000, json.readTree(created.body()).get("tests").size());
   }
 
   @Test

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds what the benchmark needs, then runs it: bare Temporal baselines and CTA on one embedded
+# Temporal test server, and a table against design.md section 5. See docs/benchmarks.md.
+# Options go to the harness, e.g. bench/run.sh --agents 10 --tests 2000 (--help lists them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -B -q -pl bench -am package -DskipTests
+# The bench JVM hosts the baseline's workflow worker, the consumer's counterpart: same JVM flags.
+exec java -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar bench/target/cta-bench.jar "$@"
