@@ -24,8 +24,11 @@ final class Cpu {
   static final String KERNEL = "not ours: kernel, interrupts, unattributed";
   static final String MACHINE = "whole machine";
 
-  /** What each role used over {@code wallMillis} of elapsed time. */
-  record Use(Map<String, Long> millis, long wallMillis) {}
+  /**
+   * What each role used over {@code wallMillis} of elapsed time; {@code topOther} names the other
+   * process that used the most, or is empty.
+   */
+  record Use(Map<String, Long> millis, long wallMillis, String topOther) {}
 
   /** Measures from its creation until {@link #stop()}. */
   static final class Meter {
@@ -36,6 +39,7 @@ final class Cpu {
     private final long start = System.currentTimeMillis();
 
     Use stop() {
+      String topOther = "";
       Map<String, Long> used = new LinkedHashMap<>();
       roles().forEach((role, ms) -> used.put(role, ms - before.getOrDefault(role, 0L)));
       long ours = used.values().stream().mapToLong(Long::longValue).sum();
@@ -45,8 +49,14 @@ final class Cpu {
         // what it had used before the measurement.
         Map<Long, Long> othersAfter = others();
         long others = 0;
+        long top = 0;
         for (Map.Entry<Long, Long> process : othersAfter.entrySet()) {
-          others += process.getValue() - othersBefore.getOrDefault(process.getKey(), 0L);
+          long delta = process.getValue() - othersBefore.getOrDefault(process.getKey(), 0L);
+          others += delta;
+          if (delta > top) {
+            top = delta;
+            topOther = describe(process.getKey()) + ": " + delta + " ms";
+          }
         }
         for (Map.Entry<Long, Long> process : othersBefore.entrySet()) {
           if (!othersAfter.containsKey(process.getKey())) {
@@ -58,8 +68,17 @@ final class Cpu {
         used.put(KERNEL, Math.max(0, machine - machineBefore - ours - others));
         used.put(MACHINE, machine - machineBefore);
       }
-      return new Use(used, System.currentTimeMillis() - start);
+      return new Use(used, System.currentTimeMillis() - start, topOther);
     }
+  }
+
+  private static String describe(long pid) {
+    String command =
+        ProcessHandle.of(pid).flatMap(process -> process.info().commandLine()).orElse("?");
+    return "pid "
+        + pid
+        + " "
+        + (command.length() > 100 ? command.substring(0, 100) + "…" : command);
   }
 
   private Cpu() {}

@@ -239,7 +239,10 @@ final class Report {
       Long others = phase.millis().get(Cpu.OTHERS);
       if (others != null && others > 0.10 * phase.wallMillis() * Cpu.cores()) {
         out.println(
-            "  WARNING: other processes used the machine while measuring; rerun on a quiet one");
+            "  WARNING: other processes used the machine while measuring; rerun on a quiet one"
+                + " (e.g. "
+                + phase.topOther()
+                + ")");
         break;
       }
     }

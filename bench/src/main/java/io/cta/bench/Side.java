@@ -35,7 +35,7 @@ interface Side {
       String note) {
 
     static FanOut skipped(String why) {
-      return new FanOut(why, 0, 0, new Timeline(), 0, new Cpu.Use(Map.of(), 1), null);
+      return new FanOut(why, 0, 0, new Timeline(), 0, new Cpu.Use(Map.of(), 1, ""), null);
     }
   }
 

@@ -383,6 +383,28 @@ class EndToEndIT {
   }
 
   @Test
+  void givenAGroupAssignedThroughTheApi_whenRun_thenTheRunningAgentPollsItWithoutARestart()
+      throws Exception {
+    startAgents(List.of("e2e-assigned"), List.of());
+    JsonNode patched =
+        admin
+            .send("PATCH", "/api/v1/machines/e2e-assigned", Map.of("groups", List.of("assigned")))
+            .expect(200)
+            .body();
+    assertTrue(patched.get("groups").toString().contains("assigned"), patched.toString());
+    String scenarioId =
+        scenario(
+            List.of(test("t", "true", null, Map.of())),
+            Map.of("target", Map.of("group", "assigned")),
+            Map.of());
+
+    JsonNode execution = Demo.awaitEnd(admin, run(scenarioId), TIMEOUT);
+
+    assertEquals("finished", execution.get("state").asText(), execution.toString());
+    assertEquals(Map.of("e2e-assigned", 1), resultsPerMachine(execution.get("id").asText()));
+  }
+
+  @Test
   void givenAConcurrencyLimit_whenMoreRunsArrive_thenTheyQueueOrAreRejected() throws Exception {
     Map<String, Object> target = Map.of("target", Map.of("machine", AGENT));
     String queued =
