@@ -34,11 +34,14 @@ import io.cta.temporal.TaskQueues;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -68,8 +71,8 @@ public class ServerActivitiesImpl implements ServerActivities {
   private final DurationStore durations;
   private final ConsumerProperties properties;
   private final Map<String, List<TestSpec>> ordered =
-      java.util.Collections.synchronizedMap(
-          new java.util.LinkedHashMap<>(16, 0.75f, true) {
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, List<TestSpec>> eldest) {
               return size() > 8; // lanes of a few large executions at once
@@ -189,8 +192,7 @@ public class ServerActivitiesImpl implements ServerActivities {
    */
   private List<TestSpec> order(ExecutionDocument execution, SuiteSnapshot snapshot) {
     List<TestDefinition> suite = snapshot.suite().tests();
-    List<Integer> order =
-        java.util.stream.IntStream.range(0, suite.size()).boxed().collect(Collectors.toList());
+    List<Integer> order = IntStream.range(0, suite.size()).boxed().collect(Collectors.toList());
     if (execution.configuration().runMode() == RunMode.parallel) {
       Map<String, Long> estimates = durations.estimates(snapshot.suite().id()).block();
       order.sort(

@@ -388,7 +388,7 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
   private Verdict pendingTimedOut() {
     // The consumer adds why it waited (which machines were offline, busy or missing) on completion.
     String notStarted =
-        plan.runMode() == RunMode.stress && started == false && !startedMachines.isEmpty()
+        plan.runMode() == RunMode.stress && !startedMachines.isEmpty()
             ? " (" + startedMachines.size() + " of " + plan.machines().size() + " machines started)"
             : "";
     return new Verdict(

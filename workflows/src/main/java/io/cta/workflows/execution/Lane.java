@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Runs tests on agents, one activity per attempt: retries of failed tests and re-dispatch after a
@@ -207,7 +208,7 @@ final class Lane {
   }
 
   /** Awaits the condition; a cancel of the workflow stops the lane instead of unwinding it. */
-  private void awaitUnlessCanceled(java.util.function.Supplier<Boolean> condition) {
+  private void awaitUnlessCanceled(Supplier<Boolean> condition) {
     try {
       Workflow.await(condition);
     } catch (CanceledFailure canceled) {
