@@ -182,12 +182,17 @@ public final class BenchMain {
           agent, List.of("--group", "bench", "--slots", String.valueOf(options.slots())));
     }
     awaitOnline(api, agents);
-    Report.Results cta =
-        measure(
-            new CtaSide("group", api, temporal, "group", Map.of("group", "bench")),
-            new CtaSide("machine", api, temporal, "mono", Map.of("machine", agents.get(0))),
-            options);
-    new Report(OUT).print(baseline, cta, options.agents(), options.tests());
+    Report.Results cta;
+    LiveWatch.Summary live;
+    try (LiveWatch watch = LiveWatch.start(api)) {
+      cta =
+          measure(
+              new CtaSide("group", api, temporal, "group", Map.of("group", "bench")),
+              new CtaSide("machine", api, temporal, "mono", Map.of("machine", agents.get(0))),
+              options);
+      live = watch.summary();
+    }
+    new Report(OUT).print(baseline, cta, live, options.agents(), options.tests());
     stack.close();
   }
 

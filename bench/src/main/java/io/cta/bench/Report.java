@@ -70,7 +70,7 @@ final class Report {
     this.out = out;
   }
 
-  void print(Results baseline, Results cta, int agents, int tests) {
+  void print(Results baseline, Results cta, LiveWatch.Summary live, int agents, int tests) {
     out.println();
     out.println(
         "== CTA vs bare Temporal (same Temporal test server, " + agents + " worker JVMs) ==");
@@ -141,9 +141,24 @@ final class Report {
           cta.fanOut().historyEvents(),
           new Target("≤ 10,000", 10_000, true, "events"));
     }
+    row(
+        format,
+        "live update p95 (ms), WebSocket",
+        Double.NaN,
+        live.p95(),
+        new Target("≤ 1000 ms", 1000, true, "ms"));
     out.println(
         "  dispatch: client request → the no-op command starts (CTA: the result's startedAt, taken"
             + " by the agent just before it spawns the stage; baseline: the activity's first line)");
+    out.printf(
+        Locale.ROOT,
+        "  live updates: %d execution state changes watched over /ws during all CTA runs:"
+            + " p50 %s, p95 %s, max %s ms (written to the live feed → received); %d resyncs%n",
+        live.events(),
+        number(live.p50()),
+        number(live.p95()),
+        number(live.max()),
+        live.resyncs());
     out.printf(
         Locale.ROOT,
         "  throughput: rounds of %d runs, %d at a time: baseline %s; CTA %s runs/s%n",

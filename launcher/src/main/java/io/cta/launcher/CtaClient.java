@@ -37,6 +37,10 @@ public final class CtaClient {
     }
   }
 
+  public String base() {
+    return base;
+  }
+
   public Response get(String path) {
     return send("GET", path, null);
   }

@@ -12,8 +12,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -130,6 +132,52 @@ class EndToEndIT {
     assertEquals(AGENT, machine.get("name").asText());
     assertEquals("linux", machine.get("properties").get("os").asText());
     assertEquals("e2e", machine.get("groups").get(0).asText());
+  }
+
+  @Test
+  void givenAWebSocketClient_whenAScenarioRuns_thenItSeesStatesResultsAndLogsLiveAndCanResume() {
+    try (LiveClient live = LiveClient.connect(admin)) {
+      live.subscribe("executions", null);
+      long since =
+          live.await(m -> m.path("type").asText().equals("subscribed"), TIMEOUT)
+              .message()
+              .get("seq")
+              .asLong();
+      String scenarioId =
+          scenario(List.of(test("live", "echo live-line; sleep 0.5; exit 0", null, Map.of())));
+
+      String id =
+          admin.post("/api/v1/scenarios/" + scenarioId + "/run", null).body().get("id").asText();
+
+      // Written by the api (pending) and by the consumer, a separate process (running, finished).
+      for (String state : List.of("pending", "running", "finished")) {
+        live.await(
+            m ->
+                m.path("topic").asText().equals("executions")
+                    && m.path("data").path("id").asText().equals(id)
+                    && m.path("data").path("state").asText().equals(state),
+            TIMEOUT);
+      }
+      // A late subscriber resuming from an earlier sequence number gets the whole story.
+      live.subscribe("execution:" + id, since);
+      Set<String> seen = new HashSet<>();
+      String topic = "execution:" + id;
+      while (!seen.containsAll(Set.of("execution:finished", "results", "logs"))) {
+        JsonNode m = live.await(x -> x.path("topic").asText().equals(topic), TIMEOUT).message();
+        String type = m.get("type").asText();
+        if (type.equals("execution")) {
+          seen.add("execution:" + m.get("data").get("state").asText());
+        } else if (type.equals("results")) {
+          assertEquals("ok", m.get("data").get("results").get(0).get("status").asText());
+          seen.add("results");
+        } else if (type.equals("logs")) {
+          if (m.get("data").toString().contains("live-line")) {
+            seen.add("logs");
+          }
+        }
+      }
+      assertTrue(seen.contains("execution:pending"), "replayed from the start: " + seen);
+    }
   }
 
   @Test

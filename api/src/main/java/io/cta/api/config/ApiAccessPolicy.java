@@ -1,13 +1,16 @@
 package io.cta.api.config;
 
+import io.cta.api.live.LiveController;
 import io.cta.server.security.AccessPolicy;
+import io.cta.server.security.BearerTokenFilter;
 import io.cta.server.security.Role;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
 
 /**
  * Roles of the REST API: viewers read, operators define and run, admins also manage tokens, read
- * the audit log and see actuator details. Agent tokens are for the consumer's agent endpoints only.
+ * the audit log and see actuator details; every one of them may watch live updates. Agent tokens
+ * are for the consumer's agent endpoints only.
  */
 @Component
 class ApiAccessPolicy implements AccessPolicy {
@@ -19,6 +22,9 @@ class ApiAccessPolicy implements AccessPolicy {
     }
     if (adminOnly(path, "/api/v1/tokens") || adminOnly(path, "/api/v1/audit")) {
       return role == Role.admin ? Decision.ALLOW : Decision.DENY;
+    }
+    if (path.equals(BearerTokenFilter.WEBSOCKET_PATH) || path.equals(LiveController.TICKETS)) {
+      return Decision.ALLOW; // live updates are reads: every user role may watch
     }
     if (path.startsWith("/api/v1/")) {
       boolean read = method == HttpMethod.GET || method == HttpMethod.HEAD;

@@ -9,6 +9,7 @@ import io.cta.server.execution.LogChunkDocument;
 import io.cta.server.execution.ResultDocument;
 import io.cta.server.execution.ResultStore;
 import io.cta.server.execution.StateEventDocument;
+import io.cta.server.live.LiveFeed;
 import io.cta.server.machine.MachineDocument;
 import io.cta.server.web.ApiException;
 import java.time.Instant;
@@ -29,10 +30,12 @@ class AgentEventIngestor {
 
   private final ExecutionStore executions;
   private final ResultStore results;
+  private final LiveFeed live;
 
-  AgentEventIngestor(ExecutionStore executions, ResultStore results) {
+  AgentEventIngestor(ExecutionStore executions, ResultStore results, LiveFeed live) {
     this.executions = executions;
     this.results = results;
+    this.live = live;
   }
 
   Mono<BatchAck> ingest(MachineDocument machine, List<AgentEvent> events) {
@@ -40,14 +43,13 @@ class AgentEventIngestor {
       validate(event);
     }
     return Flux.fromIterable(events)
-        .concatMap(event -> ingest(machine, event))
-        .reduce(
-            new int[2],
-            (counts, isNew) -> {
-              counts[isNew ? 0 : 1]++;
-              return counts;
-            })
-        .map(counts -> new BatchAck(counts[0], counts[1]));
+        // Only events stored now reach live clients: a redelivered batch is not news.
+        .concatMap(event -> ingest(machine, event).filter(isNew -> isNew).map(isNew -> event))
+        .collectList()
+        .flatMap(
+            fresh ->
+                live.publish(LiveDrafts.of(machine.name(), fresh))
+                    .thenReturn(new BatchAck(fresh.size(), events.size() - fresh.size())));
   }
 
   private Mono<Boolean> ingest(MachineDocument machine, AgentEvent event) {

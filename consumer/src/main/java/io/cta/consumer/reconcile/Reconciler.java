@@ -6,6 +6,7 @@ import io.cta.server.execution.Counters;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.MachineRun;
+import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.PoolStore;
 import io.cta.server.scenario.ScheduleStore;
 import io.cta.server.scenario.SlotStore;
@@ -25,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -55,9 +57,11 @@ public class Reconciler implements SmartLifecycle {
   private final ScheduleWorkflows scheduleWorkflows;
   private final PoolStore pools;
   private final SlotStore slots;
+  private final MachineStore machines;
   private final ConsumerProperties properties;
   private final Clock clock;
   private volatile Disposable schedule;
+  private volatile Instant lastPass;
   private final Set<String> missingHolders = ConcurrentHashMap.newKeySet();
 
   @Autowired
@@ -68,6 +72,7 @@ public class Reconciler implements SmartLifecycle {
       ScheduleWorkflows scheduleWorkflows,
       PoolStore pools,
       SlotStore slots,
+      MachineStore machines,
       ConsumerProperties properties) {
     this(
         executions,
@@ -76,6 +81,7 @@ public class Reconciler implements SmartLifecycle {
         scheduleWorkflows,
         pools,
         slots,
+        machines,
         properties,
         Clock.systemUTC());
   }
@@ -87,6 +93,7 @@ public class Reconciler implements SmartLifecycle {
       ScheduleWorkflows scheduleWorkflows,
       PoolStore pools,
       SlotStore slots,
+      MachineStore machines,
       ConsumerProperties properties,
       Clock clock) {
     this.executions = executions;
@@ -95,6 +102,7 @@ public class Reconciler implements SmartLifecycle {
     this.scheduleWorkflows = scheduleWorkflows;
     this.pools = pools;
     this.slots = slots;
+    this.machines = machines;
     this.properties = properties;
     this.clock = clock;
   }
@@ -103,7 +111,28 @@ public class Reconciler implements SmartLifecycle {
   public Mono<Long> reconcile() {
     return reconcileExecutions()
         .zipWith(reconcileSchedules(), Long::sum)
-        .zipWith(reconcileSlots(), Long::sum);
+        .zipWith(reconcileSlots(), Long::sum)
+        .flatMap(repaired -> announceOffline().thenReturn(repaired));
+  }
+
+  /**
+   * Tells live clients about machines that went offline since the last pass: offline is the absence
+   * of heartbeats, so no write announces it.
+   */
+  Mono<Void> announceOffline() {
+    Instant now = clock.instant();
+    Instant since = lastPass == null ? now.minus(properties.reconcileInterval()) : lastPass;
+    lastPass = now;
+    return machines
+        .list(new Query())
+        .filter(
+            m -> {
+              Instant offlineAt =
+                  m.lastSeenAt() == null ? null : m.lastSeenAt().plus(machines.offlineAfter());
+              return offlineAt != null && offlineAt.isAfter(since) && !offlineAt.isAfter(now);
+            })
+        .concatMap(m -> machines.published(m, now))
+        .then();
   }
 
   /**

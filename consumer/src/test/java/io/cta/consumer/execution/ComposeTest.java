@@ -21,6 +21,7 @@ import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.MachineRun;
 import io.cta.server.execution.ResultStore;
+import io.cta.server.live.LiveFeed;
 import io.cta.server.machine.MachineDocument;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.PoolStore;
@@ -53,8 +54,10 @@ class ComposeTest {
   void setUp() {
     mongoServer = Fixtures.mongoServer();
     mongo = Fixtures.mongo(mongoServer);
-    executions = new ExecutionStore(mongo);
-    machines = new MachineStore(mongo, new CtaServerProperties(null, null, null, null, null));
+    executions = new ExecutionStore(mongo, new LiveFeed(mongo));
+    machines =
+        new MachineStore(
+            mongo, new LiveFeed(mongo), new CtaServerProperties(null, null, null, null, null));
     pools = new PoolStore(mongo, Duration.ZERO);
     durations = new DurationStore(mongo);
     activities =

@@ -13,6 +13,7 @@ import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.MachineRun;
 import io.cta.server.execution.ResultStore;
+import io.cta.server.live.LiveFeed;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.PoolStore;
 import io.cta.server.scenario.SlotStore;
@@ -45,7 +46,8 @@ class ServerActivitiesImplTest {
     return new ServerActivitiesImpl(
         executions,
         new ResultStore(mongo),
-        new MachineStore(mongo, new CtaServerProperties(null, null, null, null, null)),
+        new MachineStore(
+            mongo, new LiveFeed(mongo), new CtaServerProperties(null, null, null, null, null)),
         new PoolStore(mongo),
         new SlotStore(mongo),
         new DurationStore(mongo),
@@ -55,7 +57,7 @@ class ServerActivitiesImplTest {
   @Test
   void givenMachinesThatRanWereLostOrNeverRan_whenCompleting_thenEachGetsItsFinalState() {
     ReactiveMongoTemplate mongo = Fixtures.mongo(mongoServer);
-    ExecutionStore executions = new ExecutionStore(mongo);
+    ExecutionStore executions = new ExecutionStore(mongo, new LiveFeed(mongo));
     ServerActivitiesImpl activities = activities(mongo, executions);
     ExecutionDocument execution =
         executions

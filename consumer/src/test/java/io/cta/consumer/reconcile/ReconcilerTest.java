@@ -18,6 +18,7 @@ import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.ResultDocument;
 import io.cta.server.execution.ResultStore;
+import io.cta.server.live.LiveFeed;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.PoolStore;
 import io.cta.server.scenario.ScheduleStore;
@@ -64,10 +65,11 @@ class ReconcilerTest {
   @BeforeEach
   void setUp() {
     ReactiveMongoTemplate mongo = Fixtures.mongo(mongoServer);
-    executions = new ExecutionStore(mongo);
+    executions = new ExecutionStore(mongo, new LiveFeed(mongo));
     results = new ResultStore(mongo);
     MachineStore machines =
-        new MachineStore(mongo, new CtaServerProperties(null, null, null, null, null));
+        new MachineStore(
+            mongo, new LiveFeed(mongo), new CtaServerProperties(null, null, null, null, null));
     SlotStore slots = new SlotStore(mongo);
     ConsumerProperties properties =
         new ConsumerProperties(
@@ -101,6 +103,7 @@ class ReconcilerTest {
             new ScheduleWorkflows(env.getWorkflowClient()),
             new PoolStore(mongo),
             slots,
+            machines,
             properties);
   }
 

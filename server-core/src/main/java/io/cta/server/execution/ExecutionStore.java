@@ -3,8 +3,12 @@ package io.cta.server.execution;
 import io.cta.activities.ExecutionState;
 import io.cta.activities.RunMode;
 import io.cta.activities.TestStatus;
+import io.cta.server.live.LiveEvent;
+import io.cta.server.live.LiveFeed;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
@@ -26,13 +30,50 @@ public class ExecutionStore {
       List.of(ExecutionState.pending, ExecutionState.running);
 
   private final ReactiveMongoTemplate mongo;
+  private final LiveFeed live;
 
-  public ExecutionStore(ReactiveMongoTemplate mongo) {
+  public ExecutionStore(ReactiveMongoTemplate mongo, LiveFeed live) {
     this.mongo = mongo;
+    this.live = live;
   }
 
   public Mono<ExecutionDocument> insert(ExecutionDocument execution) {
-    return mongo.insert(execution);
+    return mongo.insert(execution).flatMap(this::published);
+  }
+
+  /** Tells live clients about an execution's new state (see {@link LiveFeed}). */
+  private Mono<ExecutionDocument> published(ExecutionDocument e) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("id", e.id());
+    data.put("scenarioId", e.scenarioId());
+    data.put("scenarioName", e.scenarioName());
+    data.put("number", e.number());
+    data.put("state", e.state().name());
+    data.put("result", e.result() == null ? null : e.result().name());
+    Counters c = e.counters();
+    if (c != null) {
+      data.put(
+          "counters",
+          Map.of(
+              "ok",
+              c.ok(),
+              "failed",
+              c.failed(),
+              "partial",
+              c.partial(),
+              "inconclusive",
+              c.inconclusive()));
+    }
+    data.put("reason", e.reason());
+    data.put("cancelRequested", e.cancellation() != null);
+    data.put("requestedAt", text(e.requestedAt()));
+    data.put("startedAt", text(e.startedAt()));
+    data.put("finishedAt", text(e.finishedAt()));
+    return live.publish(LiveEvent.EXECUTION, e.id(), data).thenReturn(e);
+  }
+
+  private static String text(Instant at) {
+    return at == null ? null : at.toString();
   }
 
   public Mono<ExecutionDocument> findById(String id) {
@@ -106,14 +147,16 @@ public class ExecutionStore {
             e ->
                 e.state() == ExecutionState.pending && allStarted(e)
                     ? mongo
-                        .updateFirst(
+                        .findAndModify(
                             Query.query(
                                 Criteria.where("_id")
                                     .is(id)
                                     .and("state")
                                     .is(ExecutionState.pending)),
                             new Update().set("state", ExecutionState.running).set("startedAt", at),
+                            FindAndModifyOptions.options().returnNew(true),
                             ExecutionDocument.class)
+                        .flatMap(this::published)
                         .thenReturn(true)
                     : Mono.just(true))
         .defaultIfEmpty(false);
@@ -135,12 +178,14 @@ public class ExecutionStore {
 
   /** Records a cancel request on an active execution; empty if it is not active any more. */
   public Mono<ExecutionDocument> requestCancel(String id, ExecutionDocument.Cancellation cancel) {
-    return mongo.findAndModify(
-        Query.query(
-            Criteria.where("_id").is(id).and("state").in(ACTIVE).and("cancellation").is(null)),
-        new Update().set("cancellation", cancel),
-        FindAndModifyOptions.options().returnNew(true),
-        ExecutionDocument.class);
+    return mongo
+        .findAndModify(
+            Query.query(
+                Criteria.where("_id").is(id).and("state").in(ACTIVE).and("cancellation").is(null)),
+            new Update().set("cancellation", cancel),
+            FindAndModifyOptions.options().returnNew(true),
+            ExecutionDocument.class)
+        .flatMap(this::published);
   }
 
   /**
@@ -167,10 +212,12 @@ public class ExecutionStore {
     if (startedAt != null) {
       update.set("startedAt", startedAt);
     }
-    return mongo.findAndModify(
-        Query.query(Criteria.where("_id").is(id).and("state").in(ACTIVE)),
-        update,
-        FindAndModifyOptions.options().returnNew(true),
-        ExecutionDocument.class);
+    return mongo
+        .findAndModify(
+            Query.query(Criteria.where("_id").is(id).and("state").in(ACTIVE)),
+            update,
+            FindAndModifyOptions.options().returnNew(true),
+            ExecutionDocument.class)
+        .flatMap(this::published);
   }
 }

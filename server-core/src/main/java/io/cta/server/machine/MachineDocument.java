@@ -34,6 +34,27 @@ public record MachineDocument(
     return d.overriddenBy(assigned == null ? Labels.EMPTY : assigned);
   }
 
+  /** This machine after a heartbeat at {@code now} reporting {@code running} executions. */
+  public MachineDocument seen(List<String> running, Instant now) {
+    return new MachineDocument(
+        id,
+        name,
+        hostname,
+        ip,
+        os,
+        arch,
+        cpus,
+        memoryBytes,
+        declared,
+        assigned,
+        slots,
+        agentVersion,
+        registeredAt,
+        now,
+        running,
+        draining);
+  }
+
   public String status(Instant now, Duration offlineAfter) {
     if (lastSeenAt == null || lastSeenAt.plus(offlineAfter).isBefore(now)) {
       return "offline";

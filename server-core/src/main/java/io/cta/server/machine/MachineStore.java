@@ -3,8 +3,11 @@ package io.cta.server.machine;
 import io.cta.activities.events.RegisterRequest;
 import io.cta.server.config.CtaServerProperties;
 import io.cta.server.definition.Target;
+import io.cta.server.live.LiveEvent;
+import io.cta.server.live.LiveFeed;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,11 +27,24 @@ import reactor.core.publisher.Mono;
 public class MachineStore {
 
   private final ReactiveMongoTemplate mongo;
+  private final LiveFeed live;
   private final Duration offlineAfter;
 
-  public MachineStore(ReactiveMongoTemplate mongo, CtaServerProperties properties) {
+  public MachineStore(ReactiveMongoTemplate mongo, LiveFeed live, CtaServerProperties properties) {
     this.mongo = mongo;
+    this.live = live;
     this.offlineAfter = properties.machineOfflineAfter();
+  }
+
+  /** Tells live clients a machine's status as of {@code now} (see {@link LiveFeed}). */
+  public Mono<MachineDocument> published(MachineDocument m, Instant now) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("id", m.id());
+    data.put("name", m.name());
+    data.put("status", m.status(now, offlineAfter));
+    data.put("executions", m.executions() == null ? List.of() : m.executions());
+    data.put("lastSeenAt", m.lastSeenAt() == null ? null : m.lastSeenAt().toString());
+    return live.publish(LiveEvent.MACHINE, null, data).thenReturn(m);
   }
 
   public Duration offlineAfter() {
@@ -68,22 +84,34 @@ public class MachineStore {
             .setOnInsert("_id", new ObjectId().toHexString())
             .setOnInsert("assigned", Labels.EMPTY)
             .setOnInsert("registeredAt", now);
-    return mongo.findAndModify(
-        Query.query(Criteria.where("name").is(request.name())),
-        update,
-        FindAndModifyOptions.options().upsert(true).returnNew(true),
-        MachineDocument.class);
+    return mongo
+        .findAndModify(
+            Query.query(Criteria.where("name").is(request.name())),
+            update,
+            FindAndModifyOptions.options().upsert(true).returnNew(true),
+            MachineDocument.class)
+        .flatMap(m -> published(m, now));
   }
 
-  /** Records a heartbeat; empty when the machine is not registered. */
+  /**
+   * Records a heartbeat; empty when the machine is not registered. Live clients hear of it only
+   * when the machine's status or executions change.
+   */
   public Mono<MachineDocument> heartbeat(String name, List<String> executions, Instant now) {
-    return mongo.findAndModify(
-        Query.query(Criteria.where("name").is(name)),
-        new Update()
-            .set("lastSeenAt", now)
-            .set("executions", executions == null ? List.of() : executions),
-        FindAndModifyOptions.options().returnNew(true),
-        MachineDocument.class);
+    List<String> running = executions == null ? List.of() : executions;
+    return mongo
+        .findAndModify(
+            Query.query(Criteria.where("name").is(name)),
+            new Update().set("lastSeenAt", now).set("executions", running),
+            MachineDocument.class)
+        .flatMap(
+            before -> {
+              MachineDocument after = before.seen(running, now);
+              boolean changed =
+                  !before.status(now, offlineAfter).equals(after.status(now, offlineAfter))
+                      || !running.equals(before.executions());
+              return changed ? published(after, now) : Mono.just(after);
+            });
   }
 
   /**
@@ -201,10 +229,12 @@ public class MachineStore {
   /** Edits the server-assigned labels; empty when the machine does not exist. */
   public Mono<MachineDocument> assign(
       String id, Map<String, String> properties, List<String> groups) {
-    return mongo.findAndModify(
-        Query.query(Criteria.where("_id").is(id)),
-        new Update().set("assigned", new Labels(properties, groups)),
-        FindAndModifyOptions.options().returnNew(true),
-        MachineDocument.class);
+    return mongo
+        .findAndModify(
+            Query.query(Criteria.where("_id").is(id)),
+            new Update().set("assigned", new Labels(properties, groups)),
+            FindAndModifyOptions.options().returnNew(true),
+            MachineDocument.class)
+        .flatMap(m -> published(m, Instant.now()));
   }
 }

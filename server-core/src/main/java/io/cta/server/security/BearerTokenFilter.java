@@ -1,6 +1,7 @@
 package io.cta.server.security;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Optional;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -16,8 +17,9 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Authenticates every request with {@code Authorization: Bearer <token>} and applies the process's
- * {@link AccessPolicy}: 401 without a valid token, 403 when the role may not.
+ * Authenticates every request with {@code Authorization: Bearer <token>} (or, for the WebSocket
+ * handshake only, a {@code ticket} query parameter) and applies the process's {@link AccessPolicy}:
+ * 401 without a valid token, 403 when the role may not.
  */
 @Component
 @Order(-100)
@@ -25,11 +27,16 @@ public class BearerTokenFilter implements WebFilter {
 
   private static final String PREFIX = "Bearer ";
 
+  /** The WebSocket handshake, which also accepts a ticket ({@link TicketService}). */
+  public static final String WEBSOCKET_PATH = "/ws";
+
   private final TokenService tokens;
+  private final TicketService tickets;
   private final AccessPolicy policy;
 
-  BearerTokenFilter(TokenService tokens, AccessPolicy policy) {
+  BearerTokenFilter(TokenService tokens, TicketService tickets, AccessPolicy policy) {
     this.tokens = tokens;
+    this.tickets = tickets;
     this.policy = policy;
   }
 
@@ -41,21 +48,31 @@ public class BearerTokenFilter implements WebFilter {
       return chain.filter(exchange);
     }
     String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
-    if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+    String ticket = exchange.getRequest().getQueryParams().getFirst("ticket");
+    Mono<CtaPrincipal> caller;
+    if (header == null && ticket != null && path.equals(WEBSOCKET_PATH)) {
+      caller = tickets.redeem(ticket, Instant.now());
+    } else if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
       return reject(exchange, HttpStatus.UNAUTHORIZED, "a bearer token is required");
+    } else {
+      String secret = header.substring(PREFIX.length()).trim();
+      if (secret.isEmpty() || secret.length() > 200) {
+        return reject(exchange, HttpStatus.UNAUTHORIZED, "invalid bearer token");
+      }
+      caller = tokens.authenticate(secret);
     }
-    String secret = header.substring(PREFIX.length()).trim();
-    if (secret.isEmpty() || secret.length() > 200) {
-      return reject(exchange, HttpStatus.UNAUTHORIZED, "invalid bearer token");
-    }
-    return tokens
-        .authenticate(secret)
+    return caller
         .map(Optional::of)
         .defaultIfEmpty(Optional.empty())
         .flatMap(
             found -> {
               if (found.isEmpty()) {
-                return reject(exchange, HttpStatus.UNAUTHORIZED, "invalid bearer token");
+                return reject(
+                    exchange,
+                    HttpStatus.UNAUTHORIZED,
+                    ticket != null && header == null
+                        ? "invalid or expired ticket"
+                        : "invalid bearer token");
               }
               CtaPrincipal principal = found.get();
               if (policy.decide(method, path, principal.role()) != AccessPolicy.Decision.ALLOW) {

@@ -1,0 +1,189 @@
+package io.cta.api.live;
+
+import io.cta.server.live.LiveEvent;
+import io.cta.server.live.LiveFeed;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * This api process's reader of the {@link LiveFeed}: one poll of the feed's counter every {@code
+ * cta.live.poll} (100 ms), and when it moved, the new events in order to every WebSocket session. A
+ * sequence number reserved but not yet written holds delivery back for at most {@link #GAP_WAIT} (a
+ * writer that died after reserving never writes it), then it is skipped.
+ */
+@Component
+public class LiveHub implements SmartLifecycle {
+
+  static final Duration GAP_WAIT = Duration.ofSeconds(2);
+
+  /** At most this many sequence numbers per poll, so a burst is delivered in bounded steps. */
+  private static final int MAX_READ = 1024;
+
+  private static final Logger log = LoggerFactory.getLogger(LiveHub.class);
+
+  private final LiveFeed feed;
+  private final Duration poll;
+  private final LongSupplier nanoTime;
+  private final Object lock = new Object();
+  private final Set<LiveSession> sessions = new HashSet<>(); // guarded by lock
+  private long position; // the last sequence number delivered; guarded by lock
+  private long missingSince; // when delivery started waiting for a gap (nanoTime); poll thread
+  private volatile Disposable polling;
+
+  @Autowired
+  LiveHub(LiveFeed feed, @Value("${cta.live.poll:100ms}") Duration poll) {
+    this(feed, poll, System::nanoTime);
+  }
+
+  LiveHub(LiveFeed feed, Duration poll, LongSupplier nanoTime) {
+    this.feed = feed;
+    this.poll = poll;
+    this.nanoTime = nanoTime;
+  }
+
+  LiveFeed feed() {
+    return feed;
+  }
+
+  void register(LiveSession session) {
+    synchronized (lock) {
+      sessions.add(session);
+    }
+  }
+
+  void unregister(LiveSession session) {
+    synchronized (lock) {
+      sessions.remove(session);
+    }
+  }
+
+  /**
+   * Runs {@code action} with the last delivered sequence number while no event is being delivered:
+   * every event after it reaches the session through {@link LiveSession#offer}.
+   */
+  long atPosition(LongConsumer action) {
+    synchronized (lock) {
+      action.accept(position);
+      return position;
+    }
+  }
+
+  /** One poll: deliver what the feed holds beyond the position, in order. */
+  Mono<Void> poll() {
+    return feed.head()
+        .flatMap(
+            head -> {
+              long from;
+              synchronized (lock) {
+                if (sessions.isEmpty()) {
+                  position = Math.max(position, head); // nobody to tell: skip ahead
+                  return Mono.empty();
+                }
+                from = position;
+              }
+              if (head <= from) {
+                return Mono.empty();
+              }
+              long upTo = Math.min(head, from + MAX_READ);
+              return feed.read(from, upTo)
+                  .collectList()
+                  .doOnNext(events -> deliver(events, from, upTo));
+            })
+        .then();
+  }
+
+  private void deliver(List<LiveEvent> events, long from, long upTo) {
+    long now = nanoTime.getAsLong();
+    long next = from + 1;
+    for (LiveEvent event : events) {
+      if (event.seq() > next) {
+        if (!gapExpired(now)) {
+          return;
+        }
+        log.debug("live feed: skipping unwritten events {}..{}", next, event.seq() - 1);
+      }
+      dispatch(event);
+      next = event.seq() + 1;
+      missingSince = 0;
+    }
+    if (next <= upTo) {
+      if (gapExpired(now)) {
+        log.debug("live feed: skipping unwritten events {}..{}", next, upTo);
+        synchronized (lock) {
+          position = Math.max(position, upTo);
+        }
+        missingSince = 0;
+      }
+    }
+  }
+
+  /** Starts the gap clock on first sight; true once the gap is older than {@link #GAP_WAIT}. */
+  private boolean gapExpired(long now) {
+    if (missingSince == 0) {
+      missingSince = now;
+      return false;
+    }
+    return now - missingSince >= GAP_WAIT.toNanos();
+  }
+
+  private void dispatch(LiveEvent event) {
+    synchronized (lock) {
+      if (event.seq() <= position) {
+        return;
+      }
+      position = event.seq();
+      for (LiveSession session : sessions) {
+        session.offer(event);
+      }
+    }
+  }
+
+  @Override
+  public void start() {
+    long head = feed.head().block(Duration.ofSeconds(30));
+    synchronized (lock) {
+      position = head;
+    }
+    polling =
+        Flux.interval(poll, Schedulers.newSingle("cta-live"))
+            .onBackpressureDrop()
+            .concatMap(
+                tick ->
+                    poll()
+                        .onErrorResume(
+                            e -> {
+                              log.warn("live feed: poll failed: {}", e.toString());
+                              return Mono.empty();
+                            }),
+                1)
+            .subscribe();
+  }
+
+  @Override
+  public void stop() {
+    Disposable p = polling;
+    if (p != null) {
+      p.dispose();
+    }
+    polling = null;
+  }
+
+  @Override
+  public boolean isRunning() {
+    return polling != null;
+  }
+}
