@@ -1,4 +1,7 @@
 package io.cta.activities.events;
 
-/** The answer to an event batch: how many events were new and how many were already stored. */
-public record BatchAck(int accepted, int duplicates) {}
+/**
+ * The consumer's answer to an event batch: how many events it stored. A redelivered event is stored
+ * again and read back once (docs/agent.md).
+ */
+public record BatchAck(int accepted) {}

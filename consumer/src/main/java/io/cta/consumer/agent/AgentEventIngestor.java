@@ -13,6 +13,8 @@ import io.cta.server.live.LiveFeed;
 import io.cta.server.machine.MachineDocument;
 import io.cta.server.web.ApiException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Component;
@@ -20,13 +22,18 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Stores an agent's events in order. Each event is stored under its idempotency key (results under
- * their counting key), so a batch delivered twice changes nothing the second time.
+ * Stores an agent's events in order. A batch delivered twice is appended twice and read back once:
+ * results by their counting key, other events by their idempotency key ({@link ResultStore}).
  */
 @Component
 class AgentEventIngestor {
 
-  private static final int MAX_TEXT = 64 * 1024;
+  // Caps that keep the largest result ~70 KB, so a bucket of them stays far below 16 MB.
+  private static final int MAX_TEXT = 16 * 1024;
+  private static final int MAX_CUSTOM = 32;
+  private static final int MAX_CUSTOM_KEY = 100;
+  private static final int MAX_CUSTOM_VALUE = 1024;
+  private static final int MAX_LOG_CHUNK = 64 * 1024;
 
   private final ExecutionStore executions;
   private final ResultStore results;
@@ -39,53 +46,69 @@ class AgentEventIngestor {
   }
 
   Mono<BatchAck> ingest(MachineDocument machine, List<AgentEvent> events) {
+    Map<String, List<AgentEvent>> byExecution = new LinkedHashMap<>();
     for (AgentEvent event : events) {
       validate(event);
+      byExecution.computeIfAbsent(event.executionId(), id -> new ArrayList<>()).add(event);
     }
-    return Flux.fromIterable(events)
-        // Only events stored now reach live clients: a redelivered batch is not news.
-        .concatMap(event -> ingest(machine, event).filter(isNew -> isNew).map(isNew -> event))
-        .collectList()
-        .flatMap(
-            fresh ->
-                live.publish(LiveDrafts.of(machine.name(), fresh))
-                    .thenReturn(new BatchAck(fresh.size(), events.size() - fresh.size())));
+    return Flux.fromIterable(byExecution.entrySet())
+        .concatMap(batch -> ingest(machine, batch.getKey(), batch.getValue()))
+        .then(live.publish(LiveDrafts.of(machine.name(), events)))
+        .thenReturn(new BatchAck(events.size()));
   }
 
-  private Mono<Boolean> ingest(MachineDocument machine, AgentEvent event) {
-    Instant at = Instant.ofEpochMilli(event.at());
-    return switch (event.type()) {
-      case AgentEvent.STATE ->
-          results
-              .insertOnce(
-                  new StateEventDocument(
-                      event.key(), event.executionId(), machine.name(), event.state(), null, at))
-              .flatMap(
-                  isNew ->
-                      isNew && "running".equals(event.state())
-                          ? started(machine, event.executionId(), at).thenReturn(true)
-                          : Mono.just(isNew));
-      case AgentEvent.RESULT ->
-          executions
-              .findById(event.executionId())
-              .switchIfEmpty(Mono.error(ApiException.notFound("execution", event.executionId())))
-              .flatMap(execution -> results.save(result(machine, event, execution)))
-              .thenReturn(true);
-      case AgentEvent.LOG ->
-          results.insertOnce(
-              new LogChunkDocument(
-                  event.key(),
-                  event.executionId(),
-                  event.testId(),
-                  machine.name(),
-                  event.attempt(),
-                  event.stage(),
-                  event.stream(),
-                  event.seq() == null ? 0 : event.seq(),
-                  truncate(event.text()),
-                  at));
-      default -> Mono.error(ApiException.badRequest("unknown event type '" + event.type() + "'"));
-    };
+  /**
+   * One execution's part of a batch: its results, then its log chunks, then its state events, each
+   * one append (a few writes per batch, whatever its size). Results before states, so a terminal
+   * state is never stored before the results it covers.
+   */
+  private Mono<Void> ingest(MachineDocument machine, String executionId, List<AgentEvent> events) {
+    return executions
+        .findById(executionId)
+        .switchIfEmpty(Mono.error(ApiException.notFound("execution", executionId)))
+        .flatMap(
+            execution -> {
+              List<ResultDocument> stored = new ArrayList<>();
+              List<LogChunkDocument> chunks = new ArrayList<>();
+              List<StateEventDocument> states = new ArrayList<>();
+              Instant now = Instant.now();
+              for (AgentEvent event : events) {
+                Instant at = Instant.ofEpochMilli(event.at());
+                switch (event.type()) {
+                  case AgentEvent.RESULT -> stored.add(result(machine, event, execution, now));
+                  case AgentEvent.LOG -> chunks.add(chunk(machine, event, at));
+                  default ->
+                      states.add(
+                          new StateEventDocument(
+                              event.key(), executionId, machine.name(), event.state(), null, at));
+                }
+              }
+              Mono<Void> started =
+                  states.stream()
+                      .filter(state -> "running".equals(state.state()))
+                      .findFirst()
+                      .map(state -> started(machine, executionId, state.at()))
+                      .orElse(Mono.empty());
+              return results
+                  .appendResults(executionId, stored)
+                  .then(results.appendLogs(executionId, chunks))
+                  .then(results.appendStates(executionId, states))
+                  .then(started);
+            });
+  }
+
+  private static LogChunkDocument chunk(MachineDocument machine, AgentEvent event, Instant at) {
+    return new LogChunkDocument(
+        event.key(),
+        event.executionId(),
+        event.testId(),
+        machine.name(),
+        event.attempt(),
+        event.stage(),
+        event.stream(),
+        event.seq() == null ? 0 : event.seq(),
+        truncate(event.text(), MAX_LOG_CHUNK),
+        at);
   }
 
   /** Marks the machine and a pending execution running (the agent signals the workflow itself). */
@@ -94,7 +117,7 @@ class AgentEventIngestor {
   }
 
   private static ResultDocument result(
-      MachineDocument machine, AgentEvent event, ExecutionDocument execution) {
+      MachineDocument machine, AgentEvent event, ExecutionDocument execution, Instant now) {
     String caseName = event.caseName() == null ? "" : event.caseName();
     return new ResultDocument(
         ResultDocument.key(
@@ -105,17 +128,17 @@ class AgentEventIngestor {
         machine.name(),
         event.attempt(),
         TestStatus.valueOf(event.status()),
-        truncate(event.message()),
-        truncate(event.description()),
+        truncate(event.message(), MAX_TEXT),
+        truncate(event.description(), MAX_TEXT),
         event.durationMs(),
         List.of(),
         List.of(),
-        event.custom() == null ? Map.of() : event.custom(),
+        custom(event.custom()),
         event.startedAt() == null ? null : Instant.ofEpochMilli(event.startedAt()),
         event.finishedAt() == null ? null : Instant.ofEpochMilli(event.finishedAt()),
         // The execution is complete once it is terminal: later results are kept but not counted.
         execution.state().isTerminal(),
-        Instant.now());
+        now);
   }
 
   private static void validate(AgentEvent event) {
@@ -141,9 +164,24 @@ class AgentEventIngestor {
     }
   }
 
-  private static String truncate(String text) {
-    return text == null || text.length() <= MAX_TEXT
-        ? text
-        : text.substring(0, MAX_TEXT) + "…[truncated]";
+  /** At most {@value #MAX_CUSTOM} custom values, keys and values cut to size. */
+  private static Map<String, String> custom(Map<String, String> custom) {
+    if (custom == null) {
+      return Map.of();
+    }
+    Map<String, String> kept = new LinkedHashMap<>();
+    for (Map.Entry<String, String> entry : custom.entrySet()) {
+      if (kept.size() == MAX_CUSTOM) {
+        break;
+      }
+      kept.put(
+          truncate(String.valueOf(entry.getKey()), MAX_CUSTOM_KEY),
+          truncate(entry.getValue(), MAX_CUSTOM_VALUE));
+    }
+    return kept;
+  }
+
+  private static String truncate(String text, int max) {
+    return text == null || text.length() <= max ? text : text.substring(0, max) + "…[truncated]";
   }
 }

@@ -116,26 +116,28 @@ class ReconcilerTest {
   private AgentActivities agent() {
     return request -> {
       results
-          .save(
-              new ResultDocument(
-                  ResultDocument.key(
-                      request.executionId(), request.test().id(), "", Fixtures.MACHINE, 1),
-                  request.executionId(),
-                  request.test().id(),
-                  "",
-                  Fixtures.MACHINE,
-                  1,
-                  TestStatus.ok,
-                  "passed",
-                  null,
-                  5L,
-                  List.of(),
-                  List.of(),
-                  Map.of(),
-                  Instant.now(),
-                  Instant.now(),
-                  false,
-                  Instant.now()))
+          .appendResults(
+              request.executionId(),
+              List.of(
+                  new ResultDocument(
+                      ResultDocument.key(
+                          request.executionId(), request.test().id(), "", Fixtures.MACHINE, 1),
+                      request.executionId(),
+                      request.test().id(),
+                      "",
+                      Fixtures.MACHINE,
+                      1,
+                      TestStatus.ok,
+                      "passed",
+                      null,
+                      5L,
+                      List.of(),
+                      List.of(),
+                      Map.of(),
+                      Instant.now(),
+                      Instant.now(),
+                      false,
+                      Instant.now())))
           .block();
       return new RunTestResult(request.test().id(), Fixtures.MACHINE, TestStatus.ok, 1);
     };

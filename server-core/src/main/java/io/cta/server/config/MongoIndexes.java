@@ -1,9 +1,6 @@
 package io.cta.server.config;
 
 import io.cta.server.execution.ExecutionDocument;
-import io.cta.server.execution.LogChunkDocument;
-import io.cta.server.execution.ResultDocument;
-import io.cta.server.execution.StateEventDocument;
 import io.cta.server.machine.MachineDocument;
 import io.cta.server.security.TokenDocument;
 import org.springframework.beans.factory.InitializingBean;
@@ -49,18 +46,7 @@ class MongoIndexes implements InitializingBean {
                         .named("state_requestedAt")),
             mongo
                 .indexOps(ExecutionDocument.class)
-                .createIndex(new Index().on("requestedAt", Sort.Direction.DESC)),
-            mongo
-                .indexOps(ResultDocument.class)
-                .createIndex(new Index().on("executionId", Sort.Direction.ASC)),
-            mongo
-                .indexOps(LogChunkDocument.class)
-                .createIndex(
-                    new Index().on("executionId", Sort.Direction.ASC).on("at", Sort.Direction.ASC)),
-            mongo
-                .indexOps(StateEventDocument.class)
-                .createIndex(
-                    new Index().on("executionId", Sort.Direction.ASC).on("at", Sort.Direction.ASC)))
+                .createIndex(new Index().on("requestedAt", Sort.Direction.DESC)))
         .blockLast();
   }
 

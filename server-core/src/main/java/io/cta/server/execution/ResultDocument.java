@@ -5,14 +5,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.springframework.data.annotation.Id;
-import org.springframework.data.mongodb.core.mapping.Document;
 import org.springframework.data.mongodb.core.mapping.Field;
 
 /**
  * One test status. Its id is derived from its counting key (execution, test, case, machine,
  * attempt), so a re-delivered report replaces instead of doubling.
  */
-@Document("results")
 public record ResultDocument(
     @Id String id,
     String executionId,

@@ -1,51 +1,100 @@
 package io.cta.server.execution;
 
-import org.springframework.dao.DuplicateKeyException;
-import org.springframework.data.domain.Sort;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
-import org.springframework.data.mongodb.core.query.Criteria;
-import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** Results, log chunks and per-machine state events of executions. */
+/**
+ * Results, log chunks and per-machine state events of executions, in {@link Buckets} per execution:
+ * every read and write is by {@code _id}. Agents may deliver an event twice; what is read back
+ * holds each once: results by counting key (the later report of a key wins), log chunks and state
+ * events by the agent's idempotency key.
+ */
 @Component
 public class ResultStore {
 
-  private final ReactiveMongoTemplate mongo;
+  /** Bounded so that a bucket of the largest possible entries stays far below 16 MB. */
+  static final int RESULTS_PER_BUCKET = 100;
+
+  static final int LOGS_PER_BUCKET = 64;
+  static final int STATES_PER_BUCKET = 200;
+
+  private final Buckets<ResultDocument> results;
+  private final Buckets<LogChunkDocument> logs;
+  private final Buckets<StateEventDocument> states;
 
   public ResultStore(ReactiveMongoTemplate mongo) {
-    this.mongo = mongo;
+    this.results = new Buckets<>(mongo, "result-buckets", ResultDocument.class, RESULTS_PER_BUCKET);
+    this.logs = new Buckets<>(mongo, "log-buckets", LogChunkDocument.class, LOGS_PER_BUCKET);
+    this.states =
+        new Buckets<>(mongo, "state-buckets", StateEventDocument.class, STATES_PER_BUCKET);
   }
 
-  /** Stores a result under its counting key; a later report of the same key replaces it. */
-  public Mono<ResultDocument> save(ResultDocument result) {
-    return mongo.save(result);
+  public Mono<Void> appendResults(String executionId, List<ResultDocument> batch) {
+    return results.append(executionId, batch);
   }
 
-  /** Inserts a document whose id is an idempotency key; false when that key was already stored. */
-  public Mono<Boolean> insertOnce(Object document) {
-    return mongo
-        .insert(document)
-        .thenReturn(true)
-        .onErrorResume(DuplicateKeyException.class, duplicate -> Mono.just(false));
+  public Mono<Void> appendLogs(String executionId, List<LogChunkDocument> batch) {
+    return logs.append(executionId, batch);
   }
 
+  public Mono<Void> appendStates(String executionId, List<StateEventDocument> batch) {
+    return states.append(executionId, batch);
+  }
+
+  /** The execution's results, one per counting key and attempt, by test, case and attempt. */
   public Flux<ResultDocument> results(String executionId) {
-    return mongo.find(
-        byExecution(executionId).with(Sort.by("testId", "case", "attempt")), ResultDocument.class);
+    return unique(
+        results.all(executionId),
+        ResultDocument::id,
+        Comparator.comparing(ResultDocument::testId)
+            .thenComparing(ResultDocument::caseName)
+            .thenComparingInt(ResultDocument::attempt)
+            .thenComparing(ResultDocument::machine));
   }
 
   public Flux<LogChunkDocument> logs(String executionId) {
-    return mongo.find(byExecution(executionId).with(Sort.by("at", "seq")), LogChunkDocument.class);
+    return unique(
+        logs.all(executionId),
+        LogChunkDocument::id,
+        Comparator.comparing(LogChunkDocument::at).thenComparingLong(LogChunkDocument::seq));
   }
 
   public Flux<StateEventDocument> states(String executionId) {
-    return mongo.find(byExecution(executionId).with(Sort.by("at")), StateEventDocument.class);
+    return unique(
+        states.all(executionId),
+        StateEventDocument::id,
+        Comparator.comparing(StateEventDocument::at));
   }
 
-  private static Query byExecution(String executionId) {
-    return Query.query(Criteria.where("executionId").is(executionId));
+  /** Deletes everything stored for the execution (retention). */
+  public Mono<Void> delete(String executionId) {
+    return results
+        .delete(executionId)
+        .then(logs.delete(executionId))
+        .then(states.delete(executionId));
+  }
+
+  /** The last entry read for each id, in {@code order}. */
+  private static <T> Flux<T> unique(Flux<T> appended, Function<T, String> id, Comparator<T> order) {
+    return appended
+        .collectList()
+        .flatMapIterable(
+            all -> {
+              Map<String, T> byId = new LinkedHashMap<>();
+              for (T entry : all) {
+                byId.put(id.apply(entry), entry);
+              }
+              List<T> unique = new ArrayList<>(byId.values());
+              unique.sort(order);
+              return unique;
+            });
   }
 }
