@@ -6,8 +6,9 @@ import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
 
 /**
- * Roles of the REST API: viewers read, operators define and run, admins also manage tokens, read
- * the audit log and see actuator details. Agent tokens are for the consumer's agent endpoints only.
+ * Roles of the REST API: viewers read (also the metrics), operators define and run, admins also
+ * manage tokens, read the audit log and the other actuator endpoints. Agent tokens are for the
+ * consumer's agent endpoints only.
  */
 @Component
 class ApiAccessPolicy implements AccessPolicy {
@@ -25,7 +26,7 @@ class ApiAccessPolicy implements AccessPolicy {
       return read || role != Role.viewer ? Decision.ALLOW : Decision.DENY;
     }
     if (path.startsWith("/actuator/")) {
-      return role == Role.admin ? Decision.ALLOW : Decision.DENY;
+      return AccessPolicy.actuator(method, path, role);
     }
     return Decision.DENY;
   }

@@ -3,6 +3,7 @@ package io.cta.consumer.agent;
 import io.cta.activities.TestStatus;
 import io.cta.activities.events.AgentEvent;
 import io.cta.activities.events.BatchAck;
+import io.cta.consumer.metrics.ConsumerMetrics;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.LogChunkDocument;
@@ -29,10 +30,12 @@ class AgentEventIngestor {
 
   private final ExecutionStore executions;
   private final ResultStore results;
+  private final ConsumerMetrics metrics;
 
-  AgentEventIngestor(ExecutionStore executions, ResultStore results) {
+  AgentEventIngestor(ExecutionStore executions, ResultStore results, ConsumerMetrics metrics) {
     this.executions = executions;
     this.results = results;
+    this.metrics = metrics;
   }
 
   Mono<BatchAck> ingest(MachineDocument machine, List<AgentEvent> events) {
@@ -68,6 +71,7 @@ class AgentEventIngestor {
               .findById(event.executionId())
               .switchIfEmpty(Mono.error(ApiException.notFound("execution", event.executionId())))
               .flatMap(execution -> results.save(result(machine, event, execution)))
+              .doOnNext(stored -> metrics.resultIngested(stored.status()))
               .thenReturn(true);
       case AgentEvent.LOG ->
           results.insertOnce(
@@ -86,9 +90,15 @@ class AgentEventIngestor {
     };
   }
 
-  /** Marks the machine and a pending execution running (the agent signals the workflow itself). */
+  /**
+   * Marks the machine and a pending execution running (the agent signals the workflow itself). The
+   * execution's start (its first machine; in stress mode its last) ends its dispatch latency.
+   */
   private Mono<Void> started(MachineDocument machine, String executionId, Instant at) {
-    return executions.markMachineRunning(executionId, machine.id(), machine.name(), at).then();
+    return executions
+        .markMachineRunning(executionId, machine.id(), machine.name(), at)
+        .doOnNext(execution -> metrics.executionStarted(execution, at))
+        .then();
   }
 
   private static ResultDocument result(
