@@ -1,5 +1,6 @@
 package io.cta.api;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,9 +37,13 @@ import org.springframework.web.util.pattern.PathPattern;
  * Every REST endpoint, found from the api's own request mappings (so a new endpoint is covered
  * without editing this test), against every role: 401 without a token, 403 for a role that may not
  * call it, never a 5xx other than 503 (Temporal is deliberately unreachable here), and present in
- * the OpenAPI description.
+ * the OpenAPI description. Also the actuator: public health that reports Temporal down, metrics for
+ * user roles only.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    // Only here, to see which check failed; production answers the status alone.
+    properties = "management.endpoint.health.show-components=always")
 class EndpointContractTest {
 
   private static final MongoServer mongo = new MongoServer(new MemoryBackend());
@@ -183,6 +188,49 @@ class EndpointContractTest {
       }
     }
     assertEquals(List.of(), wrong);
+  }
+
+  @Test
+  void givenTemporalUnreachable_whenProbingReadiness_thenNotReadyWithMongoUpAndTemporalDown()
+      throws Exception {
+    HttpResponse<String> readiness = send("GET", "/actuator/health/readiness", null, null);
+
+    assertEquals(503, readiness.statusCode(), readiness.body());
+    JsonNode components = json.readTree(readiness.body()).get("components");
+    assertEquals("UP", components.get("mongo").get("status").asText(), readiness.body());
+    assertEquals("DOWN", components.get("temporal").get("status").asText(), readiness.body());
+    assertEquals(200, send("GET", "/actuator/health/liveness", null, null).statusCode());
+  }
+
+  @Test
+  void givenEachRole_whenScrapingMetrics_thenUserRolesGetThemWithTheTemporalSdksOwn()
+      throws Exception {
+    String viewer = tokens.create("scraper", Role.viewer, null).block().secret();
+    String agent = tokens.create("scraping agent", Role.agent, "m2").block().secret();
+    // A Temporal call to count: the readiness check describes the namespace (and fails).
+    send("GET", "/actuator/health/readiness", null, null);
+
+    assertEquals(401, send("GET", "/actuator/prometheus", null, null).statusCode());
+    assertEquals(403, send("GET", "/actuator/prometheus", null, agent).statusCode());
+    assertEquals(403, send("GET", "/actuator/info", null, viewer).statusCode());
+    assertEquals(200, send("GET", "/actuator/info", null, ADMIN).statusCode());
+    // The SDK flushes its meters every 10 s.
+    await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              HttpResponse<String> scrape = send("GET", "/actuator/prometheus", null, viewer);
+              assertEquals(200, scrape.statusCode());
+              assertTrue(
+                  scrape
+                      .body()
+                      .lines()
+                      .anyMatch(
+                          line ->
+                              line.startsWith("temporal_request_total{")
+                                  && line.contains("operation=\"DescribeNamespace\"")),
+                  "temporal_request_total of DescribeNamespace");
+            });
   }
 
   @Test

@@ -15,9 +15,17 @@ import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.SuiteSnapshot;
 import io.cta.workflows.execution.ExecutionWorkflow;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bson.types.ObjectId;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 
@@ -25,6 +33,9 @@ import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 public final class Fixtures {
 
   public static final String MACHINE = "lab-01";
+
+  /** Execution numbers, unique per scenario as the scenario_number index requires. */
+  private static final AtomicLong NUMBERS = new AtomicLong();
 
   private Fixtures() {}
 
@@ -35,9 +46,59 @@ public final class Fixtures {
   }
 
   public static MongoServer mongoServer() {
+    return mongoServer(0);
+  }
+
+  /** An embedded MongoDB on {@code port} (0: any free port). */
+  public static MongoServer mongoServer(int port) {
     MongoServer server = new MongoServer(new MemoryBackend());
-    server.bind("127.0.0.1", 0);
+    server.bind("127.0.0.1", port);
     return server;
+  }
+
+  public static String mongoUri(MongoServer server, String database) {
+    return "mongodb://127.0.0.1:" + server.getLocalAddress().getPort() + "/" + database;
+  }
+
+  /** A port nobody listens on right now. */
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The value of one series in a Prometheus text scrape: the line named {@code name} whose labels
+   * include {@code labels} (name, value, name, value...); fails when there is none.
+   */
+  public static double metric(String scrape, String name, String... labels) {
+    Pattern label = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+    for (String line : scrape.split("\n")) {
+      if (line.startsWith("#") || line.isBlank()) {
+        continue;
+      }
+      int space = line.lastIndexOf(' ');
+      String series = line.substring(0, space);
+      int brace = series.indexOf('{');
+      if (!(brace < 0 ? series : series.substring(0, brace)).equals(name)) {
+        continue;
+      }
+      Map<String, String> found = new HashMap<>();
+      Matcher matcher = label.matcher(brace < 0 ? "" : series.substring(brace));
+      while (matcher.find()) {
+        found.put(matcher.group(1), matcher.group(2));
+      }
+      boolean matches = true;
+      for (int i = 0; i < labels.length; i += 2) {
+        matches &= labels[i + 1].equals(found.get(labels[i]));
+      }
+      if (matches) {
+        return Double.parseDouble(line.substring(space + 1));
+      }
+    }
+    throw new AssertionError("no series " + name + " " + List.of(labels) + " in the scrape");
   }
 
   public static ExecutionDocument execution(
@@ -67,7 +128,7 @@ public final class Fixtures {
             now);
     return new ExecutionDocument(
         id,
-        1,
+        NUMBERS.incrementAndGet(),
         "sc1",
         "scenario",
         state,

@@ -1,5 +1,6 @@
 package io.cta.temporal;
 
+import com.uber.m3.tally.Scope;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
@@ -17,10 +18,22 @@ public final class TemporalConnections {
 
   /** Connects lazily: the first call reaches the server, so a process can start before Temporal. */
   public static WorkflowServiceStubs serviceStubs(TemporalSettings settings) {
+    return serviceStubs(settings, null);
+  }
+
+  /**
+   * As {@link #serviceStubs(TemporalSettings)}, reporting the SDK's own metrics (requests, polls,
+   * workflow and activity tasks of every worker on these stubs) to {@code metricsScope}; null
+   * reports none.
+   */
+  public static WorkflowServiceStubs serviceStubs(TemporalSettings settings, Scope metricsScope) {
     WorkflowServiceStubsOptions.Builder options =
         WorkflowServiceStubsOptions.newBuilder()
             .setTarget(settings.target())
             .setRpcLongPollTimeout(settings.longPollTimeout());
+    if (metricsScope != null) {
+      options.setMetricsScope(metricsScope);
+    }
     if (settings.tls()) {
       options.setSslContext(sslContext(settings));
     }

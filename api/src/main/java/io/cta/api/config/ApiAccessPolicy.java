@@ -8,8 +8,8 @@ import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
 
 /**
- * Roles of the REST API: viewers read, operators define and run, admins also manage tokens, read
- * the audit log and see actuator details; every one of them may watch live updates. Agent tokens
+ * Roles of the REST API: viewers read (also the metrics and live updates), operators define and
+ * run, admins also manage tokens, read the audit log and the other actuator endpoints. Agent tokens
  * are for the consumer's agent endpoints only.
  */
 @Component
@@ -31,7 +31,7 @@ class ApiAccessPolicy implements AccessPolicy {
       return read || role != Role.viewer ? Decision.ALLOW : Decision.DENY;
     }
     if (path.startsWith("/actuator/")) {
-      return role == Role.admin ? Decision.ALLOW : Decision.DENY;
+      return AccessPolicy.actuator(method, path, role);
     }
     return Decision.DENY;
   }

@@ -30,10 +30,20 @@ class ApiAccessPolicyTest {
       assertEquals(DENY, policy.decide(HttpMethod.GET, "/api/v1/tokens", role));
       assertEquals(DENY, policy.decide(HttpMethod.DELETE, "/api/v1/tokens/x", role));
       assertEquals(DENY, policy.decide(HttpMethod.GET, "/api/v1/audit", role));
-      assertEquals(DENY, policy.decide(HttpMethod.GET, "/actuator/prometheus", role));
+      assertEquals(DENY, policy.decide(HttpMethod.GET, "/actuator/info", role));
     }
     assertEquals(ALLOW, policy.decide(HttpMethod.POST, "/api/v1/tokens", Role.admin));
     assertEquals(ALLOW, policy.decide(HttpMethod.GET, "/api/v1/audit", Role.admin));
+    assertEquals(ALLOW, policy.decide(HttpMethod.GET, "/actuator/info", Role.admin));
+  }
+
+  @Test
+  void givenMetrics_whenScraped_thenEveryUserRoleMayAndAgentsMayNot() {
+    for (Role role : new Role[] {Role.admin, Role.operator, Role.viewer}) {
+      assertEquals(ALLOW, policy.decide(HttpMethod.GET, "/actuator/prometheus", role));
+    }
+    assertEquals(DENY, policy.decide(HttpMethod.GET, "/actuator/prometheus", Role.agent));
+    assertEquals(DENY, policy.decide(HttpMethod.POST, "/actuator/prometheus", Role.viewer));
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.cta.consumer.agent;
 import io.cta.activities.TestStatus;
 import io.cta.activities.events.AgentEvent;
 import io.cta.activities.events.BatchAck;
+import io.cta.consumer.metrics.ConsumerMetrics;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.LogChunkDocument;
@@ -38,11 +39,14 @@ class AgentEventIngestor {
   private final ExecutionStore executions;
   private final ResultStore results;
   private final LiveFeed live;
+  private final ConsumerMetrics metrics;
 
-  AgentEventIngestor(ExecutionStore executions, ResultStore results, LiveFeed live) {
+  AgentEventIngestor(
+      ExecutionStore executions, ResultStore results, LiveFeed live, ConsumerMetrics metrics) {
     this.executions = executions;
     this.results = results;
     this.live = live;
+    this.metrics = metrics;
   }
 
   Mono<BatchAck> ingest(MachineDocument machine, List<AgentEvent> events) {
@@ -91,6 +95,7 @@ class AgentEventIngestor {
                       .orElse(Mono.empty());
               return results
                   .appendResults(executionId, stored)
+                  .doOnSuccess(done -> stored.forEach(r -> metrics.resultIngested(r.status())))
                   .then(results.appendLogs(executionId, chunks))
                   .then(results.appendStates(executionId, states))
                   .then(started);
@@ -111,9 +116,15 @@ class AgentEventIngestor {
         at);
   }
 
-  /** Marks the machine and a pending execution running (the agent signals the workflow itself). */
+  /**
+   * Marks the machine and a pending execution running (the agent signals the workflow itself). The
+   * execution's start (its first machine; in stress mode its last) ends its dispatch latency.
+   */
   private Mono<Void> started(MachineDocument machine, String executionId, Instant at) {
-    return executions.markMachineRunning(executionId, machine.id(), machine.name(), at).then();
+    return executions
+        .markMachineRunning(executionId, machine.id(), machine.name(), at)
+        .doOnNext(execution -> metrics.executionStarted(execution, at))
+        .then();
   }
 
   private static ResultDocument result(

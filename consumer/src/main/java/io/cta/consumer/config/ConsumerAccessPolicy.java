@@ -5,7 +5,10 @@ import io.cta.server.security.Role;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
 
-/** The consumer serves agents, and actuator endpoints to admins; nothing else. */
+/**
+ * The consumer serves agents, metrics to every user role and the other actuator endpoints to
+ * admins; nothing else.
+ */
 @Component
 class ConsumerAccessPolicy implements AccessPolicy {
 
@@ -15,7 +18,7 @@ class ConsumerAccessPolicy implements AccessPolicy {
       return role == Role.agent ? Decision.ALLOW : Decision.DENY;
     }
     if (path.startsWith("/actuator/")) {
-      return role == Role.admin ? Decision.ALLOW : Decision.DENY;
+      return AccessPolicy.actuator(method, path, role);
     }
     return Decision.DENY;
   }

@@ -8,6 +8,7 @@ import io.cta.activities.ExecutionState;
 import io.cta.activities.TestStatus;
 import io.cta.activities.events.AgentEvent;
 import io.cta.consumer.Fixtures;
+import io.cta.consumer.metrics.ConsumerMetrics;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.ResultDocument;
@@ -15,6 +16,7 @@ import io.cta.server.execution.ResultStore;
 import io.cta.server.live.LiveFeed;
 import io.cta.server.machine.Labels;
 import io.cta.server.machine.MachineDocument;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -75,7 +77,9 @@ class AgentEventIngestorTest {
     LiveFeed live = new LiveFeed(mongo);
     executions = new ExecutionStore(mongo, live);
     results = new ResultStore(mongo);
-    ingestor = new AgentEventIngestor(executions, results, live);
+    ingestor =
+        new AgentEventIngestor(
+            executions, results, live, new ConsumerMetrics(new SimpleMeterRegistry()));
   }
 
   private ExecutionDocument running() {

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bson.Document;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
@@ -115,10 +116,12 @@ public class ExecutionStore {
 
   /**
    * Records that a machine started its part: the machine's state becomes running and a pending
-   * execution becomes running — in stress mode only with its last targeted machine. Returns whether
-   * the execution is still active.
+   * execution becomes running — in stress mode only with its last targeted machine. Emits the
+   * execution (as read just before) when this call is the one that started it, else nothing: of
+   * concurrent callers, the conditional update lets exactly one through.
    */
-  public Mono<Boolean> markMachineRunning(String id, String machineId, String machine, Instant at) {
+  public Mono<ExecutionDocument> markMachineRunning(
+      String id, String machineId, String machine, Instant at) {
     // Only active executions: a late event must not move a machine of an ended execution.
     Query known =
         Query.query(
@@ -142,29 +145,58 @@ public class ExecutionStore {
     // Read after this machine's write: of machines starting together, the last one sees them all.
     return machineState
         .then(findById(id))
-        .filter(e -> !e.state().isTerminal())
+        .filter(e -> e.state() == ExecutionState.pending && allStarted(e))
         .flatMap(
             e ->
-                e.state() == ExecutionState.pending && allStarted(e)
-                    ? mongo
-                        .findAndModify(
-                            Query.query(
-                                Criteria.where("_id")
-                                    .is(id)
-                                    .and("state")
-                                    .is(ExecutionState.pending)),
-                            new Update().set("state", ExecutionState.running).set("startedAt", at),
-                            FindAndModifyOptions.options().returnNew(true),
-                            ExecutionDocument.class)
-                        .flatMap(this::published)
-                        .thenReturn(true)
-                    : Mono.just(true))
-        .defaultIfEmpty(false);
+                mongo
+                    .findAndModify(
+                        Query.query(
+                            Criteria.where("_id").is(id).and("state").is(ExecutionState.pending)),
+                        new Update().set("state", ExecutionState.running).set("startedAt", at),
+                        FindAndModifyOptions.options().returnNew(true),
+                        ExecutionDocument.class)
+                    .flatMap(this::published));
   }
 
   private static boolean allStarted(ExecutionDocument execution) {
     return execution.configuration().runMode() != RunMode.stress
         || execution.machines().stream().noneMatch(m -> m.state().equals("pending"));
+  }
+
+  /** How many executions are in one state, and the earliest request among them. */
+  public record StateCount(ExecutionState state, long count, Instant oldestRequestedAt) {}
+
+  /**
+   * Counts executions by state in one query. On a real MongoDB the leading sort lets it walk the
+   * {@code state_requestedAt} index in order, and as it needs no other field it can be answered
+   * from the index alone; the embedded server (which ignores that index) scans the collection once.
+   * A plain command with an empty cursor document: the driver's batch size in it would make the
+   * embedded server log a warning every time. At most one group per state, so one batch.
+   */
+  public Flux<StateCount> countByState() {
+    Document command =
+        new Document("aggregate", mongo.getCollectionName(ExecutionDocument.class))
+            .append(
+                "pipeline",
+                List.of(
+                    new Document("$sort", new Document("state", 1).append("requestedAt", 1)),
+                    new Document(
+                        "$group",
+                        new Document("_id", "$state")
+                            .append("count", new Document("$sum", 1))
+                            .append("oldest", new Document("$min", "$requestedAt")))))
+            .append("cursor", new Document());
+    return mongo
+        .executeCommand(command)
+        .flatMapIterable(
+            answer -> answer.get("cursor", Document.class).getList("firstBatch", Document.class))
+        .filter(group -> group.get("_id") instanceof String)
+        .map(
+            group ->
+                new StateCount(
+                    ExecutionState.valueOf(group.getString("_id")),
+                    ((Number) group.get("count")).longValue(),
+                    group.getDate("oldest") == null ? null : group.getDate("oldest").toInstant()));
   }
 
   /** The suite an execution runs (see {@link SuiteSnapshot}). */

@@ -18,6 +18,21 @@ public interface AccessPolicy {
   }
 
   /**
+   * Actuator endpoints other than the public health: {@code GET /actuator/prometheus} for every
+   * user role, so a Prometheus scraper can use a least-privileged viewer token (metrics hold only
+   * aggregates a viewer can read anyway); the rest for admins. Agent tokens never.
+   */
+  static Decision actuator(HttpMethod method, String path, Role role) {
+    if (role == Role.agent) {
+      return Decision.DENY;
+    }
+    if (method == HttpMethod.GET && path.equals("/actuator/prometheus")) {
+      return Decision.ALLOW;
+    }
+    return role == Role.admin ? Decision.ALLOW : Decision.DENY;
+  }
+
+  /**
    * Health, the UI's static files and the API description (they hold no data; every call they lead
    * to needs a token).
    */

@@ -1,9 +1,13 @@
 package io.cta.server.temporal;
 
+import com.uber.m3.tally.RootScopeBuilder;
+import com.uber.m3.tally.Scope;
 import io.cta.server.config.CtaServerProperties;
 import io.cta.temporal.TemporalConnections;
 import io.cta.temporal.TemporalSettings;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
+import io.temporal.common.reporter.MicrometerClientStatsReporter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,9 +29,21 @@ public class TemporalClientConfiguration {
         null);
   }
 
+  /**
+   * The SDK's own metrics ({@code temporal_*}) in the process's Micrometer registry, so they appear
+   * in {@code /actuator/prometheus}. The SDK buffers them and flushes every 10 s (as Temporal's
+   * Spring Boot starter does); closing the scope flushes the rest.
+   */
+  @Bean(destroyMethod = "close")
+  Scope temporalMetricsScope(MeterRegistry registry) {
+    return new RootScopeBuilder()
+        .reporter(new MicrometerClientStatsReporter(registry))
+        .reportEvery(com.uber.m3.util.Duration.ofSeconds(10));
+  }
+
   @Bean(destroyMethod = "shutdown")
-  WorkflowServiceStubs workflowServiceStubs(TemporalSettings settings) {
-    return TemporalConnections.serviceStubs(settings);
+  WorkflowServiceStubs workflowServiceStubs(TemporalSettings settings, Scope temporalMetricsScope) {
+    return TemporalConnections.serviceStubs(settings, temporalMetricsScope);
   }
 
   @Bean
