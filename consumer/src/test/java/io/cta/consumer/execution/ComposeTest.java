@@ -65,7 +65,7 @@ class ComposeTest {
             pools,
             new SlotStore(mongo),
             durations,
-            new ConsumerProperties(null, null, null, null, null, null, null));
+            new ConsumerProperties(null, null, null, null, null, null, null, null));
   }
 
   @AfterEach
