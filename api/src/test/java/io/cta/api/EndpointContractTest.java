@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.security.Role;
 import io.cta.server.security.TokenService;
 import java.net.InetSocketAddress;
@@ -26,6 +27,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.bind.annotation.RequestMethod;
@@ -72,6 +74,8 @@ class EndpointContractTest {
   RequestMappingHandlerMapping mappings;
 
   @Autowired TokenService tokens;
+
+  @Autowired ReactiveMongoTemplate documents;
 
   private final ObjectMapper json = new ObjectMapper();
 
@@ -274,6 +278,128 @@ class EndpointContractTest {
     assertEquals(
         List.of("PUT 200 by admin", "PUT 412 by admin", "PUT 200 by admin", "POST 201 by admin"),
         entries);
+  }
+
+  private String create(String path, String body) throws Exception {
+    HttpResponse<String> created = send("POST", path, body, ADMIN);
+    assertEquals(201, created.statusCode(), created.body());
+    return json.readTree(created.body()).get("id").asText();
+  }
+
+  /** A scenario body on a new suite and configuration, with these notifications (JSON). */
+  private String scenarioWith(String notifications) throws Exception {
+    String suite =
+        create(
+            "/api/v1/suites",
+            "{\"name\": \"notified\", \"tests\": [{\"id\": \"t\", \"stages\":"
+                + " [{\"name\": \"run\", \"run\": \"true\"}]}]}");
+    String configuration =
+        create(
+            "/api/v1/configurations",
+            "{\"name\": \"notified\", \"target\": {\"machine\": \"m1\"}}");
+    return "{\"name\": \"notified\", \"testSuiteId\": \"%s\", \"configurationId\": \"%s\","
+            .formatted(suite, configuration)
+        + " \"notifications\": "
+        + notifications
+        + "}";
+  }
+
+  @Test
+  void givenAWebhookSecret_whenTheScenarioIsSavedReadListedAndRun_thenNoAnswerContainsIt()
+      throws Exception {
+    String secret = "whsec-" + System.nanoTime();
+    String webhook =
+        "{\"type\": \"webhook\", \"url\": \"https://hooks.example.com/cta\", \"on\": \"not-ok\"%s}";
+    String email = "{\"type\": \"email\", \"to\": [\"lead@example.com\"]}";
+    String withSecret =
+        scenarioWith(
+            "[" + webhook.formatted(", \"secret\": \"" + secret + "\"") + ", " + email + "]");
+
+    HttpResponse<String> created = send("POST", "/api/v1/scenarios", withSecret, ADMIN);
+    String id = json.readTree(created.body()).get("id").asText();
+    String withoutSecret =
+        withSecret
+            .replace(", \"secret\": \"" + secret + "\"", "")
+            .replace("notified\",", "renamed\",");
+    HttpResponse<String> updated = send("PUT", "/api/v1/scenarios/" + id, withoutSecret, ADMIN);
+    HttpResponse<String> run = send("POST", "/api/v1/scenarios/" + id + "/run", null, ADMIN);
+    String executionId = json.readTree(run.body()).get("id").asText();
+    List<HttpResponse<String>> answers =
+        List.of(
+            created,
+            updated,
+            run,
+            send("GET", "/api/v1/scenarios/" + id, null, ADMIN),
+            send("GET", "/api/v1/scenarios", null, ADMIN),
+            send("GET", "/api/v1/executions/" + executionId, null, ADMIN),
+            send("GET", "/api/v1/executions/" + executionId + "/notifications", null, ADMIN));
+
+    for (HttpResponse<String> answer : answers) {
+      assertTrue(answer.statusCode() < 300, answer.statusCode() + " " + answer.body());
+      assertTrue(!answer.body().contains(secret), "the secret came back: " + answer.body());
+    }
+    JsonNode notifications = json.readTree(updated.body()).get("notifications");
+    assertEquals(
+        "{\"type\":\"webhook\",\"url\":\"https://hooks.example.com/cta\",\"secretSet\":true,\"on\":\"not-ok\"}",
+        notifications.get(0).toString(),
+        "a PUT without the secret keeps it");
+    assertEquals(
+        "{\"type\":\"email\",\"to\":[\"lead@example.com\"],\"on\":\"finish\"}",
+        notifications.get(1).toString());
+    assertEquals(
+        secret,
+        documents.findById(id, ScenarioDocument.class).block().notifications().get(0).secret(),
+        "stored for the consumer");
+    assertEquals(
+        0,
+        json.readTree(answers.get(6).body()).get("items").size(),
+        "nothing delivered before the execution completes");
+  }
+
+  @Test
+  void givenBadNotifications_whenSaved_thenTheProblemNamesTheFieldAndNeverQuotesTheSecret()
+      throws Exception {
+    String longSecret = "s".repeat(501);
+    Map<String, String> cases =
+        Map.of(
+            "[{\"type\": \"webhook\", \"url\": \"ftp://example.com/\"}]",
+            "notifications[0].url: an absolute http or https URL",
+            "[{\"type\": \"email\", \"to\": [\"lead@example.com\", \"nobody\"]}]",
+            "notifications[0].to[1]: not an email address",
+            "[{\"type\": \"email\", \"to\": []}]",
+            "notifications[0].to: between 1 and 50 email addresses",
+            "[{\"type\": \"webhook\", \"url\": \"https://example.com/\"}, {\"type\": \"chain\","
+                + " \"scenarioId\": \"no-such-scenario\"}]",
+            "notifications[1].scenarioId: scenario 'no-such-scenario' does not exist",
+            "[{\"on\": \"finish\"}]",
+            "notifications[0].type: must be webhook, email or chain",
+            "[{\"type\": \"webhook\", \"url\": \"https://example.com/\", \"secret\": \""
+                + longSecret
+                + "\"}]",
+            "notifications[0].secret: at most 500 characters");
+
+    List<String> wrong = new ArrayList<>();
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      HttpResponse<String> answer =
+          send("POST", "/api/v1/scenarios", scenarioWith(c.getKey()), ADMIN);
+      JsonNode problem = json.readTree(answer.body());
+      if (answer.statusCode() != 400
+          || !c.getValue().equals(problem.path("detail").asText())
+          || answer.body().contains(longSecret)) {
+        wrong.add(answer.statusCode() + " " + answer.body());
+      }
+    }
+    HttpResponse<String> badOn =
+        send(
+            "POST",
+            "/api/v1/scenarios",
+            scenarioWith("[{\"type\": \"email\", \"to\": [\"a@b.c\"], \"on\": \"sometimes\"}]"),
+            ADMIN);
+    assertEquals(List.of(), wrong);
+    assertEquals(400, badOn.statusCode(), badOn.body());
+    assertEquals(
+        "notifications[0].on: must be one of [finish, not-ok, state-change]",
+        json.readTree(badOn.body()).get("detail").asText());
   }
 
   @Test

@@ -5,7 +5,9 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.cta.activities.ExecutionState;
 import io.cta.activities.RunMode;
+import io.cta.activities.TestStatus;
 import io.cta.server.definition.ConfigurationDocument;
+import io.cta.server.definition.Notification;
 import io.cta.server.definition.StageDefinition;
 import io.cta.server.definition.SuiteDocument;
 import io.cta.server.definition.Target;
@@ -20,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,7 +151,50 @@ public final class Fixtures {
         0,
         null,
         configuration,
-        null);
+        null,
+        List.of(),
+        0);
+  }
+
+  /**
+   * A complete execution, number {@code number} of the scenario, that ran one test that passed and,
+   * when {@code result} is failed, one that failed.
+   */
+  public static ExecutionDocument completed(
+      String scenarioId,
+      long number,
+      ExecutionState state,
+      TestStatus result,
+      int chainDepth,
+      List<Notification> notifications) {
+    Instant requestedAt = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
+    ExecutionDocument e = execution(state, requestedAt, 60_000);
+    Instant startedAt = e.requestedAt().plusSeconds(1);
+    return new ExecutionDocument(
+        e.id(),
+        number,
+        scenarioId,
+        "nightly <main>",
+        state,
+        result,
+        new Counters(1, result == TestStatus.failed ? 1 : 0, 0, 0),
+        e.machines(),
+        e.requestedAt(),
+        startedAt,
+        startedAt.plusMillis(42_500),
+        null,
+        e.workflowId(),
+        0,
+        null,
+        "tester",
+        e.pendingTimeout(),
+        e.runningTimeout(),
+        0,
+        null,
+        e.configuration(),
+        null,
+        notifications,
+        chainDepth);
   }
 
   /** Stores the execution with its suite snapshot, as the scenario runner does. */

@@ -110,6 +110,8 @@ public final class LocalStack implements AutoCloseable {
     // The embedded Temporal server does not move a sticky workflow task to another worker when
     // the consumer restarts, so the embedded default runs without sticky execution.
     env.put("CTA_CONSUMER_WORKFLOW_CACHE_SIZE", "0");
+    // Links in notifications point at the api.
+    env.put("CTA_PUBLIC_URL", settings.apiUrl());
     launch(name, jar("-Xmx512m", "consumer/target/cta-consumer.jar"), env);
     awaitHealthy(name, "http://127.0.0.1:" + port);
   }

@@ -5,18 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -723,6 +731,71 @@ class EndToEndIT {
       assertEquals(404, admin.get("/api/v1/scenarios/" + scenarioId + "/schedule").status());
     } finally {
       stack.stop("consumer-2");
+    }
+  }
+
+  @Test
+  void givenAWebhookAndAChain_whenTheScenarioEndsNotOk_thenTheSignedSummaryArrivesAndTheChainRuns()
+      throws Exception {
+    String secret = "e2e-" + System.nanoTime();
+    List<byte[]> bodies = new CopyOnWriteArrayList<>();
+    List<String> signatures = new CopyOnWriteArrayList<>();
+    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext(
+        "/hook",
+        exchange -> {
+          bodies.add(exchange.getRequestBody().readAllBytes());
+          signatures.add(exchange.getRequestHeaders().getFirst("X-CTA-Signature"));
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
+    receiver.start();
+    try {
+      String cleanup = scenario(List.of(test("cleanup", "true", null, Map.of())));
+      String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+      String scenarioId =
+          scenario(
+              List.of(test("fails", "exit 1", null, Map.of())),
+              Map.of("runMode", "mono", "target", Map.of("machine", AGENT)),
+              Map.of(
+                  "notifications",
+                  List.of(
+                      Map.of("type", "webhook", "url", url, "secret", secret, "on", "not-ok"),
+                      Map.of("type", "chain", "scenarioId", cleanup))));
+
+      String id = run(scenarioId);
+      assertEquals("failed", Demo.awaitEnd(admin, id, TIMEOUT).get("result").asText());
+      String log = "/api/v1/executions/" + id + "/notifications";
+      await(
+          "both notifications to be delivered",
+          () -> admin.get(log),
+          r -> r.body().get("items").size() == 2);
+
+      JsonNode deliveries = admin.get(log).body().get("items");
+      assertEquals("delivered", deliveries.get(0).get("status").asText(), deliveries.toString());
+      assertEquals("delivered", deliveries.get(1).get("status").asText(), deliveries.toString());
+      assertEquals(1, bodies.size());
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      assertEquals(
+          "sha256=" + HexFormat.of().formatHex(mac.doFinal(bodies.get(0))), signatures.get(0));
+      JsonNode summary = new ObjectMapper().readTree(bodies.get(0)).get("execution");
+      assertEquals("failed", summary.get("result").asText());
+      assertEquals(
+          stack.settings().apiUrl() + "/api/v1/executions/" + id, summary.get("link").asText());
+      String chained = null;
+      for (JsonNode delivery : deliveries) {
+        if (delivery.get("type").asText().equals("chain")) {
+          chained = delivery.get("chainedExecutionId").asText();
+        }
+      }
+      JsonNode chainedExecution = Demo.awaitEnd(admin, chained, TIMEOUT);
+      assertEquals(cleanup, chainedExecution.get("scenarioId").asText());
+      assertEquals("ok", chainedExecution.get("result").asText());
+      assertEquals("chain", chainedExecution.get("requestedBy").asText());
+      assertFalse(admin.get("/api/v1/scenarios/" + scenarioId).body().toString().contains(secret));
+    } finally {
+      receiver.stop(0);
     }
   }
 

@@ -19,6 +19,13 @@ class WorkflowReplayTest {
   }
 
   @Test
+  void givenARecordedExecutionThatStartedItsNotifications_whenReplayed_thenTheCurrentCodeMatches()
+      throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(
+        "histories/execution-notified.json", ExecutionWorkflowImpl.class);
+  }
+
+  @Test
   void givenARecordedScheduleThatFiredThreeTimes_whenReplayed_thenTheCurrentCodeMatches()
       throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(

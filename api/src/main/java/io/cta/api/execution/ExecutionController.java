@@ -9,6 +9,8 @@ import io.cta.server.execution.LogChunkDocument;
 import io.cta.server.execution.ResultDocument;
 import io.cta.server.execution.ResultStore;
 import io.cta.server.execution.StateEventDocument;
+import io.cta.server.notification.Delivery;
+import io.cta.server.notification.DeliveryLog;
 import io.cta.server.security.CtaPrincipal;
 import io.cta.server.temporal.ExecutionWorkflows;
 import io.cta.server.web.ApiException;
@@ -56,16 +58,19 @@ class ExecutionController {
   private final ResultStore results;
   private final ExecutionViews views;
   private final ExecutionWorkflows workflows;
+  private final DeliveryLog deliveries;
 
   ExecutionController(
       ExecutionStore executions,
       ResultStore results,
       ExecutionViews views,
-      ExecutionWorkflows workflows) {
+      ExecutionWorkflows workflows,
+      DeliveryLog deliveries) {
     this.executions = executions;
     this.results = results;
     this.views = views;
     this.workflows = workflows;
+    this.deliveries = deliveries;
   }
 
   @GetMapping
@@ -174,6 +179,16 @@ class ExecutionController {
   @GetMapping("/{id}/logs")
   Mono<PageView<LogView>> logs(@PathVariable String id) {
     return all(id, results::logs, LogView::of);
+  }
+
+  /**
+   * The delivery log of the execution's notifications, oldest first: each attempt (delivered or
+   * failed, with the receiver's HTTP status or the error, and a chained execution's id) and each
+   * notification abandoned after its last attempt (docs/notifications.md).
+   */
+  @GetMapping("/{id}/notifications")
+  Mono<PageView<Delivery>> notifications(@PathVariable String id) {
+    return find(id).flatMap(e -> deliveries.deliveries(id)).map(PageView::all);
   }
 
   /**

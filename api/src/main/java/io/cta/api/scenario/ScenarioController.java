@@ -5,6 +5,7 @@ import io.cta.api.execution.ExecutionView;
 import io.cta.api.execution.ExecutionViews;
 import io.cta.server.definition.Concurrency;
 import io.cta.server.definition.ConfigurationDocument;
+import io.cta.server.definition.Notification;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.definition.SuiteDocument;
 import io.cta.server.scenario.ScenarioRunner;
@@ -15,6 +16,7 @@ import io.cta.server.web.PageView;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.bson.types.ObjectId;
@@ -80,9 +82,12 @@ class ScenarioController {
     if (request.schedule() != null) {
       Schedules.validate(request.schedule());
     }
+    List<Notification> notifications = Notifications.documents(request.notifications(), null);
     Instant now = Definitions.nextUpdate(null);
-    return checkReferences(request)
-        .then(definitions.insert(document(new ObjectId().toHexString(), request, 0, now, now)))
+    return checkReferences(request, notifications)
+        .then(
+            definitions.insert(
+                document(new ObjectId().toHexString(), request, notifications, 0, now, now)))
         .flatMap(saved -> applySchedule(saved, request))
         .map(
             view ->
@@ -107,7 +112,9 @@ class ScenarioController {
     if (request.schedule() != null) {
       Schedules.validate(request.schedule());
     }
-    return checkReferences(request)
+    // Checked now; the edit below keeps the stored secrets a webhook is sent without.
+    List<Notification> checked = Notifications.documents(request.notifications(), null);
+    return checkReferences(request, checked)
         .then(
             definitions.replace(
                 ScenarioDocument.class,
@@ -121,6 +128,7 @@ class ScenarioController {
                     document(
                         id,
                         request,
+                        Notifications.documents(request.notifications(), old.notifications()),
                         old.lastNumber(),
                         old.createdAt(),
                         Definitions.nextUpdate(old.updatedAt()))))
@@ -153,7 +161,8 @@ class ScenarioController {
                 null,
                 run.priority() == null ? 0 : run.priority(),
                 run.reason(),
-                CtaPrincipal.of(exchange).displayName()))
+                CtaPrincipal.of(exchange).displayName(),
+                0))
         .flatMap(views::view)
         .map(
             view ->
@@ -177,7 +186,7 @@ class ScenarioController {
         .defaultIfEmpty(ScenarioView.of(scenario, null));
   }
 
-  private Mono<Void> checkReferences(ScenarioRequest request) {
+  private Mono<Void> checkReferences(ScenarioRequest request, List<Notification> notifications) {
     Mono<SuiteDocument> suite =
         definitions
             .get(SuiteDocument.class, request.testSuiteId(), "suite")
@@ -196,7 +205,24 @@ class ScenarioController {
                         "configurationId: configuration '"
                             + request.configurationId()
                             + "' does not exist"));
-    return suite.then(configuration).then();
+    Mono<Void> chains =
+        Flux.range(0, notifications.size())
+            .filter(i -> notifications.get(i).scenarioId() != null)
+            .concatMap(
+                i ->
+                    definitions
+                        .get(ScenarioDocument.class, notifications.get(i).scenarioId(), WHAT)
+                        .onErrorMap(
+                            ApiException.class,
+                            e ->
+                                ApiException.badRequest(
+                                    "notifications["
+                                        + i
+                                        + "].scenarioId: scenario '"
+                                        + notifications.get(i).scenarioId()
+                                        + "' does not exist")))
+            .then();
+    return suite.then(configuration).then(chains);
   }
 
   private static Concurrency concurrency(Concurrency requested) {
@@ -212,7 +238,12 @@ class ScenarioController {
   }
 
   private static ScenarioDocument document(
-      String id, ScenarioRequest request, long lastNumber, Instant createdAt, Instant updatedAt) {
+      String id,
+      ScenarioRequest request,
+      List<Notification> notifications,
+      long lastNumber,
+      Instant createdAt,
+      Instant updatedAt) {
     return new ScenarioDocument(
         id,
         request.name(),
@@ -227,6 +258,7 @@ class ScenarioController {
             : request.runningTimeout(),
         request.retries() == null ? 0 : request.retries(),
         concurrency(request.concurrency()),
+        notifications,
         lastNumber,
         createdAt,
         updatedAt);

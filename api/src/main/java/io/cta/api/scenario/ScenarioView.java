@@ -3,6 +3,7 @@ package io.cta.api.scenario;
 import io.cta.server.definition.Concurrency;
 import io.cta.server.definition.ScenarioDocument;
 import java.time.Instant;
+import java.util.List;
 
 public record ScenarioView(
     String id,
@@ -14,6 +15,7 @@ public record ScenarioView(
     long runningTimeout,
     int retries,
     Concurrency concurrency,
+    List<NotificationView> notifications,
     Instant createdAt,
     Instant updatedAt,
     ScheduleView schedule) {
@@ -29,6 +31,9 @@ public record ScenarioView(
         d.runningTimeout(),
         d.retries(),
         d.concurrency(),
+        d.notifications() == null
+            ? List.of()
+            : d.notifications().stream().map(NotificationView::of).toList(),
         d.createdAt(),
         d.updatedAt(),
         schedule);

@@ -20,6 +20,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     target is a group or selector (a specific machine is never replaced)
  * @param stressLead how far after composing a stress execution its common start instant is: time
  *     for every machine's agent to take its first test
+ * @param notifications how notifications are sent (SMTP itself is Spring Boot's {@code
+ *     spring.mail.*}; see docs/notifications.md)
  */
 @ConfigurationProperties("cta.consumer")
 public record ConsumerProperties(
@@ -29,7 +31,8 @@ public record ConsumerProperties(
     Duration reconcileGrace,
     Integer workflowCacheSize,
     Integer maxDispatchAttempts,
-    Duration stressLead) {
+    Duration stressLead,
+    Notifications notifications) {
 
   public ConsumerProperties {
     resultGrace = resultGrace == null ? Duration.ofSeconds(60) : resultGrace;
@@ -40,5 +43,31 @@ public record ConsumerProperties(
     workflowCacheSize = workflowCacheSize == null ? 600 : workflowCacheSize;
     maxDispatchAttempts = maxDispatchAttempts == null ? 3 : Math.max(1, maxDispatchAttempts);
     stressLead = stressLead == null ? Duration.ofSeconds(2) : stressLead;
+    notifications =
+        notifications == null ? new Notifications(null, null, null, null) : notifications;
+  }
+
+  /**
+   * Settings of notifications ({@code cta.consumer.notifications.*}).
+   *
+   * @param publicUrl the api's address as users reach it: links in notifications point there
+   *     (default http://127.0.0.1:8080)
+   * @param mailFrom the sender address of notification emails (default cta@localhost)
+   * @param maxChainDepth the most chain notifications in a row: an execution this many chains deep
+   *     starts no further one, which ends loops such as A to B to A (default 5)
+   * @param webhookTimeout how long one webhook attempt may take, connection included (default 10 s)
+   */
+  public record Notifications(
+      String publicUrl, String mailFrom, Integer maxChainDepth, Duration webhookTimeout) {
+
+    public Notifications {
+      publicUrl =
+          publicUrl == null || publicUrl.isBlank()
+              ? "http://127.0.0.1:8080"
+              : publicUrl.replaceAll("/+$", "");
+      mailFrom = mailFrom == null || mailFrom.isBlank() ? "cta@localhost" : mailFrom;
+      maxChainDepth = maxChainDepth == null ? 5 : Math.max(0, maxChainDepth);
+      webhookTimeout = webhookTimeout == null ? Duration.ofSeconds(10) : webhookTimeout;
+    }
   }
 }

@@ -1,10 +1,12 @@
 package io.cta.consumer.config;
 
+import io.cta.activities.notification.NotificationActivities;
 import io.cta.activities.schedule.ScheduleActivities;
 import io.cta.activities.server.ServerActivities;
 import io.cta.temporal.TaskQueues;
 import io.cta.workflows.execution.ExecutionWorkflowImpl;
 import io.cta.workflows.execution.LaneWorkflowImpl;
+import io.cta.workflows.notification.NotificationWorkflowImpl;
 import io.cta.workflows.schedule.ScheduleWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
@@ -15,7 +17,10 @@ import java.time.Duration;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
-/** Runs the workflows (executions, schedules) and server-side activities on the server queue. */
+/**
+ * Runs the workflows (executions, schedules, notifications) and server-side activities on the
+ * server queue.
+ */
 @Component
 class TemporalWorkerConfiguration implements SmartLifecycle {
 
@@ -26,6 +31,7 @@ class TemporalWorkerConfiguration implements SmartLifecycle {
       WorkflowClient client,
       ServerActivities serverActivities,
       ScheduleActivities scheduleActivities,
+      NotificationActivities notificationActivities,
       ConsumerProperties properties) {
     this.factory =
         WorkerFactory.newInstance(
@@ -40,8 +46,12 @@ class TemporalWorkerConfiguration implements SmartLifecycle {
     }
     Worker worker = factory.newWorker(TaskQueues.SERVER, options.build());
     worker.registerWorkflowImplementationTypes(
-        ExecutionWorkflowImpl.class, LaneWorkflowImpl.class, ScheduleWorkflowImpl.class);
-    worker.registerActivitiesImplementations(serverActivities, scheduleActivities);
+        ExecutionWorkflowImpl.class,
+        LaneWorkflowImpl.class,
+        ScheduleWorkflowImpl.class,
+        NotificationWorkflowImpl.class);
+    worker.registerActivitiesImplementations(
+        serverActivities, scheduleActivities, notificationActivities);
   }
 
   @Override

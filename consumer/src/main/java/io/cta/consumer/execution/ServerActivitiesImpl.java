@@ -269,7 +269,8 @@ public class ServerActivitiesImpl implements ServerActivities {
     }
     ordered.remove(execution.id());
     if (execution.state().isTerminal()) {
-      return new CompleteResult(execution.state(), execution.result(), 0);
+      return new CompleteResult(
+          execution.state(), execution.result(), 0, hasNotifications(execution));
     }
     List<ResultDocument> stored = results.results(execution.id()).collectList().block();
     int missing = Math.max(0, request.expectedResults() - stored.size());
@@ -329,7 +330,11 @@ public class ServerActivitiesImpl implements ServerActivities {
                 Instant.ofEpochMilli(request.finishedAt()))
             .switchIfEmpty(executions.findById(execution.id()))
             .block();
-    return new CompleteResult(done.state(), done.result(), missing);
+    return new CompleteResult(done.state(), done.result(), missing, hasNotifications(done));
+  }
+
+  private static boolean hasNotifications(ExecutionDocument execution) {
+    return execution.notifications() != null && !execution.notifications().isEmpty();
   }
 
   /** Folds the durations measured by this execution into its suite's estimates (best effort). */

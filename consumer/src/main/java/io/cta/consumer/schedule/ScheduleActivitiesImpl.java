@@ -75,7 +75,8 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
           runner
               .run(
                   request.scenarioId(),
-                  new ScenarioRunner.Run(id, 0, "schedule (" + request.trigger() + ")", "schedule"))
+                  new ScenarioRunner.Run(
+                      id, 0, "schedule (" + request.trigger() + ")", "schedule", 0))
               .block();
     } catch (ApiException e) {
       if (e.getStatusCode() == HttpStatus.NOT_FOUND) {

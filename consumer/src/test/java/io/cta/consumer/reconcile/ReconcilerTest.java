@@ -79,6 +79,7 @@ class ReconcilerTest {
             Duration.ofSeconds(30),
             null,
             null,
+            null,
             null);
     env = TestWorkflowEnvironment.newInstance();
     env.newWorker(TaskQueues.SERVER)

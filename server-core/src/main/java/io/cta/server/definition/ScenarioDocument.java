@@ -1,6 +1,7 @@
 package io.cta.server.definition;
 
 import java.time.Instant;
+import java.util.List;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.mongodb.core.mapping.Document;
 
@@ -10,6 +11,7 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param retries how many more times a failed test is run (a pass on a retry is ok, flagged flaky)
  * @param concurrency how many of its executions may be active at once, or null for no limit
  * @param lastNumber the number of this scenario's latest execution, incremented atomically
+ * @param notifications webhooks, emails and chains fired when an execution completes
  */
 @Document("scenarios")
 public record ScenarioDocument(
@@ -22,6 +24,7 @@ public record ScenarioDocument(
     long runningTimeout,
     int retries,
     Concurrency concurrency,
+    List<Notification> notifications,
     long lastNumber,
     Instant createdAt,
     Instant updatedAt) {}

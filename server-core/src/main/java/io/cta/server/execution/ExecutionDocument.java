@@ -4,6 +4,7 @@ import io.cta.activities.ExecutionState;
 import io.cta.activities.TestStatus;
 import io.cta.server.definition.Concurrency;
 import io.cta.server.definition.ConfigurationDocument;
+import io.cta.server.definition.Notification;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.data.annotation.Id;
@@ -12,6 +13,10 @@ import org.springframework.data.mongodb.core.mapping.Document;
 /**
  * One run of a scenario, with snapshots of the suite and configuration it ran, so later edits of
  * those never change what an execution shows.
+ *
+ * @param notifications the scenario's notifications when it was run (with their secrets: never
+ *     shown)
+ * @param chainDepth 0, or how many chain notifications led to this execution (the loop guard)
  */
 @Document("executions")
 public record ExecutionDocument(
@@ -36,7 +41,9 @@ public record ExecutionDocument(
     int retries,
     Concurrency concurrency,
     ConfigurationDocument configuration,
-    Cancellation cancellation) {
+    Cancellation cancellation,
+    List<Notification> notifications,
+    int chainDepth) {
 
   /** Who asked to cancel, why and when. */
   public record Cancellation(String by, String reason, Instant at) {}

@@ -104,6 +104,24 @@ public class ExecutionStore {
         ExecutionDocument.class);
   }
 
+  /**
+   * The scenario's latest execution numbered below {@code number} that has ended, if any (uses the
+   * unique scenario_number index).
+   */
+  public Mono<ExecutionDocument> findPreviousEnded(String scenarioId, long number) {
+    return mongo.findOne(
+        Query.query(
+                Criteria.where("scenarioId")
+                    .is(scenarioId)
+                    .and("number")
+                    .lt(number)
+                    .and("state")
+                    .nin(ACTIVE))
+            .with(Sort.by(Sort.Direction.DESC, "number"))
+            .limit(1),
+        ExecutionDocument.class);
+  }
+
   /** Sets the machines of an execution that is still pending (compose). */
   public Mono<Void> setMachines(String id, List<MachineRun> machines) {
     return mongo

@@ -51,8 +51,14 @@ public class ScenarioRunner {
     this.slots = slots;
   }
 
-  /** What to run, and who asked. */
-  public record Run(String executionId, int priority, String reason, String requestedBy) {}
+  /**
+   * What to run, and who asked.
+   *
+   * @param chainDepth 0, or for a run started by a chain notification one more than the depth of
+   *     the execution that started it
+   */
+  public record Run(
+      String executionId, int priority, String reason, String requestedBy, int chainDepth) {}
 
   /**
    * Creates and starts the execution. When {@code run.executionId()} is given and already exists,
@@ -181,6 +187,8 @@ public class ScenarioRunner {
         scenario.retries(),
         scenario.concurrency(),
         configuration,
-        null);
+        null,
+        scenario.notifications() == null ? List.of() : scenario.notifications(),
+        run.chainDepth());
   }
 }

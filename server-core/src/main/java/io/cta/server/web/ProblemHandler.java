@@ -1,7 +1,9 @@
 package io.cta.server.web;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowServiceException;
+import java.util.Arrays;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +18,10 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
 import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.MismatchedInputException;
 
 /**
  * The one mapping from exceptions to HTTP: RFC 9457 problem details, 4xx logged at WARN, 5xx at
@@ -41,6 +46,53 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
     problem.setTitle("Invalid request");
     return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, exchange);
+  }
+
+  /**
+   * A body that does not fit its type names the field (e.g. {@code notifications[0].on}) and, for a
+   * closed set of values, the values allowed. It never quotes what was sent.
+   */
+  @Override
+  protected Mono<ResponseEntity<Object>> handleServerWebInputException(
+      ServerWebInputException ex,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      ServerWebExchange exchange) {
+    Throwable cause = ex;
+    while (cause != null && !(cause instanceof MismatchedInputException)) {
+      cause = cause.getCause();
+    }
+    if (!(cause instanceof MismatchedInputException mismatch) || mismatch.getPath().isEmpty()) {
+      return super.handleServerWebInputException(ex, headers, status, exchange);
+    }
+    StringBuilder field = new StringBuilder();
+    for (JacksonException.Reference reference : mismatch.getPath()) {
+      if (reference.getPropertyName() != null) {
+        field.append(field.isEmpty() ? "" : ".").append(reference.getPropertyName());
+      } else if (reference.getIndex() >= 0) {
+        field.append('[').append(reference.getIndex()).append(']');
+      }
+    }
+    Class<?> type = mismatch.getTargetType();
+    String expected =
+        type != null && type.isEnum()
+            ? "must be one of "
+                + Arrays.stream(type.getEnumConstants()).map(ProblemHandler::jsonName).toList()
+            : "invalid value" + (type == null ? "" : " (expected " + type.getSimpleName() + ")");
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, field + ": " + expected);
+    problem.setTitle("Invalid request");
+    return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, exchange);
+  }
+
+  private static String jsonName(Object constant) {
+    String name = ((Enum<?>) constant).name();
+    try {
+      JsonProperty property = constant.getClass().getField(name).getAnnotation(JsonProperty.class);
+      return property == null || property.value().isEmpty() ? name : property.value();
+    } catch (NoSuchFieldException e) {
+      return name;
+    }
   }
 
   @ExceptionHandler(DuplicateKeyException.class)

@@ -6,7 +6,10 @@ import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
-/** One run of a scenario: compose, dispatch, wait under the execution's timeouts, complete. */
+/**
+ * One run of a scenario: compose, dispatch, wait under the execution's timeouts, complete, then
+ * start its notifications.
+ */
 @WorkflowInterface
 public interface ExecutionWorkflow {
 

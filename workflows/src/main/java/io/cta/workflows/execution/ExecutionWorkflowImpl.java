@@ -10,7 +10,10 @@ import io.cta.activities.server.ExecutionPlan;
 import io.cta.activities.server.ServerActivities;
 import io.cta.temporal.TaskQueues;
 import io.cta.workflows.ServerActivityOptions;
+import io.cta.workflows.notification.NotificationInput;
+import io.cta.workflows.notification.NotificationWorkflow;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
@@ -347,8 +350,32 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
     } catch (ActivityFailure stillMissing) {
       result = server.complete(request.forced());
     }
+    if (result.hasNotifications()
+        && Workflow.getVersion("notifications", Workflow.DEFAULT_VERSION, 1) >= 1) {
+      startNotifications(input.executionId());
+    }
     phase = "done";
     return new ExecutionOutcome(result.state(), result.result(), reason);
+  }
+
+  /**
+   * Starts the execution's notifications as a child that outlives this workflow: deliveries and
+   * their retries neither delay the execution's end nor fail it. Waits only for the child's start.
+   */
+  private static void startNotifications(String executionId) {
+    NotificationWorkflow notifications =
+        Workflow.newChildWorkflowStub(
+            NotificationWorkflow.class,
+            ChildWorkflowOptions.newBuilder()
+                .setWorkflowId(NotificationWorkflow.workflowId(executionId))
+                .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
+                .build());
+    Async.procedure(notifications::run, new NotificationInput(executionId));
+    try {
+      Workflow.getWorkflowExecution(notifications).get();
+    } catch (ChildWorkflowFailure alreadyStarted) {
+      // Its notifications already started: an execution never notifies twice.
+    }
   }
 
   private ServerActivities awaitResults() {

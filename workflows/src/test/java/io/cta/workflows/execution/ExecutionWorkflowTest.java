@@ -12,11 +12,16 @@ import io.cta.activities.TestStatus;
 import io.cta.activities.agent.AgentActivities;
 import io.cta.activities.agent.RunTestResult;
 import io.cta.activities.agent.StartedSignal;
+import io.cta.activities.notification.DeliveryFailure;
+import io.cta.activities.notification.DeliveryRequest;
+import io.cta.activities.notification.NotificationActivities;
+import io.cta.activities.notification.NotificationType;
 import io.cta.activities.server.CompleteRequest;
 import io.cta.activities.server.CompleteResult;
 import io.cta.activities.server.ExecutionPlan;
 import io.cta.activities.server.ServerActivities;
 import io.cta.temporal.TaskQueues;
+import io.cta.workflows.notification.NotificationWorkflow;
 import io.temporal.activity.Activity;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
@@ -25,6 +30,7 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -73,6 +79,73 @@ class ExecutionWorkflowTest {
     assertEquals(3, completion.expectedResults());
     assertTrue(completion.startedAt() > 0, "the start time is recorded");
     recordHistory(env, "execution-finished.json");
+  }
+
+  @Test
+  void givenAWebhookThatAlwaysFails_whenTheExecutionCompletes_thenItEndsAtOnceAndTheWebhookGivesUp(
+      TestWorkflowEnvironment env, Worker worker) {
+    ServerActivities server = mock(ServerActivities.class, withSettings().withoutAnnotations());
+    when(server.compose(any())).thenReturn(Fixtures.plan(60_000, 60_000, "a"));
+    when(server.complete(any()))
+        .thenAnswer(
+            call -> {
+              CompleteRequest request = call.getArgument(0);
+              return new CompleteResult(request.state(), TestStatus.failed, 0, true);
+            });
+    List<Long> webhookAttempts = new CopyOnWriteArrayList<>();
+    List<DeliveryRequest> delivered = new CopyOnWriteArrayList<>();
+    List<DeliveryFailure> abandoned = new CopyOnWriteArrayList<>();
+    NotificationActivities notifications =
+        new NotificationActivities() {
+          @Override
+          public List<DeliveryRequest> due(String executionId) {
+            return List.of(
+                new DeliveryRequest(executionId, 0, NotificationType.webhook),
+                new DeliveryRequest(executionId, 1, NotificationType.email));
+          }
+
+          @Override
+          public void deliver(DeliveryRequest request) {
+            if (request.type() == NotificationType.webhook) {
+              webhookAttempts.add(env.currentTimeMillis());
+              throw ApplicationFailure.newFailure("the receiver answered HTTP 500", "NotDelivered");
+            }
+            delivered.add(request);
+          }
+
+          @Override
+          public void giveUp(DeliveryFailure failure) {
+            abandoned.add(failure);
+          }
+        };
+    env.newWorker(TaskQueues.SERVER).registerActivitiesImplementations(server, notifications);
+    env.newWorker(TaskQueues.machine(Fixtures.MACHINE))
+        .registerActivitiesImplementations(
+            (AgentActivities)
+                request ->
+                    new RunTestResult(request.test().id(), Fixtures.MACHINE, TestStatus.failed, 1));
+    env.start();
+
+    ExecutionOutcome outcome =
+        Fixtures.stub(env.getWorkflowClient(), worker)
+            .run(new ExecutionInput(Fixtures.EXECUTION_ID, env.currentTimeMillis()));
+
+    assertEquals(ExecutionState.finished, outcome.state());
+    assertTrue(webhookAttempts.size() <= 1, "the execution ended without waiting for retries");
+    env.getWorkflowClient()
+        .newUntypedWorkflowStub(NotificationWorkflow.workflowId(Fixtures.EXECUTION_ID))
+        .getResult(Void.class);
+    assertEquals(5, webhookAttempts.size(), "bounded attempts");
+    List<Long> gaps = new ArrayList<>();
+    for (int i = 1; i < webhookAttempts.size(); i++) {
+      gaps.add((webhookAttempts.get(i) - webhookAttempts.get(i - 1) + 500) / 1000);
+    }
+    assertEquals(List.of(10L, 20L, 40L, 80L), gaps, "seconds between attempts: backoff");
+    assertEquals(1, abandoned.size());
+    assertEquals(0, abandoned.get(0).index());
+    assertEquals("the receiver answered HTTP 500", abandoned.get(0).reason());
+    assertEquals(1, delivered.size(), "the email went out whatever the webhook did");
+    recordHistory(env, "execution-notified.json");
   }
 
   /**
@@ -311,7 +384,7 @@ class ExecutionWorkflowTest {
                 throw ApplicationFailure.newFailure(
                     "1 of 1 missing", ServerActivities.RESULTS_MISSING);
               }
-              return new CompleteResult(request.state(), null, 1);
+              return new CompleteResult(request.state(), null, 1, false);
             });
     AgentActivities agent =
         request -> new RunTestResult(request.test().id(), Fixtures.MACHINE, TestStatus.ok, 1);

@@ -14,6 +14,7 @@ import io.cta.activities.server.ExecutionPlan;
 import io.cta.activities.server.LoadTestsRequest;
 import io.cta.activities.server.ServerActivities;
 import io.cta.temporal.TaskQueues;
+import io.cta.workflows.notification.NotificationWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowExtension;
@@ -30,10 +31,14 @@ final class Fixtures {
 
   private Fixtures() {}
 
-  /** The workflow test environment: the execution workflow and its lanes, started by each test. */
+  /**
+   * The workflow test environment: the execution workflow, its lanes and its notifications, started
+   * by each test.
+   */
   static TestWorkflowExtension workflows() {
     return TestWorkflowExtension.newBuilder()
-        .registerWorkflowImplementationTypes(ExecutionWorkflowImpl.class, LaneWorkflowImpl.class)
+        .registerWorkflowImplementationTypes(
+            ExecutionWorkflowImpl.class, LaneWorkflowImpl.class, NotificationWorkflowImpl.class)
         .setDoNotStart(true)
         .build();
   }
@@ -64,7 +69,7 @@ final class Fixtures {
             call -> {
               CompleteRequest request = call.getArgument(0);
               completions.add(request);
-              return new CompleteResult(request.state(), null, 0);
+              return new CompleteResult(request.state(), null, 0, false);
             });
     return server;
   }

@@ -269,7 +269,7 @@ class RunModesTest {
               CompleteRequest request = call.getArgument(0);
               completions.add(request);
               stoppedAtCompletion.add(stopped.size());
-              return new CompleteResult(request.state(), null, 0);
+              return new CompleteResult(request.state(), null, 0, false);
             })
         .when(server)
         .complete(any());

@@ -1,0 +1,11 @@
+package io.cta.activities.notification;
+
+/** The channels a scenario's notification can use (design.md section 4). */
+public enum NotificationType {
+  /** A signed JSON POST to a URL. */
+  webhook,
+  /** An HTML and plain-text summary by SMTP. */
+  email,
+  /** Starts another scenario. */
+  chain
+}

@@ -1,0 +1,293 @@
+package io.cta.consumer.notification;
+
+import io.cta.activities.ExecutionState;
+import io.cta.activities.TestStatus;
+import io.cta.activities.notification.DeliveryFailure;
+import io.cta.activities.notification.DeliveryRequest;
+import io.cta.activities.notification.NotificationActivities;
+import io.cta.consumer.config.ConsumerProperties;
+import io.cta.consumer.metrics.ConsumerMetrics;
+import io.cta.server.definition.Notification;
+import io.cta.server.execution.ExecutionDocument;
+import io.cta.server.execution.ExecutionStore;
+import io.cta.server.notification.Delivery;
+import io.cta.server.notification.DeliveryLog;
+import io.cta.server.scenario.ScenarioRunner;
+import io.cta.server.web.ApiException;
+import io.temporal.activity.Activity;
+import io.temporal.failure.ApplicationFailure;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Evaluates and delivers an execution's notifications (docs/notifications.md). Every attempt is
+ * recorded in the execution's delivery log; retries are the notification workflow's.
+ */
+@Component
+public class NotificationActivitiesImpl implements NotificationActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(NotificationActivitiesImpl.class);
+
+  /** Final delivery failures, tagged {@code channel} = webhook, email or chain. */
+  static final String NOT_DELIVERED = "NotDelivered";
+
+  private final ExecutionStore executions;
+  private final DeliveryLog deliveries;
+  private final WebhookSender webhooks;
+  private final EmailSender emails;
+  private final ScenarioRunner runner;
+  private final ConsumerMetrics metrics;
+  private final ConsumerProperties.Notifications settings;
+
+  public NotificationActivitiesImpl(
+      ExecutionStore executions,
+      DeliveryLog deliveries,
+      WebhookSender webhooks,
+      EmailSender emails,
+      ScenarioRunner runner,
+      ConsumerMetrics metrics,
+      ConsumerProperties properties) {
+    this.executions = executions;
+    this.deliveries = deliveries;
+    this.webhooks = webhooks;
+    this.emails = emails;
+    this.runner = runner;
+    this.metrics = metrics;
+    this.settings = properties.notifications();
+  }
+
+  @Override
+  public List<DeliveryRequest> due(String executionId) {
+    ExecutionDocument execution = execution(executionId);
+    List<Notification> notifications =
+        execution.notifications() == null ? List.of() : execution.notifications();
+    if (!execution.state().isTerminal() || notifications.isEmpty()) {
+      return List.of();
+    }
+    boolean changed =
+        notifications.stream().anyMatch(n -> n.on() == Notification.On.stateChange)
+            && changedSincePrevious(execution);
+    List<DeliveryRequest> due = new ArrayList<>();
+    for (int i = 0; i < notifications.size(); i++) {
+      Notification notification = notifications.get(i);
+      boolean fires =
+          switch (notification.on() == null ? Notification.On.finish : notification.on()) {
+            case finish -> true;
+            case notOk -> !isOk(execution);
+            case stateChange -> changed;
+          };
+      if (fires) {
+        due.add(new DeliveryRequest(execution.id(), i, notification.type()));
+      }
+    }
+    return due;
+  }
+
+  private static boolean isOk(ExecutionDocument execution) {
+    return execution.state() == ExecutionState.finished && execution.result() == TestStatus.ok;
+  }
+
+  /** Whether the state or result differs from the previous ended execution (or there is none). */
+  private boolean changedSincePrevious(ExecutionDocument execution) {
+    ExecutionDocument previous =
+        executions.findPreviousEnded(execution.scenarioId(), execution.number()).block();
+    return previous == null
+        || previous.state() != execution.state()
+        || !Objects.equals(previous.result(), execution.result());
+  }
+
+  @Override
+  public void deliver(DeliveryRequest request) {
+    ExecutionDocument execution = execution(request.executionId());
+    Notification notification = notification(execution, request.index());
+    int attempt = Activity.getExecutionContext().getInfo().getAttempt();
+    Integer statusCode = null;
+    String chained = null;
+    try {
+      ExecutionSummary summary = ExecutionSummary.of(execution, settings.publicUrl());
+      switch (notification.type()) {
+        case webhook ->
+            statusCode =
+                webhooks.send(
+                    notification.url(),
+                    notification.secret(),
+                    execution.id() + "-" + request.index(),
+                    summary);
+        case email -> emails.send(notification.to(), summary);
+        case chain -> chained = chain(execution, request.index(), notification);
+      }
+    } catch (RuntimeException e) {
+      DeliveryException failure =
+          e instanceof DeliveryException known
+              ? known
+              : new DeliveryException(e.getClass().getSimpleName(), null, false);
+      if (!(e instanceof DeliveryException)) {
+        log.error("notification {} of execution {} failed", request.index(), execution.id(), e);
+      }
+      record(request, notification, attempt, Delivery.Status.failed, failure, null, null);
+      log.info(
+          "notification {} ({}) of execution {}: attempt {} failed: {}",
+          request.index(),
+          notification.type(),
+          execution.id(),
+          attempt,
+          failure.getMessage());
+      throw failure.permanent()
+          ? ApplicationFailure.newNonRetryableFailure(failure.getMessage(), NOT_DELIVERED)
+          : ApplicationFailure.newFailure(failure.getMessage(), NOT_DELIVERED);
+    }
+    record(request, notification, attempt, Delivery.Status.delivered, null, statusCode, chained);
+  }
+
+  /**
+   * Runs the chained scenario the way the api runs one (concurrency limits apply), as an execution
+   * one chain deeper. Its id derives from this execution and notification: a retry never starts a
+   * second one.
+   */
+  private String chain(ExecutionDocument source, int index, Notification chain) {
+    if (source.chainDepth() >= settings.maxChainDepth()) {
+      throw new DeliveryException(
+          "not started: execution "
+              + source.id()
+              + " is "
+              + source.chainDepth()
+              + " chain(s) deep, the limit (cta.consumer.notifications.max-chain-depth);"
+              + " a loop such as A -> B -> A ends here",
+          null,
+          true);
+    }
+    String id =
+        "chain-"
+            + UUID.nameUUIDFromBytes((source.id() + "#" + index).getBytes(StandardCharsets.UTF_8));
+    try {
+      return runner
+          .run(
+              chain.scenarioId(),
+              new ScenarioRunner.Run(
+                  id,
+                  source.priority(),
+                  "chained from " + source.scenarioName() + " #" + source.number(),
+                  "chain",
+                  source.chainDepth() + 1))
+          .block()
+          .id();
+    } catch (ApiException e) {
+      // The scenario is gone or refuses the run (its concurrency limit): no retry helps.
+      throw new DeliveryException(
+          e.getBody().getDetail(), null, e.getStatusCode().is4xxClientError());
+    }
+  }
+
+  @Override
+  public void giveUp(DeliveryFailure failure) {
+    List<Delivery> logged = deliveries.deliveries(failure.executionId()).block();
+    List<Delivery> attempts =
+        logged.stream().filter(d -> d.notification() == failure.index()).toList();
+    if (attempts.stream().anyMatch(d -> d.status() == Delivery.Status.abandoned)) {
+      return; // recorded and counted already
+    }
+    ExecutionDocument execution = executions.findById(failure.executionId()).block();
+    String target =
+        execution == null || failure.index() >= sizeOf(execution)
+            ? null
+            : target(execution.notifications().get(failure.index()));
+    deliveries
+        .append(
+            failure.executionId(),
+            new Delivery(
+                failure.index(),
+                failure.type(),
+                target,
+                attempts.size(),
+                Delivery.Status.abandoned,
+                null,
+                failure.reason(),
+                null,
+                Instant.now()))
+        .block();
+    metrics.notificationFailed(failure.type().name());
+    log.warn(
+        "notification {} ({}) of execution {} abandoned after {} attempt(s): {}",
+        failure.index(),
+        failure.type(),
+        failure.executionId(),
+        attempts.size(),
+        failure.reason());
+  }
+
+  private void record(
+      DeliveryRequest request,
+      Notification notification,
+      int attempt,
+      Delivery.Status status,
+      DeliveryException failure,
+      Integer statusCode,
+      String chainedExecutionId) {
+    deliveries
+        .append(
+            request.executionId(),
+            new Delivery(
+                request.index(),
+                notification.type(),
+                target(notification),
+                attempt,
+                status,
+                failure == null ? statusCode : failure.statusCode(),
+                failure == null ? null : failure.getMessage(),
+                chainedExecutionId,
+                Instant.now()))
+        .block();
+  }
+
+  /** Where a notification goes, as the delivery log shows it: never a secret, nor a URL's query. */
+  private static String target(Notification notification) {
+    return switch (notification.type()) {
+      case webhook -> withoutQuery(notification.url());
+      case email -> notification.to() == null ? null : String.join(", ", notification.to());
+      case chain -> notification.scenarioId();
+    };
+  }
+
+  private static String withoutQuery(String url) {
+    if (url == null) {
+      return null;
+    }
+    try {
+      URI uri = new URI(url);
+      return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null)
+          .toString();
+    } catch (URISyntaxException e) {
+      return "(invalid URL)";
+    }
+  }
+
+  private ExecutionDocument execution(String id) {
+    ExecutionDocument execution = executions.findById(id).block();
+    if (execution == null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "execution " + id + " does not exist", "NotFound");
+    }
+    return execution;
+  }
+
+  private static int sizeOf(ExecutionDocument execution) {
+    return execution.notifications() == null ? 0 : execution.notifications().size();
+  }
+
+  private static Notification notification(ExecutionDocument execution, int index) {
+    if (index < 0 || index >= sizeOf(execution)) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "execution " + execution.id() + " has no notification " + index, "NotFound");
+    }
+    return execution.notifications().get(index);
+  }
+}

@@ -1,0 +1,4 @@
+package io.cta.workflows.notification;
+
+/** Notifies about one complete execution. */
+public record NotificationInput(String executionId) {}
