@@ -82,6 +82,8 @@ class ConsumerMetricsTest {
         e.retries(),
         e.concurrency(),
         e.configuration(),
-        e.cancellation());
+        e.cancellation(),
+        e.notifications(),
+        e.chainDepth());
   }
 }

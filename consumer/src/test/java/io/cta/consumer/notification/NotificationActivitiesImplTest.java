@@ -25,6 +25,7 @@ import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.definition.Target;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
+import io.cta.server.live.LiveFeed;
 import io.cta.server.notification.Delivery;
 import io.cta.server.notification.DeliveryLog;
 import io.cta.server.scenario.ScenarioRunner;
@@ -137,7 +138,7 @@ class NotificationActivitiesImplTest {
         });
     receiver.start();
     mongo = Fixtures.mongo(mongoServer);
-    executions = new ExecutionStore(mongo);
+    executions = new ExecutionStore(mongo, new LiveFeed(mongo));
     deliveries = new DeliveryLog(mongo);
     ConsumerProperties properties =
         new ConsumerProperties(
