@@ -39,6 +39,8 @@ public final class BenchMain {
         --slots N         tests at once per agent and per worker JVM (default 1, the agent's)
         --mongo STORE     memory or h2, the embedded MongoDB's backend (default memory)
         --fanout-timeout-min N   give up on a fan-out after N minutes (default 30)
+        --ingest N        results posted through the agents' batch endpoint, then read
+                          back (default 100000, 0 to skip)
         --home DIR        the built project (default: the current directory)
         --help            this text
       """;
@@ -55,6 +57,7 @@ public final class BenchMain {
           Map.entry("slots", "1"),
           Map.entry("mongo", "memory"),
           Map.entry("fanout-timeout-min", "30"),
+          Map.entry("ingest", "100000"),
           Map.entry("home", "."));
 
   /** The options; see {@link #USAGE}. */
@@ -69,6 +72,7 @@ public final class BenchMain {
       int slots,
       String mongo,
       Duration fanOutTimeout,
+      int ingest,
       Path home) {
 
     static Options parse(String[] args) {
@@ -95,6 +99,7 @@ public final class BenchMain {
           positive(values, "slots"),
           mongo,
           Duration.ofMinutes(positive(values, "fanout-timeout-min")),
+          Integer.parseInt(values.get("ingest")),
           Path.of(values.get("home")).toAbsolutePath().normalize());
     }
 
@@ -192,7 +197,17 @@ public final class BenchMain {
               options);
       live = watch.summary();
     }
+    StorageBench.Result storage = null;
+    if (options.ingest() > 0) {
+      progress("storage: " + options.ingest() + " results through the agents' batch endpoint");
+      storage =
+          StorageBench.run(
+              api, stack.settings().consumerUrl(), stack.settings().mongoPort(), options.ingest());
+    }
     new Report(OUT).print(baseline, cta, live, options.agents(), options.tests());
+    if (storage != null) {
+      new Report(OUT).storage(storage, options.mongo());
+    }
     stack.close();
   }
 

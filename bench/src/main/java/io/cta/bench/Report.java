@@ -190,6 +190,63 @@ final class Report {
     fanOut("CTA fan-out", cta.fanOut());
   }
 
+  /** Ingestion against a raw insertMany, and the hot reads with everything stored. */
+  void storage(StorageBench.Result storage, String backend) {
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "== Storage (embedded MongoDB, %s backend): %,d results in %d executions ==%n",
+        backend,
+        storage.results(),
+        storage.executions());
+    String format = "%-44s %12s %12s %9s  %-20s %s%n";
+    out.printf(Locale.ROOT, format, "metric", "insertMany", "CTA", "CTA/base", "target", "verdict");
+    row(
+        format,
+        "results/s through the batch endpoint",
+        storage.rawPerSecond(),
+        storage.apiPerSecond(),
+        new Target("≥ 0.50× insertMany", 0.5, false, "×"));
+    if (backend.equals("memory")) {
+      row(
+          format,
+          "results/s (memory backend)",
+          Double.NaN,
+          storage.apiPerSecond(),
+          new Target("≥ 20,000/s", 20_000, false, "/s"));
+    }
+    storage
+        .reads()
+        .forEach(
+            (read, stats) ->
+                row(
+                    format,
+                    "read p95 (ms): " + read,
+                    Double.NaN,
+                    stats.p95(),
+                    new Target("≤ 200 ms", 200, true, "ms")));
+    out.println(
+        "  insertMany: the same result documents, batches of 1,000 from 4 threads, straight into"
+            + " the same server; CTA: POST /agent/v1/events, 450 results and 45 log chunks per"
+            + " batch, 4 threads, over HTTP with an agent token");
+    storage
+        .reads()
+        .forEach(
+            (read, stats) ->
+                out.printf(
+                    Locale.ROOT,
+                    "  %s: p50 %s, p95 %s, p99 %s ms over %d reads%n",
+                    read,
+                    number(stats.p50()),
+                    number(stats.p95()),
+                    number(stats.p99()),
+                    stats.count()));
+    if (!storage.problems().isEmpty()) {
+      out.println(
+          "  problems: " + storage.problems().subList(0, Math.min(5, storage.problems().size())));
+    }
+  }
+
   private void row(String format, String metric, double baseline, double cta, Target target) {
     double ratio = baseline > 0 ? cta / baseline : Double.NaN;
     out.printf(

@@ -5,11 +5,11 @@ import java.util.Collections;
 import java.util.List;
 
 /** Summary statistics of millisecond samples: nearest-rank percentiles and the mean. */
-public record Stats(int count, double p50, double p99, double mean) {
+public record Stats(int count, double p50, double p95, double p99, double mean) {
 
   public static Stats of(List<Long> samples) {
     if (samples.isEmpty()) {
-      return new Stats(0, Double.NaN, Double.NaN, Double.NaN);
+      return new Stats(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
     List<Long> sorted = new ArrayList<>(samples);
     Collections.sort(sorted);
@@ -18,7 +18,11 @@ public record Stats(int count, double p50, double p99, double mean) {
       sum += sample;
     }
     return new Stats(
-        sorted.size(), percentile(sorted, 50), percentile(sorted, 99), sum / sorted.size());
+        sorted.size(),
+        percentile(sorted, 50),
+        percentile(sorted, 95),
+        percentile(sorted, 99),
+        sum / sorted.size());
   }
 
   /** Nearest rank: the smallest sample that at least {@code p} percent of samples do not exceed. */

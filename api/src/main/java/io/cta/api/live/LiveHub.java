@@ -2,12 +2,14 @@ package io.cta.api.live;
 
 import io.cta.server.live.LiveEvent;
 import io.cta.server.live.LiveFeed;
+import io.cta.server.security.TokenService;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -29,6 +31,7 @@ import reactor.core.scheduler.Schedulers;
 public class LiveHub implements SmartLifecycle {
 
   static final Duration GAP_WAIT = Duration.ofSeconds(2);
+  static final Duration TOKEN_CHECK = Duration.ofSeconds(30);
 
   /** At most this many sequence numbers per poll, so a burst is delivered in bounded steps. */
   private static final int MAX_READ = 1024;
@@ -36,6 +39,7 @@ public class LiveHub implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(LiveHub.class);
 
   private final LiveFeed feed;
+  private final TokenService tokens;
   private final Duration poll;
   private final LongSupplier nanoTime;
   private final Object lock = new Object();
@@ -43,14 +47,16 @@ public class LiveHub implements SmartLifecycle {
   private long position; // the last sequence number delivered; guarded by lock
   private long missingSince; // when delivery started waiting for a gap (nanoTime); poll thread
   private volatile Disposable polling;
+  private volatile Disposable tokenChecks;
 
   @Autowired
-  LiveHub(LiveFeed feed, @Value("${cta.live.poll:100ms}") Duration poll) {
-    this(feed, poll, System::nanoTime);
+  LiveHub(LiveFeed feed, TokenService tokens, @Value("${cta.live.poll:100ms}") Duration poll) {
+    this(feed, tokens, poll, System::nanoTime);
   }
 
-  LiveHub(LiveFeed feed, Duration poll, LongSupplier nanoTime) {
+  LiveHub(LiveFeed feed, TokenService tokens, Duration poll, LongSupplier nanoTime) {
     this.feed = feed;
+    this.tokens = tokens;
     this.poll = poll;
     this.nanoTime = nanoTime;
   }
@@ -80,6 +86,26 @@ public class LiveHub implements SmartLifecycle {
       action.accept(position);
       return position;
     }
+  }
+
+  /**
+   * Closes the sessions whose token was revoked since they connected: a socket outlives the
+   * handshake that checked its token. Runs every {@link #TOKEN_CHECK}.
+   */
+  Mono<Void> checkTokens() {
+    List<LiveSession> open;
+    synchronized (lock) {
+      open = List.copyOf(sessions);
+    }
+    return Flux.fromStream(open.stream().map(LiveSession::tokenId).distinct())
+        .filterWhen(tokenId -> tokens.exists(tokenId).map(exists -> !exists))
+        .collect(Collectors.toSet())
+        .doOnNext(
+            revoked ->
+                open.stream()
+                    .filter(s -> revoked.contains(s.tokenId()))
+                    .forEach(LiveSession::revoked))
+        .then();
   }
 
   /** One poll: deliver what the feed holds beyond the position, in order. */
@@ -171,13 +197,19 @@ public class LiveHub implements SmartLifecycle {
                             }),
                 1)
             .subscribe();
+    tokenChecks =
+        Flux.interval(TOKEN_CHECK, Schedulers.parallel())
+            .onBackpressureDrop()
+            .concatMap(tick -> checkTokens().onErrorResume(e -> Mono.empty()), 1)
+            .subscribe();
   }
 
   @Override
   public void stop() {
-    Disposable p = polling;
-    if (p != null) {
-      p.dispose();
+    for (Disposable d : new Disposable[] {polling, tokenChecks}) {
+      if (d != null) {
+        d.dispose();
+      }
     }
     polling = null;
   }

@@ -32,15 +32,28 @@ final class LiveSession {
 
   private final LiveHub hub;
   private final JsonMapper json;
+  private final String tokenId;
   private final ArrayBlockingQueue<String> queue = new ArrayBlockingQueue<>(CAPACITY);
   private final Sinks.Many<String> out = Sinks.many().unicast().onBackpressureBuffer(queue);
 
   /** Subscribed topics; the value is null once live, else the events held back during replay. */
   private final Map<LiveTopic, List<LiveEvent>> topics = new HashMap<>(); // guarded by this
 
-  LiveSession(LiveHub hub, JsonMapper json) {
+  LiveSession(LiveHub hub, JsonMapper json, String tokenId) {
     this.hub = hub;
     this.json = json;
+    this.tokenId = tokenId;
+  }
+
+  /** The token the client authenticated with (directly or through a ticket). */
+  String tokenId() {
+    return tokenId;
+  }
+
+  /** Ends the session because its token was revoked. */
+  void revoked() {
+    error("the token of this connection was revoked");
+    close();
   }
 
   /** Topics still replaying (tests). */

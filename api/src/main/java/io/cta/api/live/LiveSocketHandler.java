@@ -1,6 +1,7 @@
 package io.cta.api.live;
 
 import io.cta.server.security.BearerTokenFilter;
+import io.cta.server.security.CtaPrincipal;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -34,7 +35,14 @@ class LiveSocketHandler implements WebSocketHandler {
 
   @Override
   public Mono<Void> handle(WebSocketSession socket) {
-    LiveSession session = new LiveSession(hub, json);
+    return socket
+        .getHandshakeInfo()
+        .getPrincipal()
+        .cast(CtaPrincipal.class)
+        .flatMap(caller -> handle(socket, new LiveSession(hub, json, caller.tokenId())));
+  }
+
+  private Mono<Void> handle(WebSocketSession socket, LiveSession session) {
     hub.register(session);
     Mono<Void> inbound =
         socket

@@ -52,11 +52,11 @@ class LiveHubTest {
   }
 
   private LiveHub hub() {
-    return new LiveHub(new LiveFeed(mongo), Duration.ofMillis(100), nanos::get);
+    return new LiveHub(new LiveFeed(mongo), null, Duration.ofMillis(100), nanos::get);
   }
 
   private LiveSession session(LiveHub hub, String... subscriptions) {
-    LiveSession session = new LiveSession(hub, json);
+    LiveSession session = new LiveSession(hub, json, "token");
     hub.register(session);
     for (String subscription : subscriptions) {
       session.receive(subscription);

@@ -3,6 +3,7 @@ package io.cta.api.live;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
@@ -19,6 +20,7 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -55,6 +57,7 @@ class LiveSocketTest {
   @LocalServerPort int port;
   @Autowired TokenService tokens;
   @Autowired LiveFeed feed;
+  @Autowired LiveHub hub;
 
   private final JsonMapper json = JsonMapper.builder().build();
   private final HttpClient http = HttpClient.newHttpClient();
@@ -62,6 +65,14 @@ class LiveSocketTest {
   /** Collects a socket's text messages. */
   static final class Inbox implements WebSocket.Listener {
     final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    final CompletableFuture<Integer> closed = new CompletableFuture<>();
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
+      closed.complete(statusCode);
+      return null;
+    }
+
     private final StringBuilder partial = new StringBuilder();
 
     @Override
@@ -147,5 +158,22 @@ class LiveSocketTest {
     socket.sendText("{\"type\":\"ping\"}", true).join();
     assertEquals("pong", next(inbox).get("type").asString());
     socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+  }
+
+  @Test
+  void givenAnOpenSocket_whenItsTokenIsRevoked_thenTheServerSaysSoAndClosesIt() throws Exception {
+    TokenService.CreatedToken viewer = tokens.create("ws revoked", Role.viewer, null).block();
+    Inbox inbox = new Inbox();
+    open("?ticket=" + ticket(viewer.secret()), null, inbox);
+    hub.checkTokens().block();
+    assertTrue(inbox.messages.isEmpty(), "a valid token keeps its socket");
+
+    tokens.revoke(viewer.token().id()).block();
+    hub.checkTokens().block();
+
+    JsonNode error = next(inbox);
+    assertEquals("error", error.get("type").asString());
+    assertTrue(error.get("message").asString().contains("revoked"), error.toString());
+    inbox.closed.get(10, TimeUnit.SECONDS);
   }
 }

@@ -82,7 +82,8 @@ public class BearerTokenFilter implements WebFilter {
                     "role '" + principal.role() + "' may not " + method + " " + path);
               }
               principal.attachTo(exchange);
-              return chain.filter(exchange);
+              // Also as the exchange's principal: a WebSocket session sees it in its handshake.
+              return chain.filter(exchange.mutate().principal(Mono.just(principal)).build());
             });
   }
 

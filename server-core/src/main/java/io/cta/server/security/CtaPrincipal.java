@@ -1,5 +1,6 @@
 package io.cta.server.security;
 
+import java.security.Principal;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -7,7 +8,8 @@ import org.springframework.web.server.ServerWebExchange;
  *
  * @param machine for an agent token bound to one machine, that machine's name; else null
  */
-public record CtaPrincipal(String tokenId, String name, Role role, String machine) {
+public record CtaPrincipal(String tokenId, String name, Role role, String machine)
+    implements Principal {
 
   private static final String ATTRIBUTE = CtaPrincipal.class.getName();
 
@@ -21,6 +23,11 @@ public record CtaPrincipal(String tokenId, String name, Role role, String machin
 
   void attachTo(ServerWebExchange exchange) {
     exchange.getAttributes().put(ATTRIBUTE, this);
+  }
+
+  @Override
+  public String getName() {
+    return name;
   }
 
   /** How the caller is named in audit fields such as "canceled by". */

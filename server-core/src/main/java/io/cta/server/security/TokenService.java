@@ -70,6 +70,11 @@ public class TokenService {
         .map(t -> new CtaPrincipal(t.id(), t.name(), t.role(), t.machine()));
   }
 
+  /** Whether the token still exists (it was not revoked). */
+  public Mono<Boolean> exists(String id) {
+    return mongo.exists(Query.query(Criteria.where("_id").is(id)), TokenDocument.class);
+  }
+
   public Flux<TokenDocument> list() {
     return mongo.find(new Query().with(Sort.by("createdAt")), TokenDocument.class);
   }
