@@ -32,6 +32,7 @@ import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -45,7 +46,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 @RestController
-@RequestMapping("/api/v1/executions")
+@RequestMapping(path = "/api/v1/executions", produces = MediaType.APPLICATION_JSON_VALUE)
 class ExecutionController {
 
   private static final Logger log = LoggerFactory.getLogger(ExecutionController.class);
@@ -239,8 +240,10 @@ class ExecutionController {
 
   private static Instant instant(String field, String value) {
     try {
-      return Instant.parse(value);
-    } catch (DateTimeParseException e) {
+      Instant instant = Instant.parse(value);
+      instant.toEpochMilli(); // MongoDB stores milliseconds since the epoch in a long
+      return instant;
+    } catch (DateTimeParseException | ArithmeticException e) {
       throw ApiException.badRequest(
           field + ": expected an ISO-8601 UTC instant such as 2026-01-31T12:00:00Z");
     }

@@ -28,8 +28,14 @@ class Schedules {
     this.workflows = workflows;
   }
 
+  /** The latest fixed instant a schedule accepts. */
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
   /** Validates the request; throws a 400 naming the bad field. */
   static void validate(ScheduleRequest request) {
+    if (request.at() != null && request.at().isAfter(LATEST)) {
+      throw ApiException.badRequest("schedule.at: must be at most " + LATEST);
+    }
     String problem = FireTimes.problem(request.toSpec(), Instant.now().toEpochMilli());
     if (problem != null) {
       throw ApiException.badRequest(problem);

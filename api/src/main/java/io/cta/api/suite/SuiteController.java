@@ -17,6 +17,7 @@ import org.bson.types.ObjectId;
 import org.springframework.data.domain.Sort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -32,7 +33,7 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 @RestController
-@RequestMapping("/api/v1/suites")
+@RequestMapping(path = "/api/v1/suites", produces = MediaType.APPLICATION_JSON_VALUE)
 class SuiteController {
 
   private static final Set<String> SORTABLE = Set.of("name", "createdAt", "updatedAt");

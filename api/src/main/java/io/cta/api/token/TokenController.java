@@ -8,6 +8,7 @@ import io.cta.temporal.TaskQueues;
 import jakarta.validation.Valid;
 import java.net.URI;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,7 +22,7 @@ import reactor.core.publisher.Mono;
 
 /** Admin only (see the access policy). Secrets are shown once, at creation, and stored hashed. */
 @RestController
-@RequestMapping("/api/v1/tokens")
+@RequestMapping(path = "/api/v1/tokens", produces = MediaType.APPLICATION_JSON_VALUE)
 class TokenController {
 
   private final TokenService tokens;
