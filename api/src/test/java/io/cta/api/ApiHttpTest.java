@@ -1,7 +1,9 @@
 package io.cta.api;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.grpc.BindableService;
@@ -113,6 +115,13 @@ abstract class ApiHttpTest {
     endpoints.sort((a, b) -> (a.path() + " " + a.method()).compareTo(b.path() + " " + b.method()));
     assertTrue(endpoints.size() >= 20, "found " + endpoints);
     return endpoints;
+  }
+
+  /** POSTs a valid body and answers the id of what it created. */
+  String created(String path, String body) throws Exception {
+    HttpResponse<String> response = send("POST", path, body, ADMIN);
+    assertEquals(201, response.statusCode(), path + ": " + response.body());
+    return new ObjectMapper().readTree(response.body()).get("id").asText();
   }
 
   /**

@@ -141,6 +141,51 @@ class EndpointContractTest extends ApiHttpTest {
   }
 
   @Test
+  void givenAScheduleETag_whenPuttingWithIfMatch_thenAStaleTagGets412AndChangesNothing()
+      throws Exception {
+    String suite = created("/api/v1/suites", Fixtures.suite("etag suite"));
+    String configuration =
+        created("/api/v1/configurations", Fixtures.configuration("etag configuration"));
+    String scenario =
+        created("/api/v1/scenarios", Fixtures.scenario("etag scenario", suite, configuration));
+    String path = "/api/v1/scenarios/" + scenario + "/schedule";
+
+    HttpResponse<String> expectedOne =
+        send("PUT", path, Fixtures.schedule("0 1 * * *"), ADMIN, "If-Match", "\"1\"");
+    HttpResponse<String> first = send("PUT", path, Fixtures.schedule("0 1 * * *"), ADMIN);
+    String firstTag = first.headers().firstValue("ETag").orElseThrow();
+    HttpResponse<String> updated =
+        send("PUT", path, Fixtures.schedule("0 2 * * *"), ADMIN, "If-Match", firstTag);
+    HttpResponse<String> stale =
+        send("PUT", path, Fixtures.schedule("0 3 * * *"), ADMIN, "If-Match", firstTag);
+
+    assertEquals(412, expectedOne.statusCode(), "If-Match, but no schedule yet");
+    assertEquals(200, first.statusCode(), first.body());
+    assertEquals(200, updated.statusCode(), updated.body());
+    String secondTag = updated.headers().firstValue("ETag").orElseThrow();
+    assertTrue(!secondTag.equals(firstTag), "a change changes the tag");
+    assertProblem(412, stale);
+    HttpResponse<String> current = send("GET", path, null, ADMIN);
+    assertEquals(secondTag, current.headers().firstValue("ETag").orElseThrow());
+    assertEquals("0 2 * * *", json.readTree(current.body()).get("cron").asText());
+    assertEquals(
+        200,
+        send("PUT", path, Fixtures.schedule("0 4 * * *"), ADMIN).statusCode(),
+        "no If-Match: allowed");
+    assertEquals(
+        "0 4 * * *", json.readTree(send("GET", path, null, ADMIN).body()).get("cron").asText());
+  }
+
+  private void assertProblem(int status, HttpResponse<String> response) throws Exception {
+    assertEquals(status, response.statusCode(), response.body());
+    assertEquals(
+        "application/problem+json", response.headers().firstValue("Content-Type").orElse(""));
+    JsonNode problem = json.readTree(response.body());
+    assertEquals(status, problem.path("status").asInt(), response.body());
+    assertTrue(!problem.path("title").asText().isBlank(), response.body());
+  }
+
+  @Test
   void givenASuiteOfTenThousandTests_whenCreated_thenItIsAcceptedWholeBelowTheBodyLimit()
       throws Exception {
     StringBuilder tests = new StringBuilder();

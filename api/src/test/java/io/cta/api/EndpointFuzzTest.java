@@ -650,12 +650,6 @@ class EndpointFuzzTest extends ApiHttpTest {
         "TokenRequest", r -> Fixtures.token("token " + r.nextInt(1000)));
   }
 
-  private String created(String path, String body) throws Exception {
-    HttpResponse<String> response = send("POST", path, body, ADMIN);
-    assertEquals(201, response.statusCode(), path + ": " + response.body());
-    return json.readTree(response.body()).get("id").asText();
-  }
-
   /** Every stored document but the audit log's (which records rejected requests by design). */
   private Map<String, Map<Object, Document>> snapshot() {
     return mongo
