@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -174,6 +175,86 @@ class EndpointContractTest extends ApiHttpTest {
         "no If-Match: allowed");
     assertEquals(
         "0 4 * * *", json.readTree(send("GET", path, null, ADMIN).body()).get("cron").asText());
+  }
+
+  @Test
+  void givenRequestsTheApiCannotServe_whenSent_thenEachGetsItsStatusAsAProblemDetail()
+      throws Exception {
+    String suite = Fixtures.suite("cannot serve");
+    HttpResponse<String> wrongMethod = send("DELETE", "/api/v1/executions", null, ADMIN);
+
+    assertProblem(404, send("GET", "/api/v1/no-such-thing", null, ADMIN));
+    assertProblem(405, wrongMethod);
+    assertEquals("GET", wrongMethod.headers().firstValue("Allow").orElse(""));
+    assertProblem(406, send("GET", "/api/v1/suites", null, ADMIN, "Accept", "application/xml"));
+    assertProblem(406, send("POST", "/api/v1/suites", suite, ADMIN, "Accept", "text/csv"));
+    assertProblem(406, send("GET", "/api/v1/suites", null, ADMIN, "Accept", "no media type"));
+    HttpResponse<String> tooLarge =
+        send("POST", "/api/v1/suites", "{\"name\": \"" + "x".repeat(17 << 20) + "\"}", ADMIN);
+    assertProblem(413, tooLarge);
+    assertTrue(tooLarge.body().contains("larger than the limit of 16 MB"), tooLarge.body());
+    assertProblem(415, send("POST", "/api/v1/suites", suite, ADMIN, "Content-Type", "text/plain"));
+    assertProblem(400, send("POST", "/api/v1/suites", null, ADMIN));
+    // Netty refuses a request line over 4 KB before Spring sees it: a bare 414 (docs/api.md).
+    assertEquals(414, send("GET", "/api/v1/suites/" + "x".repeat(5_000), null, ADMIN).statusCode());
+    assertEquals(
+        0,
+        json
+            .readTree(send("GET", "/api/v1/suites?size=500", null, ADMIN).body())
+            .findValuesAsText("name")
+            .stream()
+            .filter("cannot serve"::equals)
+            .count(),
+        "a refused create stores nothing");
+  }
+
+  @Test
+  void givenValuesOfTheWrongTypeOrOutOfRange_whenSent_thenA400NamesTheFieldOrParameter()
+      throws Exception {
+    String stage = "{\"id\": \"t\", \"stages\": [{\"run\": \"true\", \"timeout\": %s}]}";
+    String suite = "{\"name\": \"wrong\", \"tests\": [" + stage + "]}";
+    Map<String, HttpResponse<String>> answers = new LinkedHashMap<>();
+    answers.put(
+        "size: 'many' is not an integer", send("GET", "/api/v1/suites?size=many", null, ADMIN));
+    answers.put("page: ", send("GET", "/api/v1/suites?page=2147483647", null, ADMIN));
+    answers.put(
+        "from: ",
+        send("GET", "/api/v1/executions?from=%2B1000000000-01-01T00:00:00Z", null, ADMIN));
+    answers.put(
+        "tests[0].stages[0].timeout: expected an integer",
+        send("POST", "/api/v1/suites", suite.formatted("\"soon\""), ADMIN));
+    answers.put(
+        "tests[0].stages[0].timeout: out of range",
+        send("POST", "/api/v1/suites", suite.formatted("9223372036854775808"), ADMIN));
+    answers.put(
+        "runMode: 'fast' is not one of [mono, group, parallel, stress]",
+        send(
+            "POST",
+            "/api/v1/configurations",
+            "{\"name\": \"c\", \"runMode\": \"fast\", \"target\": {\"group\": \"g\"}}",
+            ADMIN));
+    answers.put(
+        "overlap: 'never' is not one of [skip, buffer-one, allow]",
+        send("PUT", "/api/v1/scenarios/x/schedule", "{\"overlap\": \"never\"}", ADMIN));
+    answers.put(
+        "schedule.at: ",
+        send(
+            "PUT",
+            "/api/v1/scenarios/x/schedule",
+            "{\"at\": \"+1000000000-01-01T00:00:00Z\"}",
+            ADMIN));
+    answers.put(
+        "properties",
+        send("PATCH", "/api/v1/machines/m", "{\"properties\": {\"os\": null}}", ADMIN));
+    answers.put("request body is not valid JSON", send("POST", "/api/v1/suites", "{", ADMIN));
+    answers.put("request body: expected an object", send("POST", "/api/v1/suites", "[]", ADMIN));
+
+    for (Map.Entry<String, HttpResponse<String>> answer : answers.entrySet()) {
+      assertProblem(400, answer.getValue());
+      assertTrue(
+          answer.getValue().body().contains(answer.getKey()),
+          answer.getKey() + " in " + answer.getValue().body());
+    }
   }
 
   private void assertProblem(int status, HttpResponse<String> response) throws Exception {

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.MethodParameter;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpHeaders;
@@ -20,11 +21,13 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.server.ContentTooLargeException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 import reactor.core.publisher.Mono;
@@ -45,6 +48,12 @@ import tools.jackson.databind.exc.MismatchedInputException;
 public class ProblemHandler extends ResponseEntityExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+  private final DataSize maxBody;
+
+  ProblemHandler(@Value("${spring.http.codecs.max-in-memory-size:256KB}") DataSize maxBody) {
+    this.maxBody = maxBody;
+  }
 
   @Override
   protected Mono<ResponseEntity<Object>> handleWebExchangeBindException(
@@ -71,6 +80,17 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
       ServerWebExchange exchange) {
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, describe(ex));
     return handleExceptionInternal(ex, problem, headers, status, exchange);
+  }
+
+  /** A body over {@code spring.http.codecs.max-in-memory-size}; says what the limit is. */
+  @ExceptionHandler(ContentTooLargeException.class)
+  Mono<ResponseEntity<Object>> tooLarge(ContentTooLargeException ex, ServerWebExchange exchange) {
+    String limit =
+        maxBody.toMegabytes() > 0 ? maxBody.toMegabytes() + " MB" : maxBody.toKilobytes() + " KB";
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(
+            HttpStatus.CONTENT_TOO_LARGE, "request body: larger than the limit of " + limit);
+    return handleExceptionInternal(ex, problem, null, HttpStatus.CONTENT_TOO_LARGE, exchange);
   }
 
   @ExceptionHandler(DuplicateKeyException.class)
@@ -110,10 +130,6 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
       log.error("{} failed", request, ex);
     } else {
       log.warn("{} rejected with {}: {}", request, status.value(), ex.getMessage());
-    }
-    if (body instanceof ProblemDetail problem && problem.getInstance() == null) {
-      problem.setInstance(
-          exchange.getRequest().getURI().resolve(exchange.getRequest().getPath().value()));
     }
     HttpHeaders problemHeaders = new HttpHeaders();
     if (headers != null) {
