@@ -12,6 +12,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.temporal.internal.testservice.TestServicesStarter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.annotation.Annotation;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -20,18 +21,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.web.bind.annotation.RequestMethod;
-import org.springframework.web.reactive.result.method.RequestMappingInfo;
+import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
 import org.springframework.web.util.pattern.PathPattern;
 
@@ -88,7 +89,7 @@ abstract class ApiHttpTest {
   @Qualifier("requestMappingHandlerMapping")
   RequestMappingHandlerMapping mappings;
 
-  record Endpoint(String method, String path) {
+  record Endpoint(String method, String path, HandlerMethod handler) {
     @Override
     public String toString() {
       return method + " " + path;
@@ -97,24 +98,28 @@ abstract class ApiHttpTest {
 
   /** Every REST endpoint, from the api's own request mappings. */
   List<Endpoint> endpoints() {
-    Set<String> seen = new TreeSet<>();
     List<Endpoint> endpoints = new ArrayList<>();
-    for (RequestMappingInfo info : mappings.getHandlerMethods().keySet()) {
-      for (PathPattern pattern : info.getPatternsCondition().getPatterns()) {
-        String path = pattern.getPatternString();
-        if (!path.startsWith("/api/")) {
-          continue;
-        }
-        for (RequestMethod method : info.getMethodsCondition().getMethods()) {
-          if (seen.add(method + " " + path)) {
-            endpoints.add(new Endpoint(method.name(), path));
-          }
-        }
-      }
-    }
-    endpoints.sort((a, b) -> (a.path() + " " + a.method()).compareTo(b.path() + " " + b.method()));
+    mappings
+        .getHandlerMethods()
+        .forEach(
+            (info, handler) -> {
+              for (PathPattern pattern : info.getPatternsCondition().getPatterns()) {
+                for (RequestMethod method : info.getMethodsCondition().getMethods()) {
+                  if (pattern.getPatternString().startsWith("/api/")) {
+                    endpoints.add(new Endpoint(method.name(), pattern.getPatternString(), handler));
+                  }
+                }
+              }
+            });
+    endpoints.sort(Comparator.comparing(e -> e.path() + " " + e.method()));
     assertTrue(endpoints.size() >= 20, "found " + endpoints);
     return endpoints;
+  }
+
+  /** Whether the endpoint's handler has a parameter with this annotation. */
+  static boolean takes(Endpoint endpoint, Class<? extends Annotation> annotation) {
+    return Arrays.stream(endpoint.handler().getMethodParameters())
+        .anyMatch(parameter -> parameter.hasParameterAnnotation(annotation));
   }
 
   /** POSTs a valid body and answers the id of what it created. */

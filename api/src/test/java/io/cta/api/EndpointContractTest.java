@@ -12,14 +12,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 
 /**
  * Every REST endpoint, found from the api's own request mappings (so a new endpoint is covered
@@ -290,9 +295,19 @@ class EndpointContractTest extends ApiHttpTest {
     assertEquals(10_000, json.readTree(created.body()).get("tests").size());
   }
 
+  /** Operations that answer 409, stated independently of their annotations. */
+  private static final Set<String> CONFLICTS =
+      Set.of(
+          "DELETE /api/v1/suites/{id}",
+          "DELETE /api/v1/configurations/{id}",
+          "DELETE /api/v1/tokens/{id}",
+          "POST /api/v1/scenarios/{id}/run",
+          "POST /api/v1/executions/{id}/cancel");
+
   @Test
-  void givenTheApiDescription_whenFetchedWithoutAToken_thenEveryEndpointAndTheBearerSchemeAreInIt()
-      throws Exception {
+  void
+      givenTheApiDescription_whenFetchedWithoutAToken_thenEveryEndpointIsInItWithSecurityAndErrors()
+          throws Exception {
     HttpResponse<String> response =
         HttpClient.newHttpClient()
             .send(
@@ -304,15 +319,65 @@ class EndpointContractTest extends ApiHttpTest {
     assertEquals(
         "bearer",
         openApi.get("components").get("securitySchemes").get("bearer").get("scheme").asText());
+    assertTrue(openApi.get("components").get("schemas").has("ProblemDetail"));
     JsonNode paths = openApi.get("paths");
 
     List<String> missing = new ArrayList<>();
     for (Endpoint endpoint : endpoints()) {
-      JsonNode path = paths.get(endpoint.path());
-      if (path == null || !path.has(endpoint.method().toLowerCase())) {
+      JsonNode operation = paths.path(endpoint.path()).path(endpoint.method().toLowerCase());
+      if (operation.isMissingNode()) {
         missing.add(endpoint.toString());
+        continue;
+      }
+      List<String> statuses = new ArrayList<>();
+      operation.path("responses").fieldNames().forEachRemaining(statuses::add);
+      if (statuses.stream().noneMatch(status -> status.startsWith("2"))) {
+        missing.add(endpoint + ": no success response");
+      }
+      if (!operation.path("security").toString().contains("{\"bearer\":[]}")) {
+        missing.add(endpoint + ": no security requirement");
+      }
+      for (String status : errors(endpoint)) {
+        JsonNode error = operation.path("responses").path(status);
+        String schema =
+            error
+                .path("content")
+                .path("application/problem+json")
+                .path("schema")
+                .path("$ref")
+                .asText();
+        if (error.isMissingNode()) {
+          missing.add(endpoint + ": no " + status);
+        } else if (!schema.equals("#/components/schemas/ProblemDetail")) {
+          missing.add(endpoint + ": " + status + " without a ProblemDetail body");
+        }
       }
     }
     assertEquals(List.of(), missing, "missing from /v3/api-docs");
+  }
+
+  /** The error statuses an endpoint must document, from what its handler takes. */
+  private static Set<String> errors(Endpoint endpoint) {
+    Set<String> errors = new TreeSet<>(Set.of("401", "403"));
+    boolean body = takes(endpoint, RequestBody.class);
+    if (body || takes(endpoint, RequestParam.class)) {
+      errors.add("400");
+    }
+    if (endpoint.path().contains("{")) {
+      errors.add("404");
+    }
+    if (CONFLICTS.contains(endpoint.toString())) {
+      errors.add("409");
+    }
+    if (Arrays.stream(endpoint.handler().getMethodParameters())
+        .map(p -> p.getParameterAnnotation(RequestHeader.class))
+        .anyMatch(header -> header != null && header.value().equals("If-Match"))) {
+      errors.add("412");
+    }
+    if (body) {
+      errors.add("413");
+      errors.add("415");
+    }
+    return errors;
   }
 }

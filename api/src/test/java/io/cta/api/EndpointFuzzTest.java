@@ -15,7 +15,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -30,8 +30,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.method.HandlerMethod;
-import org.springframework.web.reactive.result.method.RequestMappingInfo;
 
 /**
  * Malformed, oversized, wrongly typed and boundary-value requests, with an admin token, against
@@ -558,14 +556,13 @@ class EndpointFuzzTest extends ApiHttpTest {
     return at.stream().filter(String.class::isInstance).map(String.class::cast).toList();
   }
 
-  /** Every endpoint, reads first and deletes last, with its query parameters and body type. */
+  /** Every endpoint, deletes last, with its query parameters and body type. */
   private List<Target> targets() {
-    Map<String, Target> byEndpoint = new HashMap<>();
-    for (Map.Entry<RequestMappingInfo, HandlerMethod> mapping :
-        mappings.getHandlerMethods().entrySet()) {
+    List<Target> targets = new ArrayList<>();
+    for (Endpoint endpoint : endpoints()) {
       List<String> params = new ArrayList<>();
       String body = null;
-      for (MethodParameter parameter : mapping.getValue().getMethodParameters()) {
+      for (MethodParameter parameter : endpoint.handler().getMethodParameters()) {
         RequestParam param = parameter.getParameterAnnotation(RequestParam.class);
         if (param != null) {
           params.add(param.name().isEmpty() ? parameter.getParameterName() : param.name());
@@ -574,21 +571,9 @@ class EndpointFuzzTest extends ApiHttpTest {
           body = parameter.getParameterType().getSimpleName();
         }
       }
-      for (var pattern : mapping.getKey().getPatternsCondition().getPatterns()) {
-        for (var method : mapping.getKey().getMethodsCondition().getMethods()) {
-          Endpoint endpoint = new Endpoint(method.name(), pattern.getPatternString());
-          byEndpoint.put(endpoint.toString(), new Target(endpoint, params, body));
-        }
-      }
+      targets.add(new Target(endpoint, params, body));
     }
-    List<Target> targets = new ArrayList<>();
-    for (Endpoint endpoint : endpoints()) {
-      targets.add(byEndpoint.get(endpoint.toString()));
-    }
-    targets.sort(
-        (a, b) ->
-            Boolean.compare(
-                a.endpoint().method().equals("DELETE"), b.endpoint().method().equals("DELETE")));
+    targets.sort(Comparator.comparing(t -> t.endpoint().method().equals("DELETE")));
     return targets;
   }
 

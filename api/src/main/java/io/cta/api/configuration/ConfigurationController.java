@@ -11,6 +11,7 @@ import io.cta.server.web.ApiException;
 import io.cta.server.web.PageRequest;
 import io.cta.server.web.PageView;
 import io.cta.temporal.TaskQueues;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.time.Instant;
@@ -111,6 +112,7 @@ class ConfigurationController {
         .map(ConfigurationController::tagged);
   }
 
+  @ApiResponse(responseCode = "409", description = "The configuration is used by a scenario")
   @DeleteMapping("/{id}")
   @ResponseStatus(HttpStatus.NO_CONTENT)
   Mono<Void> delete(@PathVariable String id) {

@@ -15,6 +15,7 @@ import io.cta.server.web.ApiException;
 import io.cta.server.web.PageRequest;
 import io.cta.server.web.PageView;
 import io.cta.workflows.execution.CancelSignal;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -181,6 +182,11 @@ class ExecutionController {
    * Pending or running: records who asked and why, tells the workflow, answers 202. Already
    * canceled: 200. Finished, timed out or failed: 409.
    */
+  @ApiResponse(responseCode = "202", description = "Cancel requested")
+  @ApiResponse(responseCode = "200", description = "Already canceled")
+  @ApiResponse(
+      responseCode = "409",
+      description = "The execution already ended (finished, timeout or error)")
   @PostMapping("/{id}/cancel")
   Mono<ResponseEntity<ExecutionView>> cancel(
       @PathVariable String id,

@@ -12,6 +12,7 @@ import io.cta.server.security.CtaPrincipal;
 import io.cta.server.web.ApiException;
 import io.cta.server.web.PageRequest;
 import io.cta.server.web.PageView;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.time.Instant;
@@ -141,6 +142,10 @@ class ScenarioController {
    * Creates an execution and starts its workflow; answers at once with the pending execution. Its
    * {@code waiting} says why it may not start soon (e.g. the target machine is offline).
    */
+  @ApiResponse(responseCode = "201", description = "The new execution, pending")
+  @ApiResponse(
+      responseCode = "409",
+      description = "The concurrency limit is reached, or the suite or configuration is gone")
   @PostMapping("/{id}/run")
   Mono<ResponseEntity<ExecutionView>> run(
       @PathVariable String id,

@@ -7,6 +7,7 @@ import io.cta.server.definition.TestDefinition;
 import io.cta.server.web.ApiException;
 import io.cta.server.web.PageRequest;
 import io.cta.server.web.PageView;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.time.Instant;
@@ -110,6 +111,7 @@ class SuiteController {
         .map(SuiteController::tagged);
   }
 
+  @ApiResponse(responseCode = "409", description = "The suite is used by a scenario")
   @DeleteMapping("/{id}")
   @ResponseStatus(HttpStatus.NO_CONTENT)
   Mono<Void> delete(@PathVariable String id) {

@@ -5,6 +5,7 @@ import io.cta.server.security.TokenService;
 import io.cta.server.web.ApiException;
 import io.cta.server.web.PageView;
 import io.cta.temporal.TaskQueues;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import java.net.URI;
 import org.springframework.http.HttpStatus;
@@ -55,6 +56,9 @@ class TokenController {
                     .body(TokenView.of(created.token(), created.secret())));
   }
 
+  @ApiResponse(
+      responseCode = "409",
+      description = "The bootstrap admin token cannot be revoked here")
   @DeleteMapping("/{id}")
   @ResponseStatus(HttpStatus.NO_CONTENT)
   Mono<Void> revoke(@PathVariable String id) {
