@@ -135,19 +135,6 @@ abstract class ApiHttpTest {
    */
   HttpResponse<String> send(
       String method, String path, String body, String token, String... headers) throws Exception {
-    return sendRaw(
-        method,
-        path,
-        body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body),
-        token,
-        headers);
-  }
-
-  HttpResponse<String> sendRaw(
-      String method, String path, HttpRequest.BodyPublisher body, String token, String... headers)
-      throws Exception {
     Map<String, String> all = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     all.put("Content-Type", "application/json");
     all.put("Connection", "close");
@@ -159,7 +146,11 @@ abstract class ApiHttpTest {
     }
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .method(method, body)
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
             .timeout(Duration.ofSeconds(30));
     all.forEach(
         (name, value) -> {

@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cta.server.security.Role;
 import io.cta.server.security.TokenService;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -311,12 +308,7 @@ class EndpointContractTest extends ApiHttpTest {
   void
       givenTheApiDescription_whenFetchedWithoutAToken_thenEveryEndpointIsInItWithSecurityAndErrors()
           throws Exception {
-    HttpResponse<String> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v3/api-docs"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = send("GET", "/v3/api-docs", null, null);
     assertEquals(200, response.statusCode());
     JsonNode openApi = json.readTree(response.body());
     assertEquals(

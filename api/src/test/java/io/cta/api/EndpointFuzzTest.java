@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cta.activities.events.RegisterRequest;
 import io.cta.server.machine.MachineStore;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -242,8 +241,7 @@ class EndpointFuzzTest extends ApiHttpTest {
       String contentType,
       String accept,
       String body,
-      List<String> field,
-      boolean oversized) {
+      List<String> field) {
     @Override
     public String toString() {
       String shown = body == null ? "" : body.length() > 300 ? body.substring(0, 300) + "…" : body;
@@ -255,7 +253,7 @@ class EndpointFuzzTest extends ApiHttpTest {
           + ", Accept: "
           + accept
           + "] "
-          + (oversized ? "(" + body.length() + " chars) " : "")
+          + (body != null && body.length() > 300 ? "(" + body.length() + " chars) " : "")
           + shown;
     }
   }
@@ -428,7 +426,6 @@ class EndpointFuzzTest extends ApiHttpTest {
 
     String body = null;
     List<String> field = null;
-    boolean oversized = false;
     Function<Random, String> valid = target.body() == null ? null : bodies.get(target.body());
     if (valid != null || random.nextInt(100) < 5) {
       int kind = random.nextInt(1000);
@@ -436,10 +433,8 @@ class EndpointFuzzTest extends ApiHttpTest {
       if (kind < 100) {
         body = base;
       } else if (kind < 550) {
-        List<List<Object>> paths = new ArrayList<>();
         JsonNode tree = json.readTree(base);
-        paths(tree, new ArrayList<>(), paths);
-        List<Object> at = paths.get(random.nextInt(paths.size()));
+        List<Object> at = randomPath(tree);
         String value = pick(VALUES);
         body =
             json.writeValueAsString(replace(tree, at, FIELD))
@@ -448,11 +443,8 @@ class EndpointFuzzTest extends ApiHttpTest {
             !value.startsWith("1e4") && !value.startsWith("10000") && !value.startsWith("[[");
         field = parsable && valid != null ? names(at) : null;
       } else if (kind < 650) {
-        List<List<Object>> paths = new ArrayList<>();
         JsonNode tree = json.readTree(base);
-        paths(tree, new ArrayList<>(), paths);
-        List<Object> at = paths.get(random.nextInt(paths.size()));
-        body = json.writeValueAsString(remove(tree, at));
+        body = json.writeValueAsString(remove(tree, randomPath(tree)));
       } else if (kind < 800) {
         body = breakJson(base);
       } else if (kind < 950) {
@@ -461,13 +453,11 @@ class EndpointFuzzTest extends ApiHttpTest {
         body = null;
       } else if (kind < 998) {
         body = "{\"name\": \"" + "y".repeat(2 * 1024 * 1024) + "\"}";
-        oversized = true;
       } else {
         body = "{\"name\": \"" + "z".repeat(17 * 1024 * 1024) + "\"}";
-        oversized = true;
       }
     }
-    return new Sent(method, path.toString(), contentType, accept, body, field, oversized);
+    return new Sent(method, path.toString(), contentType, accept, body, field);
   }
 
   private HttpResponse<String> send(Sent request) throws Exception {
@@ -477,14 +467,8 @@ class EndpointFuzzTest extends ApiHttpTest {
       headers.addAll(
           List.of("If-Match", pick(List.of("\"1\"", "*", "garbage", "W/\"1\"", "\"\""))));
     }
-    return sendRaw(
-        request.method(),
-        request.path(),
-        request.body() == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(request.body()),
-        ADMIN,
-        headers.toArray(String[]::new));
+    return send(
+        request.method(), request.path(), request.body(), ADMIN, headers.toArray(String[]::new));
   }
 
   /** A copy of valid JSON with one character dropped, added or changed, or cut short. */
@@ -499,7 +483,14 @@ class EndpointFuzzTest extends ApiHttpTest {
     };
   }
 
-  /** Every path to a value of the tree (object field names and array indices). */
+  /** The path (object field names and array indices) to one of the tree's values. */
+  private List<Object> randomPath(JsonNode tree) {
+    List<List<Object>> paths = new ArrayList<>();
+    paths(tree, new ArrayList<>(), paths);
+    return paths.get(random.nextInt(paths.size()));
+  }
+
+  /** Every path to a value of the tree. */
   private static void paths(JsonNode node, List<Object> at, List<List<Object>> out) {
     if (!at.isEmpty()) {
       out.add(List.copyOf(at));
