@@ -192,7 +192,11 @@ class EndpointContractTest extends ApiHttpTest {
     assertProblem(406, send("POST", "/api/v1/suites", suite, ADMIN, "Accept", "text/csv"));
     assertProblem(406, send("GET", "/api/v1/suites", null, ADMIN, "Accept", "no media type"));
     HttpResponse<String> tooLarge =
-        send("POST", "/api/v1/suites", "{\"name\": \"" + "x".repeat(17 << 20) + "\"}", ADMIN);
+        send(
+            "POST",
+            "/api/v1/suites",
+            "{\"name\": \"" + "x".repeat((16 << 20) + 1024) + "\"}",
+            ADMIN);
     assertProblem(413, tooLarge);
     assertTrue(tooLarge.body().contains("larger than the limit of 16 MB"), tooLarge.body());
     assertProblem(415, send("POST", "/api/v1/suites", suite, ADMIN, "Content-Type", "text/plain"));
