@@ -24,6 +24,9 @@ class Schedules {
 
   private static final String WHAT = "schedule of scenario";
 
+  /** The latest fixed instant a schedule accepts. */
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
   private final ScheduleStore store;
   private final ScheduleWorkflows workflows;
   private final Definitions definitions;
@@ -33,9 +36,6 @@ class Schedules {
     this.workflows = workflows;
     this.definitions = definitions;
   }
-
-  /** The latest fixed instant a schedule accepts. */
-  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
   /** Validates the request; throws a 400 naming the bad field. */
   static void validate(ScheduleRequest request) {
