@@ -6,10 +6,12 @@ import io.cta.server.web.PageView;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -67,6 +69,50 @@ public class Definitions {
       Function<D, Instant> updatedAt,
       Function<D, Map<String, Object>> unchanged,
       Function<D, D> edit) {
+    return write(
+        type,
+        id,
+        what,
+        ifMatch,
+        updatedAt,
+        unchanged,
+        (current, stillCurrent) ->
+            mongo.findAndReplace(stillCurrent, edit.apply(current)).hasElement());
+  }
+
+  /**
+   * Like {@link #replace}, but sets only the fields of {@code update(current)} (which must set a
+   * new {@code updatedAt}): for documents whose other fields change on their own, such as the
+   * events of a schedule.
+   */
+  public <D> Mono<D> update(
+      Class<D> type,
+      String id,
+      String what,
+      String ifMatch,
+      Function<D, Instant> updatedAt,
+      Function<D, Update> update) {
+    return write(
+        type,
+        id,
+        what,
+        ifMatch,
+        updatedAt,
+        current -> Map.of(),
+        (current, stillCurrent) ->
+            mongo
+                .updateFirst(stillCurrent, update.apply(current), type)
+                .map(result -> result.getMatchedCount() > 0));
+  }
+
+  private <D> Mono<D> write(
+      Class<D> type,
+      String id,
+      String what,
+      String ifMatch,
+      Function<D, Instant> updatedAt,
+      Function<D, Map<String, Object>> unchanged,
+      BiFunction<D, Query, Mono<Boolean>> write) {
     return get(type, id, what)
         .flatMap(
             current -> {
@@ -76,13 +122,11 @@ public class Definitions {
               Criteria stillCurrent =
                   Criteria.where("_id").is(id).and("updatedAt").is(updatedAt.apply(current));
               unchanged.apply(current).forEach((field, value) -> stillCurrent.and(field).is(value));
-              return mongo
-                  .findAndReplace(Query.query(stillCurrent), edit.apply(current))
-                  .map(replaced -> true)
-                  .defaultIfEmpty(false)
+              return write
+                  .apply(current, Query.query(stillCurrent))
                   .flatMap(
-                      replaced ->
-                          replaced
+                      written ->
+                          written
                               ? get(type, id, what)
                               : Mono.error(
                                   ifMatch != null ? stale(what, id) : new ConcurrentChange()));
@@ -90,7 +134,8 @@ public class Definitions {
         .retryWhen(Retry.max(5).filter(ConcurrentChange.class::isInstance));
   }
 
-  private static ApiException stale(String what, String id) {
+  /** The 412 of a write whose {@code If-Match} is not the current tag of the thing. */
+  public static ApiException stale(String what, String id) {
     return new ApiException(
         HttpStatus.PRECONDITION_FAILED,
         what + " '" + id + "' has changed since you read it: GET it again and retry with its ETag");

@@ -11,6 +11,7 @@ import io.cta.server.web.ApiException;
 import io.cta.server.web.PageRequest;
 import io.cta.server.web.PageView;
 import io.cta.temporal.TaskQueues;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.time.Instant;
@@ -20,6 +21,7 @@ import org.bson.types.ObjectId;
 import org.springframework.data.domain.Sort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -35,7 +37,7 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 @RestController
-@RequestMapping("/api/v1/configurations")
+@RequestMapping(path = "/api/v1/configurations", produces = MediaType.APPLICATION_JSON_VALUE)
 class ConfigurationController {
 
   private static final Set<String> SORTABLE = Set.of("name", "createdAt", "updatedAt");
@@ -110,6 +112,7 @@ class ConfigurationController {
         .map(ConfigurationController::tagged);
   }
 
+  @ApiResponse(responseCode = "409", description = "The configuration is used by a scenario")
   @DeleteMapping("/{id}")
   @ResponseStatus(HttpStatus.NO_CONTENT)
   Mono<Void> delete(@PathVariable String id) {

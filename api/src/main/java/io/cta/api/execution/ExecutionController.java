@@ -17,6 +17,7 @@ import io.cta.server.web.ApiException;
 import io.cta.server.web.PageRequest;
 import io.cta.server.web.PageView;
 import io.cta.workflows.execution.CancelSignal;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -34,6 +35,7 @@ import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -47,7 +49,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 @RestController
-@RequestMapping("/api/v1/executions")
+@RequestMapping(path = "/api/v1/executions", produces = MediaType.APPLICATION_JSON_VALUE)
 class ExecutionController {
 
   private static final Logger log = LoggerFactory.getLogger(ExecutionController.class);
@@ -195,6 +197,11 @@ class ExecutionController {
    * Pending or running: records who asked and why, tells the workflow, answers 202. Already
    * canceled: 200. Finished, timed out or failed: 409.
    */
+  @ApiResponse(responseCode = "202", description = "Cancel requested")
+  @ApiResponse(responseCode = "200", description = "Already canceled")
+  @ApiResponse(
+      responseCode = "409",
+      description = "The execution already ended (finished, timeout or error)")
   @PostMapping("/{id}/cancel")
   Mono<ResponseEntity<ExecutionView>> cancel(
       @PathVariable String id,
@@ -254,8 +261,10 @@ class ExecutionController {
 
   private static Instant instant(String field, String value) {
     try {
-      return Instant.parse(value);
-    } catch (DateTimeParseException e) {
+      Instant instant = Instant.parse(value);
+      instant.toEpochMilli(); // MongoDB stores milliseconds since the epoch in a long
+      return instant;
+    } catch (DateTimeParseException | ArithmeticException e) {
       throw ApiException.badRequest(
           field + ": expected an ISO-8601 UTC instant such as 2026-01-31T12:00:00Z");
     }

@@ -13,6 +13,7 @@ import io.cta.server.security.CtaPrincipal;
 import io.cta.server.web.ApiException;
 import io.cta.server.web.PageRequest;
 import io.cta.server.web.PageView;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.time.Instant;
@@ -23,6 +24,7 @@ import org.bson.types.ObjectId;
 import org.springframework.data.domain.Sort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -40,7 +42,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 @RestController
-@RequestMapping("/api/v1/scenarios")
+@RequestMapping(path = "/api/v1/scenarios", produces = MediaType.APPLICATION_JSON_VALUE)
 class ScenarioController {
 
   private static final Set<String> SORTABLE = Set.of("name", "createdAt", "updatedAt");
@@ -148,6 +150,10 @@ class ScenarioController {
    * Creates an execution and starts its workflow; answers at once with the pending execution. Its
    * {@code waiting} says why it may not start soon (e.g. the target machine is offline).
    */
+  @ApiResponse(responseCode = "201", description = "The new execution, pending")
+  @ApiResponse(
+      responseCode = "409",
+      description = "The concurrency limit is reached, or the suite or configuration is gone")
   @PostMapping("/{id}/run")
   Mono<ResponseEntity<ExecutionView>> run(
       @PathVariable String id,

@@ -4,7 +4,9 @@ import io.cta.api.common.Definitions;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.web.ApiException;
 import jakarta.validation.Valid;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -12,6 +14,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
@@ -19,7 +22,9 @@ import reactor.core.publisher.Mono;
 
 /** {@code /api/v1/scenarios/{id}/schedule}: one schedule per scenario. */
 @RestController
-@RequestMapping("/api/v1/scenarios/{id}/schedule")
+@RequestMapping(
+    path = "/api/v1/scenarios/{id}/schedule",
+    produces = MediaType.APPLICATION_JSON_VALUE)
 class ScheduleController {
 
   private final Definitions definitions;
@@ -30,14 +35,19 @@ class ScheduleController {
     this.schedules = schedules;
   }
 
+  /** The schedule with an {@code ETag}, to send back in {@code If-Match} on a {@code PUT}. */
   @GetMapping
-  Mono<ScheduleView> get(@PathVariable String id) {
-    return scenario(id).then(schedules.get(id));
+  Mono<ResponseEntity<ScheduleView>> get(@PathVariable String id) {
+    return scenario(id).then(schedules.get(id)).map(ScheduleController::tagged);
   }
 
+  /** Sets the schedule; with {@code If-Match}, only if it is unchanged since (else 412). */
   @PutMapping
-  Mono<ScheduleView> put(@PathVariable String id, @Valid @RequestBody ScheduleRequest request) {
-    return scenario(id).then(schedules.put(id, request));
+  Mono<ResponseEntity<ScheduleView>> put(
+      @PathVariable String id,
+      @Valid @RequestBody ScheduleRequest request,
+      @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+    return scenario(id).then(schedules.put(id, request, ifMatch)).map(ScheduleController::tagged);
   }
 
   @DeleteMapping
@@ -70,6 +80,10 @@ class ScheduleController {
     return scenario(id)
         .then(schedules.trigger(id))
         .map(view -> ResponseEntity.status(HttpStatus.ACCEPTED).body(view));
+  }
+
+  private static ResponseEntity<ScheduleView> tagged(ScheduleView schedule) {
+    return ResponseEntity.ok().eTag(Definitions.etag(schedule.updatedAt())).body(schedule);
   }
 
   private Mono<ScenarioDocument> scenario(String id) {

@@ -12,6 +12,7 @@ import java.util.List;
  * @param state active, paused or done (a fixed instant that has fired)
  * @param nextFires the next five fire times (none while paused or done)
  * @param events the latest fires, skips and misses, newest last
+ * @param updatedAt the last change of the spec or of paused (the {@code ETag})
  */
 public record ScheduleView(
     String cron,
@@ -22,7 +23,8 @@ public record ScheduleView(
     String state,
     List<Instant> nextFires,
     LastFire lastFire,
-    List<ScheduleDocument.Event> events) {
+    List<ScheduleDocument.Event> events,
+    Instant updatedAt) {
 
   public record LastFire(Instant at, String executionId) {}
 
@@ -43,6 +45,7 @@ public record ScheduleView(
         state,
         next,
         d.lastFireAt() == null ? null : new LastFire(d.lastFireAt(), d.lastExecutionId()),
-        d.events() == null ? List.of() : d.events());
+        d.events() == null ? List.of() : d.events(),
+        d.updatedAt());
   }
 }

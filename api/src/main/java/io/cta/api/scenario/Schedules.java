@@ -1,5 +1,7 @@
 package io.cta.api.scenario;
 
+import io.cta.activities.schedule.ScheduleSpec;
+import io.cta.api.common.Definitions;
 import io.cta.server.scenario.ScheduleDocument;
 import io.cta.server.scenario.ScheduleStore;
 import io.cta.server.temporal.ScheduleWorkflows;
@@ -20,16 +22,26 @@ class Schedules {
 
   private static final Logger log = LoggerFactory.getLogger(Schedules.class);
 
+  private static final String WHAT = "schedule of scenario";
+
+  /** The latest fixed instant a schedule accepts. */
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
   private final ScheduleStore store;
   private final ScheduleWorkflows workflows;
+  private final Definitions definitions;
 
-  Schedules(ScheduleStore store, ScheduleWorkflows workflows) {
+  Schedules(ScheduleStore store, ScheduleWorkflows workflows, Definitions definitions) {
     this.store = store;
     this.workflows = workflows;
+    this.definitions = definitions;
   }
 
   /** Validates the request; throws a 400 naming the bad field. */
   static void validate(ScheduleRequest request) {
+    if (request.at() != null && request.at().isAfter(LATEST)) {
+      throw ApiException.badRequest("schedule.at: must be at most " + LATEST);
+    }
     String problem = FireTimes.problem(request.toSpec(), Instant.now().toEpochMilli());
     if (problem != null) {
       throw ApiException.badRequest(problem);
@@ -44,21 +56,49 @@ class Schedules {
   Mono<ScheduleView> get(String scenarioId) {
     return store
         .find(scenarioId)
-        .switchIfEmpty(Mono.error(() -> ApiException.notFound("schedule of scenario", scenarioId)))
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound(WHAT, scenarioId)))
         .map(d -> ScheduleView.of(d, Instant.now()));
   }
 
   Mono<ScheduleView> put(String scenarioId, ScheduleRequest request) {
+    return put(scenarioId, request, null);
+  }
+
+  /**
+   * Sets the spec. An existing schedule changes under the definitions' optimistic concurrency
+   * ({@code If-Match} as on suites); a missing one is created, unless an {@code If-Match} expected
+   * one (412).
+   */
+  Mono<ScheduleView> put(String scenarioId, ScheduleRequest request, String ifMatch) {
     validate(request);
+    ScheduleSpec spec = request.toSpec();
+    Instant now = Instant.now();
     return store
-        .put(scenarioId, request.toSpec(), Instant.now())
+        .find(scenarioId)
+        .hasElement()
+        .flatMap(
+            exists -> {
+              if (exists) {
+                return definitions.update(
+                    ScheduleDocument.class,
+                    scenarioId,
+                    WHAT,
+                    ifMatch,
+                    ScheduleDocument::updatedAt,
+                    old ->
+                        ScheduleStore.newSpec(spec, now, Definitions.nextUpdate(old.updatedAt())));
+              }
+              return ifMatch != null
+                  ? Mono.error(Definitions.stale(WHAT, scenarioId))
+                  : store.put(scenarioId, spec, now);
+            })
         .flatMap(d -> tell(d, ScheduleWorkflows.Signal.update));
   }
 
   Mono<ScheduleView> pause(String scenarioId, boolean paused) {
     return store
         .setPaused(scenarioId, paused, Instant.now())
-        .switchIfEmpty(Mono.error(() -> ApiException.notFound("schedule of scenario", scenarioId)))
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound(WHAT, scenarioId)))
         .flatMap(
             d ->
                 tell(d, paused ? ScheduleWorkflows.Signal.pause : ScheduleWorkflows.Signal.resume));
@@ -67,7 +107,7 @@ class Schedules {
   Mono<ScheduleView> trigger(String scenarioId) {
     return store
         .find(scenarioId)
-        .switchIfEmpty(Mono.error(() -> ApiException.notFound("schedule of scenario", scenarioId)))
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound(WHAT, scenarioId)))
         .flatMap(d -> workflows.signal(d, ScheduleWorkflows.Signal.trigger).thenReturn(d))
         .map(d -> ScheduleView.of(d, Instant.now()));
   }

@@ -7,6 +7,7 @@ import io.cta.server.definition.TestDefinition;
 import io.cta.server.web.ApiException;
 import io.cta.server.web.PageRequest;
 import io.cta.server.web.PageView;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import org.bson.types.ObjectId;
 import org.springframework.data.domain.Sort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -32,7 +34,7 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 @RestController
-@RequestMapping("/api/v1/suites")
+@RequestMapping(path = "/api/v1/suites", produces = MediaType.APPLICATION_JSON_VALUE)
 class SuiteController {
 
   private static final Set<String> SORTABLE = Set.of("name", "createdAt", "updatedAt");
@@ -109,6 +111,7 @@ class SuiteController {
         .map(SuiteController::tagged);
   }
 
+  @ApiResponse(responseCode = "409", description = "The suite is used by a scenario")
   @DeleteMapping("/{id}")
   @ResponseStatus(HttpStatus.NO_CONTENT)
   Mono<Void> delete(@PathVariable String id) {

@@ -4,6 +4,7 @@ import io.cta.server.definition.TestDefinition;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.util.List;
 
@@ -11,4 +12,4 @@ import java.util.List;
 public record SuiteRequest(
     @NotBlank @Size(max = 200) String name,
     @Size(max = 10_000) String description,
-    @NotEmpty @Size(max = 10_000) List<@Valid TestDefinition> tests) {}
+    @NotEmpty @Size(max = 10_000) List<@NotNull @Valid TestDefinition> tests) {}

@@ -5,9 +5,11 @@ import io.cta.server.security.TokenService;
 import io.cta.server.web.ApiException;
 import io.cta.server.web.PageView;
 import io.cta.temporal.TaskQueues;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import java.net.URI;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,7 +23,7 @@ import reactor.core.publisher.Mono;
 
 /** Admin only (see the access policy). Secrets are shown once, at creation, and stored hashed. */
 @RestController
-@RequestMapping("/api/v1/tokens")
+@RequestMapping(path = "/api/v1/tokens", produces = MediaType.APPLICATION_JSON_VALUE)
 class TokenController {
 
   private final TokenService tokens;
@@ -54,6 +56,9 @@ class TokenController {
                     .body(TokenView.of(created.token(), created.secret())));
   }
 
+  @ApiResponse(
+      responseCode = "409",
+      description = "The bootstrap admin token cannot be revoked here")
   @DeleteMapping("/{id}")
   @ResponseStatus(HttpStatus.NO_CONTENT)
   Mono<Void> revoke(@PathVariable String id) {

@@ -35,15 +35,18 @@ public class ScheduleStore {
   public Mono<ScheduleDocument> put(String scenarioId, ScheduleSpec spec, Instant now) {
     return mongo.findAndModify(
         byId(scenarioId),
-        new Update()
-            .set("spec", spec)
-            .set("done", false)
-            .set("cursor", now)
-            .set("updatedAt", now)
-            .setOnInsert("paused", false)
-            .setOnInsert("events", List.of()),
+        newSpec(spec, now, now).setOnInsert("paused", false).setOnInsert("events", List.of()),
         FindAndModifyOptions.options().upsert(true).returnNew(true),
         ScheduleDocument.class);
+  }
+
+  /** The update that gives an existing schedule a new spec, starting from now, not done. */
+  public static Update newSpec(ScheduleSpec spec, Instant now, Instant updatedAt) {
+    return new Update()
+        .set("spec", spec)
+        .set("done", false)
+        .set("cursor", now)
+        .set("updatedAt", updatedAt);
   }
 
   public Mono<ScheduleDocument> setPaused(String scenarioId, boolean paused, Instant now) {

@@ -21,6 +21,10 @@ public record PageRequest(int page, int size, Sort sort) {
     if (s < 1 || s > MAX_SIZE) {
       throw ApiException.badRequest("size: must be between 1 and " + MAX_SIZE);
     }
+    if ((long) p * s > Integer.MAX_VALUE) {
+      // MongoDB's skip is an int: a larger offset would wrap around.
+      throw ApiException.badRequest("page: page × size must be at most " + Integer.MAX_VALUE);
+    }
     return new PageRequest(p, s, parseSort(sort, sortable, defaultSort));
   }
 

@@ -1,0 +1,56 @@
+package io.cta.api;
+
+/** Valid request bodies of the api, as JSON text. */
+final class Fixtures {
+
+  private Fixtures() {}
+
+  static String suite(String name) {
+    return """
+        {"name": "%s", "description": "a suite", "tests": [{"id": "t1", "name": "first",
+         "reports": ["target/*.xml"], "stages": [{"name": "run", "run": "true", "stop": "false",
+         "cwd": "/tmp", "env": {"MODE": "fast"}, "mandatory": true, "timeout": 60000}]}]}
+        """
+        .formatted(name);
+  }
+
+  static String configuration(String name) {
+    return """
+        {"name": "%s", "runMode": "parallel", "type": "physical",
+         "target": {"selector": "os in (linux,macos),cores>=2"}, "includeOffline": false}
+        """
+        .formatted(name);
+  }
+
+  static String scenario(String name, String suiteId, String configurationId) {
+    return """
+        {"name": "%s", "description": "a scenario", "testSuiteId": "%s",
+         "configurationId": "%s", "pendingTimeout": 60000, "runningTimeout": 600000,
+         "retries": 1, "concurrency": {"max": 2, "whenFull": "queue"}}
+        """
+        .formatted(name, suiteId, configurationId);
+  }
+
+  static String schedule(String cron) {
+    return """
+        {"cron": "%s", "timeZone": "Europe/Paris", "overlap": "skip", "catchUpWindow": 60000}
+        """
+        .formatted(cron);
+  }
+
+  static String run() {
+    return "{\"priority\": 5, \"reason\": \"a test\"}";
+  }
+
+  static String cancel() {
+    return "{\"reason\": \"a test\"}";
+  }
+
+  static String machinePatch() {
+    return "{\"properties\": {\"os\": \"linux\", \"cores\": \"4\"}, \"groups\": [\"lab\"]}";
+  }
+
+  static String token(String name) {
+    return "{\"name\": \"%s\", \"role\": \"viewer\"}".formatted(name);
+  }
+}
