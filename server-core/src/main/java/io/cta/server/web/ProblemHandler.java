@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -49,8 +50,9 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
   }
 
   /**
-   * A body that does not fit its type names the field (e.g. {@code notifications[0].on}) and, for a
-   * closed set of values, the values allowed. It never quotes what was sent.
+   * A query parameter that does not convert names the parameter; a body that does not fit its type
+   * names the field (e.g. {@code notifications[0].on}) and, for a closed set of values, the values
+   * allowed. It never quotes what was sent.
    */
   @Override
   protected Mono<ResponseEntity<Object>> handleServerWebInputException(
@@ -58,6 +60,20 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
       HttpHeaders headers,
       HttpStatusCode status,
       ServerWebExchange exchange) {
+    if (ex.getCause() instanceof TypeMismatchException mismatch
+        && ex.getMethodParameter() != null
+        && ex.getMethodParameter().getParameterName() != null) {
+      // A query parameter or path variable that does not convert (?limit=many): name it.
+      Class<?> type = mismatch.getRequiredType();
+      ProblemDetail problem =
+          ProblemDetail.forStatusAndDetail(
+              HttpStatus.BAD_REQUEST,
+              ex.getMethodParameter().getParameterName()
+                  + ": invalid value"
+                  + (type == null ? "" : " (expected " + type.getSimpleName() + ")"));
+      problem.setTitle("Invalid request");
+      return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, exchange);
+    }
     Throwable cause = ex;
     while (cause != null && !(cause instanceof MismatchedInputException)) {
       cause = cause.getCause();
