@@ -15,6 +15,7 @@ import io.cta.server.definition.TestDefinition;
 import io.cta.server.execution.Counters;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
+import io.cta.server.execution.ResultDocument;
 import io.cta.server.execution.SuiteSnapshot;
 import io.cta.workflows.execution.ExecutionWorkflow;
 import java.io.IOException;
@@ -153,7 +154,8 @@ public final class Fixtures {
         configuration,
         null,
         List.of(),
-        0);
+        0,
+        null);
   }
 
   /**
@@ -194,7 +196,37 @@ public final class Fixtures {
         e.configuration(),
         null,
         notifications,
-        chainDepth);
+        chainDepth,
+        null);
+  }
+
+  /** A result of one attempt of a test on a machine, finished now after {@code durationMs}. */
+  public static ResultDocument result(
+      String executionId,
+      String testId,
+      String machine,
+      int attempt,
+      TestStatus status,
+      long durationMs) {
+    Instant now = Instant.now();
+    return new ResultDocument(
+        ResultDocument.key(executionId, testId, "", machine, attempt),
+        executionId,
+        testId,
+        "",
+        machine,
+        attempt,
+        status,
+        status == TestStatus.ok ? null : "it " + status,
+        null,
+        durationMs,
+        List.of(),
+        List.of(),
+        Map.of(),
+        now.minusMillis(durationMs),
+        now,
+        false,
+        now);
   }
 
   /** Stores the execution with its suite snapshot, as the scenario runner does. */

@@ -7,9 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +30,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
 
 /**
  * Drives real processes exactly as a user would: the infrastructure process (memory MongoDB), the
@@ -44,11 +52,12 @@ class EndToEndIT {
 
   private static LocalStack stack;
   private static CtaClient admin;
+  private static String adminToken;
 
   @BeforeAll
   static void startStack() throws Exception {
     Path work = Files.createTempDirectory("cta-e2e");
-    String adminToken = "cta_e2e_" + System.nanoTime();
+    adminToken = "cta_e2e_" + System.nanoTime();
     List<Integer> ports = freePorts(4);
     stack =
         new LocalStack(
@@ -530,6 +539,82 @@ class EndToEndIT {
       assertEquals(retry ? "ok" : "failed", result.get("status").asText());
       assertEquals(retry, result.get("flaky").asBoolean(), results.toString());
     }
+  }
+
+  @Test
+  void givenAPassingAndAFailingTest_whenRerunWithOnlyFailed_thenOnlyTheFailingOneRunsAgain()
+      throws Exception {
+    String scenarioId =
+        scenario(
+            List.of(
+                test("stays-green", "true", null, Map.of()),
+                test(
+                    "fails-once",
+                    "if [ -f failed-once ]; then exit 0; fi; touch failed-once; exit 1",
+                    "rerun-" + System.nanoTime(),
+                    Map.of())));
+    String original = run(scenarioId);
+    assertEquals("failed", Demo.awaitEnd(admin, original, TIMEOUT).get("result").asText());
+
+    CtaClient.Response rerun =
+        admin.post(
+            "/api/v1/executions/" + original + "/rerun",
+            Map.of("onlyFailed", true, "reason", "e2e"));
+
+    assertEquals(201, rerun.status(), String.valueOf(rerun.body()));
+    String id = rerun.body().get("id").asText();
+    assertEquals(original, rerun.body().get("rerunOf").asText());
+    JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
+    assertEquals("finished", execution.get("state").asText(), execution.toString());
+    assertEquals("ok", execution.get("result").asText());
+    assertEquals(original, execution.get("rerunOf").asText());
+    JsonNode results = admin.get("/api/v1/executions/" + id + "/results").expect(200).body();
+    assertEquals(1, results.get("total").asInt(), "only the failing test ran: " + results);
+    assertEquals("ok", find(results, "fails-once").get("status").asText());
+
+    String suiteId =
+        admin.get("/api/v1/scenarios/" + scenarioId).body().get("testSuiteId").asText();
+    JsonNode history =
+        admin.get("/api/v1/suites/" + suiteId + "/tests/fails-once/history").expect(200).body();
+    assertEquals(2, history.get("runs").size(), history.toString());
+    assertEquals(id, history.get("runs").get(0).get("executionId").asText());
+    assertEquals("ok", history.get("runs").get(0).get("status").asText());
+    assertEquals(original, history.get("runs").get(1).get("executionId").asText());
+    assertEquals("failed", history.get("runs").get(1).get("status").asText());
+    assertEquals(1, history.get("flips").asInt());
+    assertFalse(history.get("flaky").asBoolean(), "one flip is a fix, not flakiness");
+    assertEquals(
+        1,
+        admin
+            .get("/api/v1/suites/" + suiteId + "/tests/stays-green/history")
+            .body()
+            .get("runs")
+            .size());
+    assertEquals(
+        400,
+        admin.post("/api/v1/executions/" + id + "/rerun", Map.of("onlyFailed", true)).status(),
+        "nothing failed in the rerun");
+
+    Element report = junit(original).getDocumentElement();
+    assertEquals("2", report.getAttribute("tests"));
+    assertEquals("1", report.getAttribute("failures"));
+    assertEquals(1, report.getElementsByTagName("failure").getLength());
+  }
+
+  /** The execution's JUnit report, parsed. */
+  private static Document junit(String executionId) throws Exception {
+    HttpResponse<byte[]> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(admin.base() + "/api/v1/executions/" + executionId + "/junit"))
+                    .header("Authorization", "Bearer " + adminToken)
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, response.statusCode());
+    return DocumentBuilderFactory.newInstance()
+        .newDocumentBuilder()
+        .parse(new ByteArrayInputStream(response.body()));
   }
 
   @Test

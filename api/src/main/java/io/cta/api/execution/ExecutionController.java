@@ -3,14 +3,21 @@ package io.cta.api.execution;
 import io.cta.activities.ExecutionState;
 import io.cta.activities.RunMode;
 import io.cta.activities.TestStatus;
+import io.cta.server.definition.SuiteDocument;
+import io.cta.server.definition.TestDefinition;
+import io.cta.server.execution.Counting;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.LogChunkDocument;
 import io.cta.server.execution.ResultDocument;
 import io.cta.server.execution.ResultStore;
 import io.cta.server.execution.StateEventDocument;
+import io.cta.server.execution.SuiteSnapshot;
+import io.cta.server.history.Flakiness;
+import io.cta.server.history.TestHistoryStore;
 import io.cta.server.notification.Delivery;
 import io.cta.server.notification.DeliveryLog;
+import io.cta.server.scenario.ScenarioRunner;
 import io.cta.server.security.CtaPrincipal;
 import io.cta.server.temporal.ExecutionWorkflows;
 import io.cta.server.web.ApiException;
@@ -19,12 +26,9 @@ import io.cta.server.web.PageView;
 import io.cta.workflows.execution.CancelSignal;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
+import java.net.URI;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,18 +65,24 @@ class ExecutionController {
   private final ExecutionViews views;
   private final ExecutionWorkflows workflows;
   private final DeliveryLog deliveries;
+  private final TestHistoryStore history;
+  private final ScenarioRunner runner;
 
   ExecutionController(
       ExecutionStore executions,
       ResultStore results,
       ExecutionViews views,
       ExecutionWorkflows workflows,
-      DeliveryLog deliveries) {
+      DeliveryLog deliveries,
+      TestHistoryStore history,
+      ScenarioRunner runner) {
     this.executions = executions;
     this.results = results;
     this.views = views;
     this.workflows = workflows;
     this.deliveries = deliveries;
+    this.history = history;
+    this.runner = runner;
   }
 
   @GetMapping
@@ -125,6 +135,11 @@ class ExecutionController {
     return find(id).flatMap(views::view);
   }
 
+  /**
+   * The execution's results, every attempt, each with {@code flaky} (it passed only on a retry in
+   * this execution) and its test's {@code flakiness} and {@code flakyHistory} over the test's
+   * recent executions (read by key from the test history, once per distinct test).
+   */
   @GetMapping("/{id}/results")
   Mono<PageView<ResultView>> results(
       @PathVariable String id,
@@ -133,44 +148,138 @@ class ExecutionController {
     TestStatus wanted = status == null ? null : parse(TestStatus.class, "status", status);
     return find(id)
         .flatMap(
+            e -> results.results(id).collectList().flatMap(all -> views(e, all, wanted, machine)))
+        .map(PageView::all);
+  }
+
+  private Mono<List<ResultView>> views(
+      ExecutionDocument execution, List<ResultDocument> all, TestStatus wanted, String machine) {
+    List<ResultDocument> shown =
+        all.stream()
+            .filter(r -> wanted == null || r.status() == wanted)
+            .filter(r -> machine == null || machine.equals(r.machine()))
+            .toList();
+    Set<String> flaky = Counting.flaky(all, execution.configuration().runMode() == RunMode.stress);
+    return flakiness(execution.id(), shown)
+        .map(
+            byTest ->
+                shown.stream()
+                    .map(r -> ResultView.of(r, flaky.contains(r.id()), byTest.get(r.testId())))
+                    .toList());
+  }
+
+  /** The history's flakiness of each test among these results; empty without history. */
+  private Mono<Map<String, Flakiness>> flakiness(String executionId, List<ResultDocument> shown) {
+    if (shown.isEmpty()) {
+      return Mono.just(Map.of());
+    }
+    return executions
+        .suiteId(executionId)
+        .flatMap(
+            suiteId ->
+                history.flakiness(
+                    suiteId, shown.stream().map(ResultDocument::testId).distinct().toList()))
+        .defaultIfEmpty(Map.of());
+  }
+
+  /**
+   * Runs the ended execution again as a new execution of its scenario (see {@link
+   * ScenarioRunner#rerun}), linked to it by {@code rerunOf}; with {@code onlyFailed}, only the
+   * tests whose final status is not ok or that have no result. 409 while the original is pending or
+   * running; 400 when {@code onlyFailed} leaves nothing to run.
+   */
+  @PostMapping("/{id}/rerun")
+  Mono<ResponseEntity<ExecutionView>> rerun(
+      @PathVariable String id,
+      @Valid @RequestBody(required = false) RerunRequest request,
+      ServerWebExchange exchange) {
+    boolean onlyFailed = request != null && Boolean.TRUE.equals(request.onlyFailed());
+    String by = CtaPrincipal.of(exchange).displayName();
+    return find(id)
+        .flatMap(
+            original -> {
+              if (!original.state().isTerminal()) {
+                return Mono.error(
+                    ApiException.conflict(
+                        "execution '"
+                            + id
+                            + "' is still "
+                            + original.state()
+                            + ": rerun it once it has ended"));
+              }
+              return executions
+                  .snapshot(id)
+                  .switchIfEmpty(
+                      Mono.error(
+                          () ->
+                              ApiException.conflict(
+                                  "execution '" + id + "' has no suite snapshot to run again")))
+                  .flatMap(
+                      snapshot ->
+                          onlyFailed ? failedPart(original, snapshot) : Mono.just(snapshot.suite()))
+                  .flatMap(
+                      suite ->
+                          runner.rerun(
+                              original,
+                              suite,
+                              new ScenarioRunner.Run(
+                                  null,
+                                  original.priority(),
+                                  request == null ? null : request.reason(),
+                                  by,
+                                  0)));
+            })
+        .flatMap(views::view)
+        .map(
+            view ->
+                ResponseEntity.created(URI.create("/api/v1/executions/" + view.id())).body(view));
+  }
+
+  /** The tests of the original's suite whose final status is not ok, or that have no result. */
+  private Mono<SuiteDocument> failedPart(ExecutionDocument original, SuiteSnapshot snapshot) {
+    SuiteDocument suite = snapshot.suite();
+    return results
+        .results(original.id())
+        .collectList()
+        .map(
+            stored -> {
+              Set<String> ok =
+                  Counting.okTests(stored, original.configuration().runMode() == RunMode.stress);
+              List<TestDefinition> failed =
+                  suite.tests().stream().filter(t -> !ok.contains(t.id())).toList();
+              if (failed.isEmpty()) {
+                throw ApiException.badRequest(
+                    "onlyFailed: every test of execution '"
+                        + original.id()
+                        + "' ended ok; there is nothing to rerun");
+              }
+              return new SuiteDocument(
+                  suite.id(),
+                  suite.name(),
+                  suite.description(),
+                  failed,
+                  suite.createdAt(),
+                  suite.updatedAt());
+            });
+  }
+
+  /**
+   * The execution's counted results as a JUnit XML report: a {@code testsuite} per machine, a
+   * {@code testcase} per result key with its final status (docs/results.md).
+   */
+  @GetMapping("/{id}/junit")
+  Mono<ResponseEntity<byte[]>> junit(@PathVariable String id) {
+    return find(id)
+        .flatMap(
             e ->
                 results
                     .results(id)
                     .collectList()
                     .map(
-                        all -> {
-                          Set<String> flaky =
-                              flaky(all, e.configuration().runMode() == RunMode.stress);
-                          return all.stream()
-                              .filter(r -> wanted == null || r.status() == wanted)
-                              .filter(r -> machine == null || machine.equals(r.machine()))
-                              .map(r -> ResultView.of(r, flaky.contains(r.id())))
-                              .toList();
-                        }))
-        .map(PageView::all);
-  }
-
-  /**
-   * Results that passed only on a retry: the highest attempt of their key (test, case, and machine
-   * in stress mode) is ok while a lower attempt was not.
-   */
-  static Set<String> flaky(List<ResultDocument> all, boolean perMachine) {
-    Map<String, List<ResultDocument>> byKey = new HashMap<>();
-    for (ResultDocument r : all) {
-      String key =
-          r.testId() + "\u0000" + r.caseName() + (perMachine ? "\u0000" + r.machine() : "");
-      byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
-    }
-    Set<String> flaky = new HashSet<>();
-    for (List<ResultDocument> attempts : byKey.values()) {
-      ResultDocument last =
-          attempts.stream().max(Comparator.comparingInt(ResultDocument::attempt)).orElseThrow();
-      if (last.status() == TestStatus.ok
-          && attempts.stream().anyMatch(r -> r.status() != TestStatus.ok)) {
-        flaky.add(last.id());
-      }
-    }
-    return flaky;
+                        stored ->
+                            ResponseEntity.ok()
+                                .contentType(MediaType.APPLICATION_XML)
+                                .body(JunitReport.of(e, stored))));
   }
 
   @GetMapping("/{id}/states")

@@ -13,6 +13,7 @@ import java.util.List;
  * An execution as the API shows it (design.md section 4).
  *
  * @param waiting while pending: since when and why it waits; else null
+ * @param rerunOf the execution this one runs again ({@code POST /executions/{id}/rerun}), or null
  */
 public record ExecutionView(
     String id,
@@ -35,7 +36,8 @@ public record ExecutionView(
     long runningTimeout,
     int retries,
     ExecutionDocument.Cancellation cancellation,
-    Waiting waiting) {
+    Waiting waiting,
+    String rerunOf) {
 
   /**
    * @param reason why it has not started, or null when a matching machine is free and the work is
@@ -75,6 +77,7 @@ public record ExecutionView(
         e.runningTimeout(),
         e.retries(),
         e.cancellation(),
-        waiting);
+        waiting,
+        e.rerunOf());
   }
 }

@@ -3,13 +3,19 @@ package io.cta.api.execution;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.cta.activities.TestStatus;
 import io.cta.server.execution.ResultDocument;
+import io.cta.server.history.Flakiness;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A result as the API shows it (design.md section 4); {@code case} is the JUnit case name, {@code
- * flaky} marks the attempt that passed after an earlier attempt of the same test did not.
+ * A result as the API shows it (design.md section 4); {@code case} is the JUnit case name.
+ *
+ * @param flaky this is the attempt that passed after an earlier attempt of the same key in this
+ *     execution did not
+ * @param flakiness how often the test's outcome flipped over its recent executions (0 to 1, see
+ *     docs/results.md), or null when the test history has none of its runs yet
+ * @param flakyHistory the test history calls the test flaky
  */
 public record ResultView(
     String id,
@@ -28,9 +34,11 @@ public record ResultView(
     Instant startedAt,
     Instant finishedAt,
     boolean late,
-    boolean flaky) {
+    boolean flaky,
+    Double flakiness,
+    boolean flakyHistory) {
 
-  static ResultView of(ResultDocument r, boolean flaky) {
+  static ResultView of(ResultDocument r, boolean flaky, Flakiness history) {
     return new ResultView(
         r.id(),
         r.executionId(),
@@ -48,6 +56,8 @@ public record ResultView(
         r.startedAt(),
         r.finishedAt(),
         r.late(),
-        flaky);
+        flaky,
+        history == null ? null : history.score(),
+        history != null && history.flaky());
   }
 }

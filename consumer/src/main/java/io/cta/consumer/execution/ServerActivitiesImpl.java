@@ -2,7 +2,6 @@ package io.cta.consumer.execution;
 
 import io.cta.activities.ExecutionState;
 import io.cta.activities.RunMode;
-import io.cta.activities.TestStatus;
 import io.cta.activities.agent.StageSpec;
 import io.cta.activities.agent.TestSpec;
 import io.cta.activities.server.CompleteRequest;
@@ -18,13 +17,14 @@ import io.cta.server.definition.StageDefinition;
 import io.cta.server.definition.Target;
 import io.cta.server.definition.TestDefinition;
 import io.cta.server.execution.Counters;
-import io.cta.server.execution.DurationStore;
+import io.cta.server.execution.Counting;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.MachineRun;
 import io.cta.server.execution.ResultDocument;
 import io.cta.server.execution.ResultStore;
 import io.cta.server.execution.SuiteSnapshot;
+import io.cta.server.history.TestHistoryStore;
 import io.cta.server.machine.MachineDocument;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.PoolStore;
@@ -36,7 +36,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +45,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /**
  * The workflow's steps that touch MongoDB. Activities run on Temporal's worker threads, so blocking
@@ -68,7 +66,7 @@ public class ServerActivitiesImpl implements ServerActivities {
   private final MachineStore machines;
   private final PoolStore pools;
   private final SlotStore slots;
-  private final DurationStore durations;
+  private final TestHistoryStore history;
   private final ConsumerProperties properties;
   private final Map<String, List<TestSpec>> ordered =
       Collections.synchronizedMap(
@@ -85,14 +83,14 @@ public class ServerActivitiesImpl implements ServerActivities {
       MachineStore machines,
       PoolStore pools,
       SlotStore slots,
-      DurationStore durations,
+      TestHistoryStore history,
       ConsumerProperties properties) {
     this.executions = executions;
     this.results = results;
     this.machines = machines;
     this.pools = pools;
     this.slots = slots;
-    this.durations = durations;
+    this.history = history;
     this.properties = properties;
   }
 
@@ -187,14 +185,18 @@ public class ServerActivitiesImpl implements ServerActivities {
 
   /**
    * The suite in dispatch order. A parallel execution releases the longest tests first (by their
-   * recent durations; tests never measured count as longest, so they are measured early); other
-   * modes keep the suite's order. The order is stored so that every lane loads the same one.
+   * recent durations in the test history; tests never measured count as longest, so they are
+   * measured early); other modes keep the suite's order. The order is stored so that every lane
+   * loads the same one.
    */
   private List<TestSpec> order(ExecutionDocument execution, SuiteSnapshot snapshot) {
     List<TestDefinition> suite = snapshot.suite().tests();
     List<Integer> order = IntStream.range(0, suite.size()).boxed().collect(Collectors.toList());
     if (execution.configuration().runMode() == RunMode.parallel) {
-      Map<String, Long> estimates = durations.estimates(snapshot.suite().id()).block();
+      Map<String, Long> estimates =
+          history
+              .estimates(snapshot.suite().id(), suite.stream().map(TestDefinition::id).toList())
+              .block();
       order.sort(
           Comparator.comparingLong(
               (Integer i) -> -estimates.getOrDefault(suite.get(i).id(), Long.MAX_VALUE / 2)));
@@ -280,8 +282,10 @@ public class ServerActivitiesImpl implements ServerActivities {
           RESULTS_MISSING);
     }
     boolean stress = execution.configuration().runMode() == RunMode.stress;
-    Counters counters = count(stored, stress);
-    recordDurations(execution, stored);
+    Counters counters = Counting.count(stored, stress);
+    // Before the terminal write: a retry after a failure below records nothing twice, while a
+    // retry after the terminal write returns above and would never record it.
+    recordHistory(execution, stored, Instant.ofEpochMilli(request.finishedAt()));
     String reason = request.reason();
     if (request.state() == ExecutionState.timeout
         && execution.startedAt() == null
@@ -337,50 +341,19 @@ public class ServerActivitiesImpl implements ServerActivities {
     return execution.notifications() != null && !execution.notifications().isEmpty();
   }
 
-  /** Folds the durations measured by this execution into its suite's estimates (best effort). */
-  private void recordDurations(ExecutionDocument execution, List<ResultDocument> stored) {
-    Map<String, Long> measured = new HashMap<>();
-    for (ResultDocument result : stored) {
-      if (result.durationMs() != null && !result.late()) {
-        measured.merge(result.testId(), result.durationMs(), Math::max);
-      }
-    }
-    if (measured.isEmpty()) {
+  /** Appends this execution's runs to the history of each test it ran. */
+  private void recordHistory(
+      ExecutionDocument execution, List<ResultDocument> stored, Instant finishedAt) {
+    if (stored.isEmpty()) {
       return;
     }
-    executions
-        .snapshot(execution.id())
-        .flatMap(snapshot -> durations.record(snapshot.suite().id(), measured))
-        .onErrorResume(
-            e -> {
-              log.warn("could not record test durations of {}: {}", execution.id(), e.toString());
-              return Mono.empty();
-            })
-        .block();
-  }
-
-  /**
-   * Counts each key (test, case, and machine in stress mode) once: the highest attempt supersedes
-   * lower ones, whatever order they arrived in (design.md section 2, "Counting").
-   */
-  static Counters count(List<ResultDocument> stored, boolean perMachine) {
-    Map<String, ResultDocument> latest = new HashMap<>();
-    for (ResultDocument result : stored) {
-      if (result.late()) {
-        continue;
-      }
-      String key =
-          result.testId()
-              + "\u0000"
-              + result.caseName()
-              + (perMachine ? "\u0000" + result.machine() : "");
-      latest.merge(key, result, (a, b) -> b.attempt() > a.attempt() ? b : a);
+    String suiteId = executions.suiteId(execution.id()).block();
+    if (suiteId == null) {
+      log.warn(
+          "execution {} has no suite snapshot: its runs stay out of the history", execution.id());
+      return;
     }
-    Counters counters = Counters.ZERO;
-    for (ResultDocument result : latest.values()) {
-      counters = counters.plus(result.status() == null ? TestStatus.inconclusive : result.status());
-    }
-    return counters;
+    history.record(suiteId, execution, stored, finishedAt).block();
   }
 
   private static String machineState(ExecutionState state) {

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import de.bwaldvogel.mongo.MongoServer;
 import io.cta.activities.ExecutionState;
 import io.cta.activities.RunMode;
+import io.cta.activities.TestStatus;
 import io.cta.activities.agent.TestSpec;
 import io.cta.activities.events.RegisterRequest;
+import io.cta.activities.server.CompleteRequest;
 import io.cta.activities.server.ComposeRequest;
 import io.cta.activities.server.ExecutionPlan;
 import io.cta.activities.server.LoadTestsRequest;
@@ -16,11 +18,11 @@ import io.cta.consumer.config.ConsumerProperties;
 import io.cta.server.config.CtaServerProperties;
 import io.cta.server.definition.SuiteDocument;
 import io.cta.server.definition.Target;
-import io.cta.server.execution.DurationStore;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.MachineRun;
 import io.cta.server.execution.ResultStore;
+import io.cta.server.history.TestHistoryStore;
 import io.cta.server.live.LiveFeed;
 import io.cta.server.machine.MachineDocument;
 import io.cta.server.machine.MachineStore;
@@ -47,7 +49,7 @@ class ComposeTest {
   private ExecutionStore executions;
   private MachineStore machines;
   private PoolStore pools;
-  private DurationStore durations;
+  private ResultStore results;
   private ServerActivitiesImpl activities;
 
   @BeforeEach
@@ -59,15 +61,15 @@ class ComposeTest {
         new MachineStore(
             mongo, new LiveFeed(mongo), new CtaServerProperties(null, null, null, null, null));
     pools = new PoolStore(mongo, Duration.ZERO);
-    durations = new DurationStore(mongo);
+    results = new ResultStore(mongo);
     activities =
         new ServerActivitiesImpl(
             executions,
-            new ResultStore(mongo),
+            results,
             machines,
             pools,
             new SlotStore(mongo),
-            durations,
+            new TestHistoryStore(mongo),
             new ConsumerProperties(null, null, null, null, null, null, null, null));
   }
 
@@ -109,11 +111,34 @@ class ComposeTest {
     return tests.stream().map(TestSpec::id).toList();
   }
 
+  /**
+   * An earlier parallel execution of the suite, complete, in which each test took these
+   * milliseconds: compose reads what complete wrote to the test history.
+   */
+  private void ranBefore(SuiteDocument suite, Map<String, Long> took) {
+    ExecutionDocument earlier =
+        execution(RunMode.parallel, new Target(null, "g", null), false, suite);
+    results
+        .appendResults(
+            earlier.id(),
+            took.entrySet().stream()
+                .map(
+                    e ->
+                        Fixtures.result(
+                            earlier.id(), e.getKey(), "m1", 1, TestStatus.ok, e.getValue()))
+                .toList())
+        .block();
+    activities.complete(
+        new CompleteRequest(
+            earlier.id(), ExecutionState.finished, null, took.size(), 1, 2, false, List.of()));
+  }
+
   @Test
   void givenParallel_whenComposed_thenLongestTestsComeFirstAndLanesShareTheOrder() {
     SuiteDocument suite = Fixtures.suite("a", "b", "c", "d");
-    durations.record(suite.id(), Map.of("a", 100L, "b", 5_000L, "c", 1_000L)).block();
     machine("m1", Instant.now(), 1, Map.of(), "g");
+    ranBefore(suite, Map.of("a", 100L, "b", 9_000L, "c", 1_000L));
+    ranBefore(suite, Map.of("a", 100L, "b", 1_000L, "c", 1_000L));
     machine("m2", Instant.now(), 3, Map.of(), "g");
     ExecutionDocument execution =
         execution(RunMode.parallel, new Target(null, "g", null), false, suite);
@@ -121,7 +146,9 @@ class ComposeTest {
     ExecutionPlan plan = activities.compose(new ComposeRequest(execution.id()));
 
     assertEquals(
-        List.of("d", "b", "c", "a"), ids(plan.tests()), "never measured counts as longest");
+        List.of("d", "b", "c", "a"),
+        ids(plan.tests()),
+        "never measured counts as longest; b's mean of 5,000 ms comes next");
     assertEquals(8, plan.window(), "twice the eligible slots");
     assertEquals(
         List.of("d", "c"),
@@ -196,7 +223,7 @@ class ComposeTest {
     assertEquals(List.of(queue), pools.queuesFor(late).block());
     assertEquals(List.of(), pools.queuesFor(other).block());
     activities.complete(
-        new io.cta.activities.server.CompleteRequest(
+        new CompleteRequest(
             execution.id(), ExecutionState.finished, null, 0, 1, 2, true, List.of()));
     assertEquals(List.of(), pools.queuesFor(late).block(), "the pool ends with the execution");
   }

@@ -1,24 +1,31 @@
 package io.cta.consumer.execution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import de.bwaldvogel.mongo.MongoServer;
 import io.cta.activities.ExecutionState;
+import io.cta.activities.TestStatus;
 import io.cta.activities.server.CompleteRequest;
 import io.cta.consumer.Fixtures;
 import io.cta.consumer.config.ConsumerProperties;
 import io.cta.server.config.CtaServerProperties;
-import io.cta.server.execution.DurationStore;
+import io.cta.server.definition.SuiteDocument;
+import io.cta.server.execution.Counters;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.MachineRun;
 import io.cta.server.execution.ResultStore;
+import io.cta.server.history.TestHistoryStore;
+import io.cta.server.history.TestRun;
 import io.cta.server.live.LiveFeed;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.PoolStore;
 import io.cta.server.scenario.SlotStore;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,6 +33,7 @@ import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
+import reactor.core.publisher.Mono;
 
 class ServerActivitiesImplTest {
 
@@ -43,14 +51,22 @@ class ServerActivitiesImplTest {
 
   private static ServerActivitiesImpl activities(
       ReactiveMongoTemplate mongo, ExecutionStore executions) {
+    return activities(mongo, executions, new ResultStore(mongo), new TestHistoryStore(mongo));
+  }
+
+  private static ServerActivitiesImpl activities(
+      ReactiveMongoTemplate mongo,
+      ExecutionStore executions,
+      ResultStore results,
+      TestHistoryStore history) {
     return new ServerActivitiesImpl(
         executions,
-        new ResultStore(mongo),
+        results,
         new MachineStore(
             mongo, new LiveFeed(mongo), new CtaServerProperties(null, null, null, null, null)),
         new PoolStore(mongo),
         new SlotStore(mongo),
-        new DurationStore(mongo),
+        history,
         new ConsumerProperties(null, null, null, null, null, null, null, null));
   }
 
@@ -88,5 +104,73 @@ class ServerActivitiesImplTest {
             new MachineRun("2", "m2", "finished"),
             new MachineRun("3", "m3", "acked")),
         done.machines());
+  }
+
+  @Test
+  void givenCompleteFailsAfterRecordingTheHistory_whenTemporalRetriesIt_thenEachRunIsStoredOnce() {
+    ReactiveMongoTemplate mongo = Fixtures.mongo(mongoServer);
+    AtomicInteger failuresLeft = new AtomicInteger(1);
+    // The terminal write fails once, after the history was written, as when MongoDB drops the
+    // connection: Temporal then runs complete again.
+    ExecutionStore executions =
+        new ExecutionStore(mongo, new LiveFeed(mongo)) {
+          @Override
+          public Mono<ExecutionDocument> complete(
+              String id,
+              ExecutionState state,
+              String reason,
+              Counters counters,
+              TestStatus result,
+              List<MachineRun> machines,
+              Instant startedAt,
+              Instant finishedAt) {
+            return failuresLeft.getAndDecrement() > 0
+                ? Mono.error(new IllegalStateException("connection to MongoDB lost"))
+                : super.complete(
+                    id, state, reason, counters, result, machines, startedAt, finishedAt);
+          }
+        };
+    ResultStore results = new ResultStore(mongo);
+    TestHistoryStore history = new TestHistoryStore(mongo);
+    ServerActivitiesImpl activities = activities(mongo, executions, results, history);
+    SuiteDocument suite = Fixtures.suite("login.flow:v2", "retried");
+    ExecutionDocument execution =
+        Fixtures.insert(
+            executions, Fixtures.execution(ExecutionState.running, Instant.now(), 60_000), suite);
+    String id = execution.id();
+    results
+        .appendResults(
+            id,
+            List.of(
+                Fixtures.result(id, "login.flow:v2", Fixtures.MACHINE, 1, TestStatus.ok, 1_200),
+                Fixtures.result(id, "retried", Fixtures.MACHINE, 1, TestStatus.failed, 300),
+                Fixtures.result(id, "retried", Fixtures.MACHINE, 2, TestStatus.ok, 400)))
+        .block();
+    CompleteRequest request =
+        new CompleteRequest(id, ExecutionState.finished, null, 3, 1, 2, false, List.of());
+
+    assertThrows(IllegalStateException.class, () -> activities.complete(request));
+    activities.complete(request);
+    activities.complete(request); // a duplicate after the end changes nothing either
+
+    assertEquals(ExecutionState.finished, executions.findById(id).block().state());
+    for (String test : List.of("login.flow:v2", "retried")) {
+      Document stored =
+          mongo.findById(suite.id() + "/" + test, Document.class, "test-history").block();
+      assertEquals(1, stored.getList("runs", Document.class).size(), test + ": " + stored);
+    }
+    TestRun retried = history.runs(suite.id(), "retried", 50).block().get(0);
+    assertEquals(
+        new TestRun(
+            id,
+            execution.number(),
+            execution.scenarioId(),
+            execution.scenarioName(),
+            TestStatus.ok,
+            400L,
+            Fixtures.MACHINE,
+            2,
+            retried.finishedAt()),
+        retried);
   }
 }

@@ -84,6 +84,7 @@ class ConsumerMetricsTest {
         e.configuration(),
         e.cancellation(),
         e.notifications(),
-        e.chainDepth());
+        e.chainDepth(),
+        null);
   }
 }

@@ -13,11 +13,11 @@ import io.cta.consumer.Fixtures;
 import io.cta.consumer.config.ConsumerProperties;
 import io.cta.consumer.execution.ServerActivitiesImpl;
 import io.cta.server.config.CtaServerProperties;
-import io.cta.server.execution.DurationStore;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.ResultDocument;
 import io.cta.server.execution.ResultStore;
+import io.cta.server.history.TestHistoryStore;
 import io.cta.server.live.LiveFeed;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.PoolStore;
@@ -93,7 +93,7 @@ class ReconcilerTest {
                 machines,
                 new PoolStore(mongo),
                 slots,
-                new DurationStore(mongo),
+                new TestHistoryStore(mongo),
                 properties));
     schedules = new ScheduleStore(mongo);
     reconciler =

@@ -17,6 +17,7 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param notifications the scenario's notifications when it was run (with their secrets: never
  *     shown)
  * @param chainDepth 0, or how many chain notifications led to this execution (the loop guard)
+ * @param rerunOf the execution this one runs again ({@code POST /executions/{id}/rerun}), or null
  */
 @Document("executions")
 public record ExecutionDocument(
@@ -43,7 +44,8 @@ public record ExecutionDocument(
     ConfigurationDocument configuration,
     Cancellation cancellation,
     List<Notification> notifications,
-    int chainDepth) {
+    int chainDepth,
+    String rerunOf) {
 
   /** Who asked to cancel, why and when. */
   public record Cancellation(String by, String reason, Instant at) {}

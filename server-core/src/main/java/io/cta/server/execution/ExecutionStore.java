@@ -67,6 +67,7 @@ public class ExecutionStore {
     }
     data.put("reason", e.reason());
     data.put("cancelRequested", e.cancellation() != null);
+    data.put("rerunOf", e.rerunOf());
     data.put("requestedAt", text(e.requestedAt()));
     data.put("startedAt", text(e.startedAt()));
     data.put("finishedAt", text(e.finishedAt()));
@@ -220,6 +221,15 @@ public class ExecutionStore {
   /** The suite an execution runs (see {@link SuiteSnapshot}). */
   public Mono<SuiteSnapshot> snapshot(String id) {
     return mongo.findById(id, SuiteSnapshot.class);
+  }
+
+  /** The id of the suite an execution runs, without reading the suite; empty without snapshot. */
+  public Mono<String> suiteId(String id) {
+    Query query = Query.query(Criteria.where("_id").is(id));
+    query.fields().include("suite.id");
+    return mongo
+        .findOne(query, SuiteSnapshot.class)
+        .mapNotNull(s -> s.suite() == null ? null : s.suite().id());
   }
 
   public Mono<SuiteSnapshot> saveSnapshot(SuiteSnapshot snapshot) {

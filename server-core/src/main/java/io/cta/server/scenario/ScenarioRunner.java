@@ -14,6 +14,7 @@ import io.cta.server.web.ApiException;
 import io.cta.workflows.execution.ExecutionWorkflow;
 import java.time.Instant;
 import java.util.List;
+import org.bson.types.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
@@ -94,31 +95,46 @@ public class ScenarioRunner {
                                             "the scenario's configuration '"
                                                 + scenario.configurationId()
                                                 + "' no longer exists"))))
-                    .flatMap(
-                        t -> {
-                          ExecutionDocument execution = newExecution(scenario, t.getT2(), run);
-                          // The snapshot before the execution: it is never without its suite.
-                          return admit(execution)
-                              .then(
-                                  executions.saveSnapshot(
-                                      new SuiteSnapshot(execution.id(), t.getT1(), null)))
-                              .thenReturn(execution);
-                        }))
-        .flatMap(executions::insert)
+                    .flatMap(t -> start(newExecution(scenario, t.getT2(), run), t.getT1())));
+  }
+
+  /**
+   * Runs again what {@code original} ran, as a new execution of its scenario: {@code suite} (the
+   * original's suite snapshot, or the part of it to run again) on the original's configuration
+   * snapshot, with its timeouts, retries, priority and notifications, so that the rerun answers
+   * "does it still fail under the same conditions?". The scenario gives it its next number and its
+   * current concurrency limit; the rest of the run is a normal run's (audit, live events, slots).
+   */
+  public Mono<ExecutionDocument> rerun(ExecutionDocument original, SuiteDocument suite, Run run) {
+    return nextNumber(original.scenarioId())
+        .switchIfEmpty(
+            Mono.error(
+                () ->
+                    ApiException.conflict(
+                        "the scenario '" + original.scenarioId() + "' no longer exists")))
+        .flatMap(scenario -> start(rerunExecution(scenario, original, run), suite));
+  }
+
+  /** Stores the execution with its suite snapshot, then starts its workflow. */
+  private Mono<ExecutionDocument> start(ExecutionDocument execution, SuiteDocument suite) {
+    // The snapshot before the execution: it is never without its suite.
+    return admit(execution)
+        .then(executions.saveSnapshot(new SuiteSnapshot(execution.id(), suite, null)))
+        .then(executions.insert(execution))
         .flatMap(
-            execution ->
+            inserted ->
                 workflows
-                    .start(execution)
+                    .start(inserted)
                     .onErrorResume(
                         e -> {
                           log.warn(
                               "could not start the workflow of execution {} now; the reconciler"
                                   + " will: {}",
-                              execution.id(),
+                              inserted.id(),
                               e.toString());
                           return Mono.just(false);
                         })
-                    .thenReturn(execution));
+                    .thenReturn(inserted));
   }
 
   /** Atomically takes the scenario's next execution number. */
@@ -163,8 +179,7 @@ public class ScenarioRunner {
 
   private static ExecutionDocument newExecution(
       ScenarioDocument scenario, ConfigurationDocument configuration, Run run) {
-    String id =
-        run.executionId() != null ? run.executionId() : new org.bson.types.ObjectId().toHexString();
+    String id = run.executionId() != null ? run.executionId() : new ObjectId().toHexString();
     return new ExecutionDocument(
         id,
         scenario.lastNumber(),
@@ -189,6 +204,38 @@ public class ScenarioRunner {
         configuration,
         null,
         scenario.notifications() == null ? List.of() : scenario.notifications(),
-        run.chainDepth());
+        run.chainDepth(),
+        null);
+  }
+
+  private static ExecutionDocument rerunExecution(
+      ScenarioDocument scenario, ExecutionDocument original, Run run) {
+    String id = new ObjectId().toHexString();
+    return new ExecutionDocument(
+        id,
+        scenario.lastNumber(),
+        scenario.id(),
+        scenario.name(),
+        ExecutionState.pending,
+        null,
+        Counters.ZERO,
+        List.of(),
+        Instant.now(),
+        null,
+        null,
+        null,
+        ExecutionWorkflow.workflowId(id),
+        run.priority(),
+        run.reason(),
+        run.requestedBy(),
+        original.pendingTimeout(),
+        original.runningTimeout(),
+        original.retries(),
+        scenario.concurrency(),
+        original.configuration(),
+        null,
+        original.notifications() == null ? List.of() : original.notifications(),
+        run.chainDepth(),
+        original.id());
   }
 }

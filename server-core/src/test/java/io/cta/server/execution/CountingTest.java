@@ -1,39 +1,15 @@
-package io.cta.consumer.execution;
+package io.cta.server.execution;
 
+import static io.cta.server.Fixtures.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.cta.activities.TestStatus;
-import io.cta.server.execution.Counters;
-import io.cta.server.execution.ResultDocument;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The counting rules of design.md section 2. */
 class CountingTest {
-
-  private static ResultDocument result(
-      String test, String machine, int attempt, TestStatus status, boolean late) {
-    return new ResultDocument(
-        ResultDocument.key("e1", test, "", machine, attempt),
-        "e1",
-        test,
-        "",
-        machine,
-        attempt,
-        status,
-        null,
-        null,
-        1L,
-        List.of(),
-        List.of(),
-        Map.of(),
-        Instant.EPOCH,
-        Instant.EPOCH,
-        late,
-        Instant.EPOCH);
-  }
 
   @Test
   void givenTwoAttemptsOfOneTest_whenCounting_thenTheHighestAttemptWinsWhateverTheOrder() {
@@ -42,7 +18,7 @@ class CountingTest {
             result("t1", "m2", 2, TestStatus.ok, false),
             result("t1", "m1", 1, TestStatus.failed, false));
 
-    Counters counters = ServerActivitiesImpl.count(stored, false);
+    Counters counters = Counting.count(stored, false);
 
     assertEquals(new Counters(1, 0, 0, 0), counters);
     assertEquals(TestStatus.ok, counters.result());
@@ -55,7 +31,7 @@ class CountingTest {
             result("t1", "m1", 1, TestStatus.ok, false),
             result("t1", "m2", 1, TestStatus.partial, false));
 
-    Counters counters = ServerActivitiesImpl.count(stored, true);
+    Counters counters = Counting.count(stored, true);
 
     assertEquals(new Counters(1, 0, 1, 0), counters);
     assertEquals(TestStatus.partial, counters.result());
@@ -68,7 +44,7 @@ class CountingTest {
             result("t1", "m1", 1, TestStatus.ok, false),
             result("t2", "m1", 1, TestStatus.failed, true));
 
-    assertEquals(new Counters(1, 0, 0, 0), ServerActivitiesImpl.count(stored, false));
+    assertEquals(new Counters(1, 0, 0, 0), Counting.count(stored, false));
   }
 
   @Test
@@ -77,5 +53,29 @@ class CountingTest {
     assertEquals(TestStatus.partial, new Counters(5, 0, 1, 1).result());
     assertEquals(TestStatus.inconclusive, new Counters(5, 0, 0, 1).result());
     assertEquals(null, Counters.ZERO.result());
+  }
+
+  @Test
+  void givenResults_whenAskingWhichTestsEndedOk_thenEveryCountedKeyMustBeOk() {
+    List<ResultDocument> stored =
+        List.of(
+            result("stable", "m1", 1, TestStatus.ok, false),
+            result("retried", "m1", 1, TestStatus.failed, false),
+            result("retried", "m1", 2, TestStatus.ok, false),
+            result("broken", "m1", 1, TestStatus.ok, false),
+            result("broken", "m1", 2, TestStatus.partial, false),
+            result("lateFailure", "m1", 1, TestStatus.ok, false),
+            result("lateFailure", "m1", 2, TestStatus.failed, true),
+            result("oneMachine", "m1", 2, TestStatus.ok, false),
+            result("oneMachine", "m2", 1, TestStatus.inconclusive, false));
+
+    assertEquals(
+        Set.of("stable", "retried", "lateFailure", "oneMachine"),
+        Counting.okTests(stored, false),
+        "one key per test: attempt 2 on m1 supersedes m2's");
+    assertEquals(
+        Set.of("stable", "retried", "lateFailure"),
+        Counting.okTests(stored, true),
+        "stress: every machine's key must be ok");
   }
 }

@@ -1,0 +1,113 @@
+package io.cta.server;
+
+import com.mongodb.reactivestreams.client.MongoClients;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.cta.activities.ExecutionState;
+import io.cta.activities.RunMode;
+import io.cta.activities.TestStatus;
+import io.cta.server.definition.ConfigurationDocument;
+import io.cta.server.definition.Target;
+import io.cta.server.execution.Counters;
+import io.cta.server.execution.ExecutionDocument;
+import io.cta.server.execution.ResultDocument;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bson.types.ObjectId;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+
+/** Test data and an embedded MongoDB (memory backend) for server-core's tests. */
+public final class Fixtures {
+
+  private static final AtomicLong NUMBERS = new AtomicLong();
+
+  private Fixtures() {}
+
+  public static MongoServer mongoServer() {
+    MongoServer server = new MongoServer(new MemoryBackend());
+    server.bind("127.0.0.1", 0);
+    return server;
+  }
+
+  /** A fresh database on a running embedded server. */
+  public static ReactiveMongoTemplate mongo(MongoServer server) {
+    return new ReactiveMongoTemplate(
+        MongoClients.create(server.getConnectionString()), "cta-" + new ObjectId().toHexString());
+  }
+
+  /** A finished execution of scenario {@code sc1} in this run mode, with the next number. */
+  public static ExecutionDocument execution(RunMode runMode) {
+    String id = new ObjectId().toHexString();
+    Instant now = Instant.now();
+    return new ExecutionDocument(
+        id,
+        NUMBERS.incrementAndGet(),
+        "sc1",
+        "nightly",
+        ExecutionState.finished,
+        null,
+        Counters.ZERO,
+        List.of(),
+        now,
+        now,
+        now,
+        null,
+        "execution-" + id,
+        0,
+        null,
+        "tester",
+        60_000,
+        600_000,
+        0,
+        null,
+        new ConfigurationDocument(
+            "c1",
+            "config",
+            runMode,
+            ConfigurationDocument.MachineType.physical,
+            new Target(null, "g", null),
+            false,
+            now,
+            now),
+        null,
+        List.of(),
+        0,
+        null);
+  }
+
+  public static ResultDocument result(
+      String test, String machine, int attempt, TestStatus status, boolean late) {
+    return result("e1", test, "", machine, attempt, status, late, 1L);
+  }
+
+  public static ResultDocument result(
+      String executionId,
+      String test,
+      String caseName,
+      String machine,
+      int attempt,
+      TestStatus status,
+      boolean late,
+      long durationMs) {
+    return new ResultDocument(
+        ResultDocument.key(executionId, test, caseName, machine, attempt),
+        executionId,
+        test,
+        caseName,
+        machine,
+        attempt,
+        status,
+        null,
+        null,
+        durationMs,
+        List.of(),
+        List.of(),
+        Map.of(),
+        Instant.EPOCH,
+        Instant.EPOCH.plusMillis(durationMs),
+        late,
+        Instant.EPOCH);
+  }
+}
