@@ -68,7 +68,7 @@ class ComposeTest {
             pools,
             new SlotStore(mongo),
             durations,
-            new ConsumerProperties(null, null, null, null, null, null, null, null));
+            new ConsumerProperties(null, null, null, null, null, null, null, null, null));
   }
 
   @AfterEach

@@ -51,7 +51,7 @@ class ServerActivitiesImplTest {
         new PoolStore(mongo),
         new SlotStore(mongo),
         new DurationStore(mongo),
-        new ConsumerProperties(null, null, null, null, null, null, null, null));
+        new ConsumerProperties(null, null, null, null, null, null, null, null, null));
   }
 
   @Test
