@@ -81,7 +81,8 @@ public record ConsumerProperties(
    * @param days delete ended executions requested more than this many days ago (null or 0: off)
    * @param lastExecutions keep the executions among each scenario's latest this many run requests
    *     and delete its older ended ones (null or 0: off)
-   * @param interval how often each consumer looks for executions to delete (default 10 minutes)
+   * @param interval how often each consumer looks for executions to delete (default, and when not
+   *     positive, 10 minutes)
    * @param minAge an ended execution is kept at least this long after it finished, whatever the
    *     limits, so that late results and notification retries never find it gone (default 1 hour)
    */
@@ -91,7 +92,10 @@ public record ConsumerProperties(
     public RetentionSettings {
       days = days == null || days <= 0 ? null : days;
       lastExecutions = lastExecutions == null || lastExecutions <= 0 ? null : lastExecutions;
-      interval = interval == null ? Duration.ofMinutes(10) : interval;
+      interval =
+          interval == null || interval.isZero() || interval.isNegative()
+              ? Duration.ofMinutes(10)
+              : interval;
       minAge = minAge == null ? Duration.ofHours(1) : minAge;
     }
   }
