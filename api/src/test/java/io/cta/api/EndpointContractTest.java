@@ -451,6 +451,48 @@ class EndpointContractTest extends ApiHttpTest {
   }
 
   @Test
+  void givenARetention_whenSaved_thenTheViewShowsItAndABadOneGetsAProblemNamingTheField()
+      throws Exception {
+    String body = scenarioWith("[]");
+    HttpResponse<String> kept =
+        send("POST", "/api/v1/scenarios", withRetention(body, "{\"lastExecutions\": 50}"), ADMIN);
+    assertEquals(201, kept.statusCode(), kept.body());
+    String id = json.readTree(kept.body()).get("id").asText();
+    HttpResponse<String> days =
+        send("PUT", "/api/v1/scenarios/" + id, withRetention(body, "{\"days\": 30}"), ADMIN);
+    Map<String, String> cases =
+        Map.of(
+            "{}", "retention: give either days or lastExecutions",
+            "{\"days\": 30, \"lastExecutions\": 5}",
+                "retention: give either days or lastExecutions",
+            "{\"days\": 0}", "retention.days: must be between 1 and 3650",
+            "{\"lastExecutions\": 1000001}",
+                "retention.lastExecutions: must be between 1 and 1000000");
+
+    List<String> wrong = new ArrayList<>();
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      HttpResponse<String> answer =
+          send("POST", "/api/v1/scenarios", withRetention(body, c.getKey()), ADMIN);
+      if (answer.statusCode() != 400
+          || !c.getValue().equals(json.readTree(answer.body()).path("detail").asText())) {
+        wrong.add(c.getKey() + " -> " + answer.statusCode() + " " + answer.body());
+      }
+    }
+    assertEquals(List.of(), wrong);
+    assertEquals("{\"lastExecutions\":50}", json.readTree(kept.body()).get("retention").toString());
+    assertEquals(200, days.statusCode(), days.body());
+    assertEquals(
+        "{\"days\":30}",
+        json.readTree(send("GET", "/api/v1/scenarios/" + id, null, ADMIN).body())
+            .get("retention")
+            .toString());
+  }
+
+  private static String withRetention(String scenario, String retention) {
+    return scenario.substring(0, scenario.lastIndexOf('}')) + ", \"retention\": " + retention + "}";
+  }
+
+  @Test
   void givenASuiteOfTenThousandTests_whenCreated_thenItIsAcceptedWholeBelowTheBodyLimit()
       throws Exception {
     StringBuilder tests = new StringBuilder();

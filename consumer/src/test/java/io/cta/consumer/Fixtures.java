@@ -6,6 +6,7 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.cta.activities.ExecutionState;
 import io.cta.activities.RunMode;
 import io.cta.activities.TestStatus;
+import io.cta.server.definition.Concurrency;
 import io.cta.server.definition.ConfigurationDocument;
 import io.cta.server.definition.Notification;
 import io.cta.server.definition.StageDefinition;
@@ -152,6 +153,42 @@ public final class Fixtures {
         0,
         null,
         configuration,
+        null,
+        List.of(),
+        0,
+        null);
+  }
+
+  /** An execution of the scenario with this number, requested at {@code requestedAt}. */
+  public static ExecutionDocument execution(
+      String scenarioId,
+      long number,
+      ExecutionState state,
+      Instant requestedAt,
+      Concurrency concurrency) {
+    ExecutionDocument e = execution(state, requestedAt, 60_000);
+    return new ExecutionDocument(
+        e.id(),
+        number,
+        scenarioId,
+        "scenario " + scenarioId,
+        state,
+        null,
+        Counters.ZERO,
+        List.of(),
+        requestedAt,
+        e.startedAt(),
+        null,
+        null,
+        e.workflowId(),
+        0,
+        null,
+        "tester",
+        e.pendingTimeout(),
+        e.runningTimeout(),
+        0,
+        concurrency,
+        e.configuration(),
         null,
         List.of(),
         0,

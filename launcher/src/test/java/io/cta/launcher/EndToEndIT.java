@@ -906,6 +906,40 @@ class EndToEndIT {
     assertEquals("active", admin.post(path + "/resume", null).body().get("state").asText());
   }
 
+  @Test
+  void givenAScenarioKeepingItsLastExecution_whenRunTwice_thenTheConsumerDeletesTheFirst()
+      throws Exception {
+    String scenarioId =
+        scenario(
+            List.of(test("says-hello", "echo hello", null, Map.of())),
+            Map.of("runMode", "mono", "target", Map.of("machine", AGENT)),
+            Map.of("retention", Map.of("lastExecutions", 1)));
+    assertEquals(
+        1,
+        admin
+            .get("/api/v1/scenarios/" + scenarioId)
+            .expect(200)
+            .body()
+            .get("retention")
+            .get("lastExecutions")
+            .asInt());
+
+    String first = run(scenarioId);
+    assertEquals("finished", Demo.awaitEnd(admin, first, TIMEOUT).get("state").asText());
+    String second = run(scenarioId);
+    assertEquals("finished", Demo.awaitEnd(admin, second, TIMEOUT).get("state").asText());
+
+    // The consumer's retention pass (every 2 s here, see the failsafe configuration) deletes it.
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (admin.get("/api/v1/executions/" + first).status() != 404) {
+      assertTrue(System.nanoTime() < deadline, "execution " + first + " was never deleted");
+      Thread.sleep(200);
+    }
+    assertEquals(404, admin.get("/api/v1/executions/" + first + "/results").status());
+    JsonNode kept = admin.get("/api/v1/executions/" + second + "/results").expect(200).body();
+    assertEquals("says-hello", kept.get("items").get(0).get("testId").asText());
+  }
+
   private static String scenario(List<Map<String, Object>> tests) {
     return scenario(tests, AGENT, 60_000, 120_000, null);
   }

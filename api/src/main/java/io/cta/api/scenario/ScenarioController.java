@@ -6,6 +6,7 @@ import io.cta.api.execution.ExecutionViews;
 import io.cta.server.definition.Concurrency;
 import io.cta.server.definition.ConfigurationDocument;
 import io.cta.server.definition.Notification;
+import io.cta.server.definition.Retention;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.definition.SuiteDocument;
 import io.cta.server.scenario.ScenarioRunner;
@@ -243,6 +244,14 @@ class ScenarioController {
         requested.whenFull() == null ? Concurrency.WhenFull.queue : requested.whenFull());
   }
 
+  private static Retention retention(Retention requested) {
+    String problem = requested == null ? null : requested.problem();
+    if (problem != null) {
+      throw ApiException.badRequest(problem);
+    }
+    return requested;
+  }
+
   private static ScenarioDocument document(
       String id,
       ScenarioRequest request,
@@ -265,6 +274,7 @@ class ScenarioController {
         request.retries() == null ? 0 : request.retries(),
         concurrency(request.concurrency()),
         notifications,
+        retention(request.retention()),
         lastNumber,
         createdAt,
         updatedAt);

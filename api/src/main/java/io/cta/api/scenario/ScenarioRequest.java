@@ -1,6 +1,7 @@
 package io.cta.api.scenario;
 
 import io.cta.server.definition.Concurrency;
+import io.cta.server.definition.Retention;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -14,6 +15,8 @@ import java.util.List;
  * times; a test that passes only on a retry is ok and flagged flaky). A {@code schedule} sets the
  * scenario's schedule; leaving it out keeps the current one (see {@code /scenarios/{id}/schedule}).
  * {@code notifications} (at most 10) fire when an execution completes (docs/notifications.md).
+ * {@code retention} ({@code {"days": N}} or {@code {"lastExecutions": N}}) says how long its ended
+ * executions are kept; without it the consumer's default applies (docs/configurations.md).
  */
 public record ScenarioRequest(
     @NotBlank @Size(max = 200) String name,
@@ -25,7 +28,8 @@ public record ScenarioRequest(
     @Min(0) @Max(10) Integer retries,
     Concurrency concurrency,
     @Valid ScheduleRequest schedule,
-    List<NotificationRequest> notifications) {
+    List<NotificationRequest> notifications,
+    Retention retention) {
 
   public static final long DEFAULT_PENDING_TIMEOUT = 30 * 60_000L;
   public static final long DEFAULT_RUNNING_TIMEOUT = 2 * 3_600_000L;

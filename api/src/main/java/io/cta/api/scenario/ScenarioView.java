@@ -1,6 +1,7 @@
 package io.cta.api.scenario;
 
 import io.cta.server.definition.Concurrency;
+import io.cta.server.definition.Retention;
 import io.cta.server.definition.ScenarioDocument;
 import java.time.Instant;
 import java.util.List;
@@ -16,6 +17,7 @@ public record ScenarioView(
     int retries,
     Concurrency concurrency,
     List<NotificationView> notifications,
+    Retention retention,
     Instant createdAt,
     Instant updatedAt,
     ScheduleView schedule) {
@@ -34,6 +36,7 @@ public record ScenarioView(
         d.notifications() == null
             ? List.of()
             : d.notifications().stream().map(NotificationView::of).toList(),
+        d.retention(),
         d.createdAt(),
         d.updatedAt(),
         schedule);

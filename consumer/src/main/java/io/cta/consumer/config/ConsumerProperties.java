@@ -22,6 +22,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     for every machine's agent to take its first test
  * @param notifications how notifications are sent (SMTP itself is Spring Boot's {@code
  *     spring.mail.*}; see docs/notifications.md)
+ * @param retention which ended executions are deleted, and when (docs/operations.md, "Retention")
  */
 @ConfigurationProperties("cta.consumer")
 public record ConsumerProperties(
@@ -32,7 +33,8 @@ public record ConsumerProperties(
     Integer workflowCacheSize,
     Integer maxDispatchAttempts,
     Duration stressLead,
-    Notifications notifications) {
+    Notifications notifications,
+    RetentionSettings retention) {
 
   public ConsumerProperties {
     resultGrace = resultGrace == null ? Duration.ofSeconds(60) : resultGrace;
@@ -45,6 +47,7 @@ public record ConsumerProperties(
     stressLead = stressLead == null ? Duration.ofSeconds(2) : stressLead;
     notifications =
         notifications == null ? new Notifications(null, null, null, null) : notifications;
+    retention = retention == null ? new RetentionSettings(null, null, null, null) : retention;
   }
 
   /**
@@ -68,6 +71,32 @@ public record ConsumerProperties(
       mailFrom = mailFrom == null || mailFrom.isBlank() ? "cta@localhost" : mailFrom;
       maxChainDepth = maxChainDepth == null ? 5 : Math.max(0, maxChainDepth);
       webhookTimeout = webhookTimeout == null ? Duration.ofSeconds(10) : webhookTimeout;
+    }
+  }
+
+  /**
+   * The default retention of executions ({@code cta.consumer.retention.*}), for scenarios without
+   * their own {@code retention}. Both limits off (the default) keeps every execution.
+   *
+   * @param days delete ended executions requested more than this many days ago (null or 0: off)
+   * @param lastExecutions keep the executions among each scenario's latest this many run requests
+   *     and delete its older ended ones (null or 0: off)
+   * @param interval how often each consumer looks for executions to delete (default, and when not
+   *     positive, 10 minutes)
+   * @param minAge an ended execution is kept at least this long after it finished, whatever the
+   *     limits, so that late results and notification retries never find it gone (default 1 hour)
+   */
+  public record RetentionSettings(
+      Integer days, Integer lastExecutions, Duration interval, Duration minAge) {
+
+    public RetentionSettings {
+      days = days == null || days <= 0 ? null : days;
+      lastExecutions = lastExecutions == null || lastExecutions <= 0 ? null : lastExecutions;
+      interval =
+          interval == null || interval.isZero() || interval.isNegative()
+              ? Duration.ofMinutes(10)
+              : interval;
+      minAge = minAge == null ? Duration.ofHours(1) : minAge;
     }
   }
 }

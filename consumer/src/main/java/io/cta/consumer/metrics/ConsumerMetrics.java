@@ -27,9 +27,13 @@ public class ConsumerMetrics {
   /** The values of the {@code channel} tag of {@link #NOTIFICATION_FAILURES}. */
   public static final List<String> NOTIFICATION_CHANNELS = List.of("webhook", "email", "chain");
 
+  /** Executions deleted by retention, with everything that belonged to them. */
+  public static final String RETENTION_DELETED = "cta.retention.deleted";
+
   private final MeterRegistry registry;
   private final Map<TestStatus, Counter> results = new EnumMap<>(TestStatus.class);
   private final Timer dispatch;
+  private final Counter retentionDeleted;
 
   public ConsumerMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -44,6 +48,10 @@ public class ConsumerMetrics {
     for (String channel : NOTIFICATION_CHANNELS) {
       notificationFailures(channel);
     }
+    retentionDeleted =
+        Counter.builder(RETENTION_DELETED)
+            .description("Ended executions deleted by retention, with all they stored")
+            .register(registry);
     // Explicit buckets, including the quality bars of design.md (p50 <= 50 ms, p99 <= 250 ms).
     dispatch =
         Timer.builder("cta.dispatch.latency")
@@ -77,6 +85,11 @@ public class ConsumerMetrics {
         .description("Notification deliveries that failed")
         .tag("channel", channel)
         .register(registry);
+  }
+
+  /** Retention deleted this many executions. */
+  public void retentionDeleted(long executions) {
+    retentionDeleted.increment(executions);
   }
 
   /**

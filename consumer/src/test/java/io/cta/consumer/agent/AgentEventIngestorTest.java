@@ -160,35 +160,4 @@ class AgentEventIngestorTest {
     assertEquals(1, stored.get(0).attempt());
     assertEquals(TestStatus.ok, stored.get(1).status());
   }
-
-  @Test
-  void givenAnExecution_whenItsRecordsAreDeleted_thenNoBucketOrCounterIsLeft() {
-    String id = running().id();
-    String other = running().id();
-    for (String execution : List.of(id, other)) {
-      ingestor
-          .ingest(
-              machine,
-              List.of(
-                  result(execution, 1, 1, "ok"),
-                  AgentEvent.log("l", execution, "t1", 1, "run", "stdout", 0, "x", 1),
-                  AgentEvent.state("s", execution, "running", 1)))
-          .block();
-    }
-
-    results.delete(id).block();
-
-    for (String collection :
-        List.of("result-buckets", "log-buckets", "state-buckets", "bucket-counters")) {
-      List<String> left =
-          mongo
-              .find(new Query(), Document.class, collection)
-              .map(d -> String.valueOf(d.get("_id")))
-              .collectList()
-              .block();
-      assertTrue(left.stream().noneMatch(key -> key.contains(id)), collection + ": " + left);
-      assertTrue(left.stream().anyMatch(key -> key.contains(other)), collection + ": " + left);
-    }
-    assertEquals(1, results.results(other).collectList().block().size());
-  }
 }

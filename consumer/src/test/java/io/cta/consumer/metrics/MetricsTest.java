@@ -146,12 +146,13 @@ class MetricsTest {
   }
 
   @Test
-  void givenTheConsumer_whenScraped_thenNotificationFailuresStartAtZeroAndTemporalMetricsAreThere()
+  void givenTheConsumer_whenScraped_thenItsCountersStartAtZeroAndTemporalMetricsAreThere()
       throws Exception {
     String scrape = scrape();
     for (String channel : ConsumerMetrics.NOTIFICATION_CHANNELS) {
       assertEquals(0, metric(scrape, "cta_notification_failures_total", "channel", channel));
     }
+    assertEquals(0, metric(scrape, "cta_retention_deleted_total"));
     // The SDK flushes its meters every 10 s; its workers poll from the start.
     await()
         .atMost(Duration.ofSeconds(30))

@@ -149,7 +149,8 @@ class NotificationActivitiesImplTest {
             null,
             null,
             null,
-            new ConsumerProperties.Notifications(PUBLIC_URL + "/", "cta@example.com", 2, null));
+            new ConsumerProperties.Notifications(PUBLIC_URL + "/", "cta@example.com", 2, null),
+            null);
     env = TestWorkflowEnvironment.newInstance();
     ScenarioRunner runner =
         new ScenarioRunner(
@@ -390,7 +391,8 @@ class NotificationActivitiesImplTest {
     mongo
         .insert(
             new ScenarioDocument(
-                id, "cleanup", null, "s1", "cfg", 60_000, 60_000, 0, null, List.of(), 0, now, now))
+                id, "cleanup", null, "s1", "cfg", 60_000, 60_000, 0, null, List.of(), null, 0, now,
+                now))
         .block();
   }
 

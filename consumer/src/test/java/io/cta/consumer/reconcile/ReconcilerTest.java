@@ -80,6 +80,7 @@ class ReconcilerTest {
             null,
             null,
             null,
+            null,
             null);
     env = TestWorkflowEnvironment.newInstance();
     env.newWorker(TaskQueues.SERVER)

@@ -16,11 +16,11 @@ import reactor.core.publisher.Flux;
  * MongoDB.
  */
 @Component
-class MongoIndexes implements InitializingBean {
+public class MongoIndexes implements InitializingBean {
 
   private final ReactiveMongoTemplate mongo;
 
-  MongoIndexes(ReactiveMongoTemplate mongo) {
+  public MongoIndexes(ReactiveMongoTemplate mongo) {
     this.mongo = mongo;
   }
 
@@ -44,6 +44,13 @@ class MongoIndexes implements InitializingBean {
                         .on("state", Sort.Direction.ASC)
                         .on("requestedAt", Sort.Direction.ASC)
                         .named("state_requestedAt")),
+            mongo
+                .indexOps(ExecutionDocument.class)
+                .createIndex(
+                    new Index()
+                        .on("scenarioId", Sort.Direction.ASC)
+                        .on("requestedAt", Sort.Direction.ASC)
+                        .named("scenario_requestedAt")),
             mongo
                 .indexOps(ExecutionDocument.class)
                 .createIndex(new Index().on("requestedAt", Sort.Direction.DESC)))

@@ -12,6 +12,7 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param concurrency how many of its executions may be active at once, or null for no limit
  * @param lastNumber the number of this scenario's latest execution, incremented atomically
  * @param notifications webhooks, emails and chains fired when an execution completes
+ * @param retention how long its ended executions are kept, or null for the consumer's default
  */
 @Document("scenarios")
 public record ScenarioDocument(
@@ -25,6 +26,7 @@ public record ScenarioDocument(
     int retries,
     Concurrency concurrency,
     List<Notification> notifications,
+    Retention retention,
     long lastNumber,
     Instant createdAt,
     Instant updatedAt) {}

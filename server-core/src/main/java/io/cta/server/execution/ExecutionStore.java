@@ -3,13 +3,16 @@ package io.cta.server.execution;
 import io.cta.activities.ExecutionState;
 import io.cta.activities.RunMode;
 import io.cta.activities.TestStatus;
+import io.cta.server.definition.Concurrency;
 import io.cta.server.live.LiveEvent;
 import io.cta.server.live.LiveFeed;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bson.Document;
+import org.springframework.data.annotation.Id;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
@@ -216,6 +219,61 @@ public class ExecutionStore {
                     ExecutionState.valueOf(group.getString("_id")),
                     ((Number) group.get("count")).longValue(),
                     group.getDate("oldest") == null ? null : group.getDate("oldest").toInstant()));
+  }
+
+  /** What retention needs to know of an ended execution to delete it and what belongs to it. */
+  public record Expired(
+      @Id String id, String scenarioId, Instant requestedAt, Concurrency concurrency) {}
+
+  /**
+   * Ended executions that finished before {@code finishedBefore} and match any of {@code limits}
+   * (built by the methods below, each a key range of an index on a real MongoDB), at most {@code
+   * max}. Pending and running executions never match. The embedded server scans the collection
+   * once.
+   */
+  public Flux<Expired> findExpired(List<Criteria> limits, Instant finishedBefore, int max) {
+    Query query =
+        Query.query(
+                Criteria.where("state")
+                    .nin(ACTIVE)
+                    .and("finishedAt")
+                    .lt(finishedBefore)
+                    .orOperator(limits))
+            .limit(max);
+    query.fields().include("scenarioId", "requestedAt", "concurrency");
+    return mongo.find(query, Expired.class, mongo.getCollectionName(ExecutionDocument.class));
+  }
+
+  /** Executions requested before {@code before}, except those of some scenarios (requestedAt). */
+  public static Criteria requestedBefore(Instant before, Collection<String> exceptScenarios) {
+    Criteria criteria = Criteria.where("requestedAt").lt(before);
+    return exceptScenarios.isEmpty() ? criteria : criteria.and("scenarioId").nin(exceptScenarios);
+  }
+
+  /** The scenario's executions requested before {@code before} (scenario_requestedAt). */
+  public static Criteria ofScenarioRequestedBefore(String scenarioId, Instant before) {
+    return Criteria.where("scenarioId").is(scenarioId).and("requestedAt").lt(before);
+  }
+
+  /** The scenario's executions numbered {@code number} or lower (scenario_number). */
+  public static Criteria ofScenarioNumberedUpTo(String scenarioId, long number) {
+    return Criteria.where("scenarioId").is(scenarioId).and("number").lte(number);
+  }
+
+  /**
+   * Deletes an ended execution's document (never an active one); true if this call deleted it. What
+   * belongs to the execution goes first (retention), so that nothing is left without it.
+   */
+  public Mono<Boolean> delete(String id) {
+    return mongo
+        .remove(
+            Query.query(Criteria.where("_id").is(id).and("state").nin(ACTIVE)),
+            ExecutionDocument.class)
+        .map(deleted -> deleted.getDeletedCount() > 0);
+  }
+
+  public Mono<Void> deleteSnapshot(String id) {
+    return mongo.remove(Query.query(Criteria.where("_id").is(id)), SuiteSnapshot.class).then();
   }
 
   /** The suite an execution runs (see {@link SuiteSnapshot}). */

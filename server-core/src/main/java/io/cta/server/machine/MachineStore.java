@@ -115,6 +115,19 @@ public class MachineStore {
   }
 
   /**
+   * Forgets deleted executions (retention) that a machine's last heartbeat still lists: one that
+   * went offline mid-run keeps them until its agent comes back. One scan of the machines.
+   */
+  public Mono<Void> forget(List<String> executionIds) {
+    return mongo
+        .updateMulti(
+            Query.query(Criteria.where("executions").in(executionIds)),
+            new Update().pullAll("executions", executionIds.toArray()),
+            MachineDocument.class)
+        .then();
+  }
+
+  /**
    * Why work for this target is not running yet, in words a user understands; empty when a matching
    * machine is online and free.
    */

@@ -39,6 +39,13 @@ public class DeliveryLog {
         .then();
   }
 
+  /** Deletes the execution's delivery log (retention). */
+  public Mono<Void> delete(String executionId) {
+    return mongo
+        .remove(Query.query(Criteria.where("_id").is(executionId)), DeliveryLogDocument.class)
+        .then();
+  }
+
   /** The execution's deliveries in the order they happened; empty when there were none. */
   public Mono<List<Delivery>> deliveries(String executionId) {
     return mongo

@@ -78,6 +78,28 @@ public class ScheduleStore {
     return mongo.updateFirst(byId(scenarioId), update, ScheduleDocument.class).then();
   }
 
+  /**
+   * Forgets a deleted execution (retention): the fires it came from stay listed, without its id.
+   * Each a single-document update, so a fire recorded meanwhile is never lost.
+   */
+  public Mono<Void> forget(String scenarioId, String executionId) {
+    return mongo
+        .updateFirst(
+            Query.query(
+                Criteria.where("_id").is(scenarioId).and("lastExecutionId").is(executionId)),
+            new Update().set("lastExecutionId", null),
+            ScheduleDocument.class)
+        .then(
+            mongo.updateFirst(
+                Query.query(
+                    Criteria.where("_id").is(scenarioId).and("events.executionId").is(executionId)),
+                new Update()
+                    .set("events.$[e].executionId", null)
+                    .filterArray(Criteria.where("e.executionId").is(executionId)),
+                ScheduleDocument.class))
+        .then();
+  }
+
   private static Query byId(String scenarioId) {
     return Query.query(Criteria.where("_id").is(scenarioId));
   }

@@ -22,7 +22,7 @@ public class TicketService {
 
   private final ReactiveMongoTemplate mongo;
 
-  TicketService(ReactiveMongoTemplate mongo) {
+  public TicketService(ReactiveMongoTemplate mongo) {
     this.mongo = mongo;
   }
 

@@ -27,7 +27,7 @@ public class TokenService {
 
   private final ReactiveMongoTemplate mongo;
 
-  TokenService(ReactiveMongoTemplate mongo) {
+  public TokenService(ReactiveMongoTemplate mongo) {
     this.mongo = mongo;
   }
 

@@ -1,0 +1,252 @@
+package io.cta.consumer.retention;
+
+import io.cta.consumer.config.ConsumerProperties;
+import io.cta.consumer.metrics.ConsumerMetrics;
+import io.cta.server.definition.Retention;
+import io.cta.server.definition.ScenarioDocument;
+import io.cta.server.execution.ExecutionStore;
+import io.cta.server.execution.ResultStore;
+import io.cta.server.machine.MachineStore;
+import io.cta.server.machine.PoolStore;
+import io.cta.server.notification.DeliveryLog;
+import io.cta.server.scenario.ScheduleStore;
+import io.cta.server.scenario.SlotStore;
+import io.cta.temporal.TaskQueues;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.data.annotation.Id;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Deletes ended executions beyond their retention, with everything that belongs to them
+ * (docs/operations.md, "Retention"). A scenario's own {@link Retention} replaces the consumer's
+ * default limits for its executions. Every consumer runs a pass every interval; passes of several
+ * consumers may overlap, which is harmless: each delete is by key and idempotent, an execution's
+ * document goes last (a pass that stops midway leaves it for the next pass to find and finish), and
+ * only the consumer whose delete removed that document counts it. No transaction, no TTL index.
+ */
+@Component
+public class RetentionJob implements SmartLifecycle {
+
+  /** The most executions one pass deletes; the next pass goes on where it stopped. */
+  static final int MAX_PER_PASS = 10_000;
+
+  private static final Logger log = LoggerFactory.getLogger(RetentionJob.class);
+
+  /** What a pass reads of each scenario. */
+  record ScenarioLimits(@Id String id, long lastNumber, Retention retention) {}
+
+  private final ReactiveMongoTemplate mongo;
+  private final ExecutionStore executions;
+  private final ResultStore results;
+  private final DeliveryLog deliveries;
+  private final PoolStore pools;
+  private final SlotStore slots;
+  private final ScheduleStore schedules;
+  private final MachineStore machines;
+  private final ConsumerMetrics metrics;
+  private final ConsumerProperties.RetentionSettings settings;
+  private final Clock clock;
+  private volatile Disposable schedule;
+
+  @Autowired
+  RetentionJob(
+      ReactiveMongoTemplate mongo,
+      ExecutionStore executions,
+      ResultStore results,
+      DeliveryLog deliveries,
+      PoolStore pools,
+      SlotStore slots,
+      ScheduleStore schedules,
+      MachineStore machines,
+      ConsumerMetrics metrics,
+      ConsumerProperties properties) {
+    this(
+        mongo,
+        executions,
+        results,
+        deliveries,
+        pools,
+        slots,
+        schedules,
+        machines,
+        metrics,
+        properties.retention(),
+        Clock.systemUTC());
+  }
+
+  RetentionJob(
+      ReactiveMongoTemplate mongo,
+      ExecutionStore executions,
+      ResultStore results,
+      DeliveryLog deliveries,
+      PoolStore pools,
+      SlotStore slots,
+      ScheduleStore schedules,
+      MachineStore machines,
+      ConsumerMetrics metrics,
+      ConsumerProperties.RetentionSettings settings,
+      Clock clock) {
+    this.mongo = mongo;
+    this.executions = executions;
+    this.results = results;
+    this.deliveries = deliveries;
+    this.pools = pools;
+    this.slots = slots;
+    this.schedules = schedules;
+    this.machines = machines;
+    this.metrics = metrics;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  /** One pass; returns how many executions it deleted. */
+  public Mono<Long> sweep() {
+    Instant now = clock.instant();
+    return limits(now)
+        .flatMap(
+            limits ->
+                limits.isEmpty()
+                    ? Mono.just(0L)
+                    : executions
+                        .findExpired(limits, now.minus(settings.minAge()), MAX_PER_PASS)
+                        .collectList()
+                        .flatMap(this::delete))
+        .doOnNext(
+            deleted -> {
+              if (deleted > 0) {
+                metrics.retentionDeleted(deleted);
+                log.info(
+                    "retention deleted {} execution(s) in {} ms",
+                    deleted,
+                    Duration.between(now, clock.instant()).toMillis());
+              }
+            });
+  }
+
+  /**
+   * Which executions are beyond their limits: one key range per scenario with limits on a real
+   * MongoDB, all of them in one query. Reads the scenarios (a small collection) once.
+   */
+  private Mono<List<Criteria>> limits(Instant now) {
+    Query query = new Query();
+    query.fields().include("lastNumber", "retention");
+    return mongo
+        .find(query, ScenarioLimits.class, mongo.getCollectionName(ScenarioDocument.class))
+        .collectList()
+        .map(
+            scenarios -> {
+              List<Criteria> limits = new ArrayList<>();
+              List<String> ownRetention = new ArrayList<>();
+              for (ScenarioLimits scenario : scenarios) {
+                Retention own = scenario.retention();
+                if (own != null && own.problem() == null) {
+                  ownRetention.add(scenario.id());
+                  if (own.days() != null) {
+                    limits.add(
+                        ExecutionStore.ofScenarioRequestedBefore(
+                            scenario.id(), now.minus(Duration.ofDays(own.days()))));
+                  } else {
+                    keepLast(limits, scenario, own.lastExecutions());
+                  }
+                } else if (settings.lastExecutions() != null) {
+                  keepLast(limits, scenario, settings.lastExecutions());
+                }
+              }
+              if (settings.days() != null) {
+                limits.add(
+                    ExecutionStore.requestedBefore(
+                        now.minus(Duration.ofDays(settings.days())), ownRetention));
+              }
+              return limits;
+            });
+  }
+
+  private static void keepLast(List<Criteria> limits, ScenarioLimits scenario, int last) {
+    if (scenario.lastNumber() > last) {
+      limits.add(
+          ExecutionStore.ofScenarioNumberedUpTo(scenario.id(), scenario.lastNumber() - last));
+    }
+  }
+
+  private Mono<Long> delete(List<ExecutionStore.Expired> expired) {
+    if (expired.isEmpty()) {
+      return Mono.just(0L);
+    }
+    return machines
+        .forget(expired.stream().map(ExecutionStore.Expired::id).toList())
+        .thenMany(Flux.fromIterable(expired).concatMap(this::delete))
+        .filter(deleted -> deleted)
+        .count();
+  }
+
+  /**
+   * Deletes what belongs to the execution, then its document: a failure midway leaves the document,
+   * so a later pass finds the execution again and finishes. True if this call deleted the document.
+   */
+  private Mono<Boolean> delete(ExecutionStore.Expired execution) {
+    String id = execution.id();
+    return Mono.defer(
+            () ->
+                results
+                    .delete(id)
+                    .then(executions.deleteSnapshot(id))
+                    .then(deliveries.delete(id))
+                    .then(pools.close(TaskQueues.pool(id)))
+                    .then(
+                        execution.concurrency() == null
+                            ? Mono.empty()
+                            : slots.release(execution.scenarioId(), id, execution.requestedAt()))
+                    .then(schedules.forget(execution.scenarioId(), id))
+                    .then(executions.delete(id)))
+        .onErrorResume(
+            e -> {
+              log.warn("retention: deleting execution {} failed: {}", id, e.toString());
+              return Mono.just(false);
+            });
+  }
+
+  @Override
+  public void start() {
+    Duration every = settings.interval();
+    schedule =
+        Flux.interval(every, every)
+            .onBackpressureDrop()
+            .concatMap(
+                tick ->
+                    sweep()
+                        .onErrorResume(
+                            e -> {
+                              log.warn("retention pass failed: {}", e.toString());
+                              return Mono.just(0L);
+                            }))
+            .subscribe();
+  }
+
+  @Override
+  public void stop() {
+    Disposable s = schedule;
+    if (s != null) {
+      s.dispose();
+    }
+    schedule = null;
+  }
+
+  @Override
+  public boolean isRunning() {
+    return schedule != null;
+  }
+}

@@ -1,0 +1,9 @@
+package io.cta.consumer;
+
+/** {@link StoreContract} against the embedded MongoDB (mongo-java-server). */
+class StoresEmbeddedTest extends StoreContract {
+
+  StoresEmbeddedTest() {
+    super(MongoBackend.EMBEDDED);
+  }
+}

@@ -1,0 +1,9 @@
+package io.cta.consumer;
+
+/** {@link StoreContract} against a real MongoDB replica set; skipped without Docker. */
+class StoresReplicaSetTest extends StoreContract {
+
+  StoresReplicaSetTest() {
+    super(MongoBackend.REPLICA_SET);
+  }
+}

@@ -1,0 +1,463 @@
+package io.cta.consumer.retention;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import io.cta.activities.ExecutionState;
+import io.cta.activities.TestStatus;
+import io.cta.activities.events.RegisterRequest;
+import io.cta.activities.notification.NotificationType;
+import io.cta.activities.schedule.ScheduleSpec;
+import io.cta.consumer.Fixtures;
+import io.cta.consumer.MongoBackend;
+import io.cta.consumer.config.ConsumerProperties.RetentionSettings;
+import io.cta.consumer.metrics.ConsumerMetrics;
+import io.cta.server.config.CtaServerProperties;
+import io.cta.server.definition.Concurrency;
+import io.cta.server.definition.Retention;
+import io.cta.server.definition.ScenarioDocument;
+import io.cta.server.execution.Counters;
+import io.cta.server.execution.ExecutionStore;
+import io.cta.server.execution.LogChunkDocument;
+import io.cta.server.execution.ResultDocument;
+import io.cta.server.execution.ResultStore;
+import io.cta.server.execution.StateEventDocument;
+import io.cta.server.live.LiveFeed;
+import io.cta.server.machine.MachineStore;
+import io.cta.server.machine.PoolStore;
+import io.cta.server.notification.Delivery;
+import io.cta.server.notification.DeliveryLog;
+import io.cta.server.scenario.ScheduleDocument;
+import io.cta.server.scenario.ScheduleStore;
+import io.cta.server.scenario.SlotStore;
+import io.cta.temporal.TaskQueues;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Query;
+import reactor.core.publisher.Flux;
+
+/**
+ * Retention deletes ended executions beyond their limits with everything they stored, and nothing
+ * else. The proof is generic: after a pass, no document of any collection mentions a deleted
+ * execution, so an execution's data in a collection that retention forgets fails this test. Runs
+ * against the embedded server ({@link RetentionEmbeddedTest}) and, where Docker runs, a real
+ * MongoDB replica set ({@link RetentionReplicaSetTest}).
+ */
+abstract class RetentionContract {
+
+  /**
+   * Collections that outlive what they mention, by design: the live feed is a ring of the latest
+   * 65,536 events of any kind that retires its oldest buckets itself, and the api's audit log keeps
+   * who ran or canceled what.
+   */
+  private static final Set<String> OUTLIVE = Set.of("live-events", "audit");
+
+  private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+  private static final Duration MIN_AGE = Duration.ofHours(1);
+
+  private final MongoBackend backend;
+  private ReactiveMongoTemplate mongo;
+  private ExecutionStore executions;
+  private ResultStore results;
+  private DeliveryLog deliveries;
+  private PoolStore pools;
+  private SlotStore slots;
+  private ScheduleStore schedules;
+  private MachineStore machines;
+  private final List<String> reported = new ArrayList<>();
+
+  RetentionContract(MongoBackend backend) {
+    this.backend = backend;
+  }
+
+  @BeforeEach
+  void setUp() {
+    mongo = backend.newDatabase();
+    LiveFeed live = new LiveFeed(mongo);
+    executions = new ExecutionStore(mongo, live);
+    results = new ResultStore(mongo);
+    deliveries = new DeliveryLog(mongo);
+    pools = new PoolStore(mongo);
+    slots = new SlotStore(mongo);
+    schedules = new ScheduleStore(mongo);
+    machines = new MachineStore(mongo, live, new CtaServerProperties(null, null, null, null, null));
+    machines
+        .register(
+            new RegisterRequest(
+                Fixtures.MACHINE,
+                "h",
+                "127.0.0.1",
+                "linux",
+                "amd64",
+                2,
+                1L,
+                "test",
+                Map.of(),
+                List.of(),
+                1),
+            NOW)
+        .block();
+  }
+
+  private RetentionJob job(RetentionSettings settings, SimpleMeterRegistry registry) {
+    return new RetentionJob(
+        mongo,
+        executions,
+        results,
+        deliveries,
+        pools,
+        slots,
+        schedules,
+        machines,
+        new ConsumerMetrics(registry),
+        settings,
+        Clock.fixed(NOW, ZoneOffset.UTC));
+  }
+
+  private static RetentionSettings days(int days) {
+    return new RetentionSettings(days, null, null, MIN_AGE);
+  }
+
+  private static double deleted(SimpleMeterRegistry registry) {
+    return registry.get(ConsumerMetrics.RETENTION_DELETED).counter().count();
+  }
+
+  /** A scenario with a schedule, as the api stores them. */
+  private void scenario(String id, long lastNumber, Retention retention) {
+    mongo
+        .insert(
+            new ScenarioDocument(
+                id,
+                id,
+                null,
+                "s1",
+                "c1",
+                60_000,
+                60_000,
+                0,
+                null,
+                List.of(),
+                retention,
+                lastNumber,
+                NOW,
+                NOW))
+        .block();
+    schedules.put(id, new ScheduleSpec("0 2 * * *", "UTC", null, null, 0), NOW).block();
+  }
+
+  /**
+   * An execution with everything an execution stores, each through its own store: suite snapshot,
+   * two buckets each of results and log chunks, state events, a delivery log, a concurrency slot, a
+   * pool left open and a schedule event (as after a lost completion), and a place in the machine's
+   * last heartbeat. An ended one ends {@code endedAgo} before now (not before its request).
+   */
+  private String stored(
+      String scenarioId, long number, ExecutionState state, Duration age, Duration endedAgo) {
+    Instant requestedAt = NOW.minus(age);
+    ExecutionState initial =
+        state == ExecutionState.pending ? ExecutionState.pending : ExecutionState.running;
+    String id =
+        Fixtures.insert(
+                executions,
+                Fixtures.execution(
+                    scenarioId,
+                    number,
+                    initial,
+                    requestedAt,
+                    new Concurrency(100, Concurrency.WhenFull.queue)))
+            .id();
+    slots.acquire(scenarioId, id, requestedAt, 100).block();
+    pools.open(new PoolStore.Pool(TaskQueues.pool(id), id, "os=linux")).block();
+    results
+        .appendResults(
+            id,
+            IntStream.range(0, 150)
+                .mapToObj(
+                    i ->
+                        new ResultDocument(
+                            ResultDocument.key(id, "t" + i, "", Fixtures.MACHINE, 1),
+                            id,
+                            "t" + i,
+                            "",
+                            Fixtures.MACHINE,
+                            1,
+                            TestStatus.ok,
+                            null,
+                            null,
+                            10L,
+                            List.of(),
+                            List.of(),
+                            Map.of(),
+                            requestedAt,
+                            requestedAt,
+                            false,
+                            requestedAt))
+                .toList())
+        .block();
+    results
+        .appendLogs(
+            id,
+            IntStream.range(0, 70)
+                .mapToObj(
+                    i ->
+                        new LogChunkDocument(
+                            "l" + i,
+                            id,
+                            "t1",
+                            Fixtures.MACHINE,
+                            1,
+                            "run",
+                            "stdout",
+                            i,
+                            "line",
+                            requestedAt))
+                .toList())
+        .block();
+    results
+        .appendStates(
+            id,
+            List.of(
+                new StateEventDocument("s1", id, Fixtures.MACHINE, "running", null, requestedAt)))
+        .block();
+    deliveries
+        .append(
+            id,
+            new Delivery(
+                0,
+                NotificationType.webhook,
+                "https://hooks.example.com/",
+                1,
+                Delivery.Status.delivered,
+                204,
+                null,
+                null,
+                requestedAt))
+        .block();
+    schedules
+        .record(
+            scenarioId,
+            new ScheduleDocument.Event("started", requestedAt, "schedule", id, null, requestedAt),
+            false)
+        .block();
+    if (state.isTerminal()) {
+      Instant finishedAt = NOW.minus(endedAgo);
+      executions
+          .complete(
+              id,
+              state,
+              "done",
+              Counters.ZERO,
+              TestStatus.ok,
+              List.of(),
+              requestedAt,
+              finishedAt.isAfter(requestedAt) ? finishedAt : requestedAt)
+          .block();
+    }
+    reported.add(id);
+    machines.heartbeat(Fixtures.MACHINE, reported, NOW).block();
+    return id;
+  }
+
+  private String ended(String scenarioId, long number, Duration age) {
+    return stored(scenarioId, number, ExecutionState.finished, age, age.minusMinutes(1));
+  }
+
+  /** Every document of every collection as JSON, by collection. */
+  private Map<String, List<String>> everything() {
+    return mongo
+        .getCollectionNames()
+        .filter(collection -> !OUTLIVE.contains(collection))
+        .concatMap(
+            collection ->
+                mongo
+                    .find(new Query(), Document.class, collection)
+                    .map(Document::toJson)
+                    .collectList()
+                    .map(documents -> Map.entry(collection, documents)))
+        .collectMap(Map.Entry::getKey, Map.Entry::getValue, TreeMap::new)
+        .block();
+  }
+
+  /** The collections with a document that mentions {@code id}. */
+  private static Set<String> mentioning(Map<String, List<String>> everything, String id) {
+    Set<String> found = new TreeSet<>();
+    everything.forEach(
+        (collection, documents) -> {
+          if (documents.stream().anyMatch(json -> json.contains(id))) {
+            found.add(collection);
+          }
+        });
+    return found;
+  }
+
+  /**
+   * Runs a pass and checks: nothing mentions a deleted execution any more, and every kept one is
+   * still in every collection it was in.
+   */
+  private void assertSweepDeletes(
+      RetentionJob job, List<String> deleted, List<String> kept, SimpleMeterRegistry registry) {
+    Map<String, List<String>> before = everything();
+    for (String id : deleted) {
+      assertEquals(
+          Set.of(
+              "bucket-counters",
+              "deliveries",
+              "executions",
+              "log-buckets",
+              "machines",
+              "pools",
+              "result-buckets",
+              "scenario-slots",
+              "schedules",
+              "state-buckets",
+              "suite-snapshots"),
+          mentioning(before, id),
+          "the test stores " + id + " everywhere an execution stores something");
+    }
+
+    assertEquals(deleted.size(), job.sweep().block());
+
+    Map<String, List<String>> after = everything();
+    for (String id : deleted) {
+      assertEquals(Set.of(), mentioning(after, id), "left of deleted execution " + id);
+    }
+    for (String id : kept) {
+      assertEquals(mentioning(before, id), mentioning(after, id), "kept execution " + id);
+      assertNotNull(executions.findById(id).block(), id);
+      assertEquals(150, results.results(id).collectList().block().size(), id);
+      assertEquals(70, results.logs(id).collectList().block().size(), id);
+      assertNotNull(executions.snapshot(id).block(), id);
+    }
+    assertEquals(deleted.size(), deleted(registry));
+  }
+
+  @Test
+  void
+      givenTheGlobalDays_whenSwept_thenOldEndedExecutionsGoWithEverythingTheyStoredAndNoOtherOne() {
+    scenario("nightly", 6, null);
+    String finished = ended("nightly", 1, Duration.ofDays(40));
+    String timedOut =
+        stored("nightly", 2, ExecutionState.timeout, Duration.ofDays(35), Duration.ofDays(35));
+    String running = stored("nightly", 3, ExecutionState.running, Duration.ofDays(40), null);
+    String pending = stored("nightly", 4, ExecutionState.pending, Duration.ofDays(40), null);
+    String endedJustNow =
+        stored("nightly", 5, ExecutionState.error, Duration.ofDays(40), Duration.ofMinutes(10));
+    String recent = ended("nightly", 6, Duration.ofDays(2));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    assertSweepDeletes(
+        job(days(30), registry),
+        List.of(finished, timedOut),
+        List.of(running, pending, endedJustNow, recent),
+        registry);
+  }
+
+  @Test
+  void givenAPassThatStoppedMidway_whenTheNextPassRuns_thenItFinishesTheExecution() {
+    scenario("nightly", 2, null);
+    String halfDeleted = ended("nightly", 1, Duration.ofDays(40));
+    String kept = ended("nightly", 2, Duration.ofDays(1));
+    // What a pass deletes first is gone; the execution's document, deleted last, is still there.
+    results.delete(halfDeleted).block();
+    executions.deleteSnapshot(halfDeleted).block();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    assertEquals(1, job(days(30), registry).sweep().block());
+
+    assertEquals(Set.of(), mentioning(everything(), halfDeleted));
+    assertNotNull(executions.findById(kept).block());
+  }
+
+  @Test
+  void givenAScenarioKeepingItsLastExecutions_whenSwept_thenItsOlderEndedOnesGoWhateverTheirAge() {
+    scenario("a", 6, new Retention(null, 3));
+    scenario("b", 2, null);
+    String a1 = ended("a", 1, Duration.ofDays(10));
+    String a2 = stored("a", 2, ExecutionState.running, Duration.ofDays(10), null);
+    String a3 = ended("a", 3, Duration.ofDays(10));
+    String a4 = ended("a", 4, Duration.ofDays(10));
+    String a5 = ended("a", 5, Duration.ofDays(10));
+    String a6 = ended("a", 6, Duration.ofDays(10));
+    String b1 = ended("b", 1, Duration.ofDays(10));
+    String b2 = ended("b", 2, Duration.ofHours(2));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    // The global 1 day applies to b only: a's own retention replaces it.
+    assertSweepDeletes(
+        job(days(1), registry), List.of(a1, a3, b1), List.of(a2, a4, a5, a6, b2), registry);
+  }
+
+  @Test
+  void givenAScenarioKeepingDays_whenSwept_thenItsOlderOnesGoAndTheGlobalLimitDoesNotApplyToIt() {
+    scenario("c", 3, new Retention(10, null));
+    scenario("d", 3, null);
+    String c1 = ended("c", 1, Duration.ofDays(20));
+    String c2 = ended("c", 2, Duration.ofDays(5));
+    String c3 = ended("c", 3, Duration.ofDays(2));
+    String d1 = ended("d", 1, Duration.ofDays(2));
+    String d2 = ended("d", 2, Duration.ofDays(2));
+    String d3 = ended("d", 3, Duration.ofDays(2));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    assertSweepDeletes(
+        job(new RetentionSettings(null, 1, null, MIN_AGE), registry),
+        List.of(c1, d1, d2),
+        List.of(c2, c3, d3),
+        registry);
+  }
+
+  @Test
+  void givenNoLimits_whenSwept_thenNothingIsDeleted() {
+    scenario("e", 2, null);
+    String old = ended("e", 1, Duration.ofDays(3_000));
+    String other = ended("e", 2, Duration.ofDays(2_000));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    assertSweepDeletes(
+        job(new RetentionSettings(null, null, null, MIN_AGE), registry),
+        List.of(),
+        List.of(old, other),
+        registry);
+  }
+
+  @Test
+  void givenTwoConsumers_whenTheySweepAtOnce_thenEveryExecutionIsDeletedAndCountedOnce() {
+    scenario("f", 12, null);
+    List<String> expired = new ArrayList<>();
+    for (int number = 1; number <= 11; number++) {
+      expired.add(ended("f", number, Duration.ofDays(3)));
+    }
+    String last = ended("f", 12, Duration.ofDays(3));
+    RetentionSettings keepOne = new RetentionSettings(null, 1, null, MIN_AGE);
+    SimpleMeterRegistry first = new SimpleMeterRegistry();
+    SimpleMeterRegistry second = new SimpleMeterRegistry();
+
+    long deleted =
+        Flux.merge(job(keepOne, first).sweep(), job(keepOne, second).sweep())
+            .reduce(0L, Long::sum)
+            .block();
+
+    assertEquals(expired.size(), deleted);
+    assertEquals(expired.size(), deleted(first) + deleted(second));
+    Map<String, List<String>> after = everything();
+    for (String id : expired) {
+      assertEquals(Set.of(), mentioning(after, id), "left of deleted execution " + id);
+    }
+    assertNotNull(executions.findById(last).block());
+  }
+}

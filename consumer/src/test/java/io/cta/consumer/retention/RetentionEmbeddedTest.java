@@ -1,0 +1,11 @@
+package io.cta.consumer.retention;
+
+import io.cta.consumer.MongoBackend;
+
+/** {@link RetentionContract} against the embedded MongoDB (mongo-java-server). */
+class RetentionEmbeddedTest extends RetentionContract {
+
+  RetentionEmbeddedTest() {
+    super(MongoBackend.EMBEDDED);
+  }
+}

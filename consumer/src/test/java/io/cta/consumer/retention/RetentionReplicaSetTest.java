@@ -1,0 +1,11 @@
+package io.cta.consumer.retention;
+
+import io.cta.consumer.MongoBackend;
+
+/** {@link RetentionContract} against a real MongoDB replica set; skipped without Docker. */
+class RetentionReplicaSetTest extends RetentionContract {
+
+  RetentionReplicaSetTest() {
+    super(MongoBackend.REPLICA_SET);
+  }
+}
