@@ -5,9 +5,11 @@ import io.cta.activities.agent.RunTestRequest;
 import io.cta.activities.agent.RunTestResult;
 import io.cta.activities.agent.StartedSignal;
 import io.cta.activities.events.AgentEvent;
+import io.cta.agent.local.LocalResultsServer;
 import io.cta.agent.run.TestExecutor;
 import io.cta.agent.run.TestOutcome;
 import io.cta.agent.run.TestRun;
+import io.cta.agent.run.Verdict;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.WorkflowClient;
@@ -20,9 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs tests for workflows: reports their start, results and output, returns a small summary. Every
- * heartbeat names this machine, the first as soon as it takes a test, so that when it dies the
- * workflow knows which machine was lost.
+ * Runs tests for workflows: reports their start, results and output, returns a small summary. The
+ * test's type selects its executor; while it runs, its scripts may post results to the local
+ * endpoint; then {@link TestRun#finish} turns its verdict and reports into results. Every heartbeat
+ * names this machine, the first as soon as it takes a test, so that when it dies the workflow knows
+ * which machine was lost.
  */
 class AgentActivitiesImpl implements AgentActivities {
 
@@ -34,6 +38,7 @@ class AgentActivitiesImpl implements AgentActivities {
   private final EventSender events;
   private final Map<String, TestExecutor> executors;
   private final WorkflowClient workflows;
+  private final LocalResultsServer local;
 
   /** Tests running per execution: a parallel execution may run several here at once. */
   private final Map<String, Integer> running = new ConcurrentHashMap<>();
@@ -43,8 +48,10 @@ class AgentActivitiesImpl implements AgentActivities {
       Path workDir,
       EventSender events,
       Map<String, TestExecutor> executors,
-      WorkflowClient workflows) {
+      WorkflowClient workflows,
+      LocalResultsServer local) {
     this.machine = machine;
+    this.local = local;
     this.workflows = workflows;
     this.workDir = workDir;
     this.events = events;
@@ -122,16 +129,24 @@ class AgentActivitiesImpl implements AgentActivities {
       if (request.signalStartTo() != null) {
         signalStarted(request.signalStartTo());
       }
-      TestOutcome outcome =
-          executor.run(
-              new TestRun(
-                  executionId,
-                  request.attempt(),
-                  request.test(),
-                  machine,
-                  workDir,
-                  events::send,
-                  () -> context.heartbeat(machine)));
+      TestRun run =
+          new TestRun(
+              executionId,
+              request.attempt(),
+              request.test(),
+              machine,
+              workDir,
+              events::send,
+              () -> context.heartbeat(machine),
+              local.url());
+      TestOutcome outcome;
+      local.open(run);
+      try {
+        Verdict verdict = executor.run(run);
+        outcome = run.finish(verdict);
+      } finally {
+        local.close(run);
+      }
       awaitDelivery(context);
       log.info("execution {}: test '{}' {}", executionId, request.test().id(), outcome.status());
       return new RunTestResult(

@@ -3,6 +3,7 @@ package io.cta.agent;
 import io.cta.activities.events.AgentConfig;
 import io.cta.activities.events.HeartbeatRequest;
 import io.cta.activities.events.RegisterRequest;
+import io.cta.agent.local.LocalResultsServer;
 import io.cta.agent.run.CommandLineExecutor;
 import io.cta.agent.run.TestExecutor;
 import io.cta.temporal.TemporalConnections;
@@ -45,6 +46,16 @@ public final class AgentMain {
     }
     log.info("starting agent {} ({})", version(), settings);
     Files.createDirectories(settings.workDir());
+    LocalResultsServer local;
+    try {
+      local = LocalResultsServer.start(settings.localPort());
+    } catch (IOException e) {
+      System.err.println(
+          "cta-agent: cannot listen on 127.0.0.1:" + settings.localPort() + ": " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    log.info("local results endpoint at {}", local.url());
 
     ConsumerClient consumer = new ConsumerClient(settings.server(), settings.token());
     AgentConfig config = registerUntilAccepted(consumer, settings);
@@ -63,7 +74,8 @@ public final class AgentMain {
     WorkflowServiceStubs stubs = TemporalConnections.serviceStubs(temporal);
     WorkflowClient client = TemporalConnections.client(stubs, temporal, settings.name());
     AgentActivitiesImpl activities =
-        new AgentActivitiesImpl(settings.name(), settings.workDir(), events, executors, client);
+        new AgentActivitiesImpl(
+            settings.name(), settings.workDir(), events, executors, client, local);
     QueuePollers pollers = new QueuePollers(client, activities, settings.slots());
     pollers.pollExactly(config.queues());
     log.info(
@@ -84,6 +96,7 @@ public final class AgentMain {
                 () -> {
                   log.info("agent {} stopping", settings.name());
                   pollers.close();
+                  local.close();
                   try {
                     events.close();
                   } catch (InterruptedException e) {
@@ -185,6 +198,7 @@ public final class AgentMain {
         settings.slots());
   }
 
+  /** The executors by the test type each runs: add one here to add a test type. */
   private static Map<String, TestExecutor> executors(TestExecutor... executors) {
     Map<String, TestExecutor> byType = new java.util.HashMap<>();
     for (TestExecutor executor : executors) {

@@ -19,6 +19,7 @@ import java.util.Properties;
  * environment variable, the config file ({@code --config} or {@code CTA_AGENT_CONFIG}), a default.
  *
  * @param token the agent token; never logged, never passed to tests
+ * @param localPort port of the local results endpoint on 127.0.0.1; 0 lets the system choose
  */
 public record AgentSettings(
     String name,
@@ -30,6 +31,7 @@ public record AgentSettings(
     String namespace,
     String token,
     Path workDir,
+    int localPort,
     Duration longPollTimeout) {
 
   public static final String USAGE =
@@ -46,6 +48,7 @@ public record AgentSettings(
         --token TOKEN          agent token (prefer --token-file or the env variable)  CTA_AGENT_TOKEN
         --token-file FILE      file holding the agent token                          CTA_AGENT_TOKEN_FILE
         --work-dir DIR         where tests run by default (default ~/.cta-agent/NAME) CTA_AGENT_WORK_DIR
+        --local-port PORT      local results endpoint on 127.0.0.1 (default 0: any)  CTA_AGENT_LOCAL_PORT
         --config FILE          a properties file with the keys above, without "--"  CTA_AGENT_CONFIG
         --help                 this text
 
@@ -122,6 +125,17 @@ public record AgentSettings(
         workDir != null
             ? Path.of(workDir)
             : Path.of(System.getProperty("user.home"), ".cta-agent", name);
+    String portText =
+        first(flags, "local-port", env.get("CTA_AGENT_LOCAL_PORT"), file.getProperty("local-port"));
+    int localPort;
+    try {
+      localPort = portText == null ? 0 : Integer.parseInt(portText.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--local-port '" + portText + "': not a number");
+    }
+    if (localPort < 0 || localPort > 65535) {
+      throw new IllegalArgumentException("--local-port: must be between 0 and 65535");
+    }
     return new AgentSettings(
         name,
         properties,
@@ -132,6 +146,7 @@ public record AgentSettings(
         namespace,
         token,
         work,
+        localPort,
         Duration.ofSeconds(5));
   }
 
@@ -151,7 +166,9 @@ public record AgentSettings(
         + " temporal="
         + temporal
         + " workDir="
-        + workDir;
+        + workDir
+        + " localPort="
+        + localPort;
   }
 
   /**
@@ -218,6 +235,7 @@ public record AgentSettings(
               "token",
               "token-file",
               "work-dir",
+              "local-port",
               "config",
               "help")
           .contains(key)) {

@@ -18,7 +18,8 @@ class AgentSettingsTest {
   @Test
   void givenFlagsEnvAndFile_whenLoading_thenFlagsWinOverEnvWhichWinsOverTheFile() throws Exception {
     Path config = dir.resolve("agent.properties");
-    Files.writeString(config, "name=from-file\nslots=3\ngroup=a,b\nserver=http://file:1\n");
+    Files.writeString(
+        config, "name=from-file\nslots=3\ngroup=a,b\nserver=http://file:1\nlocal-port=9000\n");
     Map<String, String> env =
         Map.of(
             "CTA_AGENT_CONFIG",
@@ -38,6 +39,11 @@ class AgentSettingsTest {
     assertEquals("http://file:1", settings.server());
     assertEquals(Map.of("os", "linux", "cores", "8"), settings.properties());
     assertEquals("t-env", settings.token());
+    assertEquals(9000, settings.localPort());
+    assertEquals(
+        0,
+        AgentSettings.load(new String[0], Map.of("CTA_AGENT_TOKEN", "t")).localPort(),
+        "by default the system chooses the local port");
   }
 
   @Test
@@ -63,6 +69,12 @@ class AgentSettingsTest {
         assertThrows(
                 IllegalArgumentException.class,
                 () -> AgentSettings.load(new String[] {"--slots", "0"}, env))
+            .getMessage());
+    assertEquals(
+        "--local-port: must be between 0 and 65535",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> AgentSettings.load(new String[] {"--local-port", "70000"}, env))
             .getMessage());
     assertTrue(
         assertThrows(

@@ -493,6 +493,45 @@ class EndpointContractTest extends ApiHttpTest {
   }
 
   @Test
+  void givenReportGlobs_whenASuiteIsSaved_thenGlobsOutsideTheWorkDirAreRefusedNamingTheField()
+      throws Exception {
+    Map<String, String> cases =
+        Map.of(
+            "[\"/etc/*.xml\"]", "tests[0].reports[0]",
+            "[\"target/*.xml\", \"../other/*.xml\"]", "tests[0].reports[1]",
+            "[\"build\\\\..\\\\..\\\\x.xml\"]", "tests[0].reports[0]",
+            "[\"C:/reports/*.xml\"]", "tests[0].reports[0]",
+            "[\"\"]", "tests[0].reports[0]");
+    List<String> wrong = new ArrayList<>();
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      HttpResponse<String> answer = send("POST", "/api/v1/suites", suiteWith(c.getKey()), ADMIN);
+      String detail = json.readTree(answer.body()).path("detail").asText();
+      if (answer.statusCode() != 400 || !detail.startsWith(c.getValue() + ": ")) {
+        wrong.add(c.getKey() + " -> " + answer.statusCode() + " " + answer.body());
+      }
+    }
+
+    HttpResponse<String> good =
+        send(
+            "POST",
+            "/api/v1/suites",
+            suiteWith("[\"target/surefire-reports/TEST-*.xml\", \"**/junit.xml\"]"),
+            ADMIN);
+
+    assertEquals(List.of(), wrong);
+    assertEquals(201, good.statusCode(), good.body());
+    assertEquals(
+        "**/junit.xml",
+        json.readTree(good.body()).get("tests").get(0).get("reports").get(1).asText());
+  }
+
+  private static String suiteWith(String reports) {
+    return "{\"name\": \"reports\", \"tests\": [{\"id\": \"t\", \"reports\": "
+        + reports
+        + ", \"stages\": [{\"name\": \"run\", \"run\": \"true\"}]}]}";
+  }
+
+  @Test
   void givenASuiteOfTenThousandTests_whenCreated_thenItIsAcceptedWholeBelowTheBodyLimit()
       throws Exception {
     StringBuilder tests = new StringBuilder();

@@ -618,6 +618,97 @@ class EndToEndIT {
   }
 
   @Test
+  void givenATestPostingResultsAndWritingAJUnitReport_whenRun_thenEveryResultHasItsStatus()
+      throws Exception {
+    String script =
+        """
+        set -e
+        curl -sS -f -H 'Content-Type: application/json' -d '{"case": "login", "status": "ok",\
+         "message": "logged in", "custom": {"browser": "firefox", "build": "1.2.3"}}' "$CTA_RESULTS_URL"
+        curl -sS -f -H 'Content-Type: application/json'\
+         -d '{"case": "checkout", "status": "failed", "message": "card declined"}' "$CTA_RESULTS_URL"
+        curl -sS -f "$CTA_TESTSTATUS_URL?id=$CTA_TEST_ID&status=partial&message=2+of+3+browsers&region=eu"
+        mkdir -p target/surefire-reports
+        cat > target/surefire-reports/TEST-shop.CartTest.xml <<'EOF'
+        <?xml version="1.0" encoding="UTF-8"?>
+        <testsuite name="shop.CartTest" time="0.2" tests="3" errors="0" skipped="1" failures="1">
+          <testcase name="adds" classname="shop.CartTest" time="0.1"/>
+          <testcase name="totals" classname="shop.CartTest" time="0.05">
+            <failure message="expected 107 but was 106" type="java.lang.AssertionError"><![CDATA[\
+        java.lang.AssertionError: expected 107 but was 106
+        \tat shop.CartTest.totals(CartTest.java:12)
+        ]]></failure>
+          </testcase>
+          <testcase name="removes" classname="shop.CartTest" time="0"><skipped message="not yet"/></testcase>
+        </testsuite>
+        EOF
+        """;
+    Map<String, Object> reporting =
+        Map.of(
+            "id",
+            "reporting",
+            "reports",
+            List.of("target/surefire-reports/TEST-*.xml"),
+            "stages",
+            List.of(Map.of("name", "run", "run", script, "cwd", "reporting", "timeout", 60_000)));
+    Map<String, Object> missing =
+        Map.of(
+            "id",
+            "missing-report",
+            "reports",
+            List.of("out/*.xml"),
+            "stages",
+            List.of(Map.of("name", "run", "run", "echo nothing written; exit 1")));
+
+    String id = run(scenario(List.of(reporting, missing)));
+    JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
+
+    assertEquals("finished", execution.get("state").asText(), execution.toString());
+    assertEquals("failed", execution.get("result").asText());
+    JsonNode results = admin.get("/api/v1/executions/" + id + "/results").expect(200).body();
+    Map<String, String> statuses = new java.util.TreeMap<>();
+    Map<String, JsonNode> byCase = new java.util.HashMap<>();
+    for (JsonNode result : results.get("items")) {
+      String key = result.get("testId").asText() + "/" + result.get("case").asText();
+      statuses.put(key, result.get("status").asText());
+      byCase.put(key, result);
+    }
+    assertEquals(
+        Map.of(
+            "reporting/login", "ok",
+            "reporting/checkout", "failed",
+            "reporting/", "partial",
+            "reporting/shop.CartTest.adds", "ok",
+            "reporting/shop.CartTest.totals", "failed",
+            "reporting/shop.CartTest.removes", "inconclusive",
+            "missing-report/out/*.xml", "inconclusive",
+            "missing-report/", "failed"),
+        statuses,
+        results.toString());
+    JsonNode counters = execution.get("counters");
+    assertEquals(2, counters.get("ok").asInt(), counters.toString());
+    assertEquals(3, counters.get("failed").asInt());
+    assertEquals(1, counters.get("partial").asInt());
+    assertEquals(2, counters.get("inconclusive").asInt());
+    JsonNode login = byCase.get("reporting/login");
+    assertEquals("logged in", login.get("message").asText());
+    assertEquals("firefox", login.get("custom").get("browser").asText());
+    assertEquals("1.2.3", login.get("custom").get("build").asText());
+    assertEquals("eu", byCase.get("reporting/").get("custom").get("region").asText());
+    assertEquals("2 of 3 browsers", byCase.get("reporting/").get("message").asText());
+    JsonNode totals = byCase.get("reporting/shop.CartTest.totals");
+    assertEquals("expected 107 but was 106", totals.get("message").asText());
+    assertEquals(50, totals.get("durationMs").asInt());
+    assertTrue(totals.get("description").asText().contains("CartTest.java:12"), totals.toString());
+    assertEquals(
+        "no report matches 'out/*.xml'",
+        byCase.get("missing-report/out/*.xml").get("message").asText());
+    assertEquals(
+        "stage 'run' exited with 1: nothing written",
+        byCase.get("missing-report/").get("message").asText());
+  }
+
+  @Test
   void givenTwoWaitingExecutions_whenTheirMachineComesOnline_thenTheHigherPriorityRunsFirst()
       throws Exception {
     String late = "e2e-late";

@@ -1,5 +1,6 @@
 package io.cta.activities.events;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -9,7 +10,8 @@ import java.util.Map;
  * <ul>
  *   <li>{@code state}: {@code state} (running, finished, canceled, timeout) of this machine's part
  *   <li>{@code result}: {@code testId}, {@code caseName}, {@code status}, {@code message}, {@code
- *       description}, {@code durationMs}, {@code custom}, {@code startedAt}, {@code finishedAt}
+ *       description}, {@code durationMs}, {@code custom}, {@code attachments}, {@code screenshots},
+ *       {@code startedAt}, {@code finishedAt}
  *   <li>{@code log}: {@code testId}, {@code stage}, {@code stream} (stdout|stderr), {@code seq},
  *       {@code text}
  * </ul>
@@ -28,6 +30,8 @@ public record AgentEvent(
     String description,
     Long durationMs,
     Map<String, String> custom,
+    List<String> attachments,
+    List<String> screenshots,
     Long startedAt,
     Long finishedAt,
     String stage,
@@ -59,9 +63,12 @@ public record AgentEvent(
         null,
         null,
         null,
+        null,
+        null,
         null);
   }
 
+  /** A result whose duration is the time between its start and finish. */
   public static AgentEvent result(
       String key,
       String executionId,
@@ -70,6 +77,39 @@ public record AgentEvent(
       String caseName,
       String status,
       String message,
+      long startedAt,
+      long finishedAt) {
+    return result(
+        key,
+        executionId,
+        testId,
+        attempt,
+        caseName,
+        status,
+        message,
+        null,
+        finishedAt - startedAt,
+        null,
+        null,
+        null,
+        startedAt,
+        finishedAt);
+  }
+
+  /** A result with every field; {@code at} is its finish. */
+  public static AgentEvent result(
+      String key,
+      String executionId,
+      String testId,
+      int attempt,
+      String caseName,
+      String status,
+      String message,
+      String description,
+      Long durationMs,
+      Map<String, String> custom,
+      List<String> attachments,
+      List<String> screenshots,
       long startedAt,
       long finishedAt) {
     return new AgentEvent(
@@ -83,9 +123,11 @@ public record AgentEvent(
         caseName,
         status,
         message,
-        null,
-        finishedAt - startedAt,
-        null,
+        description,
+        durationMs,
+        custom,
+        attachments,
+        screenshots,
         startedAt,
         finishedAt,
         null,
@@ -111,6 +153,8 @@ public record AgentEvent(
         testId,
         attempt,
         at,
+        null,
+        null,
         null,
         null,
         null,

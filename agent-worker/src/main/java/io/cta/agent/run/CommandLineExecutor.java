@@ -1,6 +1,5 @@
 package io.cta.agent.run;
 
-import io.cta.activities.TestStatus;
 import io.cta.activities.agent.StageSpec;
 import io.temporal.client.ActivityCompletionException;
 import java.io.BufferedReader;
@@ -22,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a {@code commandLine} test: its stages in order, each through the system shell, with its
  * working directory, its environment merged over the agent's, and its timeout. A failed mandatory
- * stage stops the test and fails it; a failed optional stage is noted and the test goes on.
+ * stage stops the test and fails its verdict; a failed optional stage is noted and the test goes
+ * on.
  */
 public class CommandLineExecutor implements TestExecutor {
 
@@ -39,26 +39,19 @@ public class CommandLineExecutor implements TestExecutor {
   }
 
   @Override
-  public TestOutcome run(TestRun run) throws InterruptedException {
-    long started = System.currentTimeMillis();
+  public Verdict run(TestRun run) throws InterruptedException {
     StringBuilder notes = new StringBuilder();
-    String failure = null;
     for (StageSpec stage : run.test().stages()) {
       String stageName = stage.name() == null ? "stage" : stage.name();
       String problem = runStage(run, stage, stageName);
       if (problem != null) {
         if (stage.mandatory()) {
-          failure = problem;
-          break;
+          return Verdict.failed(problem);
         }
         notes.append(notes.length() == 0 ? "" : "; ").append(problem).append(" (not mandatory)");
       }
     }
-    long finished = System.currentTimeMillis();
-    TestStatus status = failure == null ? TestStatus.ok : TestStatus.failed;
-    String message = failure != null ? failure : notes.length() > 0 ? notes.toString() : "passed";
-    run.result("", status, message, started, finished);
-    return new TestOutcome(status, 1);
+    return Verdict.passed(notes.length() > 0 ? notes.toString() : "passed");
   }
 
   /** Runs one stage; returns null when it passed, else why it failed. */
@@ -153,9 +146,7 @@ public class CommandLineExecutor implements TestExecutor {
     Map<String, String> env = builder.environment();
     env.remove("CTA_AGENT_TOKEN");
     env.putAll(stage.env());
-    env.put("CTA_EXECUTION_ID", run.executionId());
-    env.put("CTA_TEST_ID", run.test().id());
-    env.put("CTA_ATTEMPT", String.valueOf(run.attempt()));
+    env.putAll(run.environment());
     builder.redirectInput(ProcessBuilder.Redirect.from(new File(WINDOWS ? "NUL" : "/dev/null")));
     if (discardOutput) {
       builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);

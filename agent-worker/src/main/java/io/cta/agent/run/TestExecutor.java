@@ -1,9 +1,13 @@
 package io.cta.agent.run;
 
 /**
- * Runs one type of test ({@code TestSpec.type}). Implementations report results and output through
- * the {@link TestRun} and return a summary; to add a test type, add an implementation and register
- * it in {@code AgentMain}.
+ * Runs one type of test: the test definition's {@code type} selects the executor whose {@link
+ * #type()} equals it. To add a type, implement this interface and add an instance to the executors
+ * {@code AgentMain} registers (docs/agent.md, "Test types").
+ *
+ * <p>What is common to every type is done around the executor, not by it: the {@code running}
+ * state, the local results endpoint, reading the test's JUnit {@code reports} and the rules that
+ * turn its verdict, reports and explicit results into its results ({@link TestRun#finish}).
  */
 public interface TestExecutor {
 
@@ -11,9 +15,10 @@ public interface TestExecutor {
   String type();
 
   /**
-   * Runs the test. Must call {@link TestRun#heartbeat()} at least every second while it runs: a
-   * cancel arrives as the exception that call throws, after which the executor stops what runs and
-   * rethrows.
+   * Runs the test and says how it ended. Processes it starts get {@link TestRun#environment()}.
+   * Results it reports itself through {@link TestRun#report} count as explicit results. Must call
+   * {@link TestRun#heartbeat()} at least every second while it runs: a cancel arrives as the
+   * exception that call throws, after which the executor stops what runs and rethrows.
    */
-  TestOutcome run(TestRun run) throws InterruptedException;
+  Verdict run(TestRun run) throws InterruptedException;
 }

@@ -3,19 +3,41 @@ package io.cta.agent.run;
 import io.cta.activities.TestStatus;
 import io.cta.activities.agent.TestSpec;
 import io.cta.activities.events.AgentEvent;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
  * One test being run by an agent: what to run, where, and how to report. Events get idempotency
  * keys derived from the execution, test, attempt and their own position, so a re-sent event is the
- * same event.
+ * same event. A result's key is its counting key, so a later report of the same case replaces the
+ * earlier one.
  */
 public final class TestRun {
 
   /** Output shipped per test before it is cut off with a marker. */
   public static final long LOG_CAP_BYTES = 1024 * 1024;
+
+  /** Longest case name; longer names from reports are cut, longer posted names are refused. */
+  public static final int MAX_CASE_NAME = 500;
+
+  /** The consumer's limit on event keys. */
+  private static final int MAX_KEY = 300;
+
+  /** Report files written this long before the test started still count as written by it. */
+  private static final long REPORT_CLOCK_SLACK_MILLIS = 3000;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final String executionId;
   private final int attempt;
@@ -24,9 +46,20 @@ public final class TestRun {
   private final Path workDir;
   private final Consumer<AgentEvent> events;
   private final Runnable heartbeat;
+  private final String localUrl;
+  private final String runId = newRunId();
+  private final long startedAt = System.currentTimeMillis();
   private final AtomicLong logSeq = new AtomicLong();
   private final AtomicLong logBytes = new AtomicLong();
 
+  /** The latest status sent per case: what the workflow is told (worst status, result count). */
+  private final Map<String, TestStatus> latest = new ConcurrentHashMap<>();
+
+  private boolean finished;
+
+  /**
+   * @param localUrl base URL of the agent's local results endpoint, or null when it has none
+   */
   public TestRun(
       String executionId,
       int attempt,
@@ -34,7 +67,8 @@ public final class TestRun {
       String machine,
       Path workDir,
       Consumer<AgentEvent> events,
-      Runnable heartbeat) {
+      Runnable heartbeat,
+      String localUrl) {
     this.executionId = executionId;
     this.attempt = attempt;
     this.test = test;
@@ -42,6 +76,7 @@ public final class TestRun {
     this.workDir = workDir;
     this.events = events;
     this.heartbeat = heartbeat;
+    this.localUrl = localUrl;
   }
 
   public String executionId() {
@@ -56,8 +91,24 @@ public final class TestRun {
     return test;
   }
 
+  /** The agent's work directory: relative stage directories are resolved against it. */
   public Path workDir() {
     return workDir;
+  }
+
+  /**
+   * The test's working directory: where its first stage runs (its {@code cwd}, resolved against the
+   * agent's work directory), or the agent's work directory. Report globs and the files results
+   * reference are relative to it, and neither may leave it.
+   */
+  public Path testDir() {
+    String cwd = test.stages().isEmpty() ? null : test.stages().get(0).cwd();
+    return cwd == null || cwd.isBlank() ? workDir : workDir.resolve(cwd);
+  }
+
+  /** A random id naming this run in its local results URL, so that concurrent tests stay apart. */
+  public String runId() {
+    return runId;
   }
 
   /** Tells Temporal the test is alive; throws when the test must stop (cancel, timeout). */
@@ -65,21 +116,104 @@ public final class TestRun {
     heartbeat.run();
   }
 
-  public void result(
-      String caseName, TestStatus status, String message, long startedAt, long finishedAt) {
-    String key =
-        "result/" + executionId + "/" + test.id() + "/" + caseName + "/" + machine + "/" + attempt;
+  /** The variables CTA sets for the test's processes, over any of the same name. */
+  public Map<String, String> environment() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("CTA_EXECUTION_ID", executionId);
+    env.put("CTA_TEST_ID", test.id());
+    env.put("CTA_ATTEMPT", String.valueOf(attempt));
+    if (localUrl != null) {
+      env.put("CTA_RESULTS_URL", localUrl + "/runs/" + runId + "/results");
+      env.put("CTA_TESTSTATUS_URL", localUrl + "/testframework/teststatus");
+    }
+    return env;
+  }
+
+  /**
+   * Reports a result explicitly (from the local endpoint, or from an executor itself); false when
+   * the test has already finished, in which case nothing is sent.
+   */
+  public synchronized boolean report(CaseResult result) {
+    if (finished) {
+      return false;
+    }
+    send(result);
+    return true;
+  }
+
+  /**
+   * Ends the test after its executor returned (design.md §2). From now on explicit reports are
+   * refused. Then:
+   *
+   * <ul>
+   *   <li>a test without {@code reports} and without explicit results gets one result, its verdict,
+   *       with case name {@code ""};
+   *   <li>otherwise the verdict alone does not decide: every case of its reports becomes a result
+   *       ({@link JUnitReports}: a missing or unreadable report becomes one {@code inconclusive}
+   *       result), and a {@code failed} verdict adds a {@code failed} result for the test itself
+   *       (case {@code ""}) only when no result of the test is {@code failed}.
+   * </ul>
+   */
+  public TestOutcome finish(Verdict verdict) {
+    synchronized (this) {
+      finished = true;
+    }
+    boolean explicit = !latest.isEmpty();
+    List<CaseResult> cases =
+        test.reports().isEmpty()
+            ? List.of()
+            : JUnitReports.read(
+                testDir(), test.reports(), startedAt - REPORT_CLOCK_SLACK_MILLIS, this::heartbeat);
+    if (!explicit && test.reports().isEmpty()) {
+      send(CaseResult.of("", verdict.status(), verdict.message()));
+    } else {
+      cases.forEach(this::send);
+      if (verdict.status() == TestStatus.failed && !latest.containsValue(TestStatus.failed)) {
+        send(CaseResult.of("", TestStatus.failed, verdict.message()));
+      }
+    }
+    TestStatus worst = null;
+    for (TestStatus status : latest.values()) {
+      worst = TestStatus.worst(worst, status);
+    }
+    return new TestOutcome(worst, latest.size());
+  }
+
+  private void send(CaseResult result) {
+    long now = System.currentTimeMillis();
+    latest.put(result.caseName(), result.status());
     events.accept(
         AgentEvent.result(
-            key,
+            resultKey(result.caseName()),
             executionId,
             test.id(),
             attempt,
-            caseName,
-            status.name(),
-            message,
+            result.caseName(),
+            result.status().name(),
+            result.message(),
+            result.description(),
+            result.durationMs() != null ? result.durationMs() : now - startedAt,
+            result.custom().isEmpty() ? null : result.custom(),
+            result.attachments().isEmpty() ? null : result.attachments(),
+            result.screenshots().isEmpty() ? null : result.screenshots(),
             startedAt,
-            finishedAt));
+            now));
+  }
+
+  /** The counting key, or a digest of it when it is longer than an event key may be. */
+  private String resultKey(String caseName) {
+    String key =
+        "result/" + executionId + "/" + test.id() + "/" + caseName + "/" + machine + "/" + attempt;
+    if (key.length() <= MAX_KEY) {
+      return key;
+    }
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      return "result/sha-256/" + HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
   }
 
   /**
@@ -107,5 +241,11 @@ public final class TestRun {
             seq,
             text,
             System.currentTimeMillis()));
+  }
+
+  private static String newRunId() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 }

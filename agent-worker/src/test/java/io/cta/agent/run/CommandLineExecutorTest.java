@@ -31,7 +31,7 @@ class CommandLineExecutorTest {
 
   private TestOutcome run(StageSpec... stages) throws InterruptedException {
     TestSpec test = new TestSpec("t1", "t1", "commandLine", List.of(), List.of(stages));
-    return executor.run(
+    TestRun run =
         new TestRun(
             "e1",
             1,
@@ -43,7 +43,9 @@ class CommandLineExecutorTest {
               if (canceled.get()) {
                 throw new ActivityCanceledException();
               }
-            }));
+            },
+            null);
+    return run.finish(executor.run(run));
   }
 
   private static StageSpec stage(String run, boolean mandatory, long timeoutMs) {

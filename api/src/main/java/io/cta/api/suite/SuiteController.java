@@ -1,5 +1,6 @@
 package io.cta.api.suite;
 
+import io.cta.activities.agent.TestSpec;
 import io.cta.api.common.Definitions;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.definition.SuiteDocument;
@@ -59,7 +60,7 @@ class SuiteController {
 
   @PostMapping
   Mono<ResponseEntity<SuiteView>> create(@Valid @RequestBody SuiteRequest request) {
-    checkUniqueTestIds(request);
+    check(request);
     Instant now = Definitions.nextUpdate(null);
     SuiteDocument suite =
         new SuiteDocument(
@@ -91,7 +92,7 @@ class SuiteController {
       @PathVariable String id,
       @Valid @RequestBody SuiteRequest request,
       @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-    checkUniqueTestIds(request);
+    check(request);
     return definitions
         .replace(
             SuiteDocument.class,
@@ -124,11 +125,23 @@ class SuiteController {
                     : definitions.delete(SuiteDocument.class, id, WHAT));
   }
 
-  private static void checkUniqueTestIds(SuiteRequest request) {
+  /** What bean validation cannot say: unique test ids, report globs inside the working dir. */
+  private static void check(SuiteRequest request) {
     Set<String> seen = new HashSet<>();
-    for (TestDefinition test : request.tests()) {
+    for (int i = 0; i < request.tests().size(); i++) {
+      TestDefinition test = request.tests().get(i);
       if (!seen.add(test.id())) {
         throw ApiException.badRequest("tests: the test id '" + test.id() + "' appears twice");
+      }
+      for (int j = 0; j < test.reports().size(); j++) {
+        if (TestSpec.escapesWorkDir(test.reports().get(j))) {
+          throw ApiException.badRequest(
+              "tests["
+                  + i
+                  + "].reports["
+                  + j
+                  + "]: must be a glob relative to the test's working directory, without '..'");
+        }
       }
     }
   }

@@ -35,6 +35,8 @@ class AgentEventIngestor {
   private static final int MAX_CUSTOM_KEY = 100;
   private static final int MAX_CUSTOM_VALUE = 1024;
   private static final int MAX_LOG_CHUNK = 64 * 1024;
+  private static final int MAX_FILES = 20;
+  private static final int MAX_FILE_NAME = 1024;
 
   private final ExecutionStore executions;
   private final ResultStore results;
@@ -142,8 +144,8 @@ class AgentEventIngestor {
         truncate(event.message(), MAX_TEXT),
         truncate(event.description(), MAX_TEXT),
         event.durationMs(),
-        List.of(),
-        List.of(),
+        files(event.attachments()),
+        files(event.screenshots()),
         custom(event.custom()),
         event.startedAt() == null ? null : Instant.ofEpochMilli(event.startedAt()),
         event.finishedAt() == null ? null : Instant.ofEpochMilli(event.finishedAt()),
@@ -190,6 +192,18 @@ class AgentEventIngestor {
           truncate(entry.getValue(), MAX_CUSTOM_VALUE));
     }
     return kept;
+  }
+
+  /** At most {@value #MAX_FILES} attachment or screenshot references, each cut to size. */
+  private static List<String> files(List<String> files) {
+    if (files == null) {
+      return List.of();
+    }
+    return files.stream()
+        .filter(file -> file != null && !file.isBlank())
+        .limit(MAX_FILES)
+        .map(file -> truncate(file, MAX_FILE_NAME))
+        .toList();
   }
 
   private static String truncate(String text, int max) {

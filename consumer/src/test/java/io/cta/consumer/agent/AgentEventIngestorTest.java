@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
@@ -159,5 +160,44 @@ class AgentEventIngestorTest {
     assertEquals(TestStatus.partial, stored.get(0).status());
     assertEquals(1, stored.get(0).attempt());
     assertEquals(TestStatus.ok, stored.get(1).status());
+  }
+
+  @Test
+  void givenAResultWithEveryField_whenReadBack_thenItsFilesCustomDataAndDurationAreKeptCapped() {
+    String id = running().id();
+    List<String> attachments = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      attachments.add("logs/app-" + i + ".log");
+    }
+    ingestor
+        .ingest(
+            machine,
+            List.of(
+                AgentEvent.result(
+                    "full",
+                    id,
+                    "t1",
+                    1,
+                    "login",
+                    "failed",
+                    "no dashboard",
+                    "after 3 tries",
+                    1500L,
+                    Map.of("browser", "firefox"),
+                    attachments,
+                    List.of("shots/login.png", "s".repeat(2000)),
+                    10,
+                    1510)))
+        .block();
+
+    ResultDocument stored = results.results(id).blockFirst();
+
+    assertEquals("login", stored.caseName());
+    assertEquals("after 3 tries", stored.description());
+    assertEquals(1500L, stored.durationMs());
+    assertEquals(Map.of("browser", "firefox"), stored.custom());
+    assertEquals(attachments.subList(0, 20), stored.attachments());
+    assertEquals("shots/login.png", stored.screenshots().get(0));
+    assertEquals(1024 + "…[truncated]".length(), stored.screenshots().get(1).length());
   }
 }
