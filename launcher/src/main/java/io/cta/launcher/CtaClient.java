@@ -49,6 +49,7 @@ public final class CtaClient {
     return send("POST", path, body);
   }
 
+  /** Sends {@code body} as JSON: serialized, or as given when it is already JSON bytes. */
   public Response send(String method, String path, Object body) {
     try {
       HttpRequest.Builder request =
@@ -61,9 +62,10 @@ public final class CtaClient {
       if (body == null) {
         request.method(method, HttpRequest.BodyPublishers.noBody());
       } else {
+        byte[] bytes = body instanceof byte[] json ? json : JSON.writeValueAsBytes(body);
         request
             .header("Content-Type", "application/json")
-            .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+            .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
       }
       HttpResponse<String> response =
           http.send(request.build(), HttpResponse.BodyHandlers.ofString());
