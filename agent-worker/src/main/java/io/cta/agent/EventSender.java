@@ -83,7 +83,7 @@ public class EventSender implements AutoCloseable {
         log.warn(
             "cannot deliver {} events yet ({}, {} bytes buffered); retrying in {} ms",
             batch == null ? 0 : batch.events().size(),
-            unreachable.getMessage(),
+            unreachable.toString(),
             buffer.pendingBytes(),
             backoff);
         sleep(backoff);
