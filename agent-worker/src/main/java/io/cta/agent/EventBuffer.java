@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import org.slf4j.Logger;
@@ -28,10 +31,12 @@ import org.slf4j.LoggerFactory;
  * acknowledged before a restart is delivered first after it. Only the batch being delivered is held
  * in memory.
  *
- * <p>Results and state events are forced to disk before {@link #append} returns; log chunks reach
- * the operating system at once (they survive the agent process dying) and the disk with the next
- * forced event. A half-written last record (a crash while appending) is cut off when the buffer
- * opens. The directory is locked: a second agent process cannot open it.
+ * <p>Every event reaches the operating system when it is appended, so it survives the agent process
+ * dying. Results and state events reach the disk within {@value #SYNC_MILLIS} ms (one fsync for all
+ * appended meanwhile: a test reporting thousands of cases does not wait for thousands of fsyncs),
+ * and whenever {@link #sync} is called; log chunks with them. A half-written last record (a crash
+ * while appending) is cut off when the buffer opens. The directory is locked: a second agent
+ * process cannot open it.
  */
 final class EventBuffer implements AutoCloseable {
 
@@ -40,6 +45,7 @@ final class EventBuffer implements AutoCloseable {
   private static final int HEADER = 8;
   private static final int MAX_RECORD = 64 * 1024 * 1024;
   private static final String SUFFIX = ".seg";
+  static final long SYNC_MILLIS = 200;
 
   private final Path dir;
   private final long maxBytes;
@@ -54,6 +60,8 @@ final class EventBuffer implements AutoCloseable {
   private long writePos;
   private long ackPos;
   private long droppedWhileFull;
+  private boolean unsynced;
+  private final ScheduledExecutorService syncer;
 
   private FileChannel reader;
   private long readerBase = -1;
@@ -115,6 +123,15 @@ final class EventBuffer implements AutoCloseable {
     writer.position(writePos - lastBase);
     ackPos = Math.max(segments.firstKey(), Math.min(ackPos, writePos));
     deleteDelivered();
+    syncer =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "cta-buffer-sync");
+              thread.setDaemon(true);
+              return thread;
+            });
+    syncer.scheduleWithFixedDelay(
+        this::syncQuietly, SYNC_MILLIS, SYNC_MILLIS, TimeUnit.MILLISECONDS);
     if (writePos > ackPos) {
       log.info(
           "event buffer {}: {} bytes of events not yet delivered, delivering them first",
@@ -162,9 +179,6 @@ final class EventBuffer implements AutoCloseable {
       while (record.hasRemaining()) {
         writer.write(record);
       }
-      if (!AgentEvent.LOG.equals(event.type())) {
-        writer.force(false);
-      }
     } catch (IOException e) {
       // Never leave a partial record behind the last good one.
       writer.truncate(writePos - base);
@@ -172,8 +186,25 @@ final class EventBuffer implements AutoCloseable {
       throw e;
     }
     writePos += size;
+    unsynced |= !AgentEvent.LOG.equals(event.type());
     notifyAll();
     return true;
+  }
+
+  /** Forces appended results and state events (and the log chunks before them) to disk. */
+  synchronized void sync() throws IOException {
+    if (unsynced) {
+      writer.force(false);
+      unsynced = false;
+    }
+  }
+
+  private void syncQuietly() {
+    try {
+      sync();
+    } catch (IOException e) {
+      log.error("event buffer {}: cannot force events to disk: {}", dir, e.toString());
+    }
   }
 
   /** Waits up to {@code millis} for undelivered events; true if there are some. */
@@ -265,6 +296,8 @@ final class EventBuffer implements AutoCloseable {
 
   @Override
   public synchronized void close() throws IOException {
+    syncer.shutdown();
+    sync();
     if (reader != null) {
       reader.close();
     }

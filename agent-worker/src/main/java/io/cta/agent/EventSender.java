@@ -43,8 +43,17 @@ public class EventSender implements AutoCloseable {
     }
   }
 
-  /** Waits until everything sent so far is delivered, or the timeout passes; true if delivered. */
+  /**
+   * Forces what was sent so far to disk, then waits until it is delivered or the timeout passes;
+   * true if delivered. Called before a test's end goes to the workflow, so the workflow never
+   * counts on results that a machine crash could still lose.
+   */
   public boolean flush(long timeoutMillis) throws InterruptedException {
+    try {
+      buffer.sync();
+    } catch (IOException e) {
+      log.error("cannot force buffered events to disk: {}", e.toString());
+    }
     return buffer.awaitDelivered(timeoutMillis);
   }
 

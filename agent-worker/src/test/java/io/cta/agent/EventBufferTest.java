@@ -196,4 +196,28 @@ class EventBufferTest {
       assertFalse(buffer.awaitEvents(0));
     }
   }
+
+  @Test
+  void givenAnAgentKilledWithoutClosing_whenItsFilesAreOpenedAgain_thenEveryAppendedEventIsThere(
+      @TempDir Path copy) throws IOException {
+    try (EventBuffer buffer = open(1 << 20)) {
+      for (int n = 1; n <= 20; n++) {
+        buffer.append(n % 2 == 0 ? result(n) : log(n, "line " + n));
+      }
+      buffer.ack(buffer.peek(5, Long.MAX_VALUE).end());
+      // What a kill -9 leaves: the files as they are now, never closed nor synced by the agent.
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path file : files.filter(f -> !f.endsWith("lock")).toList()) {
+          Files.copy(file, copy.resolve(file.getFileName()));
+        }
+      }
+    }
+
+    try (EventBuffer buffer = new EventBuffer(copy, 1 << 20, SEGMENT)) {
+      List<String> keys = keys(buffer.peek(500, Long.MAX_VALUE));
+      assertEquals(15, keys.size(), keys.toString());
+      assertEquals("log/e1/t/m/1/7", keys.get(1));
+      assertEquals("result/e1/t20", keys.get(14));
+    }
+  }
 }
