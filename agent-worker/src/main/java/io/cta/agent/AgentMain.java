@@ -56,10 +56,18 @@ public final class AgentMain {
       return;
     }
     log.info("local results endpoint at {}", local.url());
+    EventBuffer buffer;
+    try {
+      buffer = EventBuffer.open(settings.bufferDir(), settings.bufferMaxBytes());
+    } catch (IOException e) {
+      System.err.println("cta-agent: cannot open the event buffer: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
 
     ConsumerClient consumer = new ConsumerClient(settings.server(), settings.token());
     AgentConfig config = registerUntilAccepted(consumer, settings);
-    EventSender events = new EventSender(consumer, settings.name());
+    EventSender events = new EventSender(consumer, settings.name(), buffer);
     Map<String, TestExecutor> executors = executors(new CommandLineExecutor());
 
     TemporalSettings temporal =
@@ -101,6 +109,8 @@ public final class AgentMain {
                     events.close();
                   } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                  } catch (IOException e) {
+                    log.warn("closing the event buffer: {}", e.toString());
                   }
                   stubs.shutdown();
                   stopped.countDown();

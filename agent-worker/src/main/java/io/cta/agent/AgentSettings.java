@@ -20,6 +20,7 @@ import java.util.Properties;
  *
  * @param token the agent token; never logged, never passed to tests
  * @param localPort port of the local results endpoint on 127.0.0.1; 0 lets the system choose
+ * @param bufferMaxBytes how many bytes of undelivered events the on-disk buffer holds at most
  */
 public record AgentSettings(
     String name,
@@ -32,7 +33,8 @@ public record AgentSettings(
     String token,
     Path workDir,
     int localPort,
-    Duration longPollTimeout) {
+    Duration longPollTimeout,
+    long bufferMaxBytes) {
 
   public static final String USAGE =
       """
@@ -49,11 +51,20 @@ public record AgentSettings(
         --token-file FILE      file holding the agent token                          CTA_AGENT_TOKEN_FILE
         --work-dir DIR         where tests run by default (default ~/.cta-agent/NAME) CTA_AGENT_WORK_DIR
         --local-port PORT      local results endpoint on 127.0.0.1 (default 0: any)  CTA_AGENT_LOCAL_PORT
+        --buffer-max-mb MB     undelivered events kept on disk at most (default 512) CTA_AGENT_BUFFER_MAX_MB
         --config FILE          a properties file with the keys above, without "--"  CTA_AGENT_CONFIG
         --help                 this text
 
       Precedence: flag, then environment variable, then config file, then default.
       """;
+
+  /**
+   * Where this agent keeps undelivered events: under its work directory, per machine name, so that
+   * agents sharing a work directory never share a buffer.
+   */
+  public Path bufferDir() {
+    return workDir.resolve(".cta-buffer").resolve(name);
+  }
 
   /** Parses the sources; throws {@link IllegalArgumentException} with a readable message. */
   public static AgentSettings load(String[] args, Map<String, String> env) {
@@ -136,6 +147,21 @@ public record AgentSettings(
     if (localPort < 0 || localPort > 65535) {
       throw new IllegalArgumentException("--local-port: must be between 0 and 65535");
     }
+    String bufferText =
+        first(
+            flags,
+            "buffer-max-mb",
+            env.get("CTA_AGENT_BUFFER_MAX_MB"),
+            file.getProperty("buffer-max-mb"));
+    long bufferMb;
+    try {
+      bufferMb = bufferText == null ? 512 : Long.parseLong(bufferText.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--buffer-max-mb '" + bufferText + "': not a number");
+    }
+    if (bufferMb < 1 || bufferMb > 1024 * 1024) {
+      throw new IllegalArgumentException("--buffer-max-mb: must be between 1 and 1048576");
+    }
     return new AgentSettings(
         name,
         properties,
@@ -147,7 +173,8 @@ public record AgentSettings(
         token,
         work,
         localPort,
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5),
+        bufferMb * 1024 * 1024);
   }
 
   /** The settings without the token, for the start-up log line. */
@@ -168,7 +195,9 @@ public record AgentSettings(
         + " workDir="
         + workDir
         + " localPort="
-        + localPort;
+        + localPort
+        + " bufferMaxMb="
+        + bufferMaxBytes / (1024 * 1024);
   }
 
   /**
@@ -236,6 +265,7 @@ public record AgentSettings(
               "token-file",
               "work-dir",
               "local-port",
+              "buffer-max-mb",
               "config",
               "help")
           .contains(key)) {

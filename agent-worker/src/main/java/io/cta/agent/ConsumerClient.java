@@ -64,5 +64,13 @@ public class ConsumerClient {
     public boolean isPermanent() {
       return status / 100 == 4 && status != 408 && status != 429;
     }
+
+    /**
+     * A refusal of what was sent (400, 403, 404, 413, ...), as opposed to a consumer that is busy
+     * (408, 429, 5xx) or a token it does not take now (401: an admin may fix it, so retry).
+     */
+    public boolean isBatchFault() {
+      return isPermanent() && status != 401;
+    }
   }
 }

@@ -3,16 +3,14 @@ package io.cta.agent;
 import io.cta.activities.events.AgentEvent;
 import io.cta.activities.events.BatchAck;
 import io.cta.activities.events.EventBatch;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.LinkedBlockingDeque;
-import java.util.concurrent.TimeUnit;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers events to the consumer in order, in batches, retrying while it is unreachable. Every
- * event carries an idempotency key, so re-sending a batch whose answer was lost is harmless.
+ * Delivers events to the consumer in order, in batches, from the agent's {@link EventBuffer} on
+ * disk, retrying while the consumer is unreachable. Every event carries an idempotency key, so
+ * re-sending a batch whose answer was lost (or that was sent before a restart) is harmless.
  */
 public class EventSender implements AutoCloseable {
 
@@ -22,99 +20,84 @@ public class EventSender implements AutoCloseable {
 
   private final ConsumerClient client;
   private final String machine;
-  private final LinkedBlockingDeque<AgentEvent> queue = new LinkedBlockingDeque<>();
-  private final Object delivered = new Object();
+  private final EventBuffer buffer;
   private final Thread thread;
   private volatile boolean running = true;
-  private volatile int inFlight;
 
-  public EventSender(ConsumerClient client, String machine) {
+  /** Starts delivering, first what the buffer kept from before a restart. */
+  public EventSender(ConsumerClient client, String machine, EventBuffer buffer) {
     this.client = client;
     this.machine = machine;
+    this.buffer = buffer;
     this.thread = new Thread(this::deliverLoop, "cta-events");
     thread.setDaemon(true);
     thread.start();
   }
 
+  /** Queues an event; it is dropped (and logged) only when the buffer is full or unwritable. */
   public void send(AgentEvent event) {
-    queue.addLast(event);
+    try {
+      buffer.append(event);
+    } catch (IOException e) {
+      log.error("cannot buffer event {}, dropping it: {}", event.key(), e.toString());
+    }
   }
 
-  /** Waits until everything sent so far is delivered, or the timeout passes; true if delivered. */
+  /**
+   * Forces what was sent so far to disk, then waits until it is delivered or the timeout passes;
+   * true if delivered. Called before a test's end goes to the workflow, so the workflow never
+   * counts on results that a machine crash could still lose.
+   */
   public boolean flush(long timeoutMillis) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMillis;
-    synchronized (delivered) {
-      while (!queue.isEmpty() || inFlight > 0) {
-        long left = deadline - System.currentTimeMillis();
-        if (left <= 0) {
-          return false;
-        }
-        delivered.wait(Math.min(left, 100));
-      }
+    try {
+      buffer.sync();
+    } catch (IOException e) {
+      log.error("cannot force buffered events to disk: {}", e.toString());
     }
-    return true;
+    return buffer.awaitDelivered(timeoutMillis);
   }
 
   private void deliverLoop() {
     long backoff = 200;
-    List<AgentEvent> batch = new ArrayList<>();
-    while (running || !queue.isEmpty()) {
+    EventBuffer.Batch batch = null;
+    while (running) {
       try {
-        if (batch.isEmpty()) {
-          AgentEvent first = queue.pollFirst(200, TimeUnit.MILLISECONDS);
-          if (first == null) {
+        if (batch == null) {
+          if (!buffer.awaitEvents(200)) {
             continue;
           }
-          inFlight = 1;
-          batch.add(first);
-          fillBatch(batch);
-          inFlight = batch.size();
+          batch = buffer.peek(BATCH, BATCH_CHARS);
         }
         try {
-          client.post("agent/v1/events", new EventBatch(machine, batch), BatchAck.class);
-          batch.clear();
-          backoff = 200;
+          if (!batch.events().isEmpty()) {
+            client.post("agent/v1/events", new EventBatch(machine, batch.events()), BatchAck.class);
+          }
         } catch (ConsumerClient.ConsumerException refused) {
-          if (refused.isPermanent()) {
-            // A batch the consumer will never take must not block every later event.
-            log.error(
-                "consumer refused {} events, dropping them: {}",
-                batch.size(),
-                refused.getMessage());
-            batch.clear();
-          } else {
+          if (!refused.isBatchFault()) {
             throw refused;
           }
+          // A batch the consumer will never take must not block every later event.
+          log.error(
+              "consumer refused {} events, dropping them: {}",
+              batch.events().size(),
+              refused.getMessage());
         }
-        inFlight = 0;
-        synchronized (delivered) {
-          delivered.notifyAll();
-        }
+        buffer.ack(batch.end());
+        batch = null;
+        backoff = 200;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       } catch (Exception unreachable) {
         log.warn(
-            "cannot deliver {} events yet ({}); retrying in {} ms",
-            batch.size(),
-            unreachable.getMessage(),
+            "cannot deliver {} events yet ({}, {} bytes buffered); retrying in {} ms",
+            batch == null ? 0 : batch.events().size(),
+            unreachable.toString(),
+            buffer.pendingBytes(),
             backoff);
         sleep(backoff);
         backoff = Math.min(backoff * 2, 5000);
       }
-    }
-  }
-
-  /** Adds queued events up to the batch's count and size limits (the consumer's body limit). */
-  private void fillBatch(List<AgentEvent> batch) {
-    long chars = 0;
-    while (batch.size() < BATCH && chars < BATCH_CHARS) {
-      AgentEvent next = queue.pollFirst();
-      if (next == null) {
-        return;
-      }
-      batch.add(next);
-      chars += next.text() == null ? 0 : next.text().length();
     }
   }
 
@@ -126,10 +109,12 @@ public class EventSender implements AutoCloseable {
     }
   }
 
+  /** Delivers for up to 5 s more, then stops; what is left stays buffered for the next start. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() throws InterruptedException, IOException {
     flush(5000);
     running = false;
-    thread.join(1000);
+    thread.join(6000);
+    buffer.close();
   }
 }

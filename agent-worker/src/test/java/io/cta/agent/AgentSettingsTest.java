@@ -88,4 +88,28 @@ class AgentSettingsTest {
             .getMessage()
             .contains("no agent token"));
   }
+
+  @Test
+  void givenTwoAgentsInOneWorkDir_whenLoading_thenEachHasItsOwnBufferOfTheGivenSize() {
+    Map<String, String> env = Map.of("CTA_AGENT_TOKEN", "t", "CTA_AGENT_BUFFER_MAX_MB", "64");
+    String work = dir.toString();
+
+    AgentSettings one = AgentSettings.load(new String[] {"--name", "one", "--work-dir", work}, env);
+    AgentSettings two =
+        AgentSettings.load(
+            new String[] {"--name", "two", "--work-dir", work, "--buffer-max-mb", "1"}, env);
+
+    assertEquals(dir.resolve(".cta-buffer").resolve("one"), one.bufferDir());
+    assertEquals(dir.resolve(".cta-buffer").resolve("two"), two.bufferDir());
+    assertEquals(64L * 1024 * 1024, one.bufferMaxBytes());
+    assertEquals(1024 * 1024, two.bufferMaxBytes());
+    assertEquals(
+        512L * 1024 * 1024,
+        AgentSettings.load(new String[0], Map.of("CTA_AGENT_TOKEN", "t")).bufferMaxBytes());
+    IllegalArgumentException zero =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> AgentSettings.load(new String[] {"--buffer-max-mb", "0"}, env));
+    assertEquals("--buffer-max-mb: must be between 1 and 1048576", zero.getMessage());
+  }
 }

@@ -214,6 +214,61 @@ class EndToEndIT {
   }
 
   @Test
+  void
+      givenAScriptReportingManyResults_whenTheConsumerDiesAndItAndTheAgentRestart_thenEachIsStoredOnce()
+          throws Exception {
+    String agent = "e2e-buffer";
+    startAgents(List.of(agent), List.of());
+    String reported = "reported-" + System.nanoTime();
+    // 50 results over about 5 s; each one the agent took (202) is written down.
+    String script =
+        "for i in $(seq 1 50); do curl -sS -f -o /dev/null -H 'Content-Type: application/json'"
+            + " -d \"{\\\"case\\\": \\\"case-$i\\\", \\\"status\\\": \\\"ok\\\"}\" \"$CTA_RESULTS_URL\""
+            + " && echo case-$i >> "
+            + reported
+            + ".txt; sleep 0.1; done; touch "
+            + reported
+            + ".done";
+    String scenarioId =
+        scenario(List.of(test("reporter", script, null, Map.of())), agent, 60_000, 120_000, null);
+    String id = run(scenarioId);
+    await(
+        "the first results to be stored",
+        () -> admin.get("/api/v1/executions/" + id + "/results"),
+        r -> r.body().get("total").asInt() >= 5);
+
+    stack.kill("consumer");
+    Path work = stack.workDir(agent);
+    awaitTrue("the script to end", () -> Files.exists(work.resolve(reported + ".done")));
+    awaitTrue(
+        "the agent to finish the test",
+        () -> log("agent-" + agent).contains("execution " + id + ": test 'reporter' ok"));
+    int storedBefore =
+        admin.get("/api/v1/executions/" + id + "/results").body().get("total").asInt();
+    assertTrue(storedBefore < 50, "some results wait in the agent's buffer: " + storedBefore);
+    stack.kill("agent-" + agent);
+    stack.startConsumer();
+    stack.startAgent(agent, List.of());
+
+    JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
+    assertEquals("finished", execution.get("state").asText(), execution.toString());
+    assertEquals(50, execution.get("counters").get("ok").asInt(), execution.toString());
+    List<String> sent = Files.readAllLines(work.resolve(reported + ".txt"));
+    assertEquals(50, sent.size());
+    JsonNode results = admin.get("/api/v1/executions/" + id + "/results?size=100").body();
+    List<String> stored = new ArrayList<>();
+    for (JsonNode result : results.get("items")) {
+      stored.add(result.get("case").asText());
+      assertEquals(1, result.get("attempt").asInt(), result.toString());
+    }
+    assertEquals(50, results.get("total").asInt(), "none doubled: " + stored);
+    assertEquals(new HashSet<>(sent), new HashSet<>(stored), "none missing");
+    assertTrue(
+        log("agent-" + agent).contains("not yet delivered, delivering them first"),
+        "the restarted agent replayed its buffer");
+  }
+
+  @Test
   void givenNoOrAWrongToken_whenCallingTheApi_thenItAnswersProblemDetails() {
     CtaClient anonymous = new CtaClient(stack.settings().apiUrl(), null);
     CtaClient.Response unauthorized = anonymous.get("/api/v1/executions");
@@ -1126,6 +1181,25 @@ class EndToEndIT {
     }
     throw new AssertionError(
         "timed out waiting for " + what + "; last answer: " + (last == null ? null : last.body()));
+  }
+
+  private static void awaitTrue(String what, java.util.function.BooleanSupplier done)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static String log(String process) {
+    try {
+      return Files.readString(stack.logFile(process));
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   private static List<Integer> freePorts(int count) throws IOException {

@@ -1,9 +1,12 @@
 package io.cta.consumer.agent;
 
+import io.cta.activities.RunMode;
 import io.cta.activities.TestStatus;
 import io.cta.activities.events.AgentEvent;
 import io.cta.activities.events.BatchAck;
 import io.cta.consumer.metrics.ConsumerMetrics;
+import io.cta.server.definition.ConfigurationDocument;
+import io.cta.server.definition.Target;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.LogChunkDocument;
@@ -12,12 +15,14 @@ import io.cta.server.execution.ResultStore;
 import io.cta.server.execution.StateEventDocument;
 import io.cta.server.live.LiveFeed;
 import io.cta.server.machine.MachineDocument;
+import io.cta.server.machine.Selector;
 import io.cta.server.web.ApiException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -57,10 +62,67 @@ class AgentEventIngestor {
       validate(event);
       byExecution.computeIfAbsent(event.executionId(), id -> new ArrayList<>()).add(event);
     }
-    return Flux.fromIterable(byExecution.entrySet())
-        .concatMap(batch -> ingest(machine, batch.getKey(), batch.getValue()))
+    // Every execution of the batch is found and authorized before anything is stored.
+    return Flux.fromIterable(byExecution.keySet())
+        .concatMap(
+            id ->
+                executions
+                    .findById(id)
+                    .switchIfEmpty(Mono.error(ApiException.notFound("execution", id)))
+                    .doOnNext(execution -> authorize(machine, execution)))
+        .collectList()
+        .flatMapMany(Flux::fromIterable)
+        .concatMap(execution -> ingest(machine, execution, byExecution.get(execution.id())))
         .then(live.publish(LiveDrafts.of(machine.name(), events)))
         .thenReturn(new BatchAck(events.size()));
+  }
+
+  /** Refuses events for an execution that gave this machine no work (403, naming it). */
+  private static void authorize(MachineDocument machine, ExecutionDocument execution) {
+    if (!takesPart(machine, execution)) {
+      throw new ApiException(
+          HttpStatus.FORBIDDEN,
+          "execution '"
+              + execution.id()
+              + "': machine '"
+              + machine.name()
+              + "' was given no work of it");
+    }
+  }
+
+  /**
+   * Whether the execution may have given this machine work: it is listed on the execution (at
+   * compose, or added by its first {@code running} event), or it is the execution's target machine,
+   * or, outside stress mode, it is in the target group or matches the target selector now: such a
+   * machine takes work from the group or pool queue and is listed only once its {@code running}
+   * event is stored, which may come in the same batch as its results. Stress mode sends work to the
+   * machines listed at compose only.
+   */
+  private static boolean takesPart(MachineDocument machine, ExecutionDocument execution) {
+    if (execution.machines() != null
+        && execution.machines().stream().anyMatch(run -> machine.name().equals(run.name()))) {
+      return true;
+    }
+    ConfigurationDocument configuration = execution.configuration();
+    Target target = configuration == null ? null : configuration.target();
+    if (target == null) {
+      return false;
+    }
+    if (target.machine() != null) {
+      return target.machine().equals(machine.name()) || target.machine().equals(machine.id());
+    }
+    if (configuration.runMode() == RunMode.stress) {
+      return false;
+    }
+    if (target.group() != null) {
+      return machine.effective().groups().contains(target.group());
+    }
+    try {
+      return target.selector() != null
+          && Selector.parse(target.selector()).matches(machine.effective().properties());
+    } catch (IllegalArgumentException unparsable) {
+      return false;
+    }
   }
 
   /**
@@ -68,40 +130,39 @@ class AgentEventIngestor {
    * one append (a few writes per batch, whatever its size). Results before states, so a terminal
    * state is never stored before the results it covers.
    */
-  private Mono<Void> ingest(MachineDocument machine, String executionId, List<AgentEvent> events) {
-    return executions
-        .findById(executionId)
-        .switchIfEmpty(Mono.error(ApiException.notFound("execution", executionId)))
-        .flatMap(
-            execution -> {
-              List<ResultDocument> stored = new ArrayList<>();
-              List<LogChunkDocument> chunks = new ArrayList<>();
-              List<StateEventDocument> states = new ArrayList<>();
-              Instant now = Instant.now();
-              for (AgentEvent event : events) {
-                Instant at = Instant.ofEpochMilli(event.at());
-                switch (event.type()) {
-                  case AgentEvent.RESULT -> stored.add(result(machine, event, execution, now));
-                  case AgentEvent.LOG -> chunks.add(chunk(machine, event, at));
-                  default ->
-                      states.add(
-                          new StateEventDocument(
-                              event.key(), executionId, machine.name(), event.state(), null, at));
-                }
-              }
-              Mono<Void> started =
-                  states.stream()
-                      .filter(state -> "running".equals(state.state()))
-                      .findFirst()
-                      .map(state -> started(machine, executionId, state.at()))
-                      .orElse(Mono.empty());
-              return results
-                  .appendResults(executionId, stored)
-                  .doOnSuccess(done -> stored.forEach(r -> metrics.resultIngested(r.status())))
-                  .then(results.appendLogs(executionId, chunks))
-                  .then(results.appendStates(executionId, states))
-                  .then(started);
-            });
+  private Mono<Void> ingest(
+      MachineDocument machine, ExecutionDocument execution, List<AgentEvent> events) {
+    String executionId = execution.id();
+    return Mono.defer(
+        () -> {
+          List<ResultDocument> stored = new ArrayList<>();
+          List<LogChunkDocument> chunks = new ArrayList<>();
+          List<StateEventDocument> states = new ArrayList<>();
+          Instant now = Instant.now();
+          for (AgentEvent event : events) {
+            Instant at = Instant.ofEpochMilli(event.at());
+            switch (event.type()) {
+              case AgentEvent.RESULT -> stored.add(result(machine, event, execution, now));
+              case AgentEvent.LOG -> chunks.add(chunk(machine, event, at));
+              default ->
+                  states.add(
+                      new StateEventDocument(
+                          event.key(), executionId, machine.name(), event.state(), null, at));
+            }
+          }
+          Mono<Void> started =
+              states.stream()
+                  .filter(state -> "running".equals(state.state()))
+                  .findFirst()
+                  .map(state -> started(machine, executionId, state.at()))
+                  .orElse(Mono.empty());
+          return results
+              .appendResults(executionId, stored)
+              .doOnSuccess(done -> stored.forEach(r -> metrics.resultIngested(r.status())))
+              .then(results.appendLogs(executionId, chunks))
+              .then(results.appendStates(executionId, states))
+              .then(started);
+        });
   }
 
   private static LogChunkDocument chunk(MachineDocument machine, AgentEvent event, Instant at) {

@@ -1,21 +1,28 @@
 package io.cta.consumer.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import de.bwaldvogel.mongo.MongoServer;
 import io.cta.activities.ExecutionState;
+import io.cta.activities.RunMode;
 import io.cta.activities.TestStatus;
 import io.cta.activities.events.AgentEvent;
 import io.cta.consumer.Fixtures;
 import io.cta.consumer.metrics.ConsumerMetrics;
+import io.cta.server.definition.Target;
+import io.cta.server.execution.Counters;
+import io.cta.server.execution.Counting;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
+import io.cta.server.execution.MachineRun;
 import io.cta.server.execution.ResultDocument;
 import io.cta.server.execution.ResultStore;
 import io.cta.server.live.LiveFeed;
 import io.cta.server.machine.Labels;
 import io.cta.server.machine.MachineDocument;
+import io.cta.server.web.ApiException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -199,5 +206,114 @@ class AgentEventIngestorTest {
     assertEquals(attachments.subList(0, 20), stored.attachments());
     assertEquals("shots/login.png", stored.screenshots().get(0));
     assertEquals(1024 + "…[truncated]".length(), stored.screenshots().get(1).length());
+  }
+
+  private static MachineDocument machine(
+      String name, Map<String, String> properties, String group) {
+    return new MachineDocument(
+        "id-" + name,
+        name,
+        "h",
+        "127.0.0.1",
+        "linux",
+        "amd64",
+        2,
+        1L,
+        new Labels(properties, group == null ? List.of() : List.of(group)),
+        Labels.EMPTY,
+        1,
+        "test",
+        Instant.now(),
+        Instant.now(),
+        List.of(),
+        false);
+  }
+
+  /** A composed execution, not started yet: its machines are those listed at compose. */
+  private ExecutionDocument composed(RunMode mode, Target target, String... listed) {
+    ExecutionDocument execution =
+        Fixtures.insert(
+            executions,
+            Fixtures.execution(ExecutionState.pending, Instant.now(), 60_000, mode, target, false));
+    List<MachineRun> runs = new ArrayList<>();
+    for (String name : listed) {
+      runs.add(new MachineRun("id-" + name, name, "pending"));
+    }
+    executions.setMachines(execution.id(), runs).block();
+    return execution;
+  }
+
+  private static List<AgentEvent> startAndResult(String executionId, String machine) {
+    return List.of(
+        AgentEvent.state(
+            "state/" + executionId + "/" + machine + "/running", executionId, "running", 1),
+        result(executionId, 1, 1, "ok"));
+  }
+
+  private static void assertRefused(Runnable ingestion, String executionId) {
+    ApiException refused = assertThrows(ApiException.class, ingestion::run);
+    assertEquals(403, refused.getStatusCode().value());
+    assertTrue(refused.getBody().getDetail().contains(executionId), refused.getBody().getDetail());
+  }
+
+  @Test
+  void
+      givenAnExecutionOfAnotherMachine_whenItsEventsArrive_thenTheBatchIsRefusedAndNothingStored() {
+    String mine = running().id();
+    String theirs = composed(RunMode.mono, new Target("lab-02", null, null), "lab-02").id();
+
+    List<AgentEvent> batch = new ArrayList<>(startAndResult(mine, Fixtures.MACHINE));
+    batch.add(result(theirs, 2, 1, "ok"));
+    assertRefused(() -> ingestor.ingest(machine, batch).block(), theirs);
+
+    assertEquals(0, results.results(mine).count().block(), "checked before anything is stored");
+    assertEquals(0, results.results(theirs).count().block());
+    assertEquals(1, ingestor.ingest(machine, List.of(result(mine, 1, 1, "ok"))).block().accepted());
+  }
+
+  @Test
+  void
+      givenAGroupOrSelectorExecution_whenAMatchingMachineSendsItsStartAndResults_thenTheyAreStored() {
+    MachineDocument member = machine("lab-07", Map.of("os", "linux"), "linux");
+    String group = composed(RunMode.group, new Target(null, "linux", null), "lab-01").id();
+    String pool = composed(RunMode.parallel, new Target(null, null, "os=linux"), "lab-01").id();
+
+    for (String id : List.of(group, pool)) {
+      // Not listed at compose: it took work from the shared queue, started and reported at once.
+      assertEquals(2, ingestor.ingest(member, startAndResult(id, "lab-07")).block().accepted());
+      assertEquals(1, results.results(id).count().block());
+      assertTrue(
+          executions.findById(id).block().machines().stream()
+              .anyMatch(run -> run.name().equals("lab-07")));
+    }
+
+    MachineDocument outsider = machine("lab-08", Map.of("os", "windows"), "windows");
+    assertRefused(() -> ingestor.ingest(outsider, startAndResult(group, "lab-08")).block(), group);
+    assertRefused(() -> ingestor.ingest(outsider, startAndResult(pool, "lab-08")).block(), pool);
+  }
+
+  @Test
+  void givenAStressExecution_whenAGroupMemberItDidNotListReports_thenItIsRefused() {
+    MachineDocument listed = machine("lab-07", Map.of(), "linux");
+    MachineDocument latecomer = machine("lab-09", Map.of(), "linux");
+    String id = composed(RunMode.stress, new Target(null, "linux", null), "lab-07").id();
+
+    assertEquals(2, ingestor.ingest(listed, startAndResult(id, "lab-07")).block().accepted());
+    assertRefused(() -> ingestor.ingest(latecomer, startAndResult(id, "lab-09")).block(), id);
+  }
+
+  @Test
+  void givenASupersededAttemptsResultArrivingLate_whenCounted_thenTheRetryStillWins() {
+    String id = running().id();
+    ingestor.ingest(machine, List.of(result(id, 1, 2, "ok"))).block();
+    // Attempt 1's result, buffered on the agent while the consumer was down, comes after.
+    ingestor.ingest(machine, List.of(result(id, 1, 1, "failed"))).block();
+
+    List<ResultDocument> stored = results.results(id).collectList().block();
+
+    assertEquals(2, stored.size(), "both attempts are kept");
+    Counters counters = Counting.count(stored, false);
+    assertEquals(1, counters.ok());
+    assertEquals(0, counters.failed(), "the late attempt 1 does not count");
   }
 }
