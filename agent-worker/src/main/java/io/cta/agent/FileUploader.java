@@ -135,7 +135,12 @@ class FileUploader implements ResultFiles {
     log.warn("cannot upload a file yet ({}); retrying in {} ms", e.getMessage(), backoff);
     long until = System.currentTimeMillis() + backoff;
     while (System.currentTimeMillis() < until) {
-      run.heartbeat();
+      try {
+        run.heartbeat();
+      } catch (RuntimeException stopping) {
+        // Canceled or timed out: the activity ends through its next heartbeat elsewhere.
+        throw new NotUploaded("the test is stopping");
+      }
       try {
         Thread.sleep(Math.min(200, Math.max(1, until - System.currentTimeMillis())));
       } catch (InterruptedException interrupted) {

@@ -715,9 +715,9 @@ class EndToEndIT {
         """
         set -e
         mkdir -p shots
-        printf '\211PNG\r\n\032\n\000\000\000\rIHDR\000\000\000\001' > shots/login.png
+        printf '\\211PNG\\r\\n\\032\\n\\000\\000\\000\\rIHDR\\000\\000\\000\\001' > shots/login.png
         head -c 300000 /dev/urandom >> shots/login.png
-        printf 'line one\nline two\n' > app.log
+        printf 'line one\\nline two\\n' > app.log
         curl -sS -f -H 'Content-Type: application/json' -d '{"status": "ok", "message": "shot taken",\
          "attachments": ["app.log"], "screenshots": ["shots/login.png"]}' "$CTA_RESULTS_URL"
         """;

@@ -87,6 +87,11 @@ class AgentFileControllerTest {
 
   private HttpResponse<String> upload(String testId, String name, String key, byte[] content)
       throws Exception {
+    return upload(testId, name, key, HttpRequest.BodyPublishers.ofByteArray(content));
+  }
+
+  private HttpResponse<String> upload(
+      String testId, String name, String key, HttpRequest.BodyPublisher body) throws Exception {
     String query =
         "machine="
             + Fixtures.MACHINE
@@ -102,7 +107,7 @@ class AgentFileControllerTest {
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/agent/v1/files?" + query))
             .header("Authorization", "Bearer " + agent)
             .header("Content-Type", "image/png")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(content))
+            .POST(body)
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }
@@ -181,6 +186,18 @@ class AgentFileControllerTest {
         json.readTree(tooBig.body()).get("detail").asText());
     assertEquals(filesBefore, count("fs.files"));
     assertEquals(chunksBefore, count("fs.chunks"));
+
+    // Without a Content-Length (chunked), the body is refused once it passes the limit.
+    HttpResponse<String> streamed =
+        upload(
+            "t3",
+            "streamed.bin",
+            "streamed",
+            HttpRequest.BodyPublishers.ofInputStream(
+                () -> new java.io.ByteArrayInputStream(new byte[3 * 1024 * 1024])));
+    assertEquals(413, streamed.statusCode(), streamed.body());
+    assertEquals(filesBefore, count("fs.files"));
+    assertEquals(chunksBefore, count("fs.chunks"), "no chunk of the refused stream is kept");
 
     // Three files of 1 MB fill the test's 3 MB; a fourth does not fit.
     for (int i = 0; i < 3; i++) {

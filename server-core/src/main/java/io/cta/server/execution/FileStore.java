@@ -106,7 +106,15 @@ public class FileStore {
     String keyId = keyId(upload.executionId(), upload.key());
     return entries
         .append(upload.executionId(), List.of(new FileEntry(id.toHexString(), usageId(upload))))
-        .then(gridFs.store(gridFsUpload))
+        .then(
+            gridFs
+                .store(gridFsUpload)
+                .onErrorResume(
+                    failed ->
+                        // A body refused midway (too large, cut off): keep none of its chunks.
+                        mongo
+                            .remove(Query.query(Criteria.where("files_id").is(id)), "fs.chunks")
+                            .then(Mono.error(failed))))
         .then(find(id.toHexString()))
         .flatMap(
             stored ->
