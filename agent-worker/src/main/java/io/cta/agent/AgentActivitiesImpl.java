@@ -6,6 +6,7 @@ import io.cta.activities.agent.RunTestResult;
 import io.cta.activities.agent.StartedSignal;
 import io.cta.activities.events.AgentEvent;
 import io.cta.agent.local.LocalResultsServer;
+import io.cta.agent.run.ResultFiles;
 import io.cta.agent.run.TestExecutor;
 import io.cta.agent.run.TestOutcome;
 import io.cta.agent.run.TestRun;
@@ -39,6 +40,7 @@ class AgentActivitiesImpl implements AgentActivities {
   private final Map<String, TestExecutor> executors;
   private final WorkflowClient workflows;
   private final LocalResultsServer local;
+  private final ResultFiles files;
 
   /** Tests running per execution: a parallel execution may run several here at once. */
   private final Map<String, Integer> running = new ConcurrentHashMap<>();
@@ -49,8 +51,10 @@ class AgentActivitiesImpl implements AgentActivities {
       EventSender events,
       Map<String, TestExecutor> executors,
       WorkflowClient workflows,
-      LocalResultsServer local) {
+      LocalResultsServer local,
+      ResultFiles files) {
     this.machine = machine;
+    this.files = files;
     this.local = local;
     this.workflows = workflows;
     this.workDir = workDir;
@@ -138,7 +142,8 @@ class AgentActivitiesImpl implements AgentActivities {
               workDir,
               events::send,
               () -> context.heartbeat(machine),
-              local.url());
+              local.url(),
+              files);
       TestOutcome outcome;
       local.open(run);
       try {

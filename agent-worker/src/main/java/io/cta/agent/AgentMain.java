@@ -83,7 +83,13 @@ public final class AgentMain {
     WorkflowClient client = TemporalConnections.client(stubs, temporal, settings.name());
     AgentActivitiesImpl activities =
         new AgentActivitiesImpl(
-            settings.name(), settings.workDir(), events, executors, client, local);
+            settings.name(),
+            settings.workDir(),
+            events,
+            executors,
+            client,
+            local,
+            new FileUploader(consumer));
     QueuePollers pollers = new QueuePollers(client, activities, settings.slots());
     pollers.pollExactly(config.queues());
     log.info(

@@ -7,7 +7,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.StringJoiner;
 
 /** JSON over HTTP to the consumer's agent endpoints, authenticated with the agent token. */
 public class ConsumerClient {
@@ -28,13 +32,42 @@ public class ConsumerClient {
   }
 
   public <T> T post(String path, Object body, Class<T> answer) throws IOException {
-    HttpRequest request =
+    return send(
+        path,
         HttpRequest.newBuilder(base.resolve(path))
             .timeout(Duration.ofSeconds(30))
-            .header("Authorization", "Bearer " + token)
             .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))),
+        answer);
+  }
+
+  /**
+   * Posts a file as the raw body, streamed from disk, with {@code query} as URL parameters. It asks
+   * for {@code 100 Continue} first, so a consumer that refuses the file (too large) answers before
+   * any of it is sent.
+   */
+  public <T> T upload(
+      String path, Map<String, String> query, Path file, String contentType, Class<T> answer)
+      throws IOException {
+    StringJoiner parameters = new StringJoiner("&");
+    query.forEach(
+        (key, value) ->
+            parameters.add(key + "=" + java.net.URLEncoder.encode(value, StandardCharsets.UTF_8)));
+    return send(
+        path,
+        HttpRequest.newBuilder(base.resolve(path + "?" + parameters))
+            .timeout(Duration.ofMinutes(10))
+            .expectContinue(true)
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofFile(file)),
+        answer);
+  }
+
+  private <T> T send(String path, HttpRequest.Builder builder, Class<T> answer) throws IOException {
+    HttpRequest request =
+        builder
+            .header("Authorization", "Bearer " + token)
             .header("Accept", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
             .build();
     HttpResponse<byte[]> response;
     try {
@@ -46,18 +79,35 @@ public class ConsumerClient {
     if (response.statusCode() / 100 != 2) {
       throw new ConsumerException(
           response.statusCode(),
-          path + " answered " + response.statusCode() + ": " + new String(response.body()));
+          path + " answered " + response.statusCode() + ": " + new String(response.body()),
+          detail(response.body()));
     }
     return JSON.readValue(response.body(), answer);
+  }
+
+  /** The {@code detail} of a problem answer, or null. */
+  private static String detail(byte[] body) {
+    try {
+      return JSON.readTree(body).path("detail").textValue();
+    } catch (IOException notJson) {
+      return null;
+    }
   }
 
   /** The consumer refused a request (as opposed to being unreachable). */
   public static class ConsumerException extends IOException {
     private final int status;
+    private final String detail;
 
-    ConsumerException(int status, String message) {
+    ConsumerException(int status, String message, String detail) {
       super(message);
       this.status = status;
+      this.detail = detail;
+    }
+
+    /** The problem's {@code detail}, else the message. */
+    public String detail() {
+      return detail != null ? detail : getMessage();
     }
 
     /** 4xx other than 408/429: sending the same request again will not help. */

@@ -764,6 +764,67 @@ class EndToEndIT {
   }
 
   @Test
+  void givenATestPostingAScreenshotAndAnAttachment_whenRun_thenTheResultListsBothAndTheyDownload()
+      throws Exception {
+    String script =
+        """
+        set -e
+        mkdir -p shots
+        printf '\\211PNG\\r\\n\\032\\n\\000\\000\\000\\rIHDR\\000\\000\\000\\001' > shots/login.png
+        head -c 300000 /dev/urandom >> shots/login.png
+        printf 'line one\\nline two\\n' > app.log
+        curl -sS -f -H 'Content-Type: application/json' -d '{"status": "ok", "message": "shot taken",\
+         "attachments": ["app.log"], "screenshots": ["shots/login.png"]}' "$CTA_RESULTS_URL"
+        """;
+    Map<String, Object> test =
+        Map.of(
+            "id",
+            "shooting",
+            "stages",
+            List.of(Map.of("name", "run", "run", script, "cwd", "shooting", "timeout", 60_000)));
+
+    String id = run(scenario(List.of(test)));
+    JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
+
+    assertEquals("finished", execution.get("state").asText(), execution.toString());
+    JsonNode result =
+        admin.get("/api/v1/executions/" + id + "/results").expect(200).body().get("items").get(0);
+    assertEquals("ok", result.get("status").asText(), result.toString());
+    JsonNode attachment = result.get("attachments").get(0);
+    JsonNode screenshot = result.get("screenshots").get(0);
+    assertEquals("app.log", attachment.get("name").asText(), result.toString());
+    assertEquals("login.png", screenshot.get("name").asText(), result.toString());
+    Path workDir = stack.workDir(AGENT).getParent();
+    Path written;
+    try (var found = Files.walk(workDir)) {
+      written =
+          found
+              .filter(p -> p.endsWith(Path.of("shooting", "shots", "login.png")))
+              .findFirst()
+              .orElseThrow();
+    }
+    byte[] png = Files.readAllBytes(written);
+    byte[] log = Files.readAllBytes(written.getParent().getParent().resolve("app.log"));
+    assertEquals(png.length, screenshot.get("size").asLong());
+    for (JsonNode file : List.of(attachment, screenshot)) {
+      java.net.http.HttpResponse<byte[]> download =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(stack.settings().apiUrl() + file.get("url").asText()))
+                      .header("Authorization", "Bearer " + adminToken)
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(200, download.statusCode(), file.toString());
+      assertTrue(
+          download.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment"));
+      assertTrue(
+          java.util.Arrays.equals(file == screenshot ? png : log, download.body()),
+          file + ": the downloaded bytes differ from the written ones");
+    }
+  }
+
+  @Test
   void givenTwoWaitingExecutions_whenTheirMachineComesOnline_thenTheHigherPriorityRunsFirst()
       throws Exception {
     String late = "e2e-late";

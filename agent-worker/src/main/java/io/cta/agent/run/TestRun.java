@@ -47,6 +47,7 @@ public final class TestRun {
   private final Consumer<AgentEvent> events;
   private final Runnable heartbeat;
   private final String localUrl;
+  private final ResultFiles files;
   private final String runId = newRunId();
   private final long startedAt = System.currentTimeMillis();
   private final AtomicLong logSeq = new AtomicLong();
@@ -59,6 +60,7 @@ public final class TestRun {
 
   /**
    * @param localUrl base URL of the agent's local results endpoint, or null when it has none
+   * @param files uploads the files results reference, before each result is sent
    */
   public TestRun(
       String executionId,
@@ -68,7 +70,8 @@ public final class TestRun {
       Path workDir,
       Consumer<AgentEvent> events,
       Runnable heartbeat,
-      String localUrl) {
+      String localUrl,
+      ResultFiles files) {
     this.executionId = executionId;
     this.attempt = attempt;
     this.test = test;
@@ -77,6 +80,12 @@ public final class TestRun {
     this.events = events;
     this.heartbeat = heartbeat;
     this.localUrl = localUrl;
+    this.files = files;
+  }
+
+  /** The machine this agent runs on. */
+  public String machine() {
+    return machine;
   }
 
   public String executionId() {
@@ -179,7 +188,12 @@ public final class TestRun {
     return new TestOutcome(worst, latest.size());
   }
 
-  private void send(CaseResult result) {
+  /** Uploads the result's files, then sends it: a result never points to a file not stored. */
+  private void send(CaseResult posted) {
+    CaseResult result =
+        posted.attachments().isEmpty() && posted.screenshots().isEmpty()
+            ? posted
+            : files.upload(this, posted);
     long now = System.currentTimeMillis();
     latest.put(result.caseName(), result.status());
     events.accept(

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cta.activities.TestStatus;
 import io.cta.activities.agent.TestSpec;
 import io.cta.activities.events.AgentEvent;
+import io.cta.agent.run.ResultFiles;
 import io.cta.agent.run.TestOutcome;
 import io.cta.agent.run.TestRun;
 import io.cta.agent.run.Verdict;
@@ -76,7 +77,8 @@ class LocalResultsServerTest {
         work,
         events::add,
         () -> {},
-        server.url());
+        server.url(),
+        ResultFiles.NONE);
   }
 
   private String resultsUrl(TestRun testRun) {

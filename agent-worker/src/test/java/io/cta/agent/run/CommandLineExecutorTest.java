@@ -44,7 +44,8 @@ class CommandLineExecutorTest {
                 throw new ActivityCanceledException();
               }
             },
-            null);
+            null,
+            ResultFiles.NONE);
     return run.finish(executor.run(run));
   }
 

@@ -43,7 +43,8 @@ class TestRunTest {
         work,
         events::add,
         () -> {},
-        null);
+        null,
+        ResultFiles.NONE);
   }
 
   private TestOutcome run(List<String> reports, String... commands) throws InterruptedException {
@@ -89,7 +90,8 @@ class TestRunTest {
             work,
             events::add,
             () -> {},
-            null);
+            null,
+            ResultFiles.NONE);
 
     TestOutcome outcome = run.finish(new CommandLineExecutor().run(run));
 

@@ -2,6 +2,7 @@ package io.cta.api.execution;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.cta.activities.TestStatus;
+import io.cta.api.file.FileView;
 import io.cta.server.execution.ResultDocument;
 import io.cta.server.history.Flakiness;
 import java.time.Instant;
@@ -11,6 +12,8 @@ import java.util.Map;
 /**
  * A result as the API shows it (design.md section 4); {@code case} is the JUnit case name.
  *
+ * @param attachments the result's attachments: id, name, size and download URL of each
+ * @param screenshots the result's screenshots, the same way
  * @param flaky this is the attempt that passed after an earlier attempt of the same key in this
  *     execution did not
  * @param flakiness how often the test's outcome flipped over its recent executions (0 to 1, see
@@ -28,8 +31,8 @@ public record ResultView(
     String message,
     String description,
     Long durationMs,
-    List<String> attachments,
-    List<String> screenshots,
+    List<FileView> attachments,
+    List<FileView> screenshots,
     Map<String, String> custom,
     Instant startedAt,
     Instant finishedAt,
@@ -50,8 +53,8 @@ public record ResultView(
         r.message(),
         r.description(),
         r.durationMs(),
-        r.attachments(),
-        r.screenshots(),
+        FileView.of(r.attachments()),
+        FileView.of(r.screenshots()),
         r.custom(),
         r.startedAt(),
         r.finishedAt(),

@@ -80,7 +80,7 @@ class AgentController {
   }
 
   /** A token bound to a machine may speak only for that machine. */
-  private static void checkMachine(ServerWebExchange exchange, String machine) {
+  static void checkMachine(ServerWebExchange exchange, String machine) {
     if (machine == null || machine.isBlank()) {
       throw ApiException.badRequest("the machine name is required");
     }

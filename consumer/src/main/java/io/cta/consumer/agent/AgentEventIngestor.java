@@ -9,10 +9,12 @@ import io.cta.server.definition.ConfigurationDocument;
 import io.cta.server.definition.Target;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
+import io.cta.server.execution.FileStore;
 import io.cta.server.execution.LogChunkDocument;
 import io.cta.server.execution.ResultDocument;
 import io.cta.server.execution.ResultStore;
 import io.cta.server.execution.StateEventDocument;
+import io.cta.server.execution.StoredFile;
 import io.cta.server.live.LiveFeed;
 import io.cta.server.machine.MachineDocument;
 import io.cta.server.machine.Selector;
@@ -20,8 +22,11 @@ import io.cta.server.web.ApiException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -41,17 +46,22 @@ class AgentEventIngestor {
   private static final int MAX_CUSTOM_VALUE = 1024;
   private static final int MAX_LOG_CHUNK = 64 * 1024;
   private static final int MAX_FILES = 20;
-  private static final int MAX_FILE_NAME = 1024;
 
   private final ExecutionStore executions;
   private final ResultStore results;
+  private final FileStore files;
   private final LiveFeed live;
   private final ConsumerMetrics metrics;
 
   AgentEventIngestor(
-      ExecutionStore executions, ResultStore results, LiveFeed live, ConsumerMetrics metrics) {
+      ExecutionStore executions,
+      ResultStore results,
+      FileStore files,
+      LiveFeed live,
+      ConsumerMetrics metrics) {
     this.executions = executions;
     this.results = results;
+    this.files = files;
     this.live = live;
     this.metrics = metrics;
   }
@@ -133,36 +143,38 @@ class AgentEventIngestor {
   private Mono<Void> ingest(
       MachineDocument machine, ExecutionDocument execution, List<AgentEvent> events) {
     String executionId = execution.id();
-    return Mono.defer(
-        () -> {
-          List<ResultDocument> stored = new ArrayList<>();
-          List<LogChunkDocument> chunks = new ArrayList<>();
-          List<StateEventDocument> states = new ArrayList<>();
-          Instant now = Instant.now();
-          for (AgentEvent event : events) {
-            Instant at = Instant.ofEpochMilli(event.at());
-            switch (event.type()) {
-              case AgentEvent.RESULT -> stored.add(result(machine, event, execution, now));
-              case AgentEvent.LOG -> chunks.add(chunk(machine, event, at));
-              default ->
-                  states.add(
-                      new StateEventDocument(
-                          event.key(), executionId, machine.name(), event.state(), null, at));
-            }
-          }
-          Mono<Void> started =
-              states.stream()
-                  .filter(state -> "running".equals(state.state()))
-                  .findFirst()
-                  .map(state -> started(machine, executionId, state.at()))
-                  .orElse(Mono.empty());
-          return results
-              .appendResults(executionId, stored)
-              .doOnSuccess(done -> stored.forEach(r -> metrics.resultIngested(r.status())))
-              .then(results.appendLogs(executionId, chunks))
-              .then(results.appendStates(executionId, states))
-              .then(started);
-        });
+    return storedFiles(executionId, events)
+        .flatMap(
+            stored -> {
+              List<ResultDocument> resulted = new ArrayList<>();
+              List<LogChunkDocument> chunks = new ArrayList<>();
+              List<StateEventDocument> states = new ArrayList<>();
+              Instant now = Instant.now();
+              for (AgentEvent event : events) {
+                Instant at = Instant.ofEpochMilli(event.at());
+                switch (event.type()) {
+                  case AgentEvent.RESULT ->
+                      resulted.add(result(machine, event, execution, stored, now));
+                  case AgentEvent.LOG -> chunks.add(chunk(machine, event, at));
+                  default ->
+                      states.add(
+                          new StateEventDocument(
+                              event.key(), executionId, machine.name(), event.state(), null, at));
+                }
+              }
+              Mono<Void> started =
+                  states.stream()
+                      .filter(state -> "running".equals(state.state()))
+                      .findFirst()
+                      .map(state -> started(machine, executionId, state.at()))
+                      .orElse(Mono.empty());
+              return results
+                  .appendResults(executionId, resulted)
+                  .doOnSuccess(done -> resulted.forEach(r -> metrics.resultIngested(r.status())))
+                  .then(results.appendLogs(executionId, chunks))
+                  .then(results.appendStates(executionId, states))
+                  .then(started);
+            });
   }
 
   private static LogChunkDocument chunk(MachineDocument machine, AgentEvent event, Instant at) {
@@ -190,8 +202,29 @@ class AgentEventIngestor {
         .then();
   }
 
+  /**
+   * The files the results of the batch reference, by id: a key lookup each, and only files uploaded
+   * for this execution. An id that is not one of them is left out of its result.
+   */
+  private Mono<Map<String, StoredFile>> storedFiles(String executionId, List<AgentEvent> events) {
+    Set<String> ids = new LinkedHashSet<>();
+    for (AgentEvent event : events) {
+      if (AgentEvent.RESULT.equals(event.type())) {
+        ids.addAll(limit(event.attachments()));
+        ids.addAll(limit(event.screenshots()));
+      }
+    }
+    return Flux.fromIterable(ids)
+        .flatMap(id -> files.find(executionId, id), 8)
+        .collectMap(StoredFile::id);
+  }
+
   private static ResultDocument result(
-      MachineDocument machine, AgentEvent event, ExecutionDocument execution, Instant now) {
+      MachineDocument machine,
+      AgentEvent event,
+      ExecutionDocument execution,
+      Map<String, StoredFile> stored,
+      Instant now) {
     String caseName = event.caseName() == null ? "" : event.caseName();
     return new ResultDocument(
         ResultDocument.key(
@@ -205,8 +238,8 @@ class AgentEventIngestor {
         truncate(event.message(), MAX_TEXT),
         truncate(event.description(), MAX_TEXT),
         event.durationMs(),
-        files(event.attachments()),
-        files(event.screenshots()),
+        limit(event.attachments()).stream().map(stored::get).filter(Objects::nonNull).toList(),
+        limit(event.screenshots()).stream().map(stored::get).filter(Objects::nonNull).toList(),
         custom(event.custom()),
         event.startedAt() == null ? null : Instant.ofEpochMilli(event.startedAt()),
         event.finishedAt() == null ? null : Instant.ofEpochMilli(event.finishedAt()),
@@ -255,16 +288,12 @@ class AgentEventIngestor {
     return kept;
   }
 
-  /** At most {@value #MAX_FILES} attachment or screenshot references, each cut to size. */
-  private static List<String> files(List<String> files) {
-    if (files == null) {
+  /** At most {@value #MAX_FILES} attachment or screenshot ids. */
+  private static List<String> limit(List<String> ids) {
+    if (ids == null) {
       return List.of();
     }
-    return files.stream()
-        .filter(file -> file != null && !file.isBlank())
-        .limit(MAX_FILES)
-        .map(file -> truncate(file, MAX_FILE_NAME))
-        .toList();
+    return ids.stream().filter(Objects::nonNull).distinct().limit(MAX_FILES).toList();
   }
 
   private static String truncate(String text, int max) {

@@ -2,6 +2,7 @@ package io.cta.consumer.config;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of the consumer ({@code cta.consumer.*}).
@@ -23,6 +24,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param notifications how notifications are sent (SMTP itself is Spring Boot's {@code
  *     spring.mail.*}; see docs/notifications.md)
  * @param retention which ended executions are deleted, and when (docs/operations.md, "Retention")
+ * @param files limits on the attachments and screenshots agents upload (docs/agent.md)
  */
 @ConfigurationProperties("cta.consumer")
 public record ConsumerProperties(
@@ -34,7 +36,8 @@ public record ConsumerProperties(
     Integer maxDispatchAttempts,
     Duration stressLead,
     Notifications notifications,
-    RetentionSettings retention) {
+    RetentionSettings retention,
+    FileLimits files) {
 
   public ConsumerProperties {
     resultGrace = resultGrace == null ? Duration.ofSeconds(60) : resultGrace;
@@ -48,6 +51,22 @@ public record ConsumerProperties(
     notifications =
         notifications == null ? new Notifications(null, null, null, null) : notifications;
     retention = retention == null ? new RetentionSettings(null, null, null, null) : retention;
+    files = files == null ? new FileLimits(null, null) : files;
+  }
+
+  /**
+   * Limits on uploaded files ({@code cta.consumer.files.*}).
+   *
+   * @param maxFileSize the largest attachment or screenshot (default 50 MB)
+   * @param maxTestSize the most bytes of files one attempt of one test may upload on one machine
+   *     (default 200 MB)
+   */
+  public record FileLimits(DataSize maxFileSize, DataSize maxTestSize) {
+
+    public FileLimits {
+      maxFileSize = maxFileSize == null ? DataSize.ofMegabytes(50) : maxFileSize;
+      maxTestSize = maxTestSize == null ? DataSize.ofMegabytes(200) : maxTestSize;
+    }
   }
 
   /**

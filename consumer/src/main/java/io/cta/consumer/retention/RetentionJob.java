@@ -5,6 +5,7 @@ import io.cta.consumer.metrics.ConsumerMetrics;
 import io.cta.server.definition.Retention;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.execution.ExecutionStore;
+import io.cta.server.execution.FileStore;
 import io.cta.server.execution.ResultStore;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.PoolStore;
@@ -52,6 +53,7 @@ public class RetentionJob implements SmartLifecycle {
   private final ReactiveMongoTemplate mongo;
   private final ExecutionStore executions;
   private final ResultStore results;
+  private final FileStore files;
   private final DeliveryLog deliveries;
   private final PoolStore pools;
   private final SlotStore slots;
@@ -67,6 +69,7 @@ public class RetentionJob implements SmartLifecycle {
       ReactiveMongoTemplate mongo,
       ExecutionStore executions,
       ResultStore results,
+      FileStore files,
       DeliveryLog deliveries,
       PoolStore pools,
       SlotStore slots,
@@ -78,6 +81,7 @@ public class RetentionJob implements SmartLifecycle {
         mongo,
         executions,
         results,
+        files,
         deliveries,
         pools,
         slots,
@@ -92,6 +96,7 @@ public class RetentionJob implements SmartLifecycle {
       ReactiveMongoTemplate mongo,
       ExecutionStore executions,
       ResultStore results,
+      FileStore files,
       DeliveryLog deliveries,
       PoolStore pools,
       SlotStore slots,
@@ -103,6 +108,7 @@ public class RetentionJob implements SmartLifecycle {
     this.mongo = mongo;
     this.executions = executions;
     this.results = results;
+    this.files = files;
     this.deliveries = deliveries;
     this.pools = pools;
     this.slots = slots;
@@ -195,14 +201,16 @@ public class RetentionJob implements SmartLifecycle {
 
   /**
    * Deletes what belongs to the execution, then its document: a failure midway leaves the document,
-   * so a later pass finds the execution again and finishes. True if this call deleted the document.
+   * so a later pass finds the execution again and finishes. Its files go first, before the results
+   * that reference them. True if this call deleted the document.
    */
   private Mono<Boolean> delete(ExecutionStore.Expired execution) {
     String id = execution.id();
     return Mono.defer(
             () ->
-                results
-                    .delete(id)
+                files
+                    .deleteAll(id)
+                    .then(results.delete(id))
                     .then(executions.deleteSnapshot(id))
                     .then(deliveries.delete(id))
                     .then(pools.close(TaskQueues.pool(id)))

@@ -16,14 +16,17 @@ import io.cta.server.execution.Counters;
 import io.cta.server.execution.Counting;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
+import io.cta.server.execution.FileStore;
 import io.cta.server.execution.MachineRun;
 import io.cta.server.execution.ResultDocument;
 import io.cta.server.execution.ResultStore;
+import io.cta.server.execution.StoredFile;
 import io.cta.server.live.LiveFeed;
 import io.cta.server.machine.Labels;
 import io.cta.server.machine.MachineDocument;
 import io.cta.server.web.ApiException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,8 +38,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Query;
+import reactor.core.publisher.Flux;
 
 /**
  * Ingestion into per-execution buckets: whatever an agent delivers twice or out of order is read
@@ -49,6 +54,7 @@ class AgentEventIngestorTest {
   private ReactiveMongoTemplate mongo;
   private ExecutionStore executions;
   private ResultStore results;
+  private FileStore files;
   private AgentEventIngestor ingestor;
   private final MachineDocument machine =
       new MachineDocument(
@@ -85,9 +91,10 @@ class AgentEventIngestorTest {
     LiveFeed live = new LiveFeed(mongo);
     executions = new ExecutionStore(mongo, live);
     results = new ResultStore(mongo);
+    files = new FileStore(mongo);
     ingestor =
         new AgentEventIngestor(
-            executions, results, live, new ConsumerMetrics(new SimpleMeterRegistry()));
+            executions, results, files, live, new ConsumerMetrics(new SimpleMeterRegistry()));
   }
 
   private ExecutionDocument running() {
@@ -169,13 +176,26 @@ class AgentEventIngestorTest {
     assertEquals(TestStatus.ok, stored.get(1).status());
   }
 
+  private StoredFile upload(String executionId, String name) {
+    byte[] content = name.getBytes(StandardCharsets.UTF_8);
+    return files
+        .store(
+            new FileStore.Upload(
+                executionId, "t1", 1, Fixtures.MACHINE, "attachment", name, "text/plain", name),
+            Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(content)))
+        .block();
+  }
+
   @Test
-  void givenAResultWithEveryField_whenReadBack_thenItsFilesCustomDataAndDurationAreKeptCapped() {
+  void givenAResultWithEveryField_whenReadBack_thenItsOwnFilesCustomDataAndDurationAreKept() {
     String id = running().id();
+    String other = running().id();
     List<String> attachments = new ArrayList<>();
     for (int i = 0; i < 25; i++) {
-      attachments.add("logs/app-" + i + ".log");
+      attachments.add(upload(id, "app-" + i + ".log").id());
     }
+    StoredFile shot = upload(id, "login.png");
+    StoredFile foreign = upload(other, "theirs.png");
     ingestor
         .ingest(
             machine,
@@ -192,7 +212,7 @@ class AgentEventIngestorTest {
                     1500L,
                     Map.of("browser", "firefox"),
                     attachments,
-                    List.of("shots/login.png", "s".repeat(2000)),
+                    List.of(shot.id(), foreign.id(), "000000000000000000000000", "../etc/passwd"),
                     10,
                     1510)))
         .block();
@@ -203,9 +223,10 @@ class AgentEventIngestorTest {
     assertEquals("after 3 tries", stored.description());
     assertEquals(1500L, stored.durationMs());
     assertEquals(Map.of("browser", "firefox"), stored.custom());
-    assertEquals(attachments.subList(0, 20), stored.attachments());
-    assertEquals("shots/login.png", stored.screenshots().get(0));
-    assertEquals(1024 + "…[truncated]".length(), stored.screenshots().get(1).length());
+    assertEquals(
+        attachments.subList(0, 20), stored.attachments().stream().map(StoredFile::id).toList());
+    assertEquals("app-0.log", stored.attachments().get(0).name());
+    assertEquals(List.of(shot), stored.screenshots(), "only files of this execution");
   }
 
   private static MachineDocument machine(

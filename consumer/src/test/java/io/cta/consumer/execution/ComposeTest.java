@@ -70,7 +70,7 @@ class ComposeTest {
             pools,
             new SlotStore(mongo),
             new TestHistoryStore(mongo),
-            new ConsumerProperties(null, null, null, null, null, null, null, null, null));
+            new ConsumerProperties(null, null, null, null, null, null, null, null, null, null));
   }
 
   @AfterEach

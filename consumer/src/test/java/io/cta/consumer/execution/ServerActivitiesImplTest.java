@@ -67,7 +67,7 @@ class ServerActivitiesImplTest {
         new PoolStore(mongo),
         new SlotStore(mongo),
         history,
-        new ConsumerProperties(null, null, null, null, null, null, null, null, null));
+        new ConsumerProperties(null, null, null, null, null, null, null, null, null, null));
   }
 
   @Test

@@ -150,6 +150,7 @@ class NotificationActivitiesImplTest {
             null,
             null,
             new ConsumerProperties.Notifications(PUBLIC_URL + "/", "cta@example.com", 2, null),
+            null,
             null);
     env = TestWorkflowEnvironment.newInstance();
     ScenarioRunner runner =

@@ -81,6 +81,7 @@ class ReconcilerTest {
             null,
             null,
             null,
+            null,
             null);
     env = TestWorkflowEnvironment.newInstance();
     env.newWorker(TaskQueues.SERVER)

@@ -2,6 +2,7 @@ package io.cta.consumer.retention;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cta.activities.ExecutionState;
 import io.cta.activities.TestStatus;
@@ -18,6 +19,7 @@ import io.cta.server.definition.Retention;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.execution.Counters;
 import io.cta.server.execution.ExecutionStore;
+import io.cta.server.execution.FileStore;
 import io.cta.server.execution.LogChunkDocument;
 import io.cta.server.execution.ResultDocument;
 import io.cta.server.execution.ResultStore;
@@ -47,6 +49,7 @@ import java.util.stream.IntStream;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Query;
 import reactor.core.publisher.Flux;
@@ -74,6 +77,7 @@ abstract class RetentionContract {
   private ReactiveMongoTemplate mongo;
   private ExecutionStore executions;
   private ResultStore results;
+  private FileStore files;
   private DeliveryLog deliveries;
   private PoolStore pools;
   private SlotStore slots;
@@ -91,6 +95,7 @@ abstract class RetentionContract {
     LiveFeed live = new LiveFeed(mongo);
     executions = new ExecutionStore(mongo, live);
     results = new ResultStore(mongo);
+    files = new FileStore(mongo);
     deliveries = new DeliveryLog(mongo);
     pools = new PoolStore(mongo);
     slots = new SlotStore(mongo);
@@ -119,6 +124,7 @@ abstract class RetentionContract {
         mongo,
         executions,
         results,
+        files,
         deliveries,
         pools,
         slots,
@@ -209,6 +215,21 @@ abstract class RetentionContract {
                             requestedAt))
                 .toList())
         .block();
+    for (int i = 0; i < 2; i++) {
+      files
+          .store(
+              new FileStore.Upload(
+                  id,
+                  "t1",
+                  1,
+                  Fixtures.MACHINE,
+                  "screenshot",
+                  "s" + i + ".png",
+                  "image/png",
+                  "k" + i),
+              Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(new byte[300_000])))
+          .block();
+    }
     results
         .appendLogs(
             id,
@@ -293,6 +314,15 @@ abstract class RetentionContract {
         .block();
   }
 
+  private Set<Object> fileIdsOfChunks() {
+    return new java.util.HashSet<>(
+        mongo
+            .find(new Query(), Document.class, "fs.chunks")
+            .map(chunk -> chunk.get("files_id"))
+            .collectList()
+            .block());
+  }
+
   /** The collections with a document that mentions {@code id}. */
   private static Set<String> mentioning(Map<String, List<String>> everything, String id) {
     Set<String> found = new TreeSet<>();
@@ -318,6 +348,10 @@ abstract class RetentionContract {
               "bucket-counters",
               "deliveries",
               "executions",
+              "file-buckets",
+              "file-keys",
+              "file-usage",
+              "fs.files",
               "log-buckets",
               "machines",
               "pools",
@@ -330,12 +364,24 @@ abstract class RetentionContract {
           "the test stores " + id + " everywhere an execution stores something");
     }
 
+    Set<Object> chunksBefore = fileIdsOfChunks();
     assertEquals(deleted.size(), job.sweep().block());
 
     Map<String, List<String>> after = everything();
     for (String id : deleted) {
       assertEquals(Set.of(), mentioning(after, id), "left of deleted execution " + id);
     }
+    // Chunks name their file, not its execution: every chunk left belongs to a file left.
+    Set<Object> filesLeft =
+        new java.util.HashSet<>(
+            mongo
+                .find(new Query(), Document.class, "fs.files")
+                .map(f -> f.get("_id"))
+                .collectList()
+                .block());
+    assertEquals(filesLeft, fileIdsOfChunks(), "chunks of deleted files");
+    assertEquals(kept.size() * 2, filesLeft.size());
+    assertTrue(chunksBefore.containsAll(filesLeft));
     for (String id : kept) {
       assertEquals(mentioning(before, id), mentioning(after, id), "kept execution " + id);
       assertNotNull(executions.findById(id).block(), id);

@@ -9,7 +9,8 @@ import org.springframework.data.mongodb.core.mapping.Field;
 
 /**
  * One test status. Its id is derived from its counting key (execution, test, case, machine,
- * attempt), so a re-delivered report replaces instead of doubling.
+ * attempt), so a re-delivered report replaces instead of doubling. Its attachments and screenshots
+ * are files of the {@link FileStore}.
  */
 public record ResultDocument(
     @Id String id,
@@ -22,8 +23,8 @@ public record ResultDocument(
     String message,
     String description,
     Long durationMs,
-    List<String> attachments,
-    List<String> screenshots,
+    List<StoredFile> attachments,
+    List<StoredFile> screenshots,
     Map<String, String> custom,
     Instant startedAt,
     Instant finishedAt,
