@@ -198,6 +198,32 @@ class EndToEndIT {
   }
 
   @Test
+  void givenASecretInAStagesEnvironment_whenRun_thenNoLogHoldsItOrTheAgentsToken()
+      throws Exception {
+    String secret = "s3cret-" + System.nanoTime();
+    String scenarioId =
+        scenario(
+            List.of(
+                test(
+                    "secret-env",
+                    "[ \"$API_PASSWORD\" = " + secret + " ]",
+                    null,
+                    Map.of("API_PASSWORD", secret))));
+
+    JsonNode execution = Demo.awaitEnd(admin, run(scenarioId), TIMEOUT);
+
+    assertEquals("ok", execution.get("result").asText(), "the stage saw its secret");
+    String token =
+        Files.readString(stack.settings().secretsDir().resolve("agent-" + AGENT + ".token")).trim();
+    for (String process : List.of("agent-" + AGENT, "consumer", "api")) {
+      String log = Files.readString(stack.settings().logDir().resolve(process + ".log"));
+      assertTrue(log.length() > 1000, process + " logged: " + log.length() + " characters");
+      assertFalse(log.contains(secret), process + " logged the stage's secret");
+      assertFalse(log.contains(token), process + " logged the agent's token");
+    }
+  }
+
+  @Test
   void givenARunningExecution_whenTheConsumerIsKilledAndRestarted_thenTheExecutionStillFinishes()
       throws Exception {
     String scenarioId = scenario(List.of(test("slow", "sleep 6; echo done", null, Map.of())));

@@ -9,12 +9,14 @@ import io.cta.server.config.CtaServerProperties;
 import io.cta.server.machine.MachineDocument;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.PoolStore;
+import io.cta.server.machine.Selector;
 import io.cta.server.security.CtaPrincipal;
 import io.cta.server.web.ApiException;
 import io.cta.temporal.TaskQueues;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -53,6 +55,20 @@ class AgentController {
     }
     if (request.slots() < 1 || request.slots() > 1024) {
       throw ApiException.badRequest("slots: must be between 1 and 1024");
+    }
+    if (request.properties() != null) {
+      for (Map.Entry<String, String> property : request.properties().entrySet()) {
+        if (property.getKey() == null
+            || property.getKey().length() > 200
+            || !property.getKey().matches(Selector.PROPERTY_NAME)
+            || property.getValue() == null) {
+          throw ApiException.badRequest(
+              "properties: '"
+                  + property.getKey()
+                  + "' is not a property name (letters, digits, '.', '_', '/' or '-') with a"
+                  + " value");
+        }
+      }
     }
     checkMachine(exchange, request.name());
     return machines.register(request, Instant.now()).flatMap(this::config);

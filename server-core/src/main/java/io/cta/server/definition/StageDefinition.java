@@ -1,6 +1,7 @@
 package io.cta.server.definition;
 
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 import java.util.Map;
@@ -15,7 +16,16 @@ public record StageDefinition(
     @NotBlank @Size(max = 8192) String run,
     @Size(max = 8192) String stop,
     @Size(max = 1024) String cwd,
-    @Size(max = 200) Map<String, String> env,
+    @Size(max = 200)
+        Map<
+                @Pattern(
+                    regexp = "[A-Za-z_][A-Za-z0-9_]{0,199}",
+                    message =
+                        "must be an environment variable name: letters, digits and _, not"
+                            + " starting with a digit")
+                String,
+                @Size(max = 32_768) String>
+            env,
     Boolean mandatory,
     @Positive Long timeout) {
 

@@ -13,7 +13,10 @@ import java.util.regex.Pattern;
  */
 public final class Selector {
 
-  private static final Pattern KEY = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?");
+  /** What a property name may be, wherever one is given (selectors, labels, agents' flags). */
+  public static final String PROPERTY_NAME = "[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?";
+
+  private static final Pattern KEY = Pattern.compile(PROPERTY_NAME);
 
   private final String text;
   private final List<Requirement> requirements;
