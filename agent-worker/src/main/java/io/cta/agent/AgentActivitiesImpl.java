@@ -12,6 +12,7 @@ import io.cta.agent.run.TestRun;
 import io.cta.agent.run.Verdict;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.WorkflowClient;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Path;
@@ -33,12 +34,18 @@ class AgentActivitiesImpl implements AgentActivities {
   private static final Logger log = LoggerFactory.getLogger(AgentActivitiesImpl.class);
   private static final long FLUSH_MILLIS = 10_000;
 
+  /** The failure type of a test stopped because its agent's drain timed out. */
+  static final String STOPPED = "AgentDrainTimedOut";
+
   private final String machine;
   private final Path workDir;
   private final EventSender events;
   private final Map<String, TestExecutor> executors;
   private final WorkflowClient workflows;
   private final LocalResultsServer local;
+
+  /** Why running tests must stop now (a drain timed out), or null while they may go on. */
+  private volatile String stopReason;
 
   /** Tests running per execution: a parallel execution may run several here at once. */
   private final Map<String, Integer> running = new ConcurrentHashMap<>();
@@ -97,6 +104,22 @@ class AgentActivitiesImpl implements AgentActivities {
     }
   }
 
+  /**
+   * Stops every running test as a cancel would (its stop command, then its process tree is killed);
+   * each fails non-retryably with {@code reason}. Used when a drain times out.
+   */
+  void stopAll(String reason) {
+    stopReason = reason;
+  }
+
+  /** A heartbeat that also ends the test when {@link #stopAll} was called. */
+  private void heartbeat(ActivityExecutionContext context) {
+    if (stopReason != null) {
+      throw new ActivityCanceledException();
+    }
+    context.heartbeat(machine);
+  }
+
   /** Executions this agent is running a test of right now (reported in heartbeats). */
   Set<String> runningExecutions() {
     return Set.copyOf(running.keySet());
@@ -137,7 +160,7 @@ class AgentActivitiesImpl implements AgentActivities {
               machine,
               workDir,
               events::send,
-              () -> context.heartbeat(machine),
+              () -> heartbeat(context),
               local.url());
       TestOutcome outcome;
       local.open(run);
@@ -154,6 +177,11 @@ class AgentActivitiesImpl implements AgentActivities {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ApplicationFailure.newFailure("agent interrupted", "Interrupted");
+    } catch (ActivityCanceledException e) {
+      if (stopReason != null) {
+        throw ApplicationFailure.newNonRetryableFailure(stopReason, STOPPED);
+      }
+      throw e;
     } finally {
       running.computeIfPresent(executionId, (id, count) -> count > 1 ? count - 1 : null);
     }

@@ -20,6 +20,8 @@ import java.util.Properties;
  *
  * @param token the agent token; never logged, never passed to tests
  * @param localPort port of the local results endpoint on 127.0.0.1; 0 lets the system choose
+ * @param drainTimeout how long running tests may go on after a drain or SIGTERM before they are
+ *     stopped with their stop commands
  */
 public record AgentSettings(
     String name,
@@ -32,7 +34,8 @@ public record AgentSettings(
     String token,
     Path workDir,
     int localPort,
-    Duration longPollTimeout) {
+    Duration longPollTimeout,
+    Duration drainTimeout) {
 
   public static final String USAGE =
       """
@@ -49,11 +52,16 @@ public record AgentSettings(
         --token-file FILE      file holding the agent token                          CTA_AGENT_TOKEN_FILE
         --work-dir DIR         where tests run by default (default ~/.cta-agent/NAME) CTA_AGENT_WORK_DIR
         --local-port PORT      local results endpoint on 127.0.0.1 (default 0: any)  CTA_AGENT_LOCAL_PORT
+        --drain-timeout SEC    on drain or SIGTERM, running tests get this long before
+                               they are stopped (default 300)                        CTA_AGENT_DRAIN_TIMEOUT
         --config FILE          a properties file with the keys above, without "--"  CTA_AGENT_CONFIG
         --help                 this text
 
       Precedence: flag, then environment variable, then config file, then default.
       """;
+
+  /** The drain timeout unless configured; the systemd unit's TimeoutStopSec leaves room for it. */
+  static final long DEFAULT_DRAIN_SECONDS = 300;
 
   /** Parses the sources; throws {@link IllegalArgumentException} with a readable message. */
   public static AgentSettings load(String[] args, Map<String, String> env) {
@@ -136,6 +144,21 @@ public record AgentSettings(
     if (localPort < 0 || localPort > 65535) {
       throw new IllegalArgumentException("--local-port: must be between 0 and 65535");
     }
+    String drainText =
+        first(
+            flags,
+            "drain-timeout",
+            env.get("CTA_AGENT_DRAIN_TIMEOUT"),
+            file.getProperty("drain-timeout"));
+    long drainSeconds;
+    try {
+      drainSeconds = drainText == null ? DEFAULT_DRAIN_SECONDS : Long.parseLong(drainText.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--drain-timeout '" + drainText + "': not a number");
+    }
+    if (drainSeconds < 0 || drainSeconds > 86_400) {
+      throw new IllegalArgumentException("--drain-timeout: must be between 0 and 86400 seconds");
+    }
     return new AgentSettings(
         name,
         properties,
@@ -147,7 +170,8 @@ public record AgentSettings(
         token,
         work,
         localPort,
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(drainSeconds));
   }
 
   /** The settings without the token, for the start-up log line. */
@@ -168,7 +192,10 @@ public record AgentSettings(
         + " workDir="
         + workDir
         + " localPort="
-        + localPort;
+        + localPort
+        + " drainTimeout="
+        + drainTimeout.toSeconds()
+        + "s";
   }
 
   /**
@@ -236,6 +263,7 @@ public record AgentSettings(
               "token-file",
               "work-dir",
               "local-port",
+              "drain-timeout",
               "config",
               "help")
           .contains(key)) {

@@ -60,6 +60,7 @@ class AgentEventIngestorTest {
           Instant.now(),
           Instant.now(),
           List.of(),
+          false,
           false);
 
   @BeforeAll
