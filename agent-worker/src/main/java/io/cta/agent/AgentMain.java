@@ -138,7 +138,7 @@ public final class AgentMain {
    * before stopping them with their stop commands. Returns when nothing runs any more; an undrain
    * before that makes the agent take work again.
    */
-  static void drainWhenAsked(
+  private static void drainWhenAsked(
       DrainRequest drain, QueuePollers pollers, AgentActivitiesImpl activities, Duration timeout)
       throws InterruptedException {
     while (true) {
