@@ -13,6 +13,7 @@ import io.cta.agent.run.TestRun;
 import io.cta.agent.run.Verdict;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.WorkflowClient;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Path;
@@ -34,6 +35,9 @@ class AgentActivitiesImpl implements AgentActivities {
   private static final Logger log = LoggerFactory.getLogger(AgentActivitiesImpl.class);
   private static final long FLUSH_MILLIS = 10_000;
 
+  /** The failure type of a test stopped because its agent's drain timed out. */
+  static final String STOPPED = "AgentDrainTimedOut";
+
   private final String machine;
   private final Path workDir;
   private final EventSender events;
@@ -41,6 +45,9 @@ class AgentActivitiesImpl implements AgentActivities {
   private final WorkflowClient workflows;
   private final LocalResultsServer local;
   private final ResultFiles files;
+
+  /** Why running tests must stop now (a drain timed out), or null while they may go on. */
+  private volatile String stopReason;
 
   /** Tests running per execution: a parallel execution may run several here at once. */
   private final Map<String, Integer> running = new ConcurrentHashMap<>();
@@ -101,6 +108,22 @@ class AgentActivitiesImpl implements AgentActivities {
     }
   }
 
+  /**
+   * Stops every running test as a cancel would (its stop command, then its process tree is killed);
+   * each fails non-retryably with {@code reason}. Used when a drain times out.
+   */
+  void stopAll(String reason) {
+    stopReason = reason;
+  }
+
+  /** A heartbeat that also ends the test when {@link #stopAll} was called. */
+  private void heartbeat(ActivityExecutionContext context) {
+    if (stopReason != null) {
+      throw new ActivityCanceledException();
+    }
+    context.heartbeat(machine);
+  }
+
   /** Executions this agent is running a test of right now (reported in heartbeats). */
   Set<String> runningExecutions() {
     return Set.copyOf(running.keySet());
@@ -141,7 +164,7 @@ class AgentActivitiesImpl implements AgentActivities {
               machine,
               workDir,
               events::send,
-              () -> context.heartbeat(machine),
+              () -> heartbeat(context),
               local.url(),
               files);
       TestOutcome outcome;
@@ -159,6 +182,11 @@ class AgentActivitiesImpl implements AgentActivities {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ApplicationFailure.newFailure("agent interrupted", "Interrupted");
+    } catch (ActivityCanceledException e) {
+      if (stopReason != null) {
+        throw ApplicationFailure.newNonRetryableFailure(stopReason, STOPPED);
+      }
+      throw e;
     } finally {
       running.computeIfPresent(executionId, (id, count) -> count > 1 ? count - 1 : null);
     }

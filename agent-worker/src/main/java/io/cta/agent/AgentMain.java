@@ -1,6 +1,7 @@
 package io.cta.agent;
 
 import io.cta.activities.events.AgentConfig;
+import io.cta.activities.events.DeregisterRequest;
 import io.cta.activities.events.HeartbeatRequest;
 import io.cta.activities.events.RegisterRequest;
 import io.cta.agent.local.LocalResultsServer;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +25,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The CTA agent: registers its machine with the consumer, heartbeats, and runs tests that arrive on
- * its Temporal task queues. SIGTERM stops taking work, lets running tests end, then exits.
+ * its Temporal task queues. A drain (through the API, or SIGTERM) stops taking work, lets running
+ * tests end within the drain timeout, then deregisters and exits: with 0 after an API drain, as the
+ * JVM does on a signal (143) after SIGTERM.
  */
 public final class AgentMain {
 
   private static final Logger log = LoggerFactory.getLogger(AgentMain.class);
+
+  /** How long stopped tests get for their stop commands (bounded at 30 s each) and clean-up. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(45);
 
   private AgentMain() {}
 
@@ -98,31 +105,81 @@ public final class AgentMain {
         config.name(),
         config.machineId());
 
-    CountDownLatch stopped = new CountDownLatch(1);
+    DrainRequest drain = new DrainRequest();
     Thread heartbeats =
         new Thread(
-            () -> heartbeatLoop(consumer, settings, activities, pollers, config), "cta-heartbeat");
+            () -> heartbeatLoop(consumer, settings, activities, pollers, config, drain),
+            "cta-heartbeat");
     heartbeats.setDaemon(true);
     heartbeats.start();
+    CountDownLatch finished = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  log.info("agent {} stopping", settings.name());
-                  pollers.close();
-                  local.close();
+                  drain.signal();
                   try {
-                    events.close();
+                    // Bounded by the drain timeout; a service manager's stop timeout bounds it too.
+                    finished.await();
                   } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                  } catch (IOException e) {
-                    log.warn("closing the event buffer: {}", e.toString());
                   }
-                  stubs.shutdown();
-                  stopped.countDown();
                 },
                 "cta-shutdown"));
-    stopped.await();
+
+    drainWhenAsked(drain, pollers, activities, settings.drainTimeout());
+    pollers.awaitPollsEnded(settings.longPollTimeout());
+    heartbeats.interrupt();
+    heartbeats.join(5000);
+    pollers.close();
+    events.close();
+    try {
+      consumer.post(
+          "agent/v1/deregister", new DeregisterRequest(settings.name()), AgentConfig.class);
+    } catch (IOException e) {
+      log.warn(
+          "could not deregister ({}): the machine goes offline without heartbeats", e.toString());
+    }
+    local.close();
+    stubs.shutdown();
+    log.info("agent {} drained and deregistered; exiting", settings.name());
+    finished.countDown();
+    System.exit(0);
+  }
+
+  /**
+   * Waits for a drain, then takes no new work and gives running tests up to {@code timeout} to end
+   * before stopping them with their stop commands. Returns when nothing runs any more; an undrain
+   * before that makes the agent take work again.
+   */
+  private static void drainWhenAsked(
+      DrainRequest drain, QueuePollers pollers, AgentActivitiesImpl activities, Duration timeout)
+      throws InterruptedException {
+    while (true) {
+      drain.awaitRequested();
+      pollers.drain();
+      log.info("draining: no new work; running tests get up to {} s", timeout.toSeconds());
+      long deadline = System.nanoTime() + timeout.toNanos();
+      boolean idle = false;
+      while (drain.requested() && !idle && System.nanoTime() < deadline) {
+        idle = pollers.awaitIdle(Duration.ofMillis(200));
+      }
+      if (!drain.requested()) {
+        pollers.undrain();
+        log.info("drain taken back: taking work again");
+        continue;
+      }
+      if (!idle) {
+        String reason =
+            "stopped: the agent drained and its drain timeout of "
+                + timeout.toSeconds()
+                + " s passed";
+        log.warn("drain timeout passed: stopping the running tests");
+        activities.stopAll(reason);
+        pollers.awaitIdle(STOP_GRACE);
+      }
+      return;
+    }
   }
 
   private static AgentConfig registerUntilAccepted(ConsumerClient consumer, AgentSettings settings)
@@ -154,17 +211,23 @@ public final class AgentMain {
       AgentSettings settings,
       AgentActivitiesImpl activities,
       QueuePollers pollers,
-      AgentConfig initial) {
+      AgentConfig initial,
+      DrainRequest drain) {
     long interval = Math.max(1000, initial.heartbeatIntervalMs());
+    boolean stopping = false;
     while (true) {
       try {
-        Thread.sleep(interval);
+        if (stopping == drain.signaled()) {
+          drain.sleep(interval); // SIGTERM wakes it: the machine shows draining at once
+        }
+        stopping = drain.signaled();
         AgentConfig desired =
             consumer.post(
                 "agent/v1/heartbeat",
                 new HeartbeatRequest(
-                    settings.name(), new ArrayList<>(activities.runningExecutions())),
+                    settings.name(), new ArrayList<>(activities.runningExecutions()), stopping),
                 AgentConfig.class);
+        drain.server(desired.drain());
         if (!desired.queues().isEmpty()
             && !pollers.queues().equals(java.util.Set.copyOf(desired.queues()))) {
           pollers.pollExactly(desired.queues());
@@ -172,7 +235,7 @@ public final class AgentMain {
       } catch (InterruptedException e) {
         return;
       } catch (ConsumerClient.ConsumerException refused) {
-        if (refused.getMessage().contains(" 404")) {
+        if (refused.getMessage().contains(" 404") && !drain.requested()) {
           try {
             registerUntilAccepted(consumer, settings);
           } catch (InterruptedException e) {

@@ -21,6 +21,8 @@ import java.util.Properties;
  * @param token the agent token; never logged, never passed to tests
  * @param localPort port of the local results endpoint on 127.0.0.1; 0 lets the system choose
  * @param bufferMaxBytes how many bytes of undelivered events the on-disk buffer holds at most
+ * @param drainTimeout how long running tests may go on after a drain or SIGTERM before they are
+ *     stopped with their stop commands
  */
 public record AgentSettings(
     String name,
@@ -34,7 +36,8 @@ public record AgentSettings(
     Path workDir,
     int localPort,
     Duration longPollTimeout,
-    long bufferMaxBytes) {
+    long bufferMaxBytes,
+    Duration drainTimeout) {
 
   public static final String USAGE =
       """
@@ -52,6 +55,8 @@ public record AgentSettings(
         --work-dir DIR         where tests run by default (default ~/.cta-agent/NAME) CTA_AGENT_WORK_DIR
         --local-port PORT      local results endpoint on 127.0.0.1 (default 0: any)  CTA_AGENT_LOCAL_PORT
         --buffer-max-mb MB     undelivered events kept on disk at most (default 512) CTA_AGENT_BUFFER_MAX_MB
+        --drain-timeout SEC    on drain or SIGTERM, running tests get this long before
+                               they are stopped (default 300)                        CTA_AGENT_DRAIN_TIMEOUT
         --config FILE          a properties file with the keys above, without "--"  CTA_AGENT_CONFIG
         --help                 this text
 
@@ -65,6 +70,9 @@ public record AgentSettings(
   public Path bufferDir() {
     return workDir.resolve(".cta-buffer").resolve(name);
   }
+
+  /** The drain timeout unless configured; the systemd unit's TimeoutStopSec leaves room for it. */
+  static final long DEFAULT_DRAIN_SECONDS = 300;
 
   /** Parses the sources; throws {@link IllegalArgumentException} with a readable message. */
   public static AgentSettings load(String[] args, Map<String, String> env) {
@@ -162,6 +170,21 @@ public record AgentSettings(
     if (bufferMb < 1 || bufferMb > 1024 * 1024) {
       throw new IllegalArgumentException("--buffer-max-mb: must be between 1 and 1048576");
     }
+    String drainText =
+        first(
+            flags,
+            "drain-timeout",
+            env.get("CTA_AGENT_DRAIN_TIMEOUT"),
+            file.getProperty("drain-timeout"));
+    long drainSeconds;
+    try {
+      drainSeconds = drainText == null ? DEFAULT_DRAIN_SECONDS : Long.parseLong(drainText.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--drain-timeout '" + drainText + "': not a number");
+    }
+    if (drainSeconds < 0 || drainSeconds > 86_400) {
+      throw new IllegalArgumentException("--drain-timeout: must be between 0 and 86400 seconds");
+    }
     return new AgentSettings(
         name,
         properties,
@@ -174,7 +197,8 @@ public record AgentSettings(
         work,
         localPort,
         Duration.ofSeconds(5),
-        bufferMb * 1024 * 1024);
+        bufferMb * 1024 * 1024,
+        Duration.ofSeconds(drainSeconds));
   }
 
   /** The settings without the token, for the start-up log line. */
@@ -197,7 +221,10 @@ public record AgentSettings(
         + " localPort="
         + localPort
         + " bufferMaxMb="
-        + bufferMaxBytes / (1024 * 1024);
+        + bufferMaxBytes / (1024 * 1024)
+        + " drainTimeout="
+        + drainTimeout.toSeconds()
+        + "s";
   }
 
   /**
@@ -266,6 +293,7 @@ public record AgentSettings(
               "work-dir",
               "local-port",
               "buffer-max-mb",
+              "drain-timeout",
               "config",
               "help")
           .contains(key)) {

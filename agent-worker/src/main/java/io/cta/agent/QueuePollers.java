@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
  * frees. A poll already in flight when it became full can still deliver a test: the agent refuses
  * it at once ({@link AgentActivities#AGENT_FULL}) without running anything, and the workflow
  * dispatches it again, to this agent once it has room, or to another.
+ *
+ * <p>Draining stops polling everywhere at once, whatever the free slots, and refuses what a poll in
+ * flight still delivers the same way, until {@link #undrain}.
  */
 class QueuePollers implements AutoCloseable {
 
@@ -48,6 +51,10 @@ class QueuePollers implements AutoCloseable {
   private final int slots;
   private final Map<String, WorkerFactory> factories = new ConcurrentHashMap<>();
   private int running;
+  private boolean draining;
+
+  /** When the last poll that may still be in flight could have started (System.nanoTime). */
+  private long lastPollStart;
 
   QueuePollers(WorkflowClient client, AgentActivities activities, int slots) {
     this.client = client;
@@ -68,7 +75,7 @@ class QueuePollers implements AutoCloseable {
   }
 
   private synchronized boolean enter() {
-    if (running >= slots) {
+    if (draining || running >= slots) {
       return false;
     }
     if (++running == slots) {
@@ -78,9 +85,46 @@ class QueuePollers implements AutoCloseable {
   }
 
   private synchronized void leave() {
-    if (running-- == slots) {
+    // A poller waiting for a free slot had already passed its suspension check: it polls now.
+    lastPollStart = System.nanoTime();
+    if (running-- == slots && !draining) {
       factories.values().forEach(WorkerFactory::resumePolling);
     }
+    notifyAll();
+  }
+
+  /** Stops taking work on every queue; running tests go on. */
+  synchronized void drain() {
+    if (!draining) {
+      draining = true;
+      lastPollStart = System.nanoTime();
+      if (running < slots) {
+        factories.values().forEach(WorkerFactory::suspendPolling);
+      }
+    }
+  }
+
+  /** Takes work again after {@link #drain}. */
+  synchronized void undrain() {
+    if (draining) {
+      draining = false;
+      if (running < slots) {
+        factories.values().forEach(WorkerFactory::resumePolling);
+      }
+    }
+  }
+
+  /** Waits until no test runs, at most {@code timeout}; true if none runs. */
+  synchronized boolean awaitIdle(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (running > 0) {
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left <= 0) {
+        return false;
+      }
+      wait(left);
+    }
+    return true;
   }
 
   /** Starts polling queues that are new and stops polling queues that are gone. */
@@ -106,7 +150,7 @@ class QueuePollers implements AutoCloseable {
                     .build());
         worker.registerActivitiesImplementations(gated);
         factory.start();
-        if (running >= slots) {
+        if (draining || running >= slots) {
           factory.suspendPolling();
         }
         factories.put(queue, factory);
@@ -118,6 +162,24 @@ class QueuePollers implements AutoCloseable {
   Set<String> queues() {
     return Set.copyOf(factories.keySet());
   }
+
+  /**
+   * Waits, while draining, until no poll can be in flight any more: a poll that started before
+   * polling stopped ends within {@code longPoll}, and a test it still delivers is refused and goes
+   * back to its queue. Closing before would take such a test and lose it until its timeout.
+   */
+  void awaitPollsEnded(Duration longPoll) throws InterruptedException {
+    long waitNanos;
+    synchronized (this) {
+      waitNanos = lastPollStart + longPoll.toNanos() + POLL_MARGIN.toNanos() - System.nanoTime();
+    }
+    if (waitNanos > 0) {
+      TimeUnit.NANOSECONDS.sleep(waitNanos);
+    }
+  }
+
+  /** Latency of a poll's answer beyond its long-poll timeout. */
+  private static final Duration POLL_MARGIN = Duration.ofSeconds(1);
 
   @Override
   public synchronized void close() {

@@ -44,6 +44,13 @@ class AgentSettingsTest {
         0,
         AgentSettings.load(new String[0], Map.of("CTA_AGENT_TOKEN", "t")).localPort(),
         "by default the system chooses the local port");
+    assertEquals(java.time.Duration.ofSeconds(300), settings.drainTimeout(), "the default");
+    assertEquals(
+        java.time.Duration.ofSeconds(20),
+        AgentSettings.load(
+                new String[] {"--drain-timeout", "20"},
+                Map.of("CTA_AGENT_TOKEN", "t", "CTA_AGENT_DRAIN_TIMEOUT", "60"))
+            .drainTimeout());
   }
 
   @Test
@@ -75,6 +82,12 @@ class AgentSettingsTest {
         assertThrows(
                 IllegalArgumentException.class,
                 () -> AgentSettings.load(new String[] {"--local-port", "70000"}, env))
+            .getMessage());
+    assertEquals(
+        "--drain-timeout '5m': not a number",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> AgentSettings.load(new String[] {"--drain-timeout", "5m"}, env))
             .getMessage());
     assertTrue(
         assertThrows(

@@ -1,6 +1,7 @@
 package io.cta.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cta.activities.TestStatus;
@@ -199,5 +200,51 @@ class QueuePollersTest {
     assertEquals(
         List.of("busy"), WorkflowStub.fromTyped(longRun).getResult(List.class), "its own test");
     assertEquals(1, busyRuns.size(), "the busy agent ran only its own long test");
+  }
+
+  @Test
+  void givenADrainingAgent_whenWorkArrives_thenItsOwnTestEndsItTakesNothingNewUntilUndrained()
+      throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> ranHere = new CopyOnWriteArrayList<>();
+    AgentActivities tests =
+        request -> {
+          ranHere.add(request.test().id());
+          started.countDown();
+          try {
+            release.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return new RunTestResult(request.test().id(), "drained", TestStatus.ok, 0);
+        };
+    QueuePollers drained = new QueuePollers(env.getWorkflowClient(), tests, 2);
+    drained.pollExactly(List.of("machine-drained", "group-shared"));
+    agents.add(drained);
+    DispatchWorkflow own =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                DispatchWorkflow.class,
+                WorkflowOptions.newBuilder().setTaskQueue(WORKFLOWS).setWorkflowId("own").build());
+    WorkflowClient.start(own::dispatch, List.of("machine-drained"));
+    assertTrue(started.await(30, TimeUnit.SECONDS));
+
+    drained.drain();
+
+    assertFalse(drained.awaitIdle(Duration.ofMillis(200)), "its own test still runs");
+    agent("other", 1, 50, List.of("machine-other", "group-shared"));
+    assertEquals(
+        List.of("other", "other", "other"),
+        dispatch(List.of("group-shared", "group-shared", "group-shared")),
+        "a free slot does not make a draining agent take work");
+    release.countDown();
+    assertTrue(drained.awaitIdle(Duration.ofSeconds(10)), "its own test ended");
+    assertEquals(List.of("drained"), WorkflowStub.fromTyped(own).getResult(List.class));
+    assertEquals(1, ranHere.size(), "nothing new ran on the draining agent: " + ranHere);
+
+    drained.undrain();
+
+    assertEquals(List.of("drained"), dispatch(List.of("machine-drained")));
   }
 }

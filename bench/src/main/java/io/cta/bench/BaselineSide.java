@@ -30,7 +30,7 @@ final class BaselineSide implements Side, AutoCloseable {
 
   /** Starts the workflow worker here and the worker JVMs, and waits until every one polls. */
   static BaselineSide start(
-      WorkflowClient client, String temporalTarget, int workers, int slots, Path logDir)
+      WorkflowClient client, String temporalTarget, int workers, int slots, Path logDir, Path home)
       throws IOException, InterruptedException {
     BaselineSide side = new BaselineSide(client);
     side.factory
@@ -45,6 +45,7 @@ final class BaselineSide implements Side, AutoCloseable {
       side.workers.add(
           new ProcessBuilder(
                   BenchMain.java(
+                      home,
                       "-cp",
                       System.getProperty("java.class.path"),
                       BaselineWorker.class.getName(),

@@ -42,6 +42,8 @@ public final class BenchMain {
         --ingest N        results posted through the agents' batch endpoint, then read
                           back (default 100000, 0 to skip)
         --home DIR        the built project (default: the current directory)
+        --agent-footprint N   only this: one agent idles N seconds (e.g. 60); its CPU
+                          and RSS against the bar (<= 1 % of a core, <= 160 MB)
         --help            this text
       """;
 
@@ -58,7 +60,8 @@ public final class BenchMain {
           Map.entry("mongo", "memory"),
           Map.entry("fanout-timeout-min", "30"),
           Map.entry("ingest", "100000"),
-          Map.entry("home", "."));
+          Map.entry("home", "."),
+          Map.entry("agent-footprint", "0"));
 
   /** The options; see {@link #USAGE}. */
   record Options(
@@ -73,7 +76,8 @@ public final class BenchMain {
       String mongo,
       Duration fanOutTimeout,
       int ingest,
-      Path home) {
+      Path home,
+      int agentFootprintSeconds) {
 
     static Options parse(String[] args) {
       Map<String, String> values = new HashMap<>(DEFAULTS);
@@ -100,7 +104,8 @@ public final class BenchMain {
           mongo,
           Duration.ofMinutes(positive(values, "fanout-timeout-min")),
           Integer.parseInt(values.get("ingest")),
-          Path.of(values.get("home")).toAbsolutePath().normalize());
+          Path.of(values.get("home")).toAbsolutePath().normalize(),
+          Integer.parseInt(values.get("agent-footprint")));
     }
 
     private static int positive(Map<String, String> values, String key) {
@@ -161,6 +166,19 @@ public final class BenchMain {
     progress("logs in " + work.resolve("logs"));
     progress("starting the infrastructure (Temporal test server, MongoDB " + options.mongo() + ")");
     stack.startInfrastructure();
+    if (options.agentFootprintSeconds() > 0) {
+      stack.startConsumer();
+      stack.startApi();
+      progress("agent footprint: one agent idles " + options.agentFootprintSeconds() + " s");
+      AgentFootprint.print(
+          AgentFootprint.measure(
+              stack,
+              new CtaClient(stack.settings().apiUrl(), stack.settings().adminToken()),
+              Duration.ofSeconds(options.agentFootprintSeconds()),
+              OUT),
+          OUT);
+      return;
+    }
     String temporalTarget = "127.0.0.1:" + stack.settings().temporalPort();
     WorkflowClient temporal =
         WorkflowClient.newInstance(
@@ -171,7 +189,12 @@ public final class BenchMain {
     Report.Results baseline;
     try (BaselineSide side =
         BaselineSide.start(
-            temporal, temporalTarget, options.agents(), options.slots(), work.resolve("logs"))) {
+            temporal,
+            temporalTarget,
+            options.agents(),
+            options.slots(),
+            work.resolve("logs"),
+            options.home())) {
       baseline = measure(side, null, options);
     }
 
@@ -255,14 +278,12 @@ public final class BenchMain {
   }
 
   /** The command line of a small JVM, with the flags LocalStack gives agents. */
-  static List<String> java(String... args) {
+  static List<String> java(Path home, String... args) {
     List<String> command =
         new ArrayList<>(
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1"));
+                "@" + home.resolve(LocalStack.AGENT_JVM_OPTIONS)));
     command.addAll(List.of(args));
     return command;
   }

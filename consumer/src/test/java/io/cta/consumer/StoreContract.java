@@ -502,7 +502,8 @@ abstract class StoreContract {
         AT,
         AT,
         List.of(),
-        draining);
+        draining,
+        false);
   }
 
   // DeliveryLog

@@ -143,7 +143,9 @@ public final class LocalStack implements AutoCloseable {
               .asText();
       writeSecret(tokenFile, token);
     }
-    List<String> command = jar("-Xmx128m", "agent-worker/target/cta-agent.jar");
+    // The JVM flags of the start script and the service wrappers: one argument file for all.
+    List<String> command =
+        jar("@" + settings.home().resolve(AGENT_JVM_OPTIONS), "agent-worker/target/cta-agent.jar");
     command.addAll(
         List.of(
             "--name", name,
@@ -153,6 +155,14 @@ public final class LocalStack implements AutoCloseable {
             "--work-dir", workDir(name).toString()));
     command.addAll(extraArgs);
     launch("agent-" + name, command, Map.of());
+  }
+
+  /** The agent's JVM flags, shipped next to its start script. */
+  public static final String AGENT_JVM_OPTIONS = "agent-worker/src/main/dist/cta-agent.jvm-options";
+
+  /** A process started here by its name (e.g. {@code agent-NAME}), or null. */
+  public Process process(String name) {
+    return processes.get(name);
   }
 
   /** Where the named agent runs its tests. */
@@ -228,6 +238,9 @@ public final class LocalStack implements AutoCloseable {
     return env;
   }
 
+  /**
+   * @param heap the heap flag, or a Java argument file ({@code @file}) with the flags
+   */
   private List<String> jar(String heap, String relativeJar) {
     Path jar = settings.home().resolve(relativeJar);
     if (!Files.isRegularFile(jar)) {
@@ -243,8 +256,10 @@ public final class LocalStack implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add(heap);
-    command.add("-XX:+UseSerialGC");
-    command.add("-XX:TieredStopAtLevel=1");
+    if (!heap.startsWith("@")) {
+      command.add("-XX:+UseSerialGC");
+      command.add("-XX:TieredStopAtLevel=1");
+    }
     return command;
   }
 

@@ -1009,6 +1009,87 @@ class EndToEndIT {
   }
 
   @Test
+  void givenAnAgentRunningATest_whenDrained_thenTheTestEndsNothingNewStartsAndTheAgentLeaves()
+      throws Exception {
+    String name = "e2e-drain";
+    startAgents(List.of(name), List.of("--drain-timeout", "60"));
+    String first =
+        run(
+            scenario(
+                List.of(test("long", "sleep 4", null, Map.of())), name, 120_000, 120_000, null));
+    awaitRunning(first);
+
+    CtaClient.Response drain = admin.post("/api/v1/machines/" + name + "/drain", null);
+
+    assertEquals(202, drain.status(), drain.body().toString());
+    assertEquals("draining", drain.body().get("status").asText());
+    String second =
+        run(scenario(List.of(test("next", "true", null, Map.of())), name, 120_000, 120_000, null));
+    JsonNode done = Demo.awaitEnd(admin, first, TIMEOUT);
+    assertEquals("ok", done.get("result").asText(), "the running test ended: " + done);
+    Process agent = stack.process("agent-" + name);
+    assertTrue(agent.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the agent exited");
+    assertEquals(0, agent.exitValue());
+    assertEquals(
+        "offline",
+        admin.get("/api/v1/machines/" + name).body().get("status").asText(),
+        "deregistered: offline at once, not after the heartbeat timeout");
+    JsonNode waiting = admin.get("/api/v1/executions/" + second).body();
+    assertEquals("pending", waiting.get("state").asText(), "nothing new ran: " + waiting);
+
+    // Undrained and started again, the agent runs what waited.
+    assertEquals(200, admin.send("DELETE", "/api/v1/machines/" + name + "/drain", null).status());
+    startAgents(List.of(name), List.of("--drain-timeout", "60"));
+    JsonNode waited = Demo.awaitEnd(admin, second, TIMEOUT);
+    assertEquals("ok", waited.get("result").asText(), waited.toString());
+
+    // An undrain before the running test ends: the agent stays and takes work again.
+    String third =
+        run(
+            scenario(
+                List.of(test("long", "sleep 10", null, Map.of())), name, 120_000, 120_000, null));
+    awaitRunning(third);
+    assertEquals(202, admin.post("/api/v1/machines/" + name + "/drain", null).status());
+    String fourth =
+        run(scenario(List.of(test("after", "true", null, Map.of())), name, 120_000, 120_000, null));
+    Path log = stack.logFile("agent-" + name);
+    awaitLog(log, "draining: no new work", 2); // the agent heard it (its first run logged one)
+    CtaClient.Response undrain = admin.send("DELETE", "/api/v1/machines/" + name + "/drain", null);
+    assertEquals(200, undrain.status());
+    assertFalse(
+        undrain.body().get("status").asText().equals("draining"), undrain.body().toString());
+    awaitLog(log, "drain taken back", 1);
+    JsonNode ran = Demo.awaitEnd(admin, third, TIMEOUT);
+    assertEquals("ok", ran.get("result").asText(), ran.toString());
+    JsonNode next = Demo.awaitEnd(admin, fourth, TIMEOUT);
+    assertEquals("ok", next.get("result").asText(), next.toString());
+    assertTrue(stack.process("agent-" + name).isAlive(), "an undrained agent stays");
+
+    // SIGTERM drains too; past the drain timeout the test is stopped with its stop command.
+    stack.stop("agent-" + name);
+    startAgents(List.of(name), List.of("--drain-timeout", "2"));
+    String fifth =
+        runAndAwaitChild(
+            scenario(List.of(longRunning("drain-stop")), name, 120_000, 120_000, null),
+            name,
+            "drain-stop");
+    Process stopping = stack.process("agent-" + name);
+
+    stopping.destroy(); // SIGTERM
+
+    JsonNode stopped = Demo.awaitEnd(admin, fifth, TIMEOUT);
+    assertEquals("error", stopped.get("state").asText(), stopped.toString());
+    assertTrue(
+        stopped.get("reason").asText().contains("drain timeout of 2 s passed"), stopped.toString());
+    Path dir = stack.workDir(name).resolve("drain-stop");
+    assertTrue(Files.exists(dir.resolve("stopped")), "the stop command ran");
+    assertDead(dir.resolve("child.pid"));
+    assertTrue(stopping.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the agent exited");
+    assertEquals(143, stopping.exitValue(), "the JVM's exit status after a SIGTERM it handled");
+    assertEquals("offline", admin.get("/api/v1/machines/" + name).body().get("status").asText());
+  }
+
+  @Test
   void givenTwoConsumers_whenAScheduleFiresRepeatedly_thenEachFireStartsExactlyOneExecution()
       throws Exception {
     int secondConsumerPort = freePorts(1).get(0);
@@ -1249,6 +1330,18 @@ class EndToEndIT {
       }
     }
     throw new AssertionError("no result for " + testId + " in " + page);
+  }
+
+  /** Waits until the process log holds the text at least {@code times} times. */
+  private static void awaitLog(Path log, String text, int times) throws Exception {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (Files.readString(log).split(java.util.regex.Pattern.quote(text), -1).length - 1
+        < times) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no " + times + " x '" + text + "' in " + log);
+      }
+      Thread.sleep(100);
+    }
   }
 
   /** Polls until the condition holds; fails with the last answer after the timeout. */

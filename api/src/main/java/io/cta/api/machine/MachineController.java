@@ -5,15 +5,20 @@ import io.cta.server.web.ApiException;
 import io.cta.server.web.PageRequest;
 import io.cta.server.web.PageView;
 import io.cta.temporal.TaskQueues;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import java.time.Instant;
 import java.util.Set;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -97,6 +102,31 @@ class MachineController {
                     m.id(),
                     patch.properties() == null ? m.assigned().properties() : patch.properties(),
                     patch.groups() == null ? m.assigned().groups() : patch.groups()))
+        .map(m -> MachineView.of(m, Instant.now(), machines.offlineAfter()));
+  }
+
+  /**
+   * Drains a machine: it takes no new work, its running tests finish (its agent cancels them after
+   * its drain timeout), then its agent deregisters and exits. Answered at once (202); the machine
+   * shows {@code draining}, then {@code offline}.
+   */
+  @ApiResponse(responseCode = "202", description = "Draining: the machine, status `draining`")
+  @PostMapping("/{id}/drain")
+  Mono<ResponseEntity<MachineView>> drain(@PathVariable String id) {
+    return setDraining(id, true).map(view -> ResponseEntity.status(HttpStatus.ACCEPTED).body(view));
+  }
+
+  /** Stops a drain: an agent still finishing its tests takes work again. */
+  @DeleteMapping("/{id}/drain")
+  Mono<MachineView> undrain(@PathVariable String id) {
+    return setDraining(id, false);
+  }
+
+  private Mono<MachineView> setDraining(String id, boolean draining) {
+    return machines
+        .findByNameOrId(id)
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("machine", id)))
+        .flatMap(m -> machines.drain(m.id(), draining))
         .map(m -> MachineView.of(m, Instant.now(), machines.offlineAfter()));
   }
 }

@@ -2,6 +2,7 @@ package io.cta.consumer.agent;
 
 import io.cta.activities.events.AgentConfig;
 import io.cta.activities.events.BatchAck;
+import io.cta.activities.events.DeregisterRequest;
 import io.cta.activities.events.EventBatch;
 import io.cta.activities.events.HeartbeatRequest;
 import io.cta.activities.events.RegisterRequest;
@@ -78,7 +79,17 @@ class AgentController {
   Mono<AgentConfig> heartbeat(@RequestBody HeartbeatRequest request, ServerWebExchange exchange) {
     checkMachine(exchange, request.name());
     return machines
-        .heartbeat(request.name(), request.executions(), Instant.now())
+        .heartbeat(request.name(), request.executions(), request.stopping(), Instant.now())
+        .switchIfEmpty(Mono.error(ApiException.notFound("machine", request.name())))
+        .flatMap(this::config);
+  }
+
+  /** The agent's goodbye once it drained: its machine is offline at once, not after a timeout. */
+  @PostMapping("/deregister")
+  Mono<AgentConfig> deregister(@RequestBody DeregisterRequest request, ServerWebExchange exchange) {
+    checkMachine(exchange, request.name());
+    return machines
+        .deregister(request.name(), Instant.now())
         .switchIfEmpty(Mono.error(ApiException.notFound("machine", request.name())))
         .flatMap(this::config);
   }

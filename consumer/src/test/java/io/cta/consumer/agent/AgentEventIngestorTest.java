@@ -73,6 +73,7 @@ class AgentEventIngestorTest {
           Instant.now(),
           Instant.now(),
           List.of(),
+          false,
           false);
 
   @BeforeAll
@@ -247,6 +248,7 @@ class AgentEventIngestorTest {
         Instant.now(),
         Instant.now(),
         List.of(),
+        false,
         false);
   }
 

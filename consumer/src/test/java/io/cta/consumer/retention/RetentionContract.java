@@ -290,7 +290,7 @@ abstract class RetentionContract {
           .block();
     }
     reported.add(id);
-    machines.heartbeat(Fixtures.MACHINE, reported, NOW).block();
+    machines.heartbeat(Fixtures.MACHINE, reported, false, NOW).block();
     return id;
   }
 

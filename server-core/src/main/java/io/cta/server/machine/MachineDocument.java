@@ -8,7 +8,11 @@ import org.springframework.data.mongodb.core.mapping.Document;
 
 /**
  * A test machine with an agent. Its name is unique; its status is derived from the last heartbeat,
- * the executions it runs and whether it drains.
+ * the executions it runs, whether it drains and whether its agent deregistered.
+ *
+ * @param draining an operator asked it to drain (or its agent is stopping): it takes no new work,
+ *     and its agent exits once its running tests end; cleared when its agent registers again
+ * @param deregistered its agent said goodbye (after a drain): offline until it registers again
  */
 @Document("machines")
 public record MachineDocument(
@@ -27,15 +31,19 @@ public record MachineDocument(
     Instant registeredAt,
     Instant lastSeenAt,
     List<String> executions,
-    boolean draining) {
+    boolean draining,
+    boolean deregistered) {
 
   public Labels effective() {
     Labels d = declared == null ? Labels.EMPTY : declared;
     return d.overriddenBy(assigned == null ? Labels.EMPTY : assigned);
   }
 
-  /** This machine after a heartbeat at {@code now} reporting {@code running} executions. */
-  public MachineDocument seen(List<String> running, Instant now) {
+  /**
+   * This machine after a heartbeat at {@code now} reporting {@code running} executions, and
+   * draining from now on if {@code stopping}.
+   */
+  public MachineDocument seen(List<String> running, Instant now, boolean stopping) {
     return new MachineDocument(
         id,
         name,
@@ -52,11 +60,12 @@ public record MachineDocument(
         registeredAt,
         now,
         running,
-        draining);
+        draining || stopping,
+        deregistered);
   }
 
   public String status(Instant now, Duration offlineAfter) {
-    if (lastSeenAt == null || lastSeenAt.plus(offlineAfter).isBefore(now)) {
+    if (deregistered || lastSeenAt == null || lastSeenAt.plus(offlineAfter).isBefore(now)) {
       return "offline";
     }
     if (draining) {

@@ -81,6 +81,7 @@ public class MachineStore {
             .set("lastSeenAt", now)
             .set("executions", List.of())
             .set("draining", false)
+            .set("deregistered", false)
             .setOnInsert("_id", new ObjectId().toHexString())
             .setOnInsert("assigned", Labels.EMPTY)
             .setOnInsert("registeredAt", now);
@@ -94,24 +95,56 @@ public class MachineStore {
   }
 
   /**
-   * Records a heartbeat; empty when the machine is not registered. Live clients hear of it only
-   * when the machine's status or executions change.
+   * Records a heartbeat; empty when the machine is not registered. An agent that is {@code
+   * stopping} (SIGTERM) drains from now on. Live clients hear of it only when the machine's status
+   * or executions change.
    */
-  public Mono<MachineDocument> heartbeat(String name, List<String> executions, Instant now) {
+  public Mono<MachineDocument> heartbeat(
+      String name, List<String> executions, boolean stopping, Instant now) {
     List<String> running = executions == null ? List.of() : executions;
+    Update update = new Update().set("lastSeenAt", now).set("executions", running);
+    if (stopping) {
+      update.set("draining", true);
+    }
     return mongo
-        .findAndModify(
-            Query.query(Criteria.where("name").is(name)),
-            new Update().set("lastSeenAt", now).set("executions", running),
-            MachineDocument.class)
+        .findAndModify(Query.query(Criteria.where("name").is(name)), update, MachineDocument.class)
         .flatMap(
             before -> {
-              MachineDocument after = before.seen(running, now);
+              MachineDocument after = before.seen(running, now, stopping);
               boolean changed =
                   !before.status(now, offlineAfter).equals(after.status(now, offlineAfter))
                       || !running.equals(before.executions());
               return changed ? published(after, now) : Mono.just(after);
             });
+  }
+
+  /**
+   * Drains a machine (no new work; its agent exits once its tests end) or stops draining it; empty
+   * when it does not exist.
+   */
+  public Mono<MachineDocument> drain(String id, boolean draining) {
+    return mongo
+        .findAndModify(
+            Query.query(Criteria.where("_id").is(id)),
+            new Update().set("draining", draining),
+            FindAndModifyOptions.options().returnNew(true),
+            MachineDocument.class)
+        .flatMap(m -> published(m, Instant.now()));
+  }
+
+  /** The agent's goodbye after a drain: offline at once; empty when the machine is unknown. */
+  public Mono<MachineDocument> deregister(String name, Instant now) {
+    return mongo
+        .findAndModify(
+            Query.query(Criteria.where("name").is(name)),
+            new Update()
+                .set("deregistered", true)
+                .set("draining", false)
+                .set("executions", List.of())
+                .set("lastSeenAt", now),
+            FindAndModifyOptions.options().returnNew(true),
+            MachineDocument.class)
+        .flatMap(m -> published(m, now));
   }
 
   /**
