@@ -551,6 +551,51 @@ class EndToEndIT {
   }
 
   @Test
+  void givenAPropertyAssignedThroughTheApi_whenASelectorWaitsForIt_thenTheRunningAgentRunsIt()
+      throws Exception {
+    String tier = "gold-" + System.nanoTime();
+    String scenarioId =
+        scenario(
+            List.of(test("t", "true", null, Map.of())),
+            Map.of("target", Map.of("selector", "tier=" + tier)),
+            Map.of());
+    String id = run(scenarioId);
+    assertEquals("pending", admin.get("/api/v1/executions/" + id).body().get("state").asText());
+
+    admin
+        .send("PATCH", "/api/v1/machines/" + AGENT, Map.of("properties", Map.of("tier", tier)))
+        .expect(200);
+    try {
+      JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
+
+      assertEquals("finished", execution.get("state").asText(), execution.toString());
+      assertEquals(Map.of(AGENT, 1), resultsPerMachine(id));
+    } finally {
+      admin.send("PATCH", "/api/v1/machines/" + AGENT, Map.of("properties", Map.of())).expect(200);
+    }
+  }
+
+  @Test
+  void givenATestThatPrintsThenWaits_whenItsLogsAreReadWhileItRuns_thenTheLineIsThere()
+      throws Exception {
+    String line = "visible-" + System.nanoTime();
+    String scenarioId =
+        scenario(List.of(test("slow-log", "echo " + line + "; sleep 8", null, Map.of())));
+    String id = run(scenarioId);
+
+    await(
+        "the line in the execution's logs",
+        () -> admin.get("/api/v1/executions/" + id + "/logs"),
+        logs -> logs.body() != null && logs.body().toString().contains(line));
+
+    assertEquals(
+        "running",
+        admin.get("/api/v1/executions/" + id).body().get("state").asText(),
+        "the log was readable while the test ran");
+    assertEquals("finished", Demo.awaitEnd(admin, id, TIMEOUT).get("state").asText());
+  }
+
+  @Test
   void givenAConcurrencyLimit_whenMoreRunsArrive_thenTheyQueueOrAreRejected() throws Exception {
     Map<String, Object> target = Map.of("target", Map.of("machine", AGENT));
     String queued =

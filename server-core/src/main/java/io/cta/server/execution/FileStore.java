@@ -4,6 +4,7 @@ import com.mongodb.client.gridfs.model.GridFSFile;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import org.bson.Document;
@@ -31,6 +32,8 @@ import reactor.core.publisher.Mono;
  */
 @Component
 public class FileStore {
+
+  private static final Duration CHUNK_SETTLE = Duration.ofMillis(500);
 
   static final String KEYS = "file-keys";
   static final String USAGE = "file-usage";
@@ -110,11 +113,19 @@ public class FileStore {
             gridFs
                 .store(gridFsUpload)
                 .onErrorResume(
-                    failed ->
-                        // A body refused midway (too large, cut off): keep none of its chunks.
-                        mongo
-                            .remove(Query.query(Criteria.where("files_id").is(id)), "fs.chunks")
-                            .then(Mono.error(failed))))
+                    failed -> {
+                      // A body refused midway (too large, cut off): keep none of its chunks. The
+                      // driver may still be writing the last one when the error arrives, so the
+                      // chunks are removed again a moment later.
+                      Mono<Void> removeChunks =
+                          mongo
+                              .remove(Query.query(Criteria.where("files_id").is(id)), "fs.chunks")
+                              .then();
+                      return removeChunks
+                          .then(Mono.delay(CHUNK_SETTLE))
+                          .then(removeChunks)
+                          .then(Mono.error(failed));
+                    }))
         .then(find(id.toHexString()))
         .flatMap(
             stored ->
