@@ -122,6 +122,9 @@ class ScheduleWorkflowTest {
     ScheduleWorkflow workflow =
         start(env, worker, everyMinute(null), 0, r -> FireResult.Outcome.started);
     workflow.pause();
+    // The signal must be in the workflow's history before time moves: a busy machine could
+    // otherwise let the test server skip ahead while the signal is still on its way.
+    assertTrue(workflow.getState().paused());
 
     env.sleep(Duration.ofMinutes(5));
     assertEquals(0, fires.size());
