@@ -181,7 +181,9 @@ public class CommandLineExecutor implements TestExecutor {
                     }
                   }
                   long now = System.currentTimeMillis();
-                  if (chunk.length() > 16 * 1024 || now - lastFlush > 500) {
+                  // Ship before blocking on a quiet process, so its output is readable live;
+                  // a burst is shipped in chunks.
+                  if (chunk.length() > 16 * 1024 || now - lastFlush > 500 || !reader.ready()) {
                     run.log(stage, name, chunk.toString());
                     chunk.setLength(0);
                     lastFlush = now;
