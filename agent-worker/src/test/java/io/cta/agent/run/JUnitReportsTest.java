@@ -374,4 +374,32 @@ class JUnitReportsTest {
             "more than 10000 test cases: the rest were not read"),
         results.get(JUnitReports.MAX_CASES));
   }
+
+  /**
+   * A report written by pytest 9.0.3 itself ({@code pytest --junitxml} over {@code
+   * test_shop.py.txt}, next to it): a pass, an assertion failure, a skip, a parametrized pair with
+   * a recorded property, a teardown error and a missing fixture.
+   */
+  @Test
+  void givenAReportPytestWrote_whenRead_thenEachCaseHasItsStatus() throws Exception {
+    sample("pytest/pytest-9.0.3-generated.xml", "reports/pytest.xml");
+
+    List<CaseResult> results = read("reports/*.xml");
+
+    assertEquals(7, results.size());
+    assertEquals(
+        Map.of(TestStatus.ok, 2, TestStatus.failed, 4, TestStatus.inconclusive, 1),
+        counts(results));
+    Map<String, CaseResult> cases = byCase(results);
+    assertEquals(TestStatus.failed, cases.get("tests.test_shop.test_login[guest]").status());
+    assertEquals(
+        Map.of("browser", "chromium"), cases.get("tests.test_shop.test_login[guest]").custom());
+    assertTrue(
+        cases
+            .get("tests.test_shop.test_discount_is_applied")
+            .message()
+            .contains("ten percent off"));
+    assertEquals(TestStatus.failed, cases.get("tests.test_shop.test_migration").status());
+    assertEquals(TestStatus.inconclusive, cases.get("tests.test_shop.test_payment").status());
+  }
 }
