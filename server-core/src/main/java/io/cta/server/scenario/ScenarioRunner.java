@@ -3,6 +3,7 @@ package io.cta.server.scenario;
 import io.cta.activities.ExecutionState;
 import io.cta.server.definition.Concurrency;
 import io.cta.server.definition.ConfigurationDocument;
+import io.cta.server.definition.Notification;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.definition.SuiteDocument;
 import io.cta.server.execution.Counters;
@@ -179,38 +180,43 @@ public class ScenarioRunner {
 
   private static ExecutionDocument newExecution(
       ScenarioDocument scenario, ConfigurationDocument configuration, Run run) {
-    String id = run.executionId() != null ? run.executionId() : new ObjectId().toHexString();
-    return new ExecutionDocument(
-        id,
-        scenario.lastNumber(),
-        scenario.id(),
-        scenario.name(),
-        ExecutionState.pending,
-        null,
-        Counters.ZERO,
-        List.of(),
-        Instant.now(),
-        null,
-        null,
-        null,
-        ExecutionWorkflow.workflowId(id),
-        run.priority(),
-        run.reason(),
-        run.requestedBy(),
+    return pending(
+        scenario,
+        run,
+        run.executionId() != null ? run.executionId() : new ObjectId().toHexString(),
         scenario.pendingTimeout(),
         scenario.runningTimeout(),
         scenario.retries(),
-        scenario.concurrency(),
         configuration,
-        null,
-        scenario.notifications() == null ? List.of() : scenario.notifications(),
-        run.chainDepth(),
+        scenario.notifications(),
         null);
   }
 
+  /** A re-run keeps the original's snapshots; its number and concurrency are the scenario's now. */
   private static ExecutionDocument rerunExecution(
       ScenarioDocument scenario, ExecutionDocument original, Run run) {
-    String id = new ObjectId().toHexString();
+    return pending(
+        scenario,
+        run,
+        new ObjectId().toHexString(),
+        original.pendingTimeout(),
+        original.runningTimeout(),
+        original.retries(),
+        original.configuration(),
+        original.notifications(),
+        original.id());
+  }
+
+  private static ExecutionDocument pending(
+      ScenarioDocument scenario,
+      Run run,
+      String id,
+      long pendingTimeout,
+      long runningTimeout,
+      int retries,
+      ConfigurationDocument configuration,
+      List<Notification> notifications,
+      String rerunOf) {
     return new ExecutionDocument(
         id,
         scenario.lastNumber(),
@@ -228,14 +234,14 @@ public class ScenarioRunner {
         run.priority(),
         run.reason(),
         run.requestedBy(),
-        original.pendingTimeout(),
-        original.runningTimeout(),
-        original.retries(),
+        pendingTimeout,
+        runningTimeout,
+        retries,
         scenario.concurrency(),
-        original.configuration(),
+        configuration,
         null,
-        original.notifications() == null ? List.of() : original.notifications(),
+        notifications == null ? List.of() : notifications,
         run.chainDepth(),
-        original.id());
+        rerunOf);
   }
 }
