@@ -20,6 +20,7 @@ import io.cta.server.execution.MachineRun;
 import io.cta.server.execution.ResultDocument;
 import io.cta.server.execution.ResultStore;
 import io.cta.server.execution.StateEventDocument;
+import io.cta.server.execution.StoredFile;
 import io.cta.server.live.LiveEvent;
 import io.cta.server.live.LiveFeed;
 import io.cta.server.machine.Labels;
@@ -38,6 +39,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -266,6 +268,124 @@ abstract class StoreContract {
   }
 
   @Test
+  void givenEntriesWithEveryFieldOrNone_whenReadBack_thenEachIsWhatWasAppended() {
+    String id = "e-fields";
+    Map<String, String> custom = new LinkedHashMap<>();
+    custom.put("java.version", "21"); // a JUnit report property: dots
+    custom.put("$where", "x"); // and a leading dollar are kept as they are
+    custom.put("empty", null);
+    ResultDocument full =
+        new ResultDocument(
+            ResultDocument.key(id, "t1", "case 1", Fixtures.MACHINE, 2),
+            id,
+            "t1",
+            "case 1",
+            Fixtures.MACHINE,
+            2,
+            TestStatus.partial,
+            "message",
+            "description",
+            1234L,
+            List.of(new StoredFile("f1", "a.txt", 3)),
+            List.of(new StoredFile("f2", "s.png", 4), new StoredFile("f3", "t.png", 5)),
+            custom,
+            AT,
+            AT.plusMillis(1234),
+            true,
+            AT.plusSeconds(2));
+    ResultDocument bare =
+        new ResultDocument(
+            "an id that is not the counting key",
+            id,
+            "t2",
+            null,
+            Fixtures.MACHINE,
+            1,
+            TestStatus.ok,
+            null,
+            null,
+            null,
+            List.of(),
+            List.of(),
+            Map.of(),
+            null,
+            null,
+            false,
+            AT);
+    LogChunkDocument chunk =
+        new LogChunkDocument("l1", id, "t1", Fixtures.MACHINE, 2, "run", "stderr", 7, "x\n", AT);
+    StateEventDocument state =
+        new StateEventDocument("s1", id, Fixtures.MACHINE, "failed", "exit 3", AT);
+
+    results.appendResults(id, List.of(full, bare)).block();
+    results.appendLogs(id, List.of(chunk)).block();
+    results.appendStates(id, List.of(state)).block();
+
+    assertEquals(List.of(full, bare), results.results(id).collectList().block());
+    assertEquals(List.of(chunk), results.logs(id).collectList().block());
+    assertEquals(List.of(state), results.states(id).collectList().block());
+  }
+
+  @Test
+  void givenBucketsAnEarlierVersionWrote_whenRead_thenTheirEntriesReadAsBefore() {
+    String id = "e-earlier";
+    // As Spring's mapping wrote them: every id and execution id, custom values as a document.
+    mongo
+        .insert(
+            new Document("_id", id + ":0")
+                .append("n", 0L)
+                .append(
+                    "entries",
+                    List.of(
+                        new Document("_id", "stored key")
+                            .append("executionId", id)
+                            .append("testId", "t1")
+                            .append("case", "")
+                            .append("machine", Fixtures.MACHINE)
+                            .append("attempt", 1)
+                            .append("status", "failed")
+                            .append("durationMs", 5L)
+                            .append(
+                                "attachments",
+                                List.of(
+                                    new Document("_id", "f1")
+                                        .append("name", "a.txt")
+                                        .append("size", 3L)))
+                            .append("screenshots", List.of())
+                            .append("custom", new Document("build", "7"))
+                            .append("startedAt", java.util.Date.from(AT))
+                            .append("late", false)
+                            .append("receivedAt", java.util.Date.from(AT)))),
+            "result-buckets")
+        .block();
+    mongo
+        .insert(new Document("_id", "result-buckets:" + id).append("count", 1L), "bucket-counters")
+        .block();
+
+    assertEquals(
+        List.of(
+            new ResultDocument(
+                "stored key",
+                id,
+                "t1",
+                "",
+                Fixtures.MACHINE,
+                1,
+                TestStatus.failed,
+                null,
+                null,
+                5L,
+                List.of(new StoredFile("f1", "a.txt", 3)),
+                List.of(),
+                Map.of("build", "7"),
+                AT,
+                null,
+                false,
+                AT)),
+        results.results(id).collectList().block());
+  }
+
+  @Test
   void
       givenTwoExecutions_whenOnesRecordsAreDeleted_thenNoBucketOrCounterOfItIsLeftAndTheOtherKeepsAll() {
     for (String id : List.of("gone", "kept")) {
@@ -378,6 +498,41 @@ abstract class StoreContract {
       assertEquals(IntStream.range(0, events).boxed().map(Object.class::cast).toList(), order);
     }
     assertEquals(seqs(101, 150), live.read(100, 150).map(LiveEvent::seq).collectList().block());
+  }
+
+  @Test
+  void givenMoreEventsThanItKeeps_whenPublished_thenTheOldestAreRemovedInSixtyFoursByKey() {
+    LiveFeed feed = new LiveFeed(mongo, 128);
+    for (int batch = 0; batch < 5; batch++) {
+      feed.publish(
+              IntStream.range(0, 100)
+                  .mapToObj(i -> new LiveFeed.Draft(LiveEvent.LOGS, "e", Map.<String, Object>of()))
+                  .toList())
+          .block();
+    }
+
+    // The writers of 192, 256, ..., 448 removed 1-64, ..., 257-320.
+    assertEquals(seqs(321, 500), feed.read(0, 500).map(LiveEvent::seq).collectList().block());
+    assertEquals(180L, mongo.count(new Query(), "live-events").block(), "no other document");
+    assertEquals(373, feed.oldestRetained(500));
+  }
+
+  @Test
+  void givenBucketsAnEarlierVersionLeftInTheFeed_whenRead_thenOnlyEventsAreReturned() {
+    // The earlier feed: head 100, events in buckets of 64 stored under numbers 0 and 1.
+    for (long bucket = 0; bucket <= 1; bucket++) {
+      mongo
+          .insert(
+              new Document("_id", bucket)
+                  .append("events", List.of(new Document("seq", bucket * 64 + 1))),
+              "live-events")
+          .block();
+    }
+    mongo.insert(new Document("_id", "live").append("value", 100L), "live-sequence").block();
+
+    live.publish(LiveEvent.EXECUTION, "e", Map.of()).block();
+
+    assertEquals(List.of(101L), live.read(0, 101).map(LiveEvent::seq).collectList().block());
   }
 
   private static List<Long> seqs(long from, long to) {

@@ -1,7 +1,6 @@
 package io.cta.api.live;
 
 import io.cta.server.live.LiveEvent;
-import io.cta.server.live.LiveFeed;
 import io.cta.server.live.LiveTopic;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -152,7 +151,7 @@ final class LiveSession {
 
   /** Sends the retained events of {@code topic} in {@code (since, upTo]}, then the held ones. */
   private void replay(LiveTopic topic, long since, long upTo) {
-    if (since < LiveFeed.oldestRetained(upTo) - 1 || since > upTo) {
+    if (since < hub.feed().oldestRetained(upTo) - 1 || since > upTo) {
       endReplay(topic, null, "sequence number " + since + " is no longer retained");
       return;
     }

@@ -211,7 +211,7 @@ class AgentEventIngestorTest {
                     "no dashboard",
                     "after 3 tries",
                     1500L,
-                    Map.of("browser", "firefox"),
+                    Map.of("browser", "firefox", "java.version", "21", "$set", "x"),
                     attachments,
                     List.of(shot.id(), foreign.id(), "000000000000000000000000", "../etc/passwd"),
                     10,
@@ -223,7 +223,10 @@ class AgentEventIngestorTest {
     assertEquals("login", stored.caseName());
     assertEquals("after 3 tries", stored.description());
     assertEquals(1500L, stored.durationMs());
-    assertEquals(Map.of("browser", "firefox"), stored.custom());
+    assertEquals(
+        Map.of("browser", "firefox", "java.version", "21", "$set", "x"),
+        stored.custom(),
+        "keys with dots or a leading dollar (JUnit report properties) are kept");
     assertEquals(
         attachments.subList(0, 20), stored.attachments().stream().map(StoredFile::id).toList());
     assertEquals("app-0.log", stored.attachments().get(0).name());

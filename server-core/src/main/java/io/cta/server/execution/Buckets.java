@@ -1,11 +1,24 @@
 package io.cta.server.execution;
 
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.reactivestreams.client.MongoCollection;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
+import org.bson.BsonDocumentWrapper;
+import org.bson.BsonReader;
+import org.bson.BsonType;
+import org.bson.BsonWriter;
 import org.bson.Document;
-import org.springframework.dao.DuplicateKeyException;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.Encoder;
+import org.bson.codecs.EncoderContext;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
@@ -21,7 +34,8 @@ import reactor.core.publisher.Mono;
  * one or two buckets they fall in; a read is the counter and the buckets, all by {@code _id}. So
  * every read and write is a key lookup, also on the embedded MongoDB, which has no other index, and
  * no document is ever rewritten beyond its bucket. Entries are never updated: a later report of the
- * same thing is appended and wins when read.
+ * same thing is appended and wins when read. Entries go to and from BSON by their codec ({@link
+ * EntryCodecs}), straight into the request and out of the reply.
  */
 final class Buckets<T> {
 
@@ -29,13 +43,14 @@ final class Buckets<T> {
 
   private final ReactiveMongoTemplate mongo;
   private final String collection;
-  private final Class<T> type;
+  private final EntryCodecs.EntryCodec<T> codec;
   private final int size;
 
-  Buckets(ReactiveMongoTemplate mongo, String collection, Class<T> type, int size) {
+  Buckets(
+      ReactiveMongoTemplate mongo, String collection, EntryCodecs.EntryCodec<T> codec, int size) {
     this.mongo = mongo;
     this.collection = collection;
-    this.type = type;
+    this.codec = codec;
     this.size = size;
   }
 
@@ -61,35 +76,79 @@ final class Buckets<T> {
         .flatMap(
             counter -> {
               long first = ((Number) counter.get("count")).longValue() - entries.size();
-              TreeMap<Long, List<Document>> byBucket = new TreeMap<>();
+              TreeMap<Long, List<T>> byBucket = new TreeMap<>();
               for (int i = 0; i < entries.size(); i++) {
                 byBucket
                     .computeIfAbsent((first + i) / size, n -> new ArrayList<>())
-                    .add(document(entries.get(i)));
+                    .add(entries.get(i));
               }
-              return Flux.fromIterable(byBucket.entrySet())
-                  .concatMap(b -> push(executionId, b.getKey(), b.getValue()))
-                  .then();
+              List<UpdateOneModel<Document>> pushes = new ArrayList<>();
+              byBucket.forEach(
+                  (n, pushed) ->
+                      pushes.add(
+                          new UpdateOneModel<>(
+                              Filters.eq("_id", bucket(executionId, n)),
+                              new BsonDocumentWrapper<>(pushed, new PushEncoder(executionId, n)),
+                              new UpdateOptions().upsert(true))));
+              return mongo.getCollection(collection).flatMap(buckets -> push(buckets, pushes, 0));
             });
   }
 
-  private Mono<Void> push(String executionId, long n, List<Document> entries) {
-    Mono<Void> push =
-        mongo
-            .upsert(
-                Query.query(Criteria.where("_id").is(bucket(executionId, n))),
-                new Update().set("n", n).push("entries").each(entries.toArray()),
-                collection)
-            .then();
-    // Two appenders opening the same bucket race on a real MongoDB: the loser retries as an update.
-    return push.onErrorResume(DuplicateKeyException.class, e -> push);
+  /**
+   * One ordered bulk write of {@code $set n, $push entries} upserts, one per bucket; the entries
+   * are encoded straight into the request by their codec. Two appenders opening the same bucket
+   * race on a real MongoDB: the loser's bulk stops at that bucket, and it goes on from there, now
+   * as an update.
+   */
+  private Mono<Void> push(
+      MongoCollection<Document> buckets, List<UpdateOneModel<Document>> pushes, int retries) {
+    return Mono.from(buckets.bulkWrite(pushes, new BulkWriteOptions().ordered(true)))
+        .then()
+        .onErrorResume(
+            e ->
+                e instanceof MongoBulkWriteException bulk
+                    && retries < 3
+                    && bulk.getWriteErrors().size() == 1
+                    && bulk.getWriteErrors().get(0).getCategory() == ErrorCategory.DUPLICATE_KEY,
+            e -> {
+              int failed = ((MongoBulkWriteException) e).getWriteErrors().get(0).getIndex();
+              return push(buckets, pushes.subList(failed, pushes.size()), retries + 1);
+            });
   }
 
-  private Document document(T entry) {
-    Document document = new Document();
-    mongo.getConverter().write(entry, document);
-    document.remove("_class");
-    return document;
+  private final class PushEncoder implements Encoder<List<T>> {
+
+    private final String executionId;
+    private final long n;
+
+    PushEncoder(String executionId, long n) {
+      this.executionId = executionId;
+      this.n = n;
+    }
+
+    @Override
+    public void encode(BsonWriter writer, List<T> entries, EncoderContext context) {
+      writer.writeStartDocument();
+      writer.writeStartDocument("$set");
+      writer.writeInt64("n", n);
+      writer.writeEndDocument();
+      writer.writeStartDocument("$push");
+      writer.writeStartDocument("entries");
+      writer.writeStartArray("$each");
+      for (T entry : entries) {
+        codec.encode(writer, entry, executionId);
+      }
+      writer.writeEndArray();
+      writer.writeEndDocument();
+      writer.writeEndDocument();
+      writer.writeEndDocument();
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public Class<List<T>> getEncoderClass() {
+      return (Class<List<T>>) (Class<?>) List.class;
+    }
   }
 
   /** Every entry of the execution, in the order appended. */
@@ -99,15 +158,42 @@ final class Buckets<T> {
         .flatMapMany(
             counter ->
                 mongo
-                    .find(
-                        Query.query(Criteria.where("_id").in(buckets(executionId, counter))),
-                        Document.class,
-                        collection)
-                    .collectSortedList(
-                        Comparator.comparingLong(b -> ((Number) b.get("n")).longValue()))
+                    .getCollection(collection)
+                    .flatMapMany(
+                        buckets ->
+                            buckets.find(
+                                Filters.in("_id", buckets(executionId, counter)),
+                                RawBsonDocument.class))
+                    .map(bucket -> read(bucket, executionId))
+                    .collectSortedList(Comparator.comparingLong(Bucket::n))
                     .flatMapIterable(buckets -> buckets)
-                    .concatMapIterable(b -> b.getList("entries", Document.class))
-                    .map(d -> mongo.getConverter().read(type, d)));
+                    .concatMapIterable(Bucket::entries));
+  }
+
+  private record Bucket<T>(long n, List<T> entries) {}
+
+  private Bucket<T> read(RawBsonDocument document, String executionId) {
+    long n = 0;
+    List<T> entries = new ArrayList<>();
+    try (BsonReader reader = document.asBsonReader()) {
+      reader.readStartDocument();
+      BsonType type;
+      while ((type = reader.readBsonType()) != BsonType.END_OF_DOCUMENT) {
+        switch (reader.readName()) {
+          case "n" -> n = type == BsonType.INT32 ? reader.readInt32() : reader.readInt64();
+          case "entries" -> {
+            reader.readStartArray();
+            while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
+              entries.add(codec.decode(reader, executionId));
+            }
+            reader.readEndArray();
+          }
+          default -> reader.skipValue();
+        }
+      }
+      reader.readEndDocument();
+    }
+    return new Bucket<>(n, entries);
   }
 
   /** Removes the execution's buckets, then its counter (so a retry after a crash finds them). */

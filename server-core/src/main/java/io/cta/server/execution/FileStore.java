@@ -69,7 +69,7 @@ public class FileStore {
   public FileStore(ReactiveMongoTemplate mongo) {
     this.mongo = mongo;
     this.gridFs = new ReactiveGridFsTemplate(mongo.getMongoDatabaseFactory(), mongo.getConverter());
-    this.entries = new Buckets<>(mongo, "file-buckets", FileEntry.class, FILES_PER_BUCKET);
+    this.entries = new Buckets<>(mongo, "file-buckets", EntryCodecs.FILE_ENTRY, FILES_PER_BUCKET);
   }
 
   /** The file an earlier upload with the same execution and key stored, if any. */

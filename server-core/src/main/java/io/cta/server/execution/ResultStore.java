@@ -31,10 +31,9 @@ public class ResultStore {
   private final Buckets<StateEventDocument> states;
 
   public ResultStore(ReactiveMongoTemplate mongo) {
-    this.results = new Buckets<>(mongo, "result-buckets", ResultDocument.class, RESULTS_PER_BUCKET);
-    this.logs = new Buckets<>(mongo, "log-buckets", LogChunkDocument.class, LOGS_PER_BUCKET);
-    this.states =
-        new Buckets<>(mongo, "state-buckets", StateEventDocument.class, STATES_PER_BUCKET);
+    this.results = new Buckets<>(mongo, "result-buckets", EntryCodecs.RESULT, RESULTS_PER_BUCKET);
+    this.logs = new Buckets<>(mongo, "log-buckets", EntryCodecs.LOG_CHUNK, LOGS_PER_BUCKET);
+    this.states = new Buckets<>(mongo, "state-buckets", EntryCodecs.STATE_EVENT, STATES_PER_BUCKET);
   }
 
   public Mono<Void> appendResults(String executionId, List<ResultDocument> batch) {
