@@ -212,10 +212,12 @@ public final class BenchMain {
     awaitOnline(api, agents);
     Report.Results cta;
     LiveWatch.Summary live;
+    CtaSide group;
     try (LiveWatch watch = LiveWatch.start(api)) {
+      group = new CtaSide("group", api, temporal, "group", Map.of("group", "bench"));
       cta =
           measure(
-              new CtaSide("group", api, temporal, "group", Map.of("group", "bench")),
+              group,
               new CtaSide("machine", api, temporal, "mono", Map.of("machine", agents.get(0))),
               options);
       live = watch.summary();
@@ -225,7 +227,11 @@ public final class BenchMain {
       progress("storage: " + options.ingest() + " results through the agents' batch endpoint");
       storage =
           StorageBench.run(
-              api, stack.settings().consumerUrl(), stack.settings().mongoPort(), options.ingest());
+              api,
+              stack.settings().consumerUrl(),
+              stack.settings().mongoPort(),
+              options.ingest(),
+              group.suiteId());
     }
     new Report(OUT).print(baseline, cta, live, options.agents(), options.tests());
     if (storage != null) {

@@ -28,6 +28,7 @@ final class CtaSide implements Side {
   private final CtaClient api;
   private final WorkflowClient temporal;
   private final Map<String, Object> target;
+  private final String suiteId;
   private final String scenarioId;
 
   /**
@@ -46,10 +47,14 @@ final class CtaSide implements Side {
     this.api = api;
     this.temporal = temporal;
     this.target = target;
+    this.suiteId = suite(List.of(test("noop"))).expect(201).body().get("id").asText();
     this.scenarioId =
-        scenario(
-            suite(List.of(test("noop"))).expect(201).body().get("id").asText(),
-            configuration(runMode).expect(201).body().get("id").asText());
+        scenario(suiteId, configuration(runMode).expect(201).body().get("id").asText());
+  }
+
+  /** The one-test suite: its test {@code noop} gets a history from every run. */
+  String suiteId() {
+    return suiteId;
   }
 
   @Override

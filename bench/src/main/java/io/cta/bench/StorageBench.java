@@ -42,7 +42,12 @@ final class StorageBench {
 
   private StorageBench() {}
 
-  static Result run(CtaClient admin, String consumerUrl, int mongoPort, int results)
+  /**
+   * @param historySuite a suite whose test {@code noop} ran in the measurements before: its history
+   *     is the hot read of "a test's history"
+   */
+  static Result run(
+      CtaClient admin, String consumerUrl, int mongoPort, int results, String historySuite)
       throws Exception {
     int executions = Math.max(1, results / 1000);
     double raw = rawInsertMany(mongoPort, results);
@@ -74,7 +79,7 @@ final class StorageBench {
     List<String> problems = Collections.synchronizedList(new ArrayList<>());
     double api = ingest(agent, ids, results, problems);
     // The executions stay pending: the harness stops every process next.
-    Map<String, Stats> reads = reads(admin, ids);
+    Map<String, Stats> reads = reads(admin, ids, historySuite);
     return new Result(results, executions, raw, api, reads, problems);
   }
 
@@ -250,12 +255,15 @@ final class StorageBench {
   }
 
   /** Each hot read 100 times on random executions, with everything stored. */
-  private static Map<String, Stats> reads(CtaClient admin, List<String> ids) {
+  private static Map<String, Stats> reads(CtaClient admin, List<String> ids, String historySuite) {
     Map<String, String> paths = new LinkedHashMap<>();
     paths.put("execution", "/api/v1/executions/%s");
     paths.put("its results", "/api/v1/executions/%s/results");
     paths.put("its logs", "/api/v1/executions/%s/logs");
     paths.put("a machine", "/api/v1/machines/" + MACHINE);
+    String history = "/api/v1/suites/" + historySuite + "/tests/noop/history?limit=200";
+    int runs = admin.get(history).expect(200).body().get("runs").size();
+    paths.put("a test's history (" + runs + " runs)", history);
     Random random = new Random(42);
     Map<String, Stats> stats = new LinkedHashMap<>();
     paths.forEach(

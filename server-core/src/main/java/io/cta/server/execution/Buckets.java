@@ -31,11 +31,11 @@ import reactor.core.publisher.Mono;
  * What an execution accumulates (results, log chunks, state events), appended to bucket documents
  * {@code <executionId>:<n>} of at most {@code size} entries. An append reserves positions with one
  * {@code $inc} on the execution's counter in {@code bucket-counters}, then {@code $push}es into the
- * one or two buckets they fall in; a read is the counter and the buckets, all by {@code _id}. So
- * every read and write is a key lookup, also on the embedded MongoDB, which has no other index, and
- * no document is ever rewritten beyond its bucket. Entries are never updated: a later report of the
- * same thing is appended and wins when read. Entries go to and from BSON by their codec ({@link
- * EntryCodecs}), straight into the request and out of the reply.
+ * buckets they fall in, in one bulk write; a read is the counter and the buckets, all by {@code
+ * _id}. So every read and write is a key lookup, also on the embedded MongoDB, which has no other
+ * index, and no document is ever rewritten beyond its bucket. Entries are never updated: a later
+ * report of the same thing is appended and wins when read. Entries go to and from BSON by their
+ * codec ({@link EntryCodecs}), straight into the request and out of the reply.
  */
 final class Buckets<T> {
 
