@@ -42,7 +42,9 @@ import reactor.core.publisher.Mono;
  *   <li>a running execution without a live workflow ends {@code error} with a reason.
  * </ul>
  *
- * Executions younger than the grace period are left alone: their workflow may still be starting.
+ * An execution ended here sends its notifications, as its workflow would have.
+ *
+ * <p>Executions younger than the grace period are left alone: their workflow may still be starting.
  * Every live schedule in MongoDB gets its workflow back if Temporal lost it, so schedules never
  * stop silently; the restarted workflow catches up on fires it missed.
  */
@@ -287,7 +289,15 @@ public class Reconciler implements SmartLifecycle {
                 pools
                     .close(TaskQueues.pool(execution.id()))
                     .then(releaseSlot(execution))
+                    .then(ended ? notify(execution) : Mono.empty())
                     .thenReturn(ended));
+  }
+
+  /** Its workflow is gone, and with it the start of its notifications: they start from here. */
+  private Mono<Void> notify(ExecutionDocument execution) {
+    return execution.notifications() == null || execution.notifications().isEmpty()
+        ? Mono.empty()
+        : workflows.notify(execution.id()).then();
   }
 
   private Mono<Void> releaseSlot(ExecutionDocument execution) {

@@ -1,6 +1,7 @@
 package io.cta.consumer.reconcile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import de.bwaldvogel.mongo.MongoServer;
@@ -8,11 +9,13 @@ import io.cta.activities.ExecutionState;
 import io.cta.activities.TestStatus;
 import io.cta.activities.agent.AgentActivities;
 import io.cta.activities.agent.RunTestResult;
+import io.cta.activities.notification.NotificationType;
 import io.cta.activities.schedule.ScheduleSpec;
 import io.cta.consumer.Fixtures;
 import io.cta.consumer.config.ConsumerProperties;
 import io.cta.consumer.execution.ServerActivitiesImpl;
 import io.cta.server.config.CtaServerProperties;
+import io.cta.server.definition.Notification;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.ResultDocument;
@@ -29,12 +32,15 @@ import io.cta.temporal.TaskQueues;
 import io.cta.workflows.execution.ExecutionOutcome;
 import io.cta.workflows.execution.ExecutionWorkflowImpl;
 import io.cta.workflows.execution.LaneWorkflowImpl;
+import io.cta.workflows.notification.NotificationInput;
+import io.cta.workflows.notification.NotificationWorkflow;
 import io.cta.workflows.schedule.ScheduleWorkflowImpl;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,7 +92,10 @@ class ReconcilerTest {
     env = TestWorkflowEnvironment.newInstance();
     env.newWorker(TaskQueues.SERVER)
         .registerWorkflowImplementationTypes(
-            ExecutionWorkflowImpl.class, LaneWorkflowImpl.class, ScheduleWorkflowImpl.class);
+            ExecutionWorkflowImpl.class,
+            LaneWorkflowImpl.class,
+            ScheduleWorkflowImpl.class,
+            RecordedNotifications.class);
     env.newWorker(TaskQueues.SERVER)
         .registerActivitiesImplementations(
             new ServerActivitiesImpl(
@@ -113,6 +122,16 @@ class ReconcilerTest {
   @AfterEach
   void tearDown() {
     env.close();
+  }
+
+  /** Which executions notified (the real deliveries are NotificationActivitiesImplTest's). */
+  private static final List<String> NOTIFIED = new CopyOnWriteArrayList<>();
+
+  public static class RecordedNotifications implements NotificationWorkflow {
+    @Override
+    public void run(NotificationInput input) {
+      NOTIFIED.add(input.executionId());
+    }
   }
 
   /** An agent that reports one ok result through the store, as the consumer's ingestion would. */
@@ -183,6 +202,65 @@ class ReconcilerTest {
     assertEquals(ExecutionState.error, stored.state());
     assertTrue(stored.reason().contains("no longer exists"), stored.reason());
     assertTrue(stored.finishedAt() != null);
+  }
+
+  @Test
+  void givenAnExecutionWithNotificationsWhoseWorkflowIsGone_whenItEndsHere_thenItNotifiesOnce() {
+    env.start();
+    ExecutionDocument e =
+        Fixtures.execution(ExecutionState.running, Instant.now().minusSeconds(60), 600_000);
+    ExecutionDocument execution =
+        Fixtures.insert(
+            executions,
+            new ExecutionDocument(
+                e.id(),
+                e.number(),
+                e.scenarioId(),
+                e.scenarioName(),
+                e.state(),
+                e.result(),
+                e.counters(),
+                e.machines(),
+                e.requestedAt(),
+                e.startedAt(),
+                e.finishedAt(),
+                e.reason(),
+                e.workflowId(),
+                e.priority(),
+                e.requestReason(),
+                e.requestedBy(),
+                e.pendingTimeout(),
+                e.runningTimeout(),
+                e.retries(),
+                e.concurrency(),
+                e.configuration(),
+                e.cancellation(),
+                List.of(
+                    new Notification(
+                        NotificationType.webhook,
+                        "http://127.0.0.1:9/hook",
+                        null,
+                        null,
+                        null,
+                        Notification.On.notOk)),
+                e.chainDepth(),
+                e.rerunOf()));
+    ExecutionDocument silent =
+        Fixtures.insert(
+            executions,
+            Fixtures.execution(ExecutionState.running, Instant.now().minusSeconds(60), 600_000));
+
+    assertEquals(2L, reconciler.reconcile().block());
+    env.getWorkflowClient()
+        .newUntypedWorkflowStub(NotificationWorkflow.workflowId(execution.id()))
+        .getResult(Void.class);
+
+    assertEquals(ExecutionState.error, executions.findById(execution.id()).block().state());
+    assertTrue(NOTIFIED.contains(execution.id()), NOTIFIED.toString());
+    assertFalse(NOTIFIED.contains(silent.id()), "an execution without notifications sends none");
+    assertFalse(
+        new ExecutionWorkflows(env.getWorkflowClient()).notify(execution.id()).block(),
+        "an execution never notifies twice");
   }
 
   @Test

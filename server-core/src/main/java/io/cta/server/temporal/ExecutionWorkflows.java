@@ -5,6 +5,8 @@ import io.cta.temporal.TaskQueues;
 import io.cta.workflows.execution.CancelSignal;
 import io.cta.workflows.execution.ExecutionInput;
 import io.cta.workflows.execution.ExecutionWorkflow;
+import io.cta.workflows.notification.NotificationInput;
+import io.cta.workflows.notification.NotificationWorkflow;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
@@ -47,6 +49,33 @@ public class ExecutionWorkflows {
                 WorkflowClient.start(
                     workflow::run,
                     new ExecutionInput(execution.id(), execution.requestedAt().toEpochMilli()));
+                return true;
+              } catch (WorkflowExecutionAlreadyStarted alreadyStarted) {
+                return false;
+              }
+            })
+        .subscribeOn(Schedulers.boundedElastic());
+  }
+
+  /**
+   * Starts the notifications of an execution that ended without its workflow (which would have
+   * started them). Their workflow id derives from the execution id, so an execution never notifies
+   * twice: true when this call started them.
+   */
+  public Mono<Boolean> notify(String executionId) {
+    return Mono.fromCallable(
+            () -> {
+              NotificationWorkflow notifications =
+                  client.newWorkflowStub(
+                      NotificationWorkflow.class,
+                      WorkflowOptions.newBuilder()
+                          .setWorkflowId(NotificationWorkflow.workflowId(executionId))
+                          .setTaskQueue(TaskQueues.SERVER)
+                          .setWorkflowIdReusePolicy(
+                              WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+                          .build());
+              try {
+                WorkflowClient.start(notifications::run, new NotificationInput(executionId));
                 return true;
               } catch (WorkflowExecutionAlreadyStarted alreadyStarted) {
                 return false;
