@@ -112,6 +112,8 @@ public final class LocalStack implements AutoCloseable {
     env.put("CTA_CONSUMER_WORKFLOW_CACHE_SIZE", "0");
     // Links in notifications point at the api.
     env.put("CTA_PUBLIC_URL", settings.apiUrl());
+    // Everything of the embedded stack runs on this host, webhook receivers included.
+    env.put("CTA_ALLOW_LOCAL_WEBHOOKS", "true");
     launch(name, jar("-Xmx512m", "consumer/target/cta-consumer.jar"), env);
     awaitHealthy(name, "http://127.0.0.1:" + port);
   }

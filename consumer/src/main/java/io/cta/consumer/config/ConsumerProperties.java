@@ -49,7 +49,7 @@ public record ConsumerProperties(
     maxDispatchAttempts = maxDispatchAttempts == null ? 3 : Math.max(1, maxDispatchAttempts);
     stressLead = stressLead == null ? Duration.ofSeconds(2) : stressLead;
     notifications =
-        notifications == null ? new Notifications(null, null, null, null) : notifications;
+        notifications == null ? new Notifications(null, null, null, null, false) : notifications;
     retention = retention == null ? new RetentionSettings(null, null, null, null) : retention;
     files = files == null ? new FileLimits(null, null) : files;
   }
@@ -78,9 +78,16 @@ public record ConsumerProperties(
    * @param maxChainDepth the most chain notifications in a row: an execution this many chains deep
    *     starts no further one, which ends loops such as A to B to A (default 5)
    * @param webhookTimeout how long one webhook attempt may take, connection included (default 10 s)
+   * @param allowLocalWebhooks whether webhooks may go to loopback, link-local (such as a cloud's
+   *     metadata service at 169.254.169.254), wildcard or multicast addresses (default false: an
+   *     editor must not make the consumer post into its own host; the embedded stack allows it)
    */
   public record Notifications(
-      String publicUrl, String mailFrom, Integer maxChainDepth, Duration webhookTimeout) {
+      String publicUrl,
+      String mailFrom,
+      Integer maxChainDepth,
+      Duration webhookTimeout,
+      boolean allowLocalWebhooks) {
 
     public Notifications {
       publicUrl =

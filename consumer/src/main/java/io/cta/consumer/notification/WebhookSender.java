@@ -2,7 +2,9 @@ package io.cta.consumer.notification;
 
 import io.cta.consumer.config.ConsumerProperties;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -35,9 +37,11 @@ class WebhookSender {
 
   private final HttpClient http;
   private final Duration timeout;
+  private final boolean allowLocal;
 
   WebhookSender(ConsumerProperties properties) {
     this.timeout = properties.notifications().webhookTimeout();
+    this.allowLocal = properties.notifications().allowLocalWebhooks();
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(timeout)
@@ -54,11 +58,16 @@ class WebhookSender {
   int send(String url, String secret, String deliveryId, ExecutionSummary summary) {
     Instant now = Instant.now();
     byte[] body = JSON.writeValueAsBytes(new Payload(EVENT, deliveryId, now, summary));
+    URI uri;
     HttpRequest.Builder request;
     try {
-      request = HttpRequest.newBuilder(URI.create(url));
+      uri = URI.create(url);
+      request = HttpRequest.newBuilder(uri);
     } catch (IllegalArgumentException e) {
       throw new DeliveryException("invalid webhook URL", null, true);
+    }
+    if (!allowLocal) {
+      refuseLocal(uri.getHost());
     }
     request
         .timeout(timeout)
@@ -85,6 +94,36 @@ class WebhookSender {
       throw new DeliveryException("the receiver answered HTTP " + status, status, false);
     }
     return status;
+  }
+
+  /**
+   * Refuses a host that resolves to this machine or its link (loopback, link-local such as cloud
+   * metadata services, wildcard, multicast): a webhook must not let an editor make the consumer
+   * post into its own host. Private network addresses stay allowed: on-premises receivers live
+   * there.
+   */
+  private static void refuseLocal(String host) {
+    InetAddress[] addresses;
+    try {
+      addresses = InetAddress.getAllByName(host);
+    } catch (UnknownHostException e) {
+      throw new DeliveryException("unknown webhook host " + host, null, false);
+    }
+    for (InetAddress address : addresses) {
+      if (address.isLoopbackAddress()
+          || address.isLinkLocalAddress()
+          || address.isAnyLocalAddress()
+          || address.isMulticastAddress()) {
+        throw new DeliveryException(
+            "webhook host "
+                + host
+                + " is a local address ("
+                + address.getHostAddress()
+                + "); set cta.consumer.notifications.allow-local-webhooks=true to allow it",
+            null,
+            true);
+      }
+    }
   }
 
   /** The lowercase hex HMAC-SHA256 of {@code body} keyed with the UTF-8 bytes of the secret. */

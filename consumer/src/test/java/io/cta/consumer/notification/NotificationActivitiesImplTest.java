@@ -3,6 +3,7 @@ package io.cta.consumer.notification;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
@@ -149,7 +150,8 @@ class NotificationActivitiesImplTest {
             null,
             null,
             null,
-            new ConsumerProperties.Notifications(PUBLIC_URL + "/", "cta@example.com", 2, null),
+            new ConsumerProperties.Notifications(
+                PUBLIC_URL + "/", "cta@example.com", 2, null, true),
             null,
             null);
     env = TestWorkflowEnvironment.newInstance();
@@ -255,6 +257,37 @@ class NotificationActivitiesImplTest {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
     return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
+  }
+
+  @Test
+  void givenLocalWebhooksNotAllowed_whenAUrlIsLocal_thenItIsRefusedForGoodAndNothingIsSent() {
+    WebhookSender strict =
+        new WebhookSender(
+            new ConsumerProperties(
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                new ConsumerProperties.Notifications(PUBLIC_URL, null, null, null, false),
+                null,
+                null));
+    int port = receiver.getAddress().getPort();
+    for (String url :
+        List.of(
+            "http://127.0.0.1:" + port + "/hook",
+            "http://localhost:" + port + "/hook",
+            "http://[::1]:" + port + "/hook",
+            "http://0.0.0.0:" + port + "/hook",
+            "http://169.254.169.254/latest/meta-data/")) {
+      DeliveryException refused =
+          assertThrows(DeliveryException.class, () -> strict.send(url, null, "d-local", null));
+      assertTrue(refused.permanent(), url);
+      assertTrue(refused.getMessage().contains("allow-local-webhooks"), refused.getMessage());
+    }
+    assertEquals(List.of(), received, "nothing reached the receiver");
   }
 
   @Test
