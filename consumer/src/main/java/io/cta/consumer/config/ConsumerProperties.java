@@ -50,7 +50,7 @@ public record ConsumerProperties(
     stressLead = stressLead == null ? Duration.ofSeconds(2) : stressLead;
     notifications =
         notifications == null ? new Notifications(null, null, null, null, false) : notifications;
-    retention = retention == null ? new RetentionSettings(null, null, null, null) : retention;
+    retention = retention == null ? new RetentionSettings(null, null, null, null, null) : retention;
     files = files == null ? new FileLimits(null, null) : files;
   }
 
@@ -111,9 +111,10 @@ public record ConsumerProperties(
    *     positive, 10 minutes)
    * @param minAge an ended execution is kept at least this long after it finished, whatever the
    *     limits, so that late results and notification retries never find it gone (default 1 hour)
+   * @param auditDays delete audit entries older than this many days (null or 0: keep them all)
    */
   public record RetentionSettings(
-      Integer days, Integer lastExecutions, Duration interval, Duration minAge) {
+      Integer days, Integer lastExecutions, Duration interval, Duration minAge, Integer auditDays) {
 
     public RetentionSettings {
       days = days == null || days <= 0 ? null : days;
@@ -123,6 +124,7 @@ public record ConsumerProperties(
               ? Duration.ofMinutes(10)
               : interval;
       minAge = minAge == null ? Duration.ofHours(1) : minAge;
+      auditDays = auditDays == null || auditDays <= 0 ? null : auditDays;
     }
   }
 }

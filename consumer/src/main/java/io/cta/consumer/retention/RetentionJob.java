@@ -17,7 +17,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
+import org.bson.types.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -44,6 +46,9 @@ public class RetentionJob implements SmartLifecycle {
 
   /** The most executions one pass deletes; the next pass goes on where it stopped. */
   static final int MAX_PER_PASS = 10_000;
+
+  /** The api's audit log (io.cta.api.audit.AuditLog). */
+  static final String AUDIT = "audit";
 
   private static final Logger log = LoggerFactory.getLogger(RetentionJob.class);
 
@@ -122,6 +127,31 @@ public class RetentionJob implements SmartLifecycle {
   /** One pass; returns how many executions it deleted. */
   public Mono<Long> sweep() {
     Instant now = clock.instant();
+    return deleteAudit(now).then(Mono.defer(() -> sweepExecutions(now)));
+  }
+
+  /**
+   * Audit entries older than {@code auditDays}. Their ids are ObjectIds (Spring stores a String id
+   * that is one as one), which sort by creation time: one range on {@code _id}.
+   */
+  private Mono<Void> deleteAudit(Instant now) {
+    if (settings.auditDays() == null) {
+      return Mono.empty();
+    }
+    ObjectId before =
+        ObjectId.getSmallestWithDate(Date.from(now.minus(Duration.ofDays(settings.auditDays()))));
+    return mongo
+        .remove(Query.query(Criteria.where("_id").lt(before)), AUDIT)
+        .doOnNext(
+            removed -> {
+              if (removed.getDeletedCount() > 0) {
+                log.info("retention deleted {} audit entries", removed.getDeletedCount());
+              }
+            })
+        .then();
+  }
+
+  private Mono<Long> sweepExecutions(Instant now) {
     return limits(now)
         .flatMap(
             limits ->

@@ -40,6 +40,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,6 +48,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
 import org.bson.Document;
+import org.bson.types.ObjectId;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
@@ -136,7 +138,7 @@ abstract class RetentionContract {
   }
 
   private static RetentionSettings days(int days) {
-    return new RetentionSettings(days, null, null, MIN_AGE);
+    return new RetentionSettings(days, null, null, MIN_AGE, null);
   }
 
   private static double deleted(SimpleMeterRegistry registry) {
@@ -461,10 +463,37 @@ abstract class RetentionContract {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     assertSweepDeletes(
-        job(new RetentionSettings(null, 1, null, MIN_AGE), registry),
+        job(new RetentionSettings(null, 1, null, MIN_AGE, null), registry),
         List.of(c1, d1, d2),
         List.of(c2, c3, d3),
         registry);
+  }
+
+  @Test
+  void givenAuditDays_whenSwept_thenOlderAuditEntriesAreDeletedAndNewerOnesKept() {
+    // As the api's AuditLog stores them: its String ids are ObjectId hex, which Spring stores as
+    // ObjectIds.
+    ObjectId old = new ObjectId(Date.from(NOW.minus(Duration.ofDays(31))));
+    ObjectId recent = new ObjectId(Date.from(NOW.minus(Duration.ofDays(29))));
+    for (ObjectId id : List.of(old, recent)) {
+      mongo.insert(new Document("_id", id).append("path", "/api/v1/scenarios"), "audit").block();
+    }
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    job(days(400), registry).sweep().block();
+    assertEquals(List.of(old, recent), auditIds(), "no audit limit: every entry stays");
+
+    job(new RetentionSettings(null, null, null, MIN_AGE, 30), registry).sweep().block();
+    assertEquals(List.of(recent), auditIds());
+  }
+
+  private List<ObjectId> auditIds() {
+    return mongo
+        .find(new Query(), Document.class, "audit")
+        .map(d -> d.getObjectId("_id"))
+        .sort()
+        .collectList()
+        .block();
   }
 
   @Test
@@ -475,7 +504,7 @@ abstract class RetentionContract {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     assertSweepDeletes(
-        job(new RetentionSettings(null, null, null, MIN_AGE), registry),
+        job(new RetentionSettings(null, null, null, MIN_AGE, null), registry),
         List.of(),
         List.of(old, other),
         registry);
@@ -489,7 +518,7 @@ abstract class RetentionContract {
       expired.add(ended("f", number, Duration.ofDays(3)));
     }
     String last = ended("f", 12, Duration.ofDays(3));
-    RetentionSettings keepOne = new RetentionSettings(null, 1, null, MIN_AGE);
+    RetentionSettings keepOne = new RetentionSettings(null, 1, null, MIN_AGE, null);
     SimpleMeterRegistry first = new SimpleMeterRegistry();
     SimpleMeterRegistry second = new SimpleMeterRegistry();
 
