@@ -159,6 +159,37 @@ public final class Fixtures {
         null);
   }
 
+  /** The execution with these notifications. */
+  public static ExecutionDocument withNotifications(
+      ExecutionDocument e, List<Notification> notifications) {
+    return new ExecutionDocument(
+        e.id(),
+        e.number(),
+        e.scenarioId(),
+        e.scenarioName(),
+        e.state(),
+        e.result(),
+        e.counters(),
+        e.machines(),
+        e.requestedAt(),
+        e.startedAt(),
+        e.finishedAt(),
+        e.reason(),
+        e.workflowId(),
+        e.priority(),
+        e.requestReason(),
+        e.requestedBy(),
+        e.pendingTimeout(),
+        e.runningTimeout(),
+        e.retries(),
+        e.concurrency(),
+        e.configuration(),
+        e.cancellation(),
+        notifications,
+        e.chainDepth(),
+        e.rerunOf());
+  }
+
   /** An execution of the scenario with this number, requested at {@code requestedAt}. */
   public static ExecutionDocument execution(
       String scenarioId,

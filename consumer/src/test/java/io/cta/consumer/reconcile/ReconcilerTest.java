@@ -212,29 +212,8 @@ class ReconcilerTest {
     ExecutionDocument execution =
         Fixtures.insert(
             executions,
-            new ExecutionDocument(
-                e.id(),
-                e.number(),
-                e.scenarioId(),
-                e.scenarioName(),
-                e.state(),
-                e.result(),
-                e.counters(),
-                e.machines(),
-                e.requestedAt(),
-                e.startedAt(),
-                e.finishedAt(),
-                e.reason(),
-                e.workflowId(),
-                e.priority(),
-                e.requestReason(),
-                e.requestedBy(),
-                e.pendingTimeout(),
-                e.runningTimeout(),
-                e.retries(),
-                e.concurrency(),
-                e.configuration(),
-                e.cancellation(),
+            Fixtures.withNotifications(
+                e,
                 List.of(
                     new Notification(
                         NotificationType.webhook,
@@ -242,9 +221,7 @@ class ReconcilerTest {
                         null,
                         null,
                         null,
-                        Notification.On.notOk)),
-                e.chainDepth(),
-                e.rerunOf()));
+                        Notification.On.notOk))));
     ExecutionDocument silent =
         Fixtures.insert(
             executions,
