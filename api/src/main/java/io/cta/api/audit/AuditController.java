@@ -1,5 +1,7 @@
 package io.cta.api.audit;
 
+import io.cta.server.security.CtaPrincipal;
+import io.cta.server.security.Role;
 import io.cta.server.web.PageRequest;
 import io.cta.server.web.PageView;
 import java.util.Set;
@@ -12,6 +14,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /** The audit log, newest first; admins only. */
@@ -31,7 +34,9 @@ class AuditController {
       @RequestParam(required = false) String resource,
       @RequestParam(required = false) String resourceId,
       @RequestParam(required = false) Integer page,
-      @RequestParam(required = false) Integer size) {
+      @RequestParam(required = false) Integer size,
+      ServerWebExchange exchange) {
+    CtaPrincipal.requireRole(exchange, Role.admin);
     PageRequest paging =
         PageRequest.of(page, size, null, Set.of(), Sort.by(Sort.Direction.DESC, "_id"));
     Criteria criteria = new Criteria();

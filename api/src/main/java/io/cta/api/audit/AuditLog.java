@@ -2,8 +2,11 @@ package io.cta.api.audit;
 
 import io.cta.api.live.LiveController;
 import io.cta.server.security.CtaPrincipal;
+import io.cta.server.security.RequestPaths;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bson.types.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +56,11 @@ public class AuditLog implements WebFilter {
       String resourceId,
       int status) {}
 
+  /**
+   * The status recorded for a request whose client hung up before the answer (as nginx logs it).
+   */
+  static final int CLIENT_CLOSED = 499;
+
   private final ReactiveMongoTemplate mongo;
 
   AuditLog(ReactiveMongoTemplate mongo) {
@@ -61,16 +69,34 @@ public class AuditLog implements WebFilter {
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-    String path = exchange.getRequest().getPath().value();
+    // The bearer token filter has refused every path that is not canonical.
+    String path = RequestPaths.decoded(exchange.getRequest().getPath().value());
+    String routed = RequestPaths.routed(path);
     if (!CHANGES.contains(exchange.getRequest().getMethod())
-        || !path.startsWith("/api/v1/")
-        || path.equals(LiveController.TICKETS)) { // a ticket changes nothing
+        || !routed.startsWith("/api/v1/")
+        || routed.equals(LiveController.TICKETS)) { // a ticket changes nothing
       return chain.filter(exchange);
     }
-    return chain.filter(exchange).then(Mono.defer(() -> record(exchange, path)));
+    // A client that hangs up cancels the handler, maybe after it changed something: the entry is
+    // written then too, with 499, and only once.
+    AtomicBoolean recorded = new AtomicBoolean();
+    return chain
+        .filter(exchange)
+        .then(
+            Mono.defer(
+                () ->
+                    recorded.compareAndSet(false, true)
+                        ? record(exchange, path, null)
+                        : Mono.empty()))
+        .doOnCancel(
+            () -> {
+              if (recorded.compareAndSet(false, true)) {
+                record(exchange, path, CLIENT_CLOSED).subscribe();
+              }
+            });
   }
 
-  private Mono<Void> record(ServerWebExchange exchange, String path) {
+  private Mono<Void> record(ServerWebExchange exchange, String path, Integer answered) {
     CtaPrincipal principal;
     try {
       principal = CtaPrincipal.of(exchange);
@@ -80,9 +106,11 @@ public class AuditLog implements WebFilter {
     String[] parts = path.substring("/api/v1/".length()).split("/");
     String resourceId = parts.length > 1 ? parts[1] : created(exchange);
     int status =
-        exchange.getResponse().getStatusCode() == null
-            ? 200
-            : exchange.getResponse().getStatusCode().value();
+        answered != null
+            ? answered
+            : exchange.getResponse().getStatusCode() == null
+                ? 200
+                : exchange.getResponse().getStatusCode().value();
     AuditEntry entry =
         new AuditEntry(
             new ObjectId().toHexString(),
@@ -92,7 +120,7 @@ public class AuditLog implements WebFilter {
             principal.role().name(),
             exchange.getRequest().getMethod().name(),
             path,
-            parts[0],
+            parts[0].toLowerCase(Locale.ROOT),
             resourceId,
             status);
     return mongo

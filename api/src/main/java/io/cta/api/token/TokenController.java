@@ -1,5 +1,6 @@
 package io.cta.api.token;
 
+import io.cta.server.security.CtaPrincipal;
 import io.cta.server.security.Role;
 import io.cta.server.security.TokenService;
 import io.cta.server.web.ApiException;
@@ -19,9 +20,13 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
-/** Admin only (see the access policy). Secrets are shown once, at creation, and stored hashed. */
+/**
+ * Admin only: the access policy says so, and every handler checks it again. Secrets are shown once,
+ * at creation, and stored hashed.
+ */
 @RestController
 @RequestMapping(path = "/api/v1/tokens", produces = MediaType.APPLICATION_JSON_VALUE)
 class TokenController {
@@ -33,12 +38,15 @@ class TokenController {
   }
 
   @GetMapping
-  Mono<PageView<TokenView>> list() {
+  Mono<PageView<TokenView>> list(ServerWebExchange exchange) {
+    CtaPrincipal.requireRole(exchange, Role.admin);
     return tokens.list().map(t -> TokenView.of(t, null)).collectList().map(PageView::all);
   }
 
   @PostMapping
-  Mono<ResponseEntity<TokenView>> create(@Valid @RequestBody TokenRequest request) {
+  Mono<ResponseEntity<TokenView>> create(
+      @Valid @RequestBody TokenRequest request, ServerWebExchange exchange) {
+    CtaPrincipal.requireRole(exchange, Role.admin);
     if (request.machine() != null) {
       if (request.role() != Role.agent) {
         throw ApiException.badRequest("machine: only agent tokens can be bound to a machine");
@@ -61,7 +69,8 @@ class TokenController {
       description = "The bootstrap admin token cannot be revoked here")
   @DeleteMapping("/{id}")
   @ResponseStatus(HttpStatus.NO_CONTENT)
-  Mono<Void> revoke(@PathVariable String id) {
+  Mono<Void> revoke(@PathVariable String id, ServerWebExchange exchange) {
+    CtaPrincipal.requireRole(exchange, Role.admin);
     if (TokenService.BOOTSTRAP_ADMIN_ID.equals(id)) {
       throw ApiException.conflict(
           "the bootstrap admin token is managed by CTA_ADMIN_TOKEN or its file");

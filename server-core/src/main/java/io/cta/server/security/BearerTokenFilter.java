@@ -19,7 +19,8 @@ import reactor.core.publisher.Mono;
 /**
  * Authenticates every request with {@code Authorization: Bearer <token>} (or, for the WebSocket
  * handshake only, a {@code ticket} query parameter) and applies the process's {@link AccessPolicy}:
- * 401 without a valid token, 403 when the role may not.
+ * 400 for a path that is not canonical ({@link RequestPaths}), 401 without a valid token, 403 when
+ * the role may not. The policy sees the path as the router will match it, never the raw path.
  */
 @Component
 @Order(-100)
@@ -43,7 +44,12 @@ public class BearerTokenFilter implements WebFilter {
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     HttpMethod method = exchange.getRequest().getMethod();
-    String path = exchange.getRequest().getPath().pathWithinApplication().value();
+    String raw = exchange.getRequest().getPath().pathWithinApplication().value();
+    String violation = RequestPaths.violation(raw);
+    if (violation != null) {
+      return reject(exchange, HttpStatus.BAD_REQUEST, violation);
+    }
+    String path = RequestPaths.routed(raw);
     if (AccessPolicy.isPublic(method, path)) {
       return chain.filter(exchange);
     }

@@ -1,6 +1,7 @@
 package io.cta.server.web;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.cta.server.security.AccessDeniedException;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowServiceException;
 import java.time.temporal.Temporal;
@@ -91,6 +92,12 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         ProblemDetail.forStatusAndDetail(
             HttpStatus.CONTENT_TOO_LARGE, "request body: larger than the limit of " + limit);
     return handleExceptionInternal(ex, problem, null, HttpStatus.CONTENT_TOO_LARGE, exchange);
+  }
+
+  @ExceptionHandler(AccessDeniedException.class)
+  Mono<ResponseEntity<Object>> denied(AccessDeniedException ex, ServerWebExchange exchange) {
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, ex.getMessage());
+    return handleExceptionInternal(ex, problem, null, HttpStatus.FORBIDDEN, exchange);
   }
 
   @ExceptionHandler(DuplicateKeyException.class)
