@@ -82,7 +82,9 @@ class FilesApiTest extends ApiHttpTest {
   void givenNoSuchFile_whenDownloaded_thenA404Problem() throws Exception {
     for (String id : new String[] {"000000000000000000000000", "not-an-id", "..%2F..%2Fetc"}) {
       HttpResponse<String> response = send("GET", "/api/v1/files/" + id, null, ADMIN);
-      assertEquals(404, response.statusCode(), id + ": " + response.body());
+      // An encoded '/' never reaches a handler: the path is refused as not canonical.
+      assertEquals(
+          id.contains("%2F") ? 400 : 404, response.statusCode(), id + ": " + response.body());
       assertTrue(
           response.headers().firstValue("Content-Type").orElse("").contains("problem+json"), id);
     }
