@@ -1,6 +1,7 @@
 package io.cta.agent;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -51,7 +52,7 @@ public record AgentSettings(
         --temporal HOST:PORT   Temporal frontend (default 127.0.0.1:7233)            CTA_TEMPORAL
         --namespace NS         Temporal namespace (default default)                  CTA_TEMPORAL_NAMESPACE
         --token TOKEN          agent token (prefer --token-file or the env variable)  CTA_AGENT_TOKEN
-        --token-file FILE      file holding the agent token                          CTA_AGENT_TOKEN_FILE
+        --token-file FILE      file holding the agent token; - reads standard input  CTA_AGENT_TOKEN_FILE
         --work-dir DIR         where tests run by default (default ~/.cta-agent/NAME) CTA_AGENT_WORK_DIR
         --local-port PORT      local results endpoint on 127.0.0.1 (default 0: any)  CTA_AGENT_LOCAL_PORT
         --buffer-max-mb MB     undelivered events kept on disk at most (default 512) CTA_AGENT_BUFFER_MAX_MB
@@ -76,6 +77,11 @@ public record AgentSettings(
 
   /** Parses the sources; throws {@link IllegalArgumentException} with a readable message. */
   public static AgentSettings load(String[] args, Map<String, String> env) {
+    return load(args, env, System.in);
+  }
+
+  /** As {@link #load(String[], Map)}, reading a token file named {@code -} from {@code stdin}. */
+  static AgentSettings load(String[] args, Map<String, String> env, InputStream stdin) {
     Map<String, List<String>> flags = parseFlags(args);
     Properties file = new Properties();
     String configPath = first(flags, "config", env.get("CTA_AGENT_CONFIG"), null);
@@ -133,7 +139,7 @@ public record AgentSettings(
                 env.get("CTA_TEMPORAL_NAMESPACE"),
                 file.getProperty("namespace")),
             "default");
-    String token = token(flags, env, file);
+    String token = token(flags, env, file, stdin);
     if (token == null || token.isBlank()) {
       throw new IllegalArgumentException(
           "no agent token: give --token-file FILE, CTA_AGENT_TOKEN or --token (see --help)");
@@ -232,7 +238,10 @@ public record AgentSettings(
    * then environment, then config file.
    */
   private static String token(
-      Map<String, List<String>> flags, Map<String, String> env, Properties file) {
+      Map<String, List<String>> flags,
+      Map<String, String> env,
+      Properties file,
+      InputStream stdin) {
     String[][] levels = {
       {last(flags, "token"), last(flags, "token-file")},
       {env.get("CTA_AGENT_TOKEN"), env.get("CTA_AGENT_TOKEN_FILE")},
@@ -241,6 +250,9 @@ public record AgentSettings(
     for (String[] level : levels) {
       if (level[0] != null && !level[0].isBlank()) {
         return level[0].trim();
+      }
+      if (level[1] != null && level[1].strip().equals(STDIN)) {
+        return standardInput(stdin);
       }
       if (level[1] != null && !level[1].isBlank()) {
         try {
@@ -253,6 +265,32 @@ public record AgentSettings(
     }
     return null;
   }
+
+  /** The token file name that means standard input. */
+  static final String STDIN = "-";
+
+  /**
+   * The token from standard input, which is then closed. The systemd unit hands the agent a
+   * root-owned token file this way ({@code StandardInput=file:}): systemd opens it before it drops
+   * to the agent's user, so the tests, which run as that user, can neither open the file nor find
+   * the token in the agent's environment (docs/agent.md, "Run as a systemd service").
+   */
+  private static String standardInput(InputStream stdin) {
+    try (stdin) {
+      byte[] bytes = stdin.readNBytes(MAX_TOKEN_BYTES + 1);
+      if (bytes.length > MAX_TOKEN_BYTES) {
+        throw new IllegalArgumentException(
+            "token file -: standard input holds more than " + MAX_TOKEN_BYTES + " bytes");
+      }
+      return new String(bytes, StandardCharsets.UTF_8).trim();
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot read the token from standard input: " + e.getMessage());
+    }
+  }
+
+  /** More than any token: a stdin that is not a token file is refused rather than read whole. */
+  private static final int MAX_TOKEN_BYTES = 4096;
 
   private static String last(Map<String, List<String>> flags, String key) {
     List<String> values = flags.get(key);

@@ -69,6 +69,34 @@ class AgentSettingsTest {
   }
 
   @Test
+  void givenTokenFileDash_whenLoading_thenTheTokenIsReadFromStandardInputWhichIsThenClosed() {
+    var closed = new java.util.concurrent.atomic.AtomicBoolean();
+    var stdin =
+        new java.io.ByteArrayInputStream("cta_from_stdin\n".getBytes()) {
+          @Override
+          public void close() {
+            closed.set(true);
+          }
+        };
+
+    AgentSettings settings =
+        AgentSettings.load(new String[0], Map.of("CTA_AGENT_TOKEN_FILE", "-"), stdin);
+
+    assertEquals("cta_from_stdin", settings.token());
+    assertTrue(closed.get(), "stdin is closed once read: tests cannot reopen it through the agent");
+    assertEquals(
+        "token file -: standard input holds more than 4096 bytes",
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    AgentSettings.load(
+                        new String[] {"--token-file", "-"},
+                        Map.of(),
+                        new java.io.ByteArrayInputStream(new byte[5000])))
+            .getMessage());
+  }
+
+  @Test
   void givenBadInput_whenLoading_thenTheMessageSaysWhatIsWrong() {
     Map<String, String> env = Map.of("CTA_AGENT_TOKEN", "t");
     assertEquals(

@@ -55,6 +55,48 @@ class DistributionTest {
   }
 
   @Test
+  void
+      givenTheSystemdUnit_whenItStartsTheAgent_thenTheTokenComesOnStandardInputNotInTheEnvironment()
+          throws Exception {
+    String unit = Files.readString(DIST.resolve("cta-agent.service"));
+
+    // systemd opens StandardInput=file: as root, before it switches to User=: the tests, running
+    // as that user, can open neither the file nor /proc/<agent>/environ's token.
+    assertEquals("file:/etc/cta-agent/agent-token", value(unit, "StandardInput"));
+    assertEquals(
+        "CTA_AGENT_TOKEN_FILE=" + AgentSettings.STDIN, value(unit, "Environment"), "first line");
+    assertEquals("journal", value(unit, "StandardOutput"), "not the token file");
+    assertTrue(
+        unit.lines().noneMatch(line -> line.startsWith("LoadCredential")),
+        "a credential is readable by the unit's user, so by its tests");
+  }
+
+  @Test
+  void givenTheStartScript_whenTheAgentIsGivenAStandardInput_thenJavaReadsIt() throws Exception {
+    assumeTrue(onPath("sh"), "no POSIX shell here");
+    Path javaHome = dir.resolve("jdk");
+    Path fakeJava = javaHome.resolve("bin").resolve("java");
+    Files.createDirectories(fakeJava.getParent());
+    Files.writeString(fakeJava, "#!/bin/sh\ncat\n");
+    Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwx------"));
+    Path jar = Files.createFile(dir.resolve("cta-agent.jar"));
+    Path token = Files.writeString(dir.resolve("agent-token"), "cta_token_on_stdin\n");
+
+    Result result =
+        run(
+            List.of(
+                "sh",
+                "-c",
+                "exec sh \"$0\" < \"$1\"",
+                DIST.resolve("cta-agent").toString(),
+                token.toString()),
+            List.of("JAVA_HOME=" + javaHome, "CTA_AGENT_JAR=" + jar));
+
+    assertEquals(0, result.exit(), result.output());
+    assertEquals("cta_token_on_stdin", result.output().trim(), "the script's exec keeps stdin");
+  }
+
+  @Test
   void givenTheStartScript_whenRun_thenItStartsJavaWithTheShippedFlagsThenTheExtraOnesThenTheJar()
       throws Exception {
     assumeTrue(onPath("sh"), "no POSIX shell here");

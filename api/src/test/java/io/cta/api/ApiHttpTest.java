@@ -44,7 +44,7 @@ import org.springframework.web.util.pattern.PathPattern;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 abstract class ApiHttpTest {
 
-  static final String ADMIN = "cta_test_admin_" + System.nanoTime();
+  static final String ADMIN = "cta_test_admin_" + java.util.UUID.randomUUID();
 
   private static final MongoServer mongo = new MongoServer(new MemoryBackend());
   private static final InetSocketAddress mongoAddress = mongo.bind();

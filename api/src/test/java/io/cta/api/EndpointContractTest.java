@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cta.activities.notification.NotificationType;
 import io.cta.server.definition.ScenarioDocument;
+import io.cta.server.notification.Delivery;
+import io.cta.server.notification.DeliveryLog;
 import io.cta.server.security.Role;
 import io.cta.server.security.TokenService;
 import java.net.http.HttpResponse;
@@ -45,6 +48,7 @@ class EndpointContractTest extends ApiHttpTest {
   @Autowired TokenService tokens;
 
   @Autowired ReactiveMongoTemplate documents;
+  @Autowired DeliveryLog deliveries;
 
   private final ObjectMapper json = new ObjectMapper();
 
@@ -270,6 +274,86 @@ class EndpointContractTest extends ApiHttpTest {
         0,
         json.readTree(answers.get(6).body()).get("items").size(),
         "nothing delivered before the execution completes");
+  }
+
+  @Test
+  void givenAWebhookUrlWithSecrets_whenAViewerReadsIt_thenItIsRedactedAndCannotBeSavedBack()
+      throws Exception {
+    String viewer = tokens.create("webhook viewer", Role.viewer, null).block().secret();
+    String operator = tokens.create("webhook operator", Role.operator, null).block().secret();
+    String url = "https://hooks.example.com/services/T0/B0/key-in-path?token=in-query";
+    String shown = "https://hooks.example.com/services/***?***";
+    String scenario =
+        scenarioWith(
+            "[{\"type\": \"webhook\", \"url\": \"" + url + "\", \"secret\": \"whsec-1\"}]");
+    String id = create("/api/v1/scenarios", scenario);
+    String executionId =
+        json.readTree(send("POST", "/api/v1/scenarios/" + id + "/run", null, operator).body())
+            .get("id")
+            .asText();
+    deliveries
+        .append(
+            executionId,
+            new Delivery(
+                0,
+                NotificationType.webhook,
+                "https://hooks.example.com/services/T0/B0/key-in-path",
+                1,
+                Delivery.Status.failed,
+                500,
+                "HTTP 500",
+                null,
+                java.time.Instant.now()))
+        .block();
+
+    List<HttpResponse<String>> viewed =
+        List.of(
+            send("GET", "/api/v1/scenarios/" + id, null, viewer),
+            send("GET", "/api/v1/scenarios?size=100", null, viewer),
+            send("GET", "/api/v1/executions/" + executionId + "/notifications", null, viewer));
+    HttpResponse<String> operatorView = send("GET", "/api/v1/scenarios/" + id, null, operator);
+    HttpResponse<String> operatorLog =
+        send("GET", "/api/v1/executions/" + executionId + "/notifications", null, operator);
+
+    for (HttpResponse<String> answer : viewed) {
+      assertEquals(200, answer.statusCode(), answer.body());
+      assertTrue(
+          !answer.body().contains("key-in-path") && !answer.body().contains("in-query"),
+          "a URL secret reached a viewer: " + answer.body());
+    }
+    JsonNode viewerNotification = json.readTree(viewed.get(0).body()).get("notifications").get(0);
+    assertEquals(shown, viewerNotification.get("url").asText());
+    assertEquals(
+        "https://hooks.example.com/services/***",
+        json.readTree(viewed.get(2).body()).get("items").get(0).get("target").asText());
+    assertEquals(
+        url,
+        json.readTree(operatorView.body()).get("notifications").get(0).get("url").asText(),
+        "operators and admins, who may edit it, see it whole");
+    assertTrue(operatorLog.body().contains("key-in-path"), operatorLog.body());
+
+    // A client that saves what a viewer saw would lose the URL: refused, naming the field.
+    HttpResponse<String> redactedBack =
+        send("PUT", "/api/v1/scenarios/" + id, scenario.replace(url, shown), operator);
+    HttpResponse<String> wholeBack =
+        send(
+            "PUT",
+            "/api/v1/scenarios/" + id,
+            scenario.replace(", \"secret\": \"whsec-1\"", ""),
+            operator);
+
+    assertEquals(400, redactedBack.statusCode(), redactedBack.body());
+    assertEquals(
+        "notifications[0].url: a redacted URL (with ***) cannot be saved; send the full URL,"
+            + " which operators and admins read in the scenario",
+        json.readTree(redactedBack.body()).get("detail").asText());
+    assertEquals(200, wholeBack.statusCode(), wholeBack.body());
+    assertEquals(
+        "whsec-1",
+        documents.findById(id, ScenarioDocument.class).block().notifications().get(0).secret(),
+        "an omitted secret keeps the stored one");
+    assertEquals(
+        url, documents.findById(id, ScenarioDocument.class).block().notifications().get(0).url());
   }
 
   @Test

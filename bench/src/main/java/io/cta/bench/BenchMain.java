@@ -161,7 +161,7 @@ public final class BenchMain {
                 ports.get(2),
                 ports.get(3),
                 mongoStore,
-                "cta_bench_" + System.nanoTime()));
+                "cta_bench_" + java.util.UUID.randomUUID()));
     Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
     progress("logs in " + work.resolve("logs"));
     progress("starting the infrastructure (Temporal test server, MongoDB " + options.mongo() + ")");

@@ -45,17 +45,25 @@ public final class LauncherMain {
                     "CTA_DATA_DIR", Path.of(System.getProperty("user.home"), ".cta").toString()))
             .toAbsolutePath();
     String adminToken = adminToken(env, dataDir);
-    LocalStack.Settings settings =
-        new LocalStack.Settings(
-            home(env),
-            dataDir.resolve("logs"),
-            dataDir.resolve("secrets"),
-            port(env, "CTA_PORT", 8080),
-            port(env, "CTA_CONSUMER_PORT", 8081),
-            port(env, "CTA_TEMPORAL_PORT", 7233),
-            port(env, "CTA_MONGO_PORT", 27017),
-            dataDir.resolve("mongo").resolve("cta.mv").toString(),
-            adminToken);
+    LocalStack.Settings settings;
+    try {
+      settings =
+          new LocalStack.Settings(
+              home(env),
+              dataDir.resolve("logs"),
+              dataDir.resolve("secrets"),
+              port(env, "CTA_PORT", 8080),
+              port(env, "CTA_CONSUMER_PORT", 8081),
+              port(env, "CTA_TEMPORAL_PORT", 7233),
+              port(env, "CTA_MONGO_PORT", 27017),
+              dataDir.resolve("mongo").resolve("cta.mv").toString(),
+              adminToken);
+    } catch (IllegalArgumentException e) {
+      // A short admin token: refused before anything starts.
+      System.err.println("cta: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     String agentName = env.getOrDefault("CTA_AGENT_NAME", defaultAgentName());
 
     LocalStack stack = new LocalStack(settings);

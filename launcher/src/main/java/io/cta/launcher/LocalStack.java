@@ -42,6 +42,24 @@ public final class LocalStack implements AutoCloseable {
       String mongoStore,
       String adminToken) {
 
+    /**
+     * The api refuses a shorter admin token at its start (docs/security.md, "Smaller protections");
+     * the launcher checks first, so that it refuses before it starts anything.
+     */
+    public static final int MIN_ADMIN_TOKEN_LENGTH = 32;
+
+    public Settings {
+      if (adminToken == null || adminToken.strip().length() < MIN_ADMIN_TOKEN_LENGTH) {
+        throw new IllegalArgumentException(
+            "the admin token (CTA_ADMIN_TOKEN, else the admin-token file) is too short: it needs"
+                + " at least "
+                + MIN_ADMIN_TOKEN_LENGTH
+                + " characters, this one has "
+                + (adminToken == null ? 0 : adminToken.strip().length())
+                + "; generate one with: openssl rand -base64 32");
+      }
+    }
+
     public String apiUrl() {
       return "http://127.0.0.1:" + apiPort;
     }

@@ -57,7 +57,7 @@ class EndToEndIT {
   @BeforeAll
   static void startStack() throws Exception {
     Path work = Files.createTempDirectory("cta-e2e");
-    adminToken = "cta_e2e_" + System.nanoTime();
+    adminToken = "cta_e2e_" + java.util.UUID.randomUUID();
     List<Integer> ports = freePorts(4);
     stack =
         new LocalStack(

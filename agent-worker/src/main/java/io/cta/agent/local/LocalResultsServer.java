@@ -157,6 +157,7 @@ public final class LocalResultsServer implements AutoCloseable {
   private Accepted route(HttpExchange exchange) throws IOException, Refusal {
     String path = exchange.getRequestURI().getPath();
     String method = exchange.getRequestMethod();
+    refuseBrowsers(exchange);
     if (path.equals(TESTSTATUS_PATH)) {
       if (!method.equals("GET") && !method.equals("POST")) {
         throw Refusal.method("GET, POST");
@@ -180,6 +181,33 @@ public final class LocalResultsServer implements AutoCloseable {
         "unknown path: post to $CTA_RESULTS_URL or to $CTA_TESTSTATUS_URL ("
             + TESTSTATUS_PATH
             + ")");
+  }
+
+  /**
+   * Refuses a request a web browser sent on behalf of a page (docs/security.md, "Smaller
+   * protections"). A page under test runs on this host and can reach loopback: without this it
+   * could load {@code <img src="http://127.0.0.1:port/testframework/teststatus?status=ok">} or
+   * submit a form (a form POST needs no CORS preflight) and forge its own result. Test scripts
+   * (curl, wget, HTTP libraries) send none of these headers; browsers send {@code Origin} on every
+   * POST and cross-origin fetch, {@code Sec-Fetch-Site} on every request (only {@code none} is a
+   * URL the user typed), and {@code Referer} on most others.
+   */
+  private static void refuseBrowsers(HttpExchange exchange) throws Refusal {
+    var headers = exchange.getRequestHeaders();
+    String site = headers.getFirst("Sec-Fetch-Site");
+    String header =
+        headers.containsKey("Origin")
+            ? "Origin"
+            : site != null && !site.strip().equalsIgnoreCase("none")
+                ? "Sec-Fetch-Site"
+                : headers.containsKey("Referer") ? "Referer" : null;
+    if (header != null) {
+      throw new Refusal(
+          403,
+          header
+              + ": requests from web pages are refused; report results from the test's own"
+              + " process (curl, an HTTP library)");
+    }
   }
 
   /** {@code POST $CTA_RESULTS_URL} with a JSON {@link LocalResult}. */
@@ -474,6 +502,7 @@ public final class LocalResultsServer implements AutoCloseable {
     String title() {
       return switch (status) {
         case 400 -> "Bad Request";
+        case 403 -> "Forbidden";
         case 404 -> "Not Found";
         case 405 -> "Method Not Allowed";
         case 409 -> "Conflict";

@@ -193,6 +193,60 @@ class LocalResultsServerTest {
   }
 
   @Test
+  void givenRequestsABrowserSendsForAPage_whenTheyReachEitherForm_thenEachIsA403AndNothingIsSent()
+      throws Exception {
+    // What a page under test can make a browser send: an image or navigation (Sec-Fetch-Site,
+    // Referer), a form POST or fetch (Origin). A user typing the URL sends Sec-Fetch-Site: none.
+    List<Map.Entry<String, String>> browser =
+        List.of(
+            Map.entry("Origin", "http://app.example"),
+            Map.entry("Origin", "null"),
+            Map.entry("Sec-Fetch-Site", "cross-site"),
+            Map.entry("Sec-Fetch-Site", "same-site"),
+            Map.entry("Referer", "http://app.example/login"));
+    for (Map.Entry<String, String> header : browser) {
+      for (HttpRequest request :
+          List.of(
+              HttpRequest.newBuilder(URI.create(testStatusUrl() + "?status=ok"))
+                  .header(header.getKey(), header.getValue())
+                  .GET()
+                  .build(),
+              HttpRequest.newBuilder(URI.create(testStatusUrl()))
+                  .header(header.getKey(), header.getValue())
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(HttpRequest.BodyPublishers.ofString("status=ok"))
+                  .build(),
+              HttpRequest.newBuilder(URI.create(resultsUrl(run)))
+                  .header(header.getKey(), header.getValue())
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"status\": \"ok\"}"))
+                  .build())) {
+        HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+
+        String what = header + " " + request.method() + " " + request.uri();
+        assertEquals(403, answer.statusCode(), what + ": " + answer.body());
+        assertEquals(PROBLEM, answer.headers().firstValue("Content-Type").orElseThrow(), what);
+        assertTrue(
+            JSON.readTree(answer.body())
+                .get("detail")
+                .asText()
+                .startsWith(header.getKey() + ": requests from web pages are refused"),
+            what + ": " + answer.body());
+      }
+    }
+    HttpResponse<String> typed =
+        http.send(
+            HttpRequest.newBuilder(URI.create(testStatusUrl() + "?status=ok"))
+                .header("Sec-Fetch-Site", "none")
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(202, typed.statusCode(), typed.body());
+    assertEquals(List.of("ok"), results().stream().map(AgentEvent::status).toList());
+  }
+
+  @Test
   void givenBadPosts_whenSent_thenEachIsRefusedWithAProblemNamingTheFieldAndNothingIsSent()
       throws Exception {
     Files.writeString(outside.resolve("secret.txt"), "x");

@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
 /**
  * Installs the first admin token: {@code CTA_ADMIN_TOKEN} if set, else the one in the admin token
  * file, else a new one written to that file (readable by its owner only). The token itself is never
- * logged; only the file's path is.
+ * logged; only the file's path is. A token shorter than {@link TokenService#MIN_ADMIN_TOKEN_LENGTH}
+ * stops the start.
  */
 @Component
 class AdminTokenBootstrap implements ApplicationRunner {
@@ -30,13 +31,21 @@ class AdminTokenBootstrap implements ApplicationRunner {
   AdminTokenBootstrap(TokenService tokens, CtaServerProperties properties) {
     this.tokens = tokens;
     this.properties = properties;
+    // Checked here, while the context is built: the api refuses to start before it listens.
+    if (properties.adminToken() != null && !properties.adminToken().isBlank()) {
+      TokenService.requireAdminTokenLength(
+          properties.adminToken(), "CTA_ADMIN_TOKEN (cta.admin-token)");
+    }
   }
 
   @Override
   public void run(ApplicationArguments args) throws IOException {
     String secret = properties.adminToken();
     if (secret == null || secret.isBlank()) {
-      secret = readOrCreate(properties.adminTokenFile());
+      secret =
+          TokenService.requireAdminTokenLength(
+              readOrCreate(properties.adminTokenFile()),
+              "the admin token in " + properties.adminTokenFile());
     } else {
       log.info("admin token taken from CTA_ADMIN_TOKEN");
     }

@@ -3,8 +3,10 @@ package io.cta.api.execution;
 import io.cta.activities.ExecutionState;
 import io.cta.activities.RunMode;
 import io.cta.activities.TestStatus;
+import io.cta.activities.notification.NotificationType;
 import io.cta.server.definition.SuiteDocument;
 import io.cta.server.definition.TestDefinition;
+import io.cta.server.definition.WebhookUrls;
 import io.cta.server.execution.Counting;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
@@ -295,11 +297,31 @@ class ExecutionController {
   /**
    * The delivery log of the execution's notifications, oldest first: each attempt (delivered or
    * failed, with the receiver's HTTP status or the error, and a chained execution's id) and each
-   * notification abandoned after its last attempt (docs/notifications.md).
+   * notification abandoned after its last attempt (docs/notifications.md). A viewer sees each
+   * webhook's target redacted, as in the scenario (docs/security.md).
    */
   @GetMapping("/{id}/notifications")
-  Mono<PageView<Delivery>> notifications(@PathVariable String id) {
-    return find(id).flatMap(e -> deliveries.deliveries(id)).map(PageView::all);
+  Mono<PageView<Delivery>> notifications(@PathVariable String id, ServerWebExchange exchange) {
+    boolean full = WebhookUrls.shownWhole(CtaPrincipal.of(exchange).role());
+    return find(id)
+        .flatMap(e -> deliveries.deliveries(id))
+        .map(list -> full ? list : list.stream().map(ExecutionController::redacted).toList())
+        .map(PageView::all);
+  }
+
+  private static Delivery redacted(Delivery d) {
+    return d.type() != NotificationType.webhook
+        ? d
+        : new Delivery(
+            d.notification(),
+            d.type(),
+            WebhookUrls.redact(d.target()),
+            d.attempt(),
+            d.status(),
+            d.statusCode(),
+            d.error(),
+            d.chainedExecutionId(),
+            d.at());
   }
 
   /**

@@ -2,6 +2,7 @@ package io.cta.api.scenario;
 
 import io.cta.activities.notification.NotificationType;
 import io.cta.server.definition.Notification;
+import io.cta.server.definition.WebhookUrls;
 import io.cta.server.web.ApiException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -105,6 +106,15 @@ final class Notifications {
       throw ApiException.badRequest(problem);
     }
     try {
+      if (WebhookUrls.isRedacted(url)) {
+        // Copied from a viewer's redacted view: saving it would lose the real URL.
+        throw ApiException.badRequest(
+            field
+                + ": a redacted URL (with "
+                + WebhookUrls.REDACTED
+                + ") cannot be saved; send the full URL, which operators and admins read"
+                + " in the scenario");
+      }
       URI uri = new URI(url);
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
       if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {

@@ -9,6 +9,7 @@ import io.cta.server.definition.Notification;
 import io.cta.server.definition.Retention;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.definition.SuiteDocument;
+import io.cta.server.definition.WebhookUrls;
 import io.cta.server.scenario.ScenarioRunner;
 import io.cta.server.security.CtaPrincipal;
 import io.cta.server.web.ApiException;
@@ -66,7 +67,9 @@ class ScenarioController {
   Mono<PageView<ScenarioView>> list(
       @RequestParam(required = false) Integer page,
       @RequestParam(required = false) Integer size,
-      @RequestParam(required = false) String sort) {
+      @RequestParam(required = false) String sort,
+      ServerWebExchange exchange) {
+    boolean fullUrls = fullUrls(exchange);
     return definitions
         .page(
             ScenarioDocument.class,
@@ -75,7 +78,7 @@ class ScenarioController {
         .flatMap(
             p ->
                 Flux.fromIterable(p.items())
-                    .concatMap(this::view)
+                    .concatMap(d -> view(d, fullUrls))
                     .collectList()
                     .map(items -> new PageView<>(items, p.page(), p.size(), p.total())));
   }
@@ -98,12 +101,23 @@ class ScenarioController {
   }
 
   @GetMapping("/{id}")
-  Mono<ResponseEntity<ScenarioView>> get(@PathVariable String id) {
-    return definitions.get(ScenarioDocument.class, id, WHAT).flatMap(this::tagged);
+  Mono<ResponseEntity<ScenarioView>> get(@PathVariable String id, ServerWebExchange exchange) {
+    boolean fullUrls = fullUrls(exchange);
+    return definitions
+        .get(ScenarioDocument.class, id, WHAT)
+        .flatMap(scenario -> tagged(scenario, fullUrls));
   }
 
-  private Mono<ResponseEntity<ScenarioView>> tagged(ScenarioDocument scenario) {
-    return view(scenario)
+  /**
+   * Whether the caller sees webhook URLs whole: operators and admins may edit the scenario and send
+   * the URL back on {@code PUT}; viewers see it redacted (docs/security.md).
+   */
+  private static boolean fullUrls(ServerWebExchange exchange) {
+    return WebhookUrls.shownWhole(CtaPrincipal.of(exchange).role());
+  }
+
+  private Mono<ResponseEntity<ScenarioView>> tagged(ScenarioDocument scenario, boolean fullUrls) {
+    return view(scenario, fullUrls)
         .map(v -> ResponseEntity.ok().eTag(Definitions.etag(scenario.updatedAt())).body(v));
   }
 
@@ -135,7 +149,7 @@ class ScenarioController {
                         old.lastNumber(),
                         old.createdAt(),
                         Definitions.nextUpdate(old.updatedAt()))))
-        .flatMap(saved -> applySchedule(saved, request).then(tagged(saved)));
+        .flatMap(saved -> applySchedule(saved, request).then(tagged(saved, true)));
   }
 
   @DeleteMapping("/{id}")
@@ -176,21 +190,24 @@ class ScenarioController {
                 ResponseEntity.created(URI.create("/api/v1/executions/" + view.id())).body(view));
   }
 
-  /** Sets the schedule given with the scenario, if any, and answers the scenario's view. */
+  /**
+   * Sets the schedule given with the scenario, if any, and answers the scenario's view (to an
+   * operator or admin, the only roles that may save one).
+   */
   private Mono<ScenarioView> applySchedule(ScenarioDocument scenario, ScenarioRequest request) {
     if (request.schedule() == null) {
-      return view(scenario);
+      return view(scenario, true);
     }
     return schedules
         .put(scenario.id(), request.schedule())
-        .map(schedule -> ScenarioView.of(scenario, schedule));
+        .map(schedule -> ScenarioView.of(scenario, schedule, true));
   }
 
-  private Mono<ScenarioView> view(ScenarioDocument scenario) {
+  private Mono<ScenarioView> view(ScenarioDocument scenario, boolean fullUrls) {
     return schedules
         .find(scenario.id())
-        .map(schedule -> ScenarioView.of(scenario, schedule))
-        .defaultIfEmpty(ScenarioView.of(scenario, null));
+        .map(schedule -> ScenarioView.of(scenario, schedule, fullUrls))
+        .defaultIfEmpty(ScenarioView.of(scenario, null, fullUrls));
   }
 
   private Mono<Void> checkReferences(ScenarioRequest request, List<Notification> notifications) {

@@ -22,7 +22,11 @@ public record ScenarioView(
     Instant updatedAt,
     ScheduleView schedule) {
 
-  static ScenarioView of(ScenarioDocument d, ScheduleView schedule) {
+  /**
+   * @param fullUrls whether webhook URLs are shown whole (operators and admins) or redacted
+   *     (viewers)
+   */
+  static ScenarioView of(ScenarioDocument d, ScheduleView schedule, boolean fullUrls) {
     return new ScenarioView(
         d.id(),
         d.name(),
@@ -35,7 +39,7 @@ public record ScenarioView(
         d.concurrency(),
         d.notifications() == null
             ? List.of()
-            : d.notifications().stream().map(NotificationView::of).toList(),
+            : d.notifications().stream().map(n -> NotificationView.of(n, fullUrls)).toList(),
         d.retention(),
         d.createdAt(),
         d.updatedAt(),

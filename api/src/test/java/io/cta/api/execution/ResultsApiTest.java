@@ -60,7 +60,7 @@ class ResultsApiTest {
 
   private static final MongoServer mongo = new MongoServer(new MemoryBackend());
   private static final InetSocketAddress mongoAddress = mongo.bind();
-  private static final String ADMIN = "cta_results_admin_" + System.nanoTime();
+  private static final String ADMIN = "cta_results_admin_" + java.util.UUID.randomUUID();
 
   /** Test ids with the characters a key or a path might trip on. */
   private static final String PASSES = "login.page:v2";

@@ -1,6 +1,7 @@
 package io.cta.server.security;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.springframework.core.annotation.Order;
@@ -20,7 +21,9 @@ import reactor.core.publisher.Mono;
  * Authenticates every request with {@code Authorization: Bearer <token>} (or, for the WebSocket
  * handshake only, a {@code ticket} query parameter) and applies the process's {@link AccessPolicy}:
  * 400 for a path that is not canonical ({@link RequestPaths}), 401 without a valid token, 403 when
- * the role may not. The policy sees the path as the router will match it, never the raw path.
+ * the role may not. The policy sees the path as the router will match it, never the raw path. A
+ * request that would be a 401 is a 429 instead once its address or its secret has failed too often
+ * ({@link AuthThrottle}); a valid token is never throttled.
  */
 @Component
 @Order(-100)
@@ -34,11 +37,14 @@ public class BearerTokenFilter implements WebFilter {
   private final TokenService tokens;
   private final TicketService tickets;
   private final AccessPolicy policy;
+  private final AuthThrottle throttle;
 
-  BearerTokenFilter(TokenService tokens, TicketService tickets, AccessPolicy policy) {
+  BearerTokenFilter(
+      TokenService tokens, TicketService tickets, AccessPolicy policy, AuthThrottle throttle) {
     this.tokens = tokens;
     this.tickets = tickets;
     this.policy = policy;
+    this.throttle = throttle;
   }
 
   @Override
@@ -55,30 +61,36 @@ public class BearerTokenFilter implements WebFilter {
     }
     String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
     String ticket = exchange.getRequest().getQueryParams().getFirst("ticket");
-    Mono<CtaPrincipal> caller;
-    if (header == null && ticket != null && path.equals(WEBSOCKET_PATH)) {
-      caller = tickets.redeem(ticket, Instant.now());
+    boolean byTicket = header == null && ticket != null && path.equals(WEBSOCKET_PATH);
+    String secret;
+    if (byTicket) {
+      secret = ticket;
     } else if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+      // Not counted as a failure: nothing was guessed.
       return reject(exchange, HttpStatus.UNAUTHORIZED, "a bearer token is required");
     } else {
-      String secret = header.substring(PREFIX.length()).trim();
+      secret = header.substring(PREFIX.length()).trim();
       if (secret.isEmpty() || secret.length() > 200) {
-        return reject(exchange, HttpStatus.UNAUTHORIZED, "invalid bearer token");
+        return unauthorized(exchange, secret, "invalid bearer token");
       }
-      caller = tokens.authenticate(secret);
     }
+    // A secret that keeps failing is refused without another lookup.
+    Optional<Duration> refused = throttle.secretRefused(secret);
+    if (refused.isPresent()) {
+      return tooManyFailures(exchange, refused.get());
+    }
+    Mono<CtaPrincipal> caller =
+        byTicket ? tickets.redeem(secret, Instant.now()) : tokens.authenticate(secret);
     return caller
         .map(Optional::of)
         .defaultIfEmpty(Optional.empty())
         .flatMap(
             found -> {
               if (found.isEmpty()) {
-                return reject(
+                return unauthorized(
                     exchange,
-                    HttpStatus.UNAUTHORIZED,
-                    ticket != null && header == null
-                        ? "invalid or expired ticket"
-                        : "invalid bearer token");
+                    secret,
+                    byTicket ? "invalid or expired ticket" : "invalid bearer token");
               }
               CtaPrincipal principal = found.get();
               if (policy.decide(method, path, principal.role()) != AccessPolicy.Decision.ALLOW) {
@@ -91,6 +103,25 @@ public class BearerTokenFilter implements WebFilter {
               // Also as the exchange's principal: a WebSocket session sees it in its handshake.
               return chain.filter(exchange.mutate().principal(Mono.just(principal)).build());
             });
+  }
+
+  /** A 401 for a secret that is not a token, or a 429 when this caller has failed too often. */
+  private Mono<Void> unauthorized(ServerWebExchange exchange, String secret, String detail) {
+    Optional<Duration> wait = throttle.failed(exchange.getRequest().getRemoteAddress(), secret);
+    return wait.isPresent()
+        ? tooManyFailures(exchange, wait.get())
+        : reject(exchange, HttpStatus.UNAUTHORIZED, detail);
+  }
+
+  private static Mono<Void> tooManyFailures(ServerWebExchange exchange, Duration wait) {
+    long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+    exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+    return reject(
+        exchange,
+        HttpStatus.TOO_MANY_REQUESTS,
+        "too many failed authentications from this address or with this token; retry after "
+            + seconds
+            + " s");
   }
 
   private static Mono<Void> reject(ServerWebExchange exchange, HttpStatus status, String detail) {

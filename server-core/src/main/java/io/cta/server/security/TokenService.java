@@ -23,7 +23,32 @@ public class TokenService {
   /** The fixed id of the admin token given by CTA_ADMIN_TOKEN or the admin token file. */
   public static final String BOOTSTRAP_ADMIN_ID = "bootstrap-admin";
 
+  /**
+   * The shortest bootstrap admin token accepted. The admin token grants everything and is often
+   * typed by hand; 32 characters of a generated token ({@link #newSecret()} gives 47) are beyond
+   * guessing even without the throttling of failed authentications.
+   */
+  public static final int MIN_ADMIN_TOKEN_LENGTH = 32;
+
   private static final SecureRandom RANDOM = new SecureRandom();
+
+  /**
+   * Refuses a bootstrap admin token shorter than {@link #MIN_ADMIN_TOKEN_LENGTH}, naming where it
+   * came from but never the token.
+   */
+  public static String requireAdminTokenLength(String secret, String source) {
+    String trimmed = secret.trim();
+    if (trimmed.length() < MIN_ADMIN_TOKEN_LENGTH) {
+      throw new IllegalArgumentException(
+          source
+              + " is too short: an admin token needs at least "
+              + MIN_ADMIN_TOKEN_LENGTH
+              + " characters, this one has "
+              + trimmed.length()
+              + "; generate one with: openssl rand -base64 32");
+    }
+    return trimmed;
+  }
 
   private final ReactiveMongoTemplate mongo;
 
