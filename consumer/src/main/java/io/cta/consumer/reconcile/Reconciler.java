@@ -1,6 +1,7 @@
 package io.cta.consumer.reconcile;
 
 import io.cta.activities.ExecutionState;
+import io.cta.activities.schedule.ScheduleSpec;
 import io.cta.consumer.config.ConsumerProperties;
 import io.cta.server.execution.Counters;
 import io.cta.server.execution.ExecutionDocument;
@@ -8,6 +9,7 @@ import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.MachineRun;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.PoolStore;
+import io.cta.server.scenario.ScheduleDocument;
 import io.cta.server.scenario.ScheduleStore;
 import io.cta.server.scenario.SlotStore;
 import io.cta.server.temporal.ExecutionWorkflows;
@@ -17,6 +19,7 @@ import io.cta.workflows.execution.CancelSignal;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -178,21 +181,32 @@ public class Reconciler implements SmartLifecycle {
         .count();
   }
 
-  /** Restarts the workflow of every live schedule that has none. */
+  /**
+   * Restarts the workflow of every live schedule that has none, and signals again a running one
+   * that keeps time by another spec or pause state than MongoDB's (a change signal was lost). A
+   * schedule changed within the grace period is left alone: the api may be signalling it now. A
+   * signal that races a user's change is corrected by the next pass, since MongoDB is the truth.
+   */
   Mono<Long> reconcileSchedules() {
+    Instant settled = clock.instant().minus(properties.reconcileGrace());
     return schedules
         .findLive()
         .concatMap(
             schedule ->
                 scheduleWorkflows
                     .start(schedule)
-                    .doOnNext(
+                    .flatMap(
                         started -> {
                           if (started) {
                             log.info(
                                 "schedule of scenario {} had no workflow; restarted it",
                                 schedule.scenarioId());
+                            return Mono.just(true);
                           }
+                          return schedule.updatedAt() != null
+                                  && schedule.updatedAt().isAfter(settled)
+                              ? Mono.just(false)
+                              : resendLostChanges(schedule);
                         })
                     .onErrorResume(
                         e -> {
@@ -202,8 +216,43 @@ public class Reconciler implements SmartLifecycle {
                               e.toString());
                           return Mono.just(false);
                         }))
-        .filter(started -> started)
+        .filter(repaired -> repaired)
         .count();
+  }
+
+  /** Signals the running schedule workflow where its state differs from the stored schedule. */
+  private Mono<Boolean> resendLostChanges(ScheduleDocument schedule) {
+    return scheduleWorkflows
+        .state(schedule.scenarioId())
+        .flatMap(
+            state -> {
+              List<ScheduleWorkflows.Signal> signals = new ArrayList<>();
+              if (!schedule.spec().equals(state.spec())) {
+                signals.add(ScheduleWorkflows.Signal.update);
+              }
+              if (schedule.paused() != state.paused()) {
+                signals.add(
+                    schedule.paused()
+                        ? ScheduleWorkflows.Signal.pause
+                        : ScheduleWorkflows.Signal.resume);
+              }
+              if (signals.isEmpty()) {
+                return Mono.just(false);
+              }
+              log.info(
+                  "schedule of scenario {} runs {}; MongoDB says {}: sending {} again",
+                  schedule.scenarioId(),
+                  describe(state.spec(), state.paused()),
+                  describe(schedule.spec(), schedule.paused()),
+                  signals);
+              return Flux.fromIterable(signals)
+                  .concatMap(signal -> scheduleWorkflows.signal(schedule, signal))
+                  .then(Mono.just(true));
+            });
+  }
+
+  private static String describe(ScheduleSpec spec, boolean paused) {
+    return (paused ? "paused " : "") + spec;
   }
 
   Mono<Long> reconcileExecutions() {

@@ -280,4 +280,56 @@ class ReconcilerTest {
     assertEquals(true, workflows.isRunning("sc1").block());
     assertEquals(0L, reconciler.reconcile().block(), "a running schedule is left alone");
   }
+
+  @Test
+  void givenAPauseSignalThatWasLost_whenReconciling_thenTheScheduleWorkflowIsPaused() {
+    env.start();
+    Instant settled = Instant.now().minusSeconds(60);
+    ScheduleSpec spec = new ScheduleSpec("0 3 * * *", "UTC", null, null, 0);
+    schedules.put("sc-pause", spec, settled).block();
+    assertEquals(1L, reconciler.reconcile().block(), "its workflow starts unpaused");
+    // The api paused it in MongoDB; its pause signal never reached the workflow.
+    schedules.setPaused("sc-pause", true, settled).block();
+    ScheduleWorkflows workflows = new ScheduleWorkflows(env.getWorkflowClient());
+    assertFalse(workflows.state("sc-pause").block().paused());
+
+    assertEquals(1L, reconciler.reconcile().block());
+
+    assertTrue(workflows.state("sc-pause").block().paused());
+    assertEquals(0L, reconciler.reconcile().block(), "a converged schedule is left alone");
+    // And back: a lost resume is repaired too.
+    schedules.setPaused("sc-pause", false, settled).block();
+    assertEquals(1L, reconciler.reconcile().block());
+    assertFalse(workflows.state("sc-pause").block().paused());
+  }
+
+  @Test
+  void givenASpecChangeWhoseSignalWasLost_whenReconciling_thenTheWorkflowKeepsTheStoredSpec() {
+    env.start();
+    Instant settled = Instant.now().minusSeconds(60);
+    schedules.put("sc-spec", new ScheduleSpec("0 3 * * *", "UTC", null, null, 0), settled).block();
+    assertEquals(1L, reconciler.reconcile().block());
+    ScheduleSpec changed = new ScheduleSpec("30 4 * * *", "Europe/Paris", null, null, 0);
+    schedules.put("sc-spec", changed, settled).block();
+
+    assertEquals(1L, reconciler.reconcile().block());
+
+    assertEquals(
+        changed, new ScheduleWorkflows(env.getWorkflowClient()).state("sc-spec").block().spec());
+  }
+
+  @Test
+  void givenAScheduleChangedJustNow_whenReconciling_thenItIsLeftToTheApisSignal() {
+    env.start();
+    schedules
+        .put(
+            "sc-young",
+            new ScheduleSpec("0 3 * * *", "UTC", null, null, 0),
+            Instant.now().minusSeconds(60))
+        .block();
+    assertEquals(1L, reconciler.reconcile().block());
+    schedules.setPaused("sc-young", true, Instant.now()).block();
+
+    assertEquals(0L, reconciler.reconcile().block(), "the api may be signalling it right now");
+  }
 }
