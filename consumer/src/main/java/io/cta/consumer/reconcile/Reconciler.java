@@ -45,7 +45,8 @@ import reactor.core.publisher.Mono;
  *   <li>a running execution without a live workflow ends {@code error} with a reason.
  * </ul>
  *
- * An execution ended here sends its notifications, as its workflow would have.
+ * An execution ended here sends its notifications, as its workflow would have: the debt is stored
+ * with its terminal state and paid by this pass or the next one.
  *
  * <p>Executions younger than the grace period are left alone: their workflow may still be starting.
  * Every live schedule in MongoDB gets its workflow back if Temporal lost it, so schedules never
@@ -114,7 +115,9 @@ public class Reconciler implements SmartLifecycle {
 
   /** One pass; returns how many executions and schedules it repaired. */
   public Mono<Long> reconcile() {
+    // Owed notifications after the executions: those ended by this pass start theirs in end().
     return reconcileExecutions()
+        .flatMap(ended -> startOwedNotifications().map(started -> ended + started))
         .zipWith(reconcileSchedules(), Long::sum)
         .zipWith(reconcileSlots(), Long::sum)
         .flatMap(repaired -> announceOffline().thenReturn(repaired));
@@ -330,23 +333,67 @@ public class Reconciler implements SmartLifecycle {
                             ? m.withState(state.name())
                             : m)
                 .toList();
+    // Its workflow is gone, and with it the start of its notifications: the debt is written with
+    // the terminal state, and paid by startOwedNotifications (now, or by a later pass if this
+    // process dies first).
+    boolean owesNotifications =
+        execution.notifications() != null && !execution.notifications().isEmpty();
     return executions
-        .complete(execution.id(), state, reason, counters, counters.result(), runs, null, now)
+        .complete(
+            execution.id(),
+            state,
+            reason,
+            counters,
+            counters.result(),
+            runs,
+            null,
+            now,
+            owesNotifications)
         .hasElement()
         .flatMap(
             ended ->
                 pools
                     .close(TaskQueues.pool(execution.id()))
                     .then(releaseSlot(execution))
-                    .then(ended ? notify(execution) : Mono.empty())
+                    .then(ended && owesNotifications ? notify(execution.id()).then() : Mono.empty())
                     .thenReturn(ended));
   }
 
-  /** Its workflow is gone, and with it the start of its notifications: they start from here. */
-  private Mono<Void> notify(ExecutionDocument execution) {
-    return execution.notifications() == null || execution.notifications().isEmpty()
-        ? Mono.empty()
-        : workflows.notify(execution.id()).then();
+  /**
+   * Starts the notifications of every ended execution that still owes them (its terminal write was
+   * done, the start was not: the process died in between, or Temporal could not be reached). The
+   * notification workflow's id derives from the execution, so a start that did happen before the
+   * flag was cleared is not repeated: each execution notifies exactly once.
+   */
+  Mono<Long> startOwedNotifications() {
+    return executions
+        .findNotifyPending()
+        .concatMap(
+            id ->
+                notify(id)
+                    .onErrorResume(
+                        e -> {
+                          log.warn(
+                              "starting the notifications of execution {} failed: {}",
+                              id,
+                              e.toString());
+                          return Mono.just(false);
+                        }))
+        .filter(started -> started)
+        .count();
+  }
+
+  /** Starts them and clears the debt; true when this call started them. */
+  private Mono<Boolean> notify(String executionId) {
+    return workflows
+        .notify(executionId)
+        .flatMap(
+            started -> {
+              if (started) {
+                log.info("started the notifications of execution {}", executionId);
+              }
+              return executions.notificationsStarted(executionId).thenReturn(started);
+            });
   }
 
   private Mono<Void> releaseSlot(ExecutionDocument execution) {

@@ -241,6 +241,46 @@ class ReconcilerTest {
   }
 
   @Test
+  void givenTheConsumerDiedBetweenTheTerminalWriteAndTheNotifications_whenReconciling_thenOnce() {
+    env.start();
+    ExecutionDocument execution =
+        Fixtures.insert(
+            executions,
+            Fixtures.withNotifications(
+                Fixtures.execution(ExecutionState.running, Instant.now().minusSeconds(60), 600_000),
+                List.of(
+                    new Notification(
+                        NotificationType.webhook,
+                        "http://127.0.0.1:9/hook",
+                        null,
+                        null,
+                        null,
+                        Notification.On.notOk))));
+    // What end() writes, and then the crash: the notification workflow was never started.
+    executions
+        .complete(
+            execution.id(),
+            ExecutionState.error,
+            "orchestration state was lost",
+            execution.counters(),
+            null,
+            List.of(),
+            null,
+            Instant.now(),
+            true)
+        .block();
+
+    assertEquals(1L, reconciler.reconcile().block());
+    env.getWorkflowClient()
+        .newUntypedWorkflowStub(NotificationWorkflow.workflowId(execution.id()))
+        .getResult(Void.class);
+    assertEquals(0L, reconciler.reconcile().block(), "the debt is paid");
+
+    assertEquals(1, java.util.Collections.frequency(NOTIFIED, execution.id()), NOTIFIED.toString());
+    assertEquals(List.of(), executions.findNotifyPending().collectList().block());
+  }
+
+  @Test
   void givenAPendingExecutionPastItsDeadline_whenReconciling_thenItEndsTimeoutInsteadOfStarting() {
     env.start();
     ExecutionDocument execution =

@@ -30,6 +30,13 @@ import reactor.core.publisher.Mono;
 @Component
 public class ExecutionStore {
 
+  /**
+   * Set on an ended execution whose notifications are owed and not started yet; absent otherwise
+   * (documents written before it existed never carry it). Not a field of {@link ExecutionDocument}:
+   * only the reconciler's queries and updates touch it.
+   */
+  public static final String NOTIFY_PENDING = "notifyPending";
+
   private static final List<ExecutionState> ACTIVE =
       List.of(ExecutionState.pending, ExecutionState.running);
 
@@ -294,6 +301,25 @@ public class ExecutionStore {
     return mongo.save(snapshot);
   }
 
+  /** Ids of ended executions whose notifications are owed (sparse notifyPending index). */
+  public Flux<String> findNotifyPending() {
+    Query query = Query.query(Criteria.where(NOTIFY_PENDING).is(true));
+    query.fields().include("_id");
+    return mongo
+        .find(query, Document.class, mongo.getCollectionName(ExecutionDocument.class))
+        .map(d -> d.get("_id").toString());
+  }
+
+  /** The execution's notifications were started: it owes none any more. */
+  public Mono<Void> notificationsStarted(String id) {
+    return mongo
+        .updateFirst(
+            Query.query(Criteria.where("_id").is(id)),
+            new Update().unset(NOTIFY_PENDING),
+            ExecutionDocument.class)
+        .then();
+  }
+
   /** Records a cancel request on an active execution; empty if it is not active any more. */
   public Mono<ExecutionDocument> requestCancel(String id, ExecutionDocument.Cancellation cancel) {
     return mongo
@@ -319,6 +345,24 @@ public class ExecutionStore {
       List<MachineRun> machines,
       Instant startedAt,
       Instant finishedAt) {
+    return complete(id, state, reason, counters, result, machines, startedAt, finishedAt, false);
+  }
+
+  /**
+   * As above; with {@code notifyPending}, the same single-document write also records that the
+   * execution's notifications are owed (its workflow, which would start them, is gone), so a
+   * process that dies right after it leaves the debt in MongoDB for the next reconciler pass.
+   */
+  public Mono<ExecutionDocument> complete(
+      String id,
+      ExecutionState state,
+      String reason,
+      Counters counters,
+      TestStatus result,
+      List<MachineRun> machines,
+      Instant startedAt,
+      Instant finishedAt,
+      boolean notifyPending) {
     Update update =
         new Update()
             .set("state", state)
@@ -329,6 +373,9 @@ public class ExecutionStore {
             .set("finishedAt", finishedAt);
     if (startedAt != null) {
       update.set("startedAt", startedAt);
+    }
+    if (notifyPending) {
+      update.set(NOTIFY_PENDING, true);
     }
     return mongo
         .findAndModify(
