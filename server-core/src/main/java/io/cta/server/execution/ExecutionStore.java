@@ -37,6 +37,15 @@ public class ExecutionStore {
    */
   public static final String NOTIFY_PENDING = "notifyPending";
 
+  /**
+   * Result tickets taken and stored (see {@link #takeResultTicket}): how {@code complete} knows
+   * that no result is between being stored and being counted. Counters of the execution document
+   * only, never fields of {@link ExecutionDocument}; absent on documents from before them.
+   */
+  static final String RESULT_TICKETS = "resultTickets";
+
+  static final String RESULTS_STORED = "resultTicketsStored";
+
   private static final List<ExecutionState> ACTIVE =
       List.of(ExecutionState.pending, ExecutionState.running);
 
@@ -363,6 +372,61 @@ public class ExecutionStore {
       Instant startedAt,
       Instant finishedAt,
       boolean notifyPending) {
+    return complete(
+        Query.query(Criteria.where("_id").is(id).and("state").in(ACTIVE)),
+        state,
+        reason,
+        counters,
+        result,
+        machines,
+        startedAt,
+        finishedAt,
+        notifyPending);
+  }
+
+  /**
+   * As {@link #complete(String, ExecutionState, String, Counters, TestStatus, List, Instant,
+   * Instant)}, but only while no result ticket was taken since {@code tickets} was read: the
+   * counters then cover every result whose ingestion took a ticket, and any later ingestion finds
+   * the execution terminal and stores its results late. Empty when the execution is terminal or a
+   * ticket was taken meanwhile (read the tickets and the results again).
+   */
+  public Mono<ExecutionDocument> completeCounted(
+      String id,
+      ResultTickets tickets,
+      ExecutionState state,
+      String reason,
+      Counters counters,
+      TestStatus result,
+      List<MachineRun> machines,
+      Instant startedAt,
+      Instant finishedAt) {
+    Criteria unchanged =
+        tickets.taken() == 0
+            ? Criteria.where(RESULT_TICKETS).is(null)
+            : Criteria.where(RESULT_TICKETS).is(tickets.taken());
+    return complete(
+        Query.query(Criteria.where("_id").is(id).and("state").in(ACTIVE).andOperator(unchanged)),
+        state,
+        reason,
+        counters,
+        result,
+        machines,
+        startedAt,
+        finishedAt,
+        false);
+  }
+
+  private Mono<ExecutionDocument> complete(
+      Query active,
+      ExecutionState state,
+      String reason,
+      Counters counters,
+      TestStatus result,
+      List<MachineRun> machines,
+      Instant startedAt,
+      Instant finishedAt,
+      boolean notifyPending) {
     Update update =
         new Update()
             .set("state", state)
@@ -379,10 +443,54 @@ public class ExecutionStore {
     }
     return mongo
         .findAndModify(
-            Query.query(Criteria.where("_id").is(id).and("state").in(ACTIVE)),
-            update,
-            FindAndModifyOptions.options().returnNew(true),
-            ExecutionDocument.class)
+            active, update, FindAndModifyOptions.options().returnNew(true), ExecutionDocument.class)
         .flatMap(this::published);
+  }
+
+  /**
+   * How many result ingestions took a ticket on the execution, and how many of them finished
+   * storing their results (both 0 on documents written before tickets existed).
+   */
+  public record ResultTickets(long taken, long stored) {
+
+    /** Some ingestion took a ticket and has not stored its results yet (or died doing it). */
+    public boolean inFlight() {
+      return stored < taken;
+    }
+  }
+
+  /**
+   * Takes a result ticket before storing results of an active execution: true when taken; false
+   * when the execution is terminal, whose {@code complete} has counted, so the results are late.
+   */
+  public Mono<Boolean> takeResultTicket(String id) {
+    return mongo
+        .updateFirst(
+            Query.query(Criteria.where("_id").is(id).and("state").in(ACTIVE)),
+            new Update().inc(RESULT_TICKETS, 1),
+            ExecutionDocument.class)
+        .map(r -> r.getMatchedCount() > 0);
+  }
+
+  /** The results of a taken ticket are stored (whatever the execution's state now). */
+  public Mono<Void> resultTicketStored(String id) {
+    return mongo
+        .updateFirst(
+            Query.query(Criteria.where("_id").is(id)),
+            new Update().inc(RESULTS_STORED, 1),
+            ExecutionDocument.class)
+        .then();
+  }
+
+  public Mono<ResultTickets> resultTickets(String id) {
+    Query query = Query.query(Criteria.where("_id").is(id));
+    query.fields().include(RESULT_TICKETS, RESULTS_STORED);
+    return mongo
+        .findOne(query, Document.class, mongo.getCollectionName(ExecutionDocument.class))
+        .map(d -> new ResultTickets(number(d.get(RESULT_TICKETS)), number(d.get(RESULTS_STORED))));
+  }
+
+  private static long number(Object value) {
+    return value instanceof Number n ? n.longValue() : 0;
   }
 }
