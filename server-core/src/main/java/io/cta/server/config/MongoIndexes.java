@@ -2,6 +2,7 @@ package io.cta.server.config;
 
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
+import io.cta.server.execution.SuiteSnapshot;
 import io.cta.server.machine.MachineDocument;
 import io.cta.server.security.TokenDocument;
 import org.springframework.beans.factory.InitializingBean;
@@ -62,7 +63,14 @@ public class MongoIndexes implements InitializingBean {
                     new Index()
                         .on(ExecutionStore.NOTIFY_PENDING, Sort.Direction.ASC)
                         .sparse()
-                        .named("notifyPending")))
+                        .named("notifyPending")),
+            mongo
+                .indexOps(SuiteSnapshot.class)
+                .createIndex(
+                    new Index()
+                        .on(ExecutionStore.SNAPSHOT_UNCLAIMED, Sort.Direction.ASC)
+                        .sparse()
+                        .named("unclaimedSince")))
         .blockLast();
   }
 

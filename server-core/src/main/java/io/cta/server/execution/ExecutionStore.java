@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bson.Document;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
@@ -45,6 +46,12 @@ public class ExecutionStore {
   static final String RESULT_TICKETS = "resultTickets";
 
   static final String RESULTS_STORED = "resultTicketsStored";
+
+  /**
+   * Set on a suite snapshot from its creation until its execution is stored (see {@link
+   * #createSnapshot}); snapshots from before it never carry it.
+   */
+  public static final String SNAPSHOT_UNCLAIMED = "unclaimedSince";
 
   private static final List<ExecutionState> ACTIVE =
       List.of(ExecutionState.pending, ExecutionState.running);
@@ -308,6 +315,42 @@ public class ExecutionStore {
 
   public Mono<SuiteSnapshot> saveSnapshot(SuiteSnapshot snapshot) {
     return mongo.save(snapshot);
+  }
+
+  /**
+   * Stores the snapshot of an execution about to be inserted, marked unclaimed since {@code now}
+   * until {@link #claimSnapshot} (after the execution's insert) clears the mark: a creation that
+   * dies in between leaves a marked snapshot, which {@link #findUnclaimedSnapshots} finds. An
+   * existing snapshot is kept: it belongs to the execution of that id, or to an earlier attempt of
+   * this same creation.
+   */
+  public Mono<Void> createSnapshot(SuiteSnapshot snapshot, Instant now) {
+    Document document = new Document();
+    mongo.getConverter().write(snapshot, document);
+    document.put(SNAPSHOT_UNCLAIMED, java.util.Date.from(now));
+    return mongo
+        .insert(document, mongo.getCollectionName(SuiteSnapshot.class))
+        .then()
+        .onErrorResume(DuplicateKeyException.class, existing -> Mono.empty());
+  }
+
+  /** The execution of the snapshot exists: it is not an orphan. */
+  public Mono<Void> claimSnapshot(String id) {
+    return mongo
+        .updateFirst(
+            Query.query(Criteria.where("_id").is(id)),
+            new Update().unset(SNAPSHOT_UNCLAIMED),
+            SuiteSnapshot.class)
+        .then();
+  }
+
+  /** Ids of snapshots still unclaimed since before {@code before} (sparse unclaimedSince index). */
+  public Flux<String> findUnclaimedSnapshots(Instant before) {
+    Query query = Query.query(Criteria.where(SNAPSHOT_UNCLAIMED).lt(before));
+    query.fields().include("_id");
+    return mongo
+        .find(query, Document.class, mongo.getCollectionName(SuiteSnapshot.class))
+        .map(d -> d.get("_id").toString());
   }
 
   /** Ids of ended executions whose notifications are owed (sparse notifyPending index). */
