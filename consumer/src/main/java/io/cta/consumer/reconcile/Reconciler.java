@@ -50,7 +50,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>Executions younger than the grace period are left alone: their workflow may still be starting.
  * Every live schedule in MongoDB gets its workflow back if Temporal lost it, so schedules never
- * stop silently; the restarted workflow catches up on fires it missed.
+ * stop silently; the restarted workflow catches up on fires it missed. A running schedule workflow
+ * whose spec or pause state differs from MongoDB's gets the lost signal again.
  */
 @Component
 public class Reconciler implements SmartLifecycle {
