@@ -86,6 +86,53 @@ abstract class StoreContract {
 
   @Test
   void
+      givenAResultTicketTakenAfterTheCount_whenCompletingCounted_thenNothingEndsUntilCountedAgain() {
+    String id =
+        executions
+            .insert(Fixtures.execution(ExecutionState.running, Instant.now(), 60_000))
+            .block()
+            .id();
+    ExecutionStore.ResultTickets counted = executions.resultTickets(id).block();
+    assertEquals(new ExecutionStore.ResultTickets(0, 0), counted, "a document without tickets");
+    assertTrue(executions.takeResultTicket(id).block());
+
+    ExecutionDocument stale =
+        executions
+            .completeCounted(
+                id,
+                counted,
+                ExecutionState.finished,
+                null,
+                Counters.ZERO,
+                null,
+                List.of(),
+                null,
+                AT)
+            .block();
+    executions.resultTicketStored(id).block();
+    ExecutionStore.ResultTickets recounted = executions.resultTickets(id).block();
+    ExecutionDocument ended =
+        executions
+            .completeCounted(
+                id,
+                recounted,
+                ExecutionState.finished,
+                null,
+                new Counters(1, 0, 0, 0),
+                TestStatus.ok,
+                List.of(),
+                null,
+                AT)
+            .block();
+
+    assertNull(stale, "a ticket was taken since the count");
+    assertEquals(new ExecutionStore.ResultTickets(1, 1), recounted);
+    assertEquals(ExecutionState.finished, ended.state());
+    assertFalse(executions.takeResultTicket(id).block(), "an ended execution gives no ticket");
+  }
+
+  @Test
+  void
       givenARunningExecution_whenItEndsTwice_thenTheFirstTerminalWriteWinsAndNothingMovesItAfter() {
     ExecutionDocument execution =
         executions

@@ -15,6 +15,12 @@ public record FireResult(
     /** The previous execution is still pending or running. */
     skipped,
     /** The scenario or its schedule no longer exists: the schedule stops. */
-    gone
+    gone,
+    /**
+     * Nothing started: the stored schedule is paused, or its spec no longer has this fire time (a
+     * change signal was lost). The workflow adopts {@code spec} and {@code paused}. Workflow code
+     * from before this value switches over the others only, so it does nothing more, as intended.
+     */
+    notDue
   }
 }

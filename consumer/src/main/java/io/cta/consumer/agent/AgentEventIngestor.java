@@ -168,13 +168,61 @@ class AgentEventIngestor {
                       .findFirst()
                       .map(state -> started(machine, executionId, state.at()))
                       .orElse(Mono.empty());
-              return results
-                  .appendResults(executionId, resulted)
+              return storeResults(execution, resulted)
                   .doOnSuccess(done -> resulted.forEach(r -> metrics.resultIngested(r.status())))
                   .then(results.appendLogs(executionId, chunks))
                   .then(results.appendStates(executionId, states))
                   .then(started);
             });
+  }
+
+  /**
+   * Stores results under a result ticket of the execution ({@link
+   * ExecutionStore#takeResultTicket}): while it is active, the ticket makes its {@code complete}
+   * wait for (or count again with) these results; once it is terminal no ticket is given and they
+   * are stored late. So a result stored while {@code complete} runs is either counted or late,
+   * never neither. A process that dies holding a ticket makes {@code complete} wait until its grace
+   * period forces it; the agent sends the batch again, and what is appended last wins.
+   */
+  private Mono<Void> storeResults(ExecutionDocument execution, List<ResultDocument> resulted) {
+    if (resulted.isEmpty()) {
+      return Mono.empty();
+    }
+    if (execution.state().isTerminal()) {
+      return results.appendResults(execution.id(), resulted);
+    }
+    return executions
+        .takeResultTicket(execution.id())
+        .flatMap(
+            taken ->
+                taken
+                    ? results
+                        .appendResults(execution.id(), resulted)
+                        .then(executions.resultTicketStored(execution.id()))
+                    : results.appendResults(
+                        execution.id(), resulted.stream().map(AgentEventIngestor::late).toList()));
+  }
+
+  /** The result as stored for an execution that has ended: kept, not counted. */
+  private static ResultDocument late(ResultDocument r) {
+    return new ResultDocument(
+        r.id(),
+        r.executionId(),
+        r.testId(),
+        r.caseName(),
+        r.machine(),
+        r.attempt(),
+        r.status(),
+        r.message(),
+        r.description(),
+        r.durationMs(),
+        r.attachments(),
+        r.screenshots(),
+        r.custom(),
+        r.startedAt(),
+        r.finishedAt(),
+        true,
+        r.receivedAt());
   }
 
   private static LogChunkDocument chunk(MachineDocument machine, AgentEvent event, Instant at) {

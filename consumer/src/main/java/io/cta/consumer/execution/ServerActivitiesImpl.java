@@ -61,6 +61,9 @@ public class ServerActivitiesImpl implements ServerActivities {
   /** A parallel window is twice the eligible slots, so a machine finds work when it frees one. */
   static final int MAX_WINDOW = 1_000;
 
+  /** Counts attempted in one complete while results keep arriving, before the workflow retries. */
+  static final int MAX_COMPLETE_ROUNDS = 5;
+
   private final ExecutionStore executions;
   private final ResultStore results;
   private final MachineStore machines;
@@ -274,6 +277,36 @@ public class ServerActivitiesImpl implements ServerActivities {
       return new CompleteResult(
           execution.state(), execution.result(), 0, hasNotifications(execution));
     }
+    // Counted and written under the execution's result tickets: a result whose ingestion took a
+    // ticket is stored before the tickets read here (else wait, or retry the count), and one that
+    // comes after the terminal write finds the execution terminal and is stored late.
+    for (int round = 1; ; round++) {
+      ExecutionStore.ResultTickets tickets =
+          executions.resultTickets(execution.id()).blockOptional().orElseThrow();
+      if (tickets.inFlight() && !request.force()) {
+        throw ApplicationFailure.newFailure(
+            (tickets.taken() - tickets.stored()) + " result deliveries are being stored",
+            RESULTS_MISSING);
+      }
+      CompleteResult done = tryComplete(request, execution, tickets);
+      if (done != null) {
+        return done;
+      }
+      if (round == MAX_COMPLETE_ROUNDS) {
+        // Results keep arriving: the workflow retries this activity.
+        throw ApplicationFailure.newFailure(
+            "results kept arriving while the execution was completed", RESULTS_MISSING);
+      }
+      execution = execution(execution.id());
+    }
+  }
+
+  /**
+   * One attempt to count and write the terminal state; null when a result ticket was taken
+   * meanwhile (count again).
+   */
+  private CompleteResult tryComplete(
+      CompleteRequest request, ExecutionDocument execution, ExecutionStore.ResultTickets tickets) {
     List<ResultDocument> stored = results.results(execution.id()).collectList().block();
     int missing = Math.max(0, request.expectedResults() - stored.size());
     if (missing > 0 && !request.force()) {
@@ -323,8 +356,9 @@ public class ServerActivitiesImpl implements ServerActivities {
             : null;
     ExecutionDocument done =
         executions
-            .complete(
+            .completeCounted(
                 execution.id(),
+                tickets,
                 request.state(),
                 reason,
                 counters,
@@ -334,6 +368,9 @@ public class ServerActivitiesImpl implements ServerActivities {
                 Instant.ofEpochMilli(request.finishedAt()))
             .switchIfEmpty(executions.findById(execution.id()))
             .block();
+    if (!done.state().isTerminal()) {
+      return null; // still active: a ticket was taken since it was read
+    }
     return new CompleteResult(done.state(), done.result(), missing, hasNotifications(done));
   }
 

@@ -1,6 +1,7 @@
 package io.cta.consumer.reconcile;
 
 import io.cta.activities.ExecutionState;
+import io.cta.activities.schedule.ScheduleSpec;
 import io.cta.consumer.config.ConsumerProperties;
 import io.cta.server.execution.Counters;
 import io.cta.server.execution.ExecutionDocument;
@@ -8,6 +9,7 @@ import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.MachineRun;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.PoolStore;
+import io.cta.server.scenario.ScheduleDocument;
 import io.cta.server.scenario.ScheduleStore;
 import io.cta.server.scenario.SlotStore;
 import io.cta.server.temporal.ExecutionWorkflows;
@@ -17,6 +19,7 @@ import io.cta.workflows.execution.CancelSignal;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,11 +45,13 @@ import reactor.core.publisher.Mono;
  *   <li>a running execution without a live workflow ends {@code error} with a reason.
  * </ul>
  *
- * An execution ended here sends its notifications, as its workflow would have.
+ * An execution ended here sends its notifications, as its workflow would have: the debt is stored
+ * with its terminal state and paid by this pass or the next one.
  *
  * <p>Executions younger than the grace period are left alone: their workflow may still be starting.
  * Every live schedule in MongoDB gets its workflow back if Temporal lost it, so schedules never
- * stop silently; the restarted workflow catches up on fires it missed.
+ * stop silently; the restarted workflow catches up on fires it missed. A running schedule workflow
+ * whose spec or pause state differs from MongoDB's gets the lost signal again.
  */
 @Component
 public class Reconciler implements SmartLifecycle {
@@ -111,7 +116,9 @@ public class Reconciler implements SmartLifecycle {
 
   /** One pass; returns how many executions and schedules it repaired. */
   public Mono<Long> reconcile() {
+    // Owed notifications after the executions: those ended by this pass start theirs in end().
     return reconcileExecutions()
+        .flatMap(ended -> startOwedNotifications().map(started -> ended + started))
         .zipWith(reconcileSchedules(), Long::sum)
         .zipWith(reconcileSlots(), Long::sum)
         .flatMap(repaired -> announceOffline().thenReturn(repaired));
@@ -178,21 +185,32 @@ public class Reconciler implements SmartLifecycle {
         .count();
   }
 
-  /** Restarts the workflow of every live schedule that has none. */
+  /**
+   * Restarts the workflow of every live schedule that has none, and signals again a running one
+   * that keeps time by another spec or pause state than MongoDB's (a change signal was lost). A
+   * schedule changed within the grace period is left alone: the api may be signalling it now. A
+   * signal that races a user's change is corrected by the next pass, since MongoDB is the truth.
+   */
   Mono<Long> reconcileSchedules() {
+    Instant settled = clock.instant().minus(properties.reconcileGrace());
     return schedules
         .findLive()
         .concatMap(
             schedule ->
                 scheduleWorkflows
                     .start(schedule)
-                    .doOnNext(
+                    .flatMap(
                         started -> {
                           if (started) {
                             log.info(
                                 "schedule of scenario {} had no workflow; restarted it",
                                 schedule.scenarioId());
+                            return Mono.just(true);
                           }
+                          return schedule.updatedAt() != null
+                                  && schedule.updatedAt().isAfter(settled)
+                              ? Mono.just(false)
+                              : resendLostChanges(schedule);
                         })
                     .onErrorResume(
                         e -> {
@@ -202,8 +220,43 @@ public class Reconciler implements SmartLifecycle {
                               e.toString());
                           return Mono.just(false);
                         }))
-        .filter(started -> started)
+        .filter(repaired -> repaired)
         .count();
+  }
+
+  /** Signals the running schedule workflow where its state differs from the stored schedule. */
+  private Mono<Boolean> resendLostChanges(ScheduleDocument schedule) {
+    return scheduleWorkflows
+        .state(schedule.scenarioId())
+        .flatMap(
+            state -> {
+              List<ScheduleWorkflows.Signal> signals = new ArrayList<>();
+              if (!schedule.spec().equals(state.spec())) {
+                signals.add(ScheduleWorkflows.Signal.update);
+              }
+              if (schedule.paused() != state.paused()) {
+                signals.add(
+                    schedule.paused()
+                        ? ScheduleWorkflows.Signal.pause
+                        : ScheduleWorkflows.Signal.resume);
+              }
+              if (signals.isEmpty()) {
+                return Mono.just(false);
+              }
+              log.info(
+                  "schedule of scenario {} runs {}; MongoDB says {}: sending {} again",
+                  schedule.scenarioId(),
+                  describe(state.spec(), state.paused()),
+                  describe(schedule.spec(), schedule.paused()),
+                  signals);
+              return Flux.fromIterable(signals)
+                  .concatMap(signal -> scheduleWorkflows.signal(schedule, signal))
+                  .then(Mono.just(true));
+            });
+  }
+
+  private static String describe(ScheduleSpec spec, boolean paused) {
+    return (paused ? "paused " : "") + spec;
   }
 
   Mono<Long> reconcileExecutions() {
@@ -281,23 +334,67 @@ public class Reconciler implements SmartLifecycle {
                             ? m.withState(state.name())
                             : m)
                 .toList();
+    // Its workflow is gone, and with it the start of its notifications: the debt is written with
+    // the terminal state, and paid by startOwedNotifications (now, or by a later pass if this
+    // process dies first).
+    boolean owesNotifications =
+        execution.notifications() != null && !execution.notifications().isEmpty();
     return executions
-        .complete(execution.id(), state, reason, counters, counters.result(), runs, null, now)
+        .complete(
+            execution.id(),
+            state,
+            reason,
+            counters,
+            counters.result(),
+            runs,
+            null,
+            now,
+            owesNotifications)
         .hasElement()
         .flatMap(
             ended ->
                 pools
                     .close(TaskQueues.pool(execution.id()))
                     .then(releaseSlot(execution))
-                    .then(ended ? notify(execution) : Mono.empty())
+                    .then(ended && owesNotifications ? notify(execution.id()).then() : Mono.empty())
                     .thenReturn(ended));
   }
 
-  /** Its workflow is gone, and with it the start of its notifications: they start from here. */
-  private Mono<Void> notify(ExecutionDocument execution) {
-    return execution.notifications() == null || execution.notifications().isEmpty()
-        ? Mono.empty()
-        : workflows.notify(execution.id()).then();
+  /**
+   * Starts the notifications of every ended execution that still owes them (its terminal write was
+   * done, the start was not: the process died in between, or Temporal could not be reached). The
+   * notification workflow's id derives from the execution, so a start that did happen before the
+   * flag was cleared is not repeated: each execution notifies exactly once.
+   */
+  Mono<Long> startOwedNotifications() {
+    return executions
+        .findNotifyPending()
+        .concatMap(
+            id ->
+                notify(id)
+                    .onErrorResume(
+                        e -> {
+                          log.warn(
+                              "starting the notifications of execution {} failed: {}",
+                              id,
+                              e.toString());
+                          return Mono.just(false);
+                        }))
+        .filter(started -> started)
+        .count();
+  }
+
+  /** Starts them and clears the debt; true when this call started them. */
+  private Mono<Boolean> notify(String executionId) {
+    return workflows
+        .notify(executionId)
+        .flatMap(
+            started -> {
+              if (started) {
+                log.info("started the notifications of execution {}", executionId);
+              }
+              return executions.notificationsStarted(executionId).thenReturn(started);
+            });
   }
 
   private Mono<Void> releaseSlot(ExecutionDocument execution) {

@@ -47,6 +47,9 @@ public class RetentionJob implements SmartLifecycle {
   /** The most executions one pass deletes; the next pass goes on where it stopped. */
   static final int MAX_PER_PASS = 10_000;
 
+  /** Far longer than creating an execution takes (its snapshot, then its document). */
+  static final Duration ORPHAN_GRACE = Duration.ofMinutes(10);
+
   /** The api's audit log (io.cta.api.audit.AuditLog). */
   static final String AUDIT = "audit";
 
@@ -127,7 +130,42 @@ public class RetentionJob implements SmartLifecycle {
   /** One pass; returns how many executions it deleted. */
   public Mono<Long> sweep() {
     Instant now = clock.instant();
-    return deleteAudit(now).then(Mono.defer(() -> sweepExecutions(now)));
+    return deleteAudit(now)
+        .then(deleteOrphanSnapshots(now))
+        .then(Mono.defer(() -> sweepExecutions(now)));
+  }
+
+  /**
+   * Suite snapshots whose execution creation died between the snapshot and the execution (see
+   * ScenarioRunner): still unclaimed after {@link #ORPHAN_GRACE}, they are deleted unless their
+   * execution exists (then its claim was lost: it is claimed now).
+   */
+  Mono<Long> deleteOrphanSnapshots(Instant now) {
+    return executions
+        .findUnclaimedSnapshots(now.minus(ORPHAN_GRACE))
+        .concatMap(
+            id ->
+                executions
+                    .findById(id)
+                    .hasElement()
+                    .flatMap(
+                        exists ->
+                            exists
+                                ? executions.claimSnapshot(id).thenReturn(false)
+                                : executions.deleteSnapshot(id).thenReturn(true)))
+        .filter(deleted -> deleted)
+        .count()
+        .doOnNext(
+            deleted -> {
+              if (deleted > 0) {
+                log.info("retention deleted {} orphan suite snapshot(s)", deleted);
+              }
+            })
+        .onErrorResume(
+            e -> {
+              log.warn("retention: deleting orphan snapshots failed: {}", e.toString());
+              return Mono.just(0L);
+            });
   }
 
   /**

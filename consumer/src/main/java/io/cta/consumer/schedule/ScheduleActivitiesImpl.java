@@ -10,14 +10,19 @@ import io.cta.server.scenario.ScenarioRunner;
 import io.cta.server.scenario.ScheduleDocument;
 import io.cta.server.scenario.ScheduleStore;
 import io.cta.server.web.ApiException;
+import io.cta.workflows.schedule.FireTimes;
 import java.time.Instant;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /** Starts scheduled executions and records what each fire did. */
 @Component
 public class ScheduleActivitiesImpl implements ScheduleActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(ScheduleActivitiesImpl.class);
 
   private final ScheduleStore schedules;
   private final ExecutionStore executions;
@@ -44,6 +49,17 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
     ScheduleDocument schedule = schedules.find(request.scenarioId()).block();
     if (schedule == null) {
       return new FireResult(FireResult.Outcome.gone, null, "the schedule was deleted", null, false);
+    }
+    String notDue = notDue(request, schedule);
+    if (notDue != null) {
+      log.info(
+          "fire of schedule {} at {} ({}) starts nothing: {}",
+          request.scenarioId(),
+          scheduledAt,
+          request.trigger(),
+          notDue);
+      return new FireResult(
+          FireResult.Outcome.notDue, null, notDue, schedule.spec(), schedule.paused());
     }
     String id = executionId(request.scenarioId(), request.scheduledAt());
     if (request.overlap() != ScheduleSpec.Overlap.allow) {
@@ -98,6 +114,29 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
     record(request, "started", execution.id(), null, schedule.spec().isFixed());
     return new FireResult(
         FireResult.Outcome.started, execution.id(), null, schedule.spec(), schedule.paused());
+  }
+
+  /**
+   * Why MongoDB, which holds the schedule users set, says this fire must not start anything: the
+   * schedule is paused (a pause signal may have been lost; a user's trigger-now still fires, as
+   * documented), or a timed fire is not a fire time of the stored spec (it was changed and the
+   * workflow still keeps the old time). Null when the fire may start.
+   */
+  private static String notDue(FireRequest request, ScheduleDocument schedule) {
+    if (request.trigger().equals("trigger")) {
+      return null;
+    }
+    if (schedule.paused()) {
+      return "the schedule is paused";
+    }
+    if (request.trigger().equals("buffered")) {
+      return null; // a fire already due, waiting for the previous execution; not a fire time
+    }
+    boolean isFireTime =
+        FireTimes.next(schedule.spec(), request.scheduledAt() - 1)
+            .filter(t -> t == request.scheduledAt())
+            .isPresent();
+    return isFireTime ? null : "the schedule was changed and no longer fires at this time";
   }
 
   @Override

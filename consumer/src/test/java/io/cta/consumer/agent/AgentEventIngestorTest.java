@@ -42,6 +42,7 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Query;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Ingestion into per-execution buckets: whatever an agent delivers twice or out of order is read
@@ -175,6 +176,38 @@ class AgentEventIngestorTest {
     assertEquals(TestStatus.partial, stored.get(0).status());
     assertEquals(1, stored.get(0).attempt());
     assertEquals(TestStatus.ok, stored.get(1).status());
+  }
+
+  @Test
+  void givenAnExecutionThatEndsBetweenItsReadAndTheAppend_whenIngested_thenTheResultIsStoredLate() {
+    ExecutionDocument active = running();
+    String id = active.id();
+    // The ingestion reads the execution while it is active; complete ends it right after.
+    ExecutionStore readBeforeTheEnd =
+        new ExecutionStore(mongo, new LiveFeed(mongo)) {
+          @Override
+          public Mono<ExecutionDocument> findById(String executionId) {
+            return executionId.equals(id) ? Mono.just(active) : super.findById(executionId);
+          }
+        };
+    executions
+        .complete(
+            id, ExecutionState.finished, null, Counters.ZERO, null, List.of(), null, Instant.now())
+        .block();
+
+    new AgentEventIngestor(
+            readBeforeTheEnd,
+            results,
+            files,
+            new LiveFeed(mongo),
+            new ConsumerMetrics(new SimpleMeterRegistry()))
+        .ingest(machine, List.of(result(id, 1, 1, "failed")))
+        .block();
+
+    List<ResultDocument> stored = results.results(id).collectList().block();
+    assertEquals(1, stored.size());
+    assertTrue(stored.get(0).late(), "not counted by complete, so it must be marked late");
+    assertEquals(List.of(), Counting.counted(stored, false));
   }
 
   private StoredFile upload(String executionId, String name) {

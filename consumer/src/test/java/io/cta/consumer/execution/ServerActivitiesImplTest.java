@@ -2,11 +2,13 @@ package io.cta.consumer.execution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import de.bwaldvogel.mongo.MongoServer;
 import io.cta.activities.ExecutionState;
 import io.cta.activities.TestStatus;
 import io.cta.activities.server.CompleteRequest;
+import io.cta.activities.server.ServerActivities;
 import io.cta.consumer.Fixtures;
 import io.cta.consumer.config.ConsumerProperties;
 import io.cta.server.config.CtaServerProperties;
@@ -22,6 +24,7 @@ import io.cta.server.live.LiveFeed;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.PoolStore;
 import io.cta.server.scenario.SlotStore;
+import io.temporal.failure.ApplicationFailure;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -115,8 +118,9 @@ class ServerActivitiesImplTest {
     ExecutionStore executions =
         new ExecutionStore(mongo, new LiveFeed(mongo)) {
           @Override
-          public Mono<ExecutionDocument> complete(
+          public Mono<ExecutionDocument> completeCounted(
               String id,
+              ResultTickets tickets,
               ExecutionState state,
               String reason,
               Counters counters,
@@ -126,8 +130,8 @@ class ServerActivitiesImplTest {
               Instant finishedAt) {
             return failuresLeft.getAndDecrement() > 0
                 ? Mono.error(new IllegalStateException("connection to MongoDB lost"))
-                : super.complete(
-                    id, state, reason, counters, result, machines, startedAt, finishedAt);
+                : super.completeCounted(
+                    id, tickets, state, reason, counters, result, machines, startedAt, finishedAt);
           }
         };
     ResultStore results = new ResultStore(mongo);
@@ -172,5 +176,94 @@ class ServerActivitiesImplTest {
             2,
             retried.finishedAt()),
         retried);
+  }
+
+  @Test
+  void givenAResultBeingStoredWhenCompleteRuns_whenCompleting_thenItWaitsForItAndCountsIt() {
+    ReactiveMongoTemplate mongo = Fixtures.mongo(mongoServer);
+    ExecutionStore executions = new ExecutionStore(mongo, new LiveFeed(mongo));
+    ResultStore results = new ResultStore(mongo);
+    ServerActivitiesImpl activities =
+        activities(mongo, executions, results, new TestHistoryStore(mongo));
+    String id =
+        Fixtures.insert(
+                executions, Fixtures.execution(ExecutionState.running, Instant.now(), 60_000))
+            .id();
+    // An ingestion read the execution active and took its ticket; its append has not landed.
+    assertTrue(executions.takeResultTicket(id).block());
+    CompleteRequest request =
+        new CompleteRequest(id, ExecutionState.finished, null, 0, 1, 2, false, List.of());
+
+    ApplicationFailure waiting =
+        assertThrows(ApplicationFailure.class, () -> activities.complete(request));
+    assertEquals(ServerActivities.RESULTS_MISSING, waiting.getType());
+    assertEquals(ExecutionState.running, executions.findById(id).block().state());
+    results
+        .appendResults(
+            id, List.of(Fixtures.result(id, "t1", Fixtures.MACHINE, 1, TestStatus.ok, 10)))
+        .block();
+    executions.resultTicketStored(id).block();
+    activities.complete(request);
+
+    ExecutionDocument done = executions.findById(id).block();
+    assertEquals(ExecutionState.finished, done.state());
+    assertEquals(1, done.counters().ok(), "the result stored meanwhile is counted");
+  }
+
+  @Test
+  void givenAResultStoredBetweenTheCountAndTheTerminalWrite_whenCompleting_thenItIsCounted() {
+    ReactiveMongoTemplate mongo = Fixtures.mongo(mongoServer);
+    ResultStore results = new ResultStore(mongo);
+    AtomicInteger ingestions = new AtomicInteger(1);
+    // The interleaving, made deterministic: a whole ingestion runs after complete counted and
+    // before its terminal write.
+    ExecutionStore executions =
+        new ExecutionStore(mongo, new LiveFeed(mongo)) {
+          @Override
+          public Mono<ExecutionDocument> completeCounted(
+              String id,
+              ResultTickets tickets,
+              ExecutionState state,
+              String reason,
+              Counters counters,
+              TestStatus result,
+              List<MachineRun> machines,
+              Instant startedAt,
+              Instant finishedAt) {
+            Mono<Void> ingestion =
+                ingestions.getAndDecrement() > 0
+                    ? takeResultTicket(id)
+                        .then(
+                            results.appendResults(
+                                id,
+                                List.of(
+                                    Fixtures.result(
+                                        id, "t2", Fixtures.MACHINE, 1, TestStatus.failed, 10))))
+                        .then(resultTicketStored(id))
+                    : Mono.empty();
+            return ingestion.then(
+                super.completeCounted(
+                    id, tickets, state, reason, counters, result, machines, startedAt, finishedAt));
+          }
+        };
+    ServerActivitiesImpl activities =
+        activities(mongo, executions, results, new TestHistoryStore(mongo));
+    String id =
+        Fixtures.insert(
+                executions, Fixtures.execution(ExecutionState.running, Instant.now(), 60_000))
+            .id();
+    results
+        .appendResults(
+            id, List.of(Fixtures.result(id, "t1", Fixtures.MACHINE, 1, TestStatus.ok, 10)))
+        .block();
+
+    activities.complete(
+        new CompleteRequest(id, ExecutionState.finished, null, 1, 1, 2, false, List.of()));
+
+    ExecutionDocument done = executions.findById(id).block();
+    assertEquals(ExecutionState.finished, done.state());
+    assertEquals(1, done.counters().ok());
+    assertEquals(1, done.counters().failed(), "counted again with the result stored meanwhile");
+    assertEquals(TestStatus.failed, done.result());
   }
 }

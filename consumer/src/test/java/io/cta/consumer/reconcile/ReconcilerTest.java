@@ -241,6 +241,46 @@ class ReconcilerTest {
   }
 
   @Test
+  void givenTheConsumerDiedBetweenTheTerminalWriteAndTheNotifications_whenReconciling_thenOnce() {
+    env.start();
+    ExecutionDocument execution =
+        Fixtures.insert(
+            executions,
+            Fixtures.withNotifications(
+                Fixtures.execution(ExecutionState.running, Instant.now().minusSeconds(60), 600_000),
+                List.of(
+                    new Notification(
+                        NotificationType.webhook,
+                        "http://127.0.0.1:9/hook",
+                        null,
+                        null,
+                        null,
+                        Notification.On.notOk))));
+    // What end() writes, and then the crash: the notification workflow was never started.
+    executions
+        .complete(
+            execution.id(),
+            ExecutionState.error,
+            "orchestration state was lost",
+            execution.counters(),
+            null,
+            List.of(),
+            null,
+            Instant.now(),
+            true)
+        .block();
+
+    assertEquals(1L, reconciler.reconcile().block());
+    env.getWorkflowClient()
+        .newUntypedWorkflowStub(NotificationWorkflow.workflowId(execution.id()))
+        .getResult(Void.class);
+    assertEquals(0L, reconciler.reconcile().block(), "the debt is paid");
+
+    assertEquals(1, java.util.Collections.frequency(NOTIFIED, execution.id()), NOTIFIED.toString());
+    assertEquals(List.of(), executions.findNotifyPending().collectList().block());
+  }
+
+  @Test
   void givenAPendingExecutionPastItsDeadline_whenReconciling_thenItEndsTimeoutInsteadOfStarting() {
     env.start();
     ExecutionDocument execution =
@@ -279,5 +319,57 @@ class ReconcilerTest {
 
     assertEquals(true, workflows.isRunning("sc1").block());
     assertEquals(0L, reconciler.reconcile().block(), "a running schedule is left alone");
+  }
+
+  @Test
+  void givenAPauseSignalThatWasLost_whenReconciling_thenTheScheduleWorkflowIsPaused() {
+    env.start();
+    Instant settled = Instant.now().minusSeconds(60);
+    ScheduleSpec spec = new ScheduleSpec("0 3 * * *", "UTC", null, null, 0);
+    schedules.put("sc-pause", spec, settled).block();
+    assertEquals(1L, reconciler.reconcile().block(), "its workflow starts unpaused");
+    // The api paused it in MongoDB; its pause signal never reached the workflow.
+    schedules.setPaused("sc-pause", true, settled).block();
+    ScheduleWorkflows workflows = new ScheduleWorkflows(env.getWorkflowClient());
+    assertFalse(workflows.state("sc-pause").block().paused());
+
+    assertEquals(1L, reconciler.reconcile().block());
+
+    assertTrue(workflows.state("sc-pause").block().paused());
+    assertEquals(0L, reconciler.reconcile().block(), "a converged schedule is left alone");
+    // And back: a lost resume is repaired too.
+    schedules.setPaused("sc-pause", false, settled).block();
+    assertEquals(1L, reconciler.reconcile().block());
+    assertFalse(workflows.state("sc-pause").block().paused());
+  }
+
+  @Test
+  void givenASpecChangeWhoseSignalWasLost_whenReconciling_thenTheWorkflowKeepsTheStoredSpec() {
+    env.start();
+    Instant settled = Instant.now().minusSeconds(60);
+    schedules.put("sc-spec", new ScheduleSpec("0 3 * * *", "UTC", null, null, 0), settled).block();
+    assertEquals(1L, reconciler.reconcile().block());
+    ScheduleSpec changed = new ScheduleSpec("30 4 * * *", "Europe/Paris", null, null, 0);
+    schedules.put("sc-spec", changed, settled).block();
+
+    assertEquals(1L, reconciler.reconcile().block());
+
+    assertEquals(
+        changed, new ScheduleWorkflows(env.getWorkflowClient()).state("sc-spec").block().spec());
+  }
+
+  @Test
+  void givenAScheduleChangedJustNow_whenReconciling_thenItIsLeftToTheApisSignal() {
+    env.start();
+    schedules
+        .put(
+            "sc-young",
+            new ScheduleSpec("0 3 * * *", "UTC", null, null, 0),
+            Instant.now().minusSeconds(60))
+        .block();
+    assertEquals(1L, reconciler.reconcile().block());
+    schedules.setPaused("sc-young", true, Instant.now()).block();
+
+    assertEquals(0L, reconciler.reconcile().block(), "the api may be signalling it right now");
   }
 }

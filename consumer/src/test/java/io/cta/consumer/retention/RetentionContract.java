@@ -2,6 +2,7 @@ package io.cta.consumer.retention;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cta.activities.ExecutionState;
@@ -18,12 +19,14 @@ import io.cta.server.definition.Concurrency;
 import io.cta.server.definition.Retention;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.execution.Counters;
+import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.FileStore;
 import io.cta.server.execution.LogChunkDocument;
 import io.cta.server.execution.ResultDocument;
 import io.cta.server.execution.ResultStore;
 import io.cta.server.execution.StateEventDocument;
+import io.cta.server.execution.SuiteSnapshot;
 import io.cta.server.live.LiveFeed;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.PoolStore;
@@ -413,6 +416,43 @@ abstract class RetentionContract {
         List.of(finished, timedOut),
         List.of(running, pending, endedJustNow, recent),
         registry);
+  }
+
+  @Test
+  void givenCreationsThatDiedBetweenSnapshotAndExecution_whenSwept_thenNoOrphanSnapshotIsLeft() {
+    String orphan = new ObjectId().toHexString();
+    String young = new ObjectId().toHexString();
+    Instant longAgo = NOW.minus(RetentionJob.ORPHAN_GRACE).minusSeconds(1);
+    executions.createSnapshot(new SuiteSnapshot(orphan, Fixtures.suite(), null), longAgo).block();
+    executions
+        .createSnapshot(new SuiteSnapshot(young, Fixtures.suite(), null), NOW.minusSeconds(5))
+        .block();
+    // Its execution was stored; only the claim after it was lost.
+    ExecutionDocument stored =
+        executions
+            .insert(Fixtures.execution(ExecutionState.pending, NOW.minusSeconds(700), 60_000))
+            .block();
+    executions
+        .createSnapshot(new SuiteSnapshot(stored.id(), Fixtures.suite(), null), longAgo)
+        .block();
+    // An execution whose snapshot carries no mark (stored as before marks existed).
+    String today = ended("nightly", 1, Duration.ofDays(1));
+
+    job(new RetentionSettings(null, null, null, MIN_AGE, null), new SimpleMeterRegistry())
+        .sweep()
+        .block();
+
+    assertNull(executions.snapshot(orphan).block(), "the orphan is deleted");
+    assertEquals(
+        Fixtures.suite().tests(),
+        executions.snapshot(young).block().suite().tests(),
+        "a creation may still be under way");
+    assertNotNull(executions.snapshot(stored.id()).block());
+    assertNotNull(executions.snapshot(today).block());
+    assertEquals(
+        List.of(young),
+        executions.findUnclaimedSnapshots(NOW).collectList().block(),
+        "the stored execution's snapshot is claimed");
   }
 
   @Test

@@ -1,6 +1,8 @@
 package io.cta.server.config;
 
 import io.cta.server.execution.ExecutionDocument;
+import io.cta.server.execution.ExecutionStore;
+import io.cta.server.execution.SuiteSnapshot;
 import io.cta.server.machine.MachineDocument;
 import io.cta.server.security.TokenDocument;
 import org.springframework.beans.factory.InitializingBean;
@@ -53,7 +55,22 @@ public class MongoIndexes implements InitializingBean {
                         .named("scenario_requestedAt")),
             mongo
                 .indexOps(ExecutionDocument.class)
-                .createIndex(new Index().on("requestedAt", Sort.Direction.DESC)))
+                .createIndex(new Index().on("requestedAt", Sort.Direction.DESC)),
+            // Sparse: only the few executions whose notifications are still owed carry the field.
+            mongo
+                .indexOps(ExecutionDocument.class)
+                .createIndex(
+                    new Index()
+                        .on(ExecutionStore.NOTIFY_PENDING, Sort.Direction.ASC)
+                        .sparse()
+                        .named("notifyPending")),
+            mongo
+                .indexOps(SuiteSnapshot.class)
+                .createIndex(
+                    new Index()
+                        .on(ExecutionStore.SNAPSHOT_UNCLAIMED, Sort.Direction.ASC)
+                        .sparse()
+                        .named("unclaimedSince")))
         .blockLast();
   }
 

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bson.Document;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
@@ -29,6 +30,28 @@ import reactor.core.publisher.Mono;
  */
 @Component
 public class ExecutionStore {
+
+  /**
+   * Set on an ended execution whose notifications are owed and not started yet; absent otherwise
+   * (documents written before it existed never carry it). Not a field of {@link ExecutionDocument}:
+   * only the reconciler's queries and updates touch it.
+   */
+  public static final String NOTIFY_PENDING = "notifyPending";
+
+  /**
+   * Result tickets taken and stored (see {@link #takeResultTicket}): how {@code complete} knows
+   * that no result is between being stored and being counted. Counters of the execution document
+   * only, never fields of {@link ExecutionDocument}; absent on documents from before them.
+   */
+  static final String RESULT_TICKETS = "resultTickets";
+
+  static final String RESULTS_STORED = "resultTicketsStored";
+
+  /**
+   * Set on a suite snapshot from its creation until its execution is stored (see {@link
+   * #createSnapshot}); snapshots from before it never carry it.
+   */
+  public static final String SNAPSHOT_UNCLAIMED = "unclaimedSince";
 
   private static final List<ExecutionState> ACTIVE =
       List.of(ExecutionState.pending, ExecutionState.running);
@@ -294,6 +317,61 @@ public class ExecutionStore {
     return mongo.save(snapshot);
   }
 
+  /**
+   * Stores the snapshot of an execution about to be inserted, marked unclaimed since {@code now}
+   * until {@link #claimSnapshot} (after the execution's insert) clears the mark: a creation that
+   * dies in between leaves a marked snapshot, which {@link #findUnclaimedSnapshots} finds. An
+   * existing snapshot is kept: it belongs to the execution of that id, or to an earlier attempt of
+   * this same creation.
+   */
+  public Mono<Void> createSnapshot(SuiteSnapshot snapshot, Instant now) {
+    Document document = new Document();
+    mongo.getConverter().write(snapshot, document);
+    document.put(SNAPSHOT_UNCLAIMED, java.util.Date.from(now));
+    return mongo
+        .insert(document, mongo.getCollectionName(SuiteSnapshot.class))
+        .then()
+        .onErrorResume(DuplicateKeyException.class, existing -> Mono.empty());
+  }
+
+  /** The execution of the snapshot exists: it is not an orphan. */
+  public Mono<Void> claimSnapshot(String id) {
+    return mongo
+        .updateFirst(
+            Query.query(Criteria.where("_id").is(id)),
+            new Update().unset(SNAPSHOT_UNCLAIMED),
+            SuiteSnapshot.class)
+        .then();
+  }
+
+  /** Ids of snapshots still unclaimed since before {@code before} (sparse unclaimedSince index). */
+  public Flux<String> findUnclaimedSnapshots(Instant before) {
+    Query query = Query.query(Criteria.where(SNAPSHOT_UNCLAIMED).lt(before));
+    query.fields().include("_id");
+    return mongo
+        .find(query, Document.class, mongo.getCollectionName(SuiteSnapshot.class))
+        .map(d -> d.get("_id").toString());
+  }
+
+  /** Ids of ended executions whose notifications are owed (sparse notifyPending index). */
+  public Flux<String> findNotifyPending() {
+    Query query = Query.query(Criteria.where(NOTIFY_PENDING).is(true));
+    query.fields().include("_id");
+    return mongo
+        .find(query, Document.class, mongo.getCollectionName(ExecutionDocument.class))
+        .map(d -> d.get("_id").toString());
+  }
+
+  /** The execution's notifications were started: it owes none any more. */
+  public Mono<Void> notificationsStarted(String id) {
+    return mongo
+        .updateFirst(
+            Query.query(Criteria.where("_id").is(id)),
+            new Update().unset(NOTIFY_PENDING),
+            ExecutionDocument.class)
+        .then();
+  }
+
   /** Records a cancel request on an active execution; empty if it is not active any more. */
   public Mono<ExecutionDocument> requestCancel(String id, ExecutionDocument.Cancellation cancel) {
     return mongo
@@ -319,6 +397,79 @@ public class ExecutionStore {
       List<MachineRun> machines,
       Instant startedAt,
       Instant finishedAt) {
+    return complete(id, state, reason, counters, result, machines, startedAt, finishedAt, false);
+  }
+
+  /**
+   * As above; with {@code notifyPending}, the same single-document write also records that the
+   * execution's notifications are owed (its workflow, which would start them, is gone), so a
+   * process that dies right after it leaves the debt in MongoDB for the next reconciler pass.
+   */
+  public Mono<ExecutionDocument> complete(
+      String id,
+      ExecutionState state,
+      String reason,
+      Counters counters,
+      TestStatus result,
+      List<MachineRun> machines,
+      Instant startedAt,
+      Instant finishedAt,
+      boolean notifyPending) {
+    return complete(
+        Query.query(Criteria.where("_id").is(id).and("state").in(ACTIVE)),
+        state,
+        reason,
+        counters,
+        result,
+        machines,
+        startedAt,
+        finishedAt,
+        notifyPending);
+  }
+
+  /**
+   * As {@link #complete(String, ExecutionState, String, Counters, TestStatus, List, Instant,
+   * Instant)}, but only while no result ticket was taken since {@code tickets} was read: the
+   * counters then cover every result whose ingestion took a ticket, and any later ingestion finds
+   * the execution terminal and stores its results late. Empty when the execution is terminal or a
+   * ticket was taken meanwhile (read the tickets and the results again).
+   */
+  public Mono<ExecutionDocument> completeCounted(
+      String id,
+      ResultTickets tickets,
+      ExecutionState state,
+      String reason,
+      Counters counters,
+      TestStatus result,
+      List<MachineRun> machines,
+      Instant startedAt,
+      Instant finishedAt) {
+    Criteria unchanged =
+        tickets.taken() == 0
+            ? Criteria.where(RESULT_TICKETS).is(null)
+            : Criteria.where(RESULT_TICKETS).is(tickets.taken());
+    return complete(
+        Query.query(Criteria.where("_id").is(id).and("state").in(ACTIVE).andOperator(unchanged)),
+        state,
+        reason,
+        counters,
+        result,
+        machines,
+        startedAt,
+        finishedAt,
+        false);
+  }
+
+  private Mono<ExecutionDocument> complete(
+      Query active,
+      ExecutionState state,
+      String reason,
+      Counters counters,
+      TestStatus result,
+      List<MachineRun> machines,
+      Instant startedAt,
+      Instant finishedAt,
+      boolean notifyPending) {
     Update update =
         new Update()
             .set("state", state)
@@ -330,12 +481,59 @@ public class ExecutionStore {
     if (startedAt != null) {
       update.set("startedAt", startedAt);
     }
+    if (notifyPending) {
+      update.set(NOTIFY_PENDING, true);
+    }
     return mongo
         .findAndModify(
-            Query.query(Criteria.where("_id").is(id).and("state").in(ACTIVE)),
-            update,
-            FindAndModifyOptions.options().returnNew(true),
-            ExecutionDocument.class)
+            active, update, FindAndModifyOptions.options().returnNew(true), ExecutionDocument.class)
         .flatMap(this::published);
+  }
+
+  /**
+   * How many result ingestions took a ticket on the execution, and how many of them finished
+   * storing their results (both 0 on documents written before tickets existed).
+   */
+  public record ResultTickets(long taken, long stored) {
+
+    /** Some ingestion took a ticket and has not stored its results yet (or died doing it). */
+    public boolean inFlight() {
+      return stored < taken;
+    }
+  }
+
+  /**
+   * Takes a result ticket before storing results of an active execution: true when taken; false
+   * when the execution is terminal, whose {@code complete} has counted, so the results are late.
+   */
+  public Mono<Boolean> takeResultTicket(String id) {
+    return mongo
+        .updateFirst(
+            Query.query(Criteria.where("_id").is(id).and("state").in(ACTIVE)),
+            new Update().inc(RESULT_TICKETS, 1),
+            ExecutionDocument.class)
+        .map(r -> r.getMatchedCount() > 0);
+  }
+
+  /** The results of a taken ticket are stored (whatever the execution's state now). */
+  public Mono<Void> resultTicketStored(String id) {
+    return mongo
+        .updateFirst(
+            Query.query(Criteria.where("_id").is(id)),
+            new Update().inc(RESULTS_STORED, 1),
+            ExecutionDocument.class)
+        .then();
+  }
+
+  public Mono<ResultTickets> resultTickets(String id) {
+    Query query = Query.query(Criteria.where("_id").is(id));
+    query.fields().include(RESULT_TICKETS, RESULTS_STORED);
+    return mongo
+        .findOne(query, Document.class, mongo.getCollectionName(ExecutionDocument.class))
+        .map(d -> new ResultTickets(number(d.get(RESULT_TICKETS)), number(d.get(RESULTS_STORED))));
+  }
+
+  private static long number(Object value) {
+    return value instanceof Number n ? n.longValue() : 0;
   }
 }

@@ -116,25 +116,51 @@ public class ScenarioRunner {
         .flatMap(scenario -> start(rerunExecution(scenario, original, run), suite));
   }
 
-  /** Stores the execution with its suite snapshot, then starts its workflow. */
+  /**
+   * Stores the execution with its suite snapshot, then starts its workflow. The snapshot goes
+   * first, so an execution is never without its suite; it stays marked unclaimed until the
+   * execution is stored. A failed insert removes it (unless the execution exists: then it is that
+   * execution's); a process that dies in between leaves it marked, and retention deletes it.
+   */
   private Mono<ExecutionDocument> start(ExecutionDocument execution, SuiteDocument suite) {
-    // The snapshot before the execution: it is never without its suite.
+    String id = execution.id();
     return admit(execution)
-        .then(executions.saveSnapshot(new SuiteSnapshot(execution.id(), suite, null)))
-        .then(executions.insert(execution))
+        .then(executions.createSnapshot(new SuiteSnapshot(id, suite, null), Instant.now()))
+        .then(
+            executions
+                .insert(execution)
+                .onErrorResume(
+                    failed ->
+                        executions
+                            .findById(id)
+                            .hasElement()
+                            .flatMap(
+                                exists ->
+                                    exists ? Mono.<Void>empty() : executions.deleteSnapshot(id))
+                            .onErrorResume(e -> Mono.empty()) // retention deletes it then
+                            .then(Mono.error(failed))))
         .flatMap(
             inserted ->
-                workflows
-                    .start(inserted)
+                executions
+                    .claimSnapshot(id)
                     .onErrorResume(
                         e -> {
-                          log.warn(
-                              "could not start the workflow of execution {} now; the reconciler"
-                                  + " will: {}",
-                              inserted.id(),
-                              e.toString());
-                          return Mono.just(false);
+                          // Retention finds the execution and claims it then.
+                          log.warn("could not claim the snapshot of {}: {}", id, e.toString());
+                          return Mono.empty();
                         })
+                    .then(
+                        workflows
+                            .start(inserted)
+                            .onErrorResume(
+                                e -> {
+                                  log.warn(
+                                      "could not start the workflow of execution {} now; the"
+                                          + " reconciler will: {}",
+                                      inserted.id(),
+                                      e.toString());
+                                  return Mono.just(false);
+                                }))
                     .thenReturn(inserted));
   }
 

@@ -3,6 +3,7 @@ package io.cta.server.temporal;
 import io.cta.server.scenario.ScheduleDocument;
 import io.cta.temporal.TaskQueues;
 import io.cta.workflows.schedule.ScheduleInput;
+import io.cta.workflows.schedule.ScheduleState;
 import io.cta.workflows.schedule.ScheduleWorkflow;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.BatchRequest;
@@ -81,6 +82,17 @@ public class ScheduleWorkflows {
                 // nothing to stop
               }
             })
+        .subscribeOn(Schedulers.boundedElastic());
+  }
+
+  /** What the schedule's running workflow keeps time by (its getState query). */
+  public Mono<ScheduleState> state(String scenarioId) {
+    return Mono.fromCallable(
+            () ->
+                client
+                    .newWorkflowStub(
+                        ScheduleWorkflow.class, ScheduleWorkflow.workflowId(scenarioId))
+                    .getState())
         .subscribeOn(Schedulers.boundedElastic());
   }
 

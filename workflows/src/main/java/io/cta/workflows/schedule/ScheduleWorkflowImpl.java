@@ -177,6 +177,7 @@ public class ScheduleWorkflowImpl implements ScheduleWorkflow {
         buffered,
         paused ? List.of() : FireTimes.next(spec, from, 5),
         lastFireAt,
-        lastExecutionId);
+        lastExecutionId,
+        spec);
   }
 }

@@ -117,6 +117,45 @@ class ScheduleWorkflowTest {
   }
 
   @Test
+  void givenMongoPausedAndThePauseSignalLost_whenTheFireSaysNotDue_thenTheWorkflowPausesItself(
+      TestWorkflowEnvironment env, Worker worker) {
+    ScheduleSpec spec = everyMinute(ScheduleSpec.Overlap.bufferOne);
+    env.newWorker(TaskQueues.SERVER)
+        .registerActivitiesImplementations(
+            new ScheduleActivities() {
+              @Override
+              public FireResult fire(FireRequest request) {
+                fires.add(request);
+                return new FireResult(
+                    FireResult.Outcome.notDue, null, "the schedule is paused", spec, true);
+              }
+
+              @Override
+              public void recordMissed(FireRequest request) {
+                missed.add(request);
+              }
+            });
+    env.start();
+    ScheduleWorkflow workflow =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                ScheduleWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId(ScheduleWorkflow.workflowId("sc1"))
+                    .setTaskQueue(worker.getTaskQueue())
+                    .build());
+    WorkflowClient.start(workflow::run, new ScheduleInput("sc1", spec, false, 0, false));
+
+    env.sleep(Duration.ofMinutes(1));
+    awaitCount(fires, 1);
+    env.sleep(Duration.ofMinutes(5));
+
+    assertEquals(1, fires.size(), "no fire after the one that learned of the pause");
+    assertTrue(workflow.getState().paused());
+    assertTrue(!workflow.getState().buffered(), "nothing waits to start");
+  }
+
+  @Test
   void givenAPausedSchedule_whenTimePasses_thenNothingFiresUntilResumed(
       TestWorkflowEnvironment env, Worker worker) {
     ScheduleWorkflow workflow =

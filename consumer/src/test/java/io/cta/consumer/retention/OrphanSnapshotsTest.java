@@ -1,0 +1,86 @@
+package io.cta.consumer.retention;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import de.bwaldvogel.mongo.MongoServer;
+import io.cta.activities.ExecutionState;
+import io.cta.consumer.Fixtures;
+import io.cta.server.definition.ScenarioDocument;
+import io.cta.server.execution.ExecutionDocument;
+import io.cta.server.execution.ExecutionStore;
+import io.cta.server.execution.SuiteSnapshot;
+import io.cta.server.live.LiveFeed;
+import io.cta.server.scenario.ScenarioRunner;
+import io.cta.server.scenario.SlotStore;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Query;
+import reactor.core.publisher.Mono;
+
+/**
+ * A failed execution creation leaves no suite snapshot behind (the crash case: RetentionContract).
+ */
+class OrphanSnapshotsTest {
+
+  private static MongoServer mongoServer;
+
+  @BeforeAll
+  static void startMongo() {
+    mongoServer = Fixtures.mongoServer();
+  }
+
+  @AfterAll
+  static void stopMongo() {
+    mongoServer.shutdownNow();
+  }
+
+  @Test
+  void givenTheExecutionInsertFails_whenRunning_thenItsSnapshotIsRemovedToo() {
+    ReactiveMongoTemplate mongo = Fixtures.mongo(mongoServer);
+    ExecutionStore failingInsert =
+        new ExecutionStore(mongo, new LiveFeed(mongo)) {
+          @Override
+          public Mono<ExecutionDocument> insert(ExecutionDocument execution) {
+            return Mono.error(new IllegalStateException("connection to MongoDB lost"));
+          }
+        };
+    ExecutionDocument original = Fixtures.execution(ExecutionState.finished, Instant.now(), 60_000);
+    Instant now = Instant.now();
+    mongo
+        .insert(
+            new ScenarioDocument(
+                original.scenarioId(),
+                "scenario",
+                null,
+                "s1",
+                "c1",
+                60_000,
+                600_000,
+                0,
+                null,
+                List.of(),
+                null,
+                0,
+                now,
+                now))
+        .block();
+    ScenarioRunner runner = new ScenarioRunner(mongo, failingInsert, null, new SlotStore(mongo));
+
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            runner
+                .rerun(
+                    original,
+                    Fixtures.suite(),
+                    new ScenarioRunner.Run(null, 0, "again", "tester", 0))
+                .block());
+
+    assertEquals(0L, mongo.count(new Query(), SuiteSnapshot.class).block(), "no orphan snapshot");
+  }
+}
