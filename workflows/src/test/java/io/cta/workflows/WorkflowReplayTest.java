@@ -26,6 +26,21 @@ class WorkflowReplayTest {
   }
 
   @Test
+  void givenAGroupExecutionRecordedMidSuite_whenReplayed_thenTheCurrentCodeMatches()
+      throws Exception {
+    // Recorded before a drained machine's tests moved on: its second test waits on the queue of
+    // the machine that ran the first (MachineLeavesTest).
+    WorkflowReplayer.replayWorkflowExecutionFromResource(
+        "histories/execution-group-mid-suite.json", ExecutionWorkflowImpl.class);
+  }
+
+  @Test
+  void givenAFinishedGroupExecution_whenReplayed_thenTheCurrentCodeMatches() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(
+        "histories/execution-group-finished.json", ExecutionWorkflowImpl.class);
+  }
+
+  @Test
   void givenARecordedScheduleThatFiredThreeTimes_whenReplayed_thenTheCurrentCodeMatches()
       throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(
