@@ -41,6 +41,13 @@ class WorkflowReplayTest {
   }
 
   @Test
+  void givenAGroupExecutionWhoseSuiteMovedOffAMachine_whenReplayed_thenTheCurrentCodeMatches()
+      throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(
+        "histories/execution-group-moved.json", ExecutionWorkflowImpl.class);
+  }
+
+  @Test
   void givenARecordedScheduleThatFiredThreeTimes_whenReplayed_thenTheCurrentCodeMatches()
       throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(

@@ -11,15 +11,15 @@ import io.cta.activities.server.CompleteRequest;
 import io.cta.activities.server.ExecutionPlan;
 import io.cta.activities.server.ServerActivities;
 import io.cta.temporal.TaskQueues;
-import io.temporal.api.enums.v1.EventType;
-import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.client.WorkflowClient;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -45,13 +45,6 @@ class MachineLeavesTest {
     };
   }
 
-  private static ExecutionWorkflow start(TestWorkflowEnvironment env, Worker worker) {
-    ExecutionWorkflow workflow = Fixtures.stub(env.getWorkflowClient(), worker);
-    WorkflowClient.start(
-        workflow::run, new ExecutionInput(Fixtures.EXECUTION_ID, env.currentTimeMillis()));
-    return workflow;
-  }
-
   @Test
   void givenAGroupTarget_whenTheSuiteRuns_thenTheTestsAfterTheFirstGoToItsMachine(
       TestWorkflowEnvironment env, Worker worker) {
@@ -73,47 +66,122 @@ class MachineLeavesTest {
   }
 
   @Test
-  void givenAGroupTarget_whenTheFirstTestEnds_thenTheNextIsDispatchedToThatMachinesQueue(
+  void givenAGroupTarget_whenItsMachineIsLostBetweenTests_thenTheRestMovesToAnotherMemberInTime(
+      TestWorkflowEnvironment env, Worker worker) {
+    List<String> runs = new CopyOnWriteArrayList<>();
+    List<Long> startedAt = new CopyOnWriteArrayList<>();
+    ExecutionPlan plan = Fixtures.groupPlan("g", "a", "b", "c");
+    env.newWorker(TaskQueues.SERVER).registerActivitiesImplementations(server(plan));
+    // Both members poll the group's queue: m1 takes the first test, then is gone (no worker on
+    // its own queue), and m2 takes what comes back to the group.
+    env.newWorker(TaskQueues.group("g"))
+        .registerActivitiesImplementations(
+            (AgentActivities)
+                request -> {
+                  startedAt.add(System.currentTimeMillis());
+                  String self = runs.isEmpty() ? "m1" : "m2";
+                  return agent(self, runs).runTest(request);
+                });
+    env.newWorker(TaskQueues.machine("m2")).registerActivitiesImplementations(agent("m2", runs));
+    env.start();
+
+    ExecutionOutcome outcome =
+        Fixtures.stub(env.getWorkflowClient(), worker)
+            .run(new ExecutionInput(Fixtures.EXECUTION_ID, env.currentTimeMillis()));
+
+    assertEquals(ExecutionState.finished, outcome.state(), String.valueOf(outcome.reason()));
+    assertEquals(
+        List.of("a@m1#1", "b@m2#2", "c@m2#1"),
+        runs,
+        "b waited on m1's queue, then went to the group as attempt 2; c followed it to m2");
+    long moved = startedAt.get(1) - startedAt.get(0);
+    assertTrue(
+        moved <= plan.heartbeatTimeoutMs() + 10_000,
+        "the suite moved " + moved + " ms after its first test, within heartbeat timeout + 10 s");
+    CompleteRequest completion = completions.get(0);
+    assertEquals(3, completion.expectedResults(), "a's result stays counted");
+    assertEquals(List.of(), completion.lostMachines(), "a machine that ran no test is not lost");
+    Histories.record(env, "execution-group-moved.json");
+  }
+
+  @Test
+  void givenAGroupTarget_whenItsMachineIsDrainedBetweenTests_thenItsRefusalIsNotTheEndOfTheSuite(
       TestWorkflowEnvironment env, Worker worker) {
     List<String> runs = new CopyOnWriteArrayList<>();
     env.newWorker(TaskQueues.SERVER)
         .registerActivitiesImplementations(server(Fixtures.groupPlan("g", "a", "b")));
-    env.newWorker(TaskQueues.group("g")).registerActivitiesImplementations(agent("m1", runs));
+    env.newWorker(TaskQueues.group("g"))
+        .registerActivitiesImplementations(
+            (AgentActivities)
+                request -> agent(runs.isEmpty() ? "m1" : "m2", runs).runTest(request));
+    Worker m1 = env.newWorker(TaskQueues.machine("m1"));
+    // A drained agent stops polling and refuses what a poll already in flight delivers.
+    m1.registerActivitiesImplementations(drainedAgent(m1, runs));
+    env.newWorker(TaskQueues.machine("m2")).registerActivitiesImplementations(agent("m2", runs));
     env.start();
 
-    ExecutionWorkflow workflow = start(env, worker);
-    awaitScheduledOn(env, TaskQueues.machine("m1"));
+    ExecutionOutcome outcome =
+        Fixtures.stub(env.getWorkflowClient(), worker)
+            .run(new ExecutionInput(Fixtures.EXECUTION_ID, env.currentTimeMillis()));
 
-    assertEquals(List.of("a@m1#1"), runs);
-    Histories.record(env, "execution-group-mid-suite.json");
-    workflow.cancel(new CancelSignal("tester", "done"));
+    assertEquals(ExecutionState.finished, outcome.state(), String.valueOf(outcome.reason()));
+    // Each poll the agent had in flight when it was drained may still deliver b once.
+    assertEquals(List.of("a@m1#1", "b@m1 refused", "b@m2#2"), runs.stream().distinct().toList());
+    assertEquals(2, completions.get(0).expectedResults());
   }
 
-  /** Waits (in real time, bounded) until a test is dispatched to {@code queue}. */
-  private static void awaitScheduledOn(TestWorkflowEnvironment env, String queue) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline) {
-      List<HistoryEvent> events =
-          env.getWorkflowClient()
-              .fetchHistory(ExecutionWorkflow.workflowId(Fixtures.EXECUTION_ID))
-              .getEvents();
-      if (events.stream()
-          .anyMatch(
-              e ->
-                  e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
-                      && e.getActivityTaskScheduledEventAttributes()
-                          .getTaskQueue()
-                          .getName()
-                          .equals(queue))) {
-        return;
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+  @Test
+  void givenAMachineTarget_whenItsMachineIsDrainedBetweenTests_thenTheSuiteWaitsForItsUndrain(
+      TestWorkflowEnvironment env, Worker worker) {
+    List<String> runs = new CopyOnWriteArrayList<>();
+    List<Long> undrainedAt = new CopyOnWriteArrayList<>();
+    env.newWorker(TaskQueues.SERVER)
+        .registerActivitiesImplementations(server(Fixtures.plan(60_000, 60_000, "a", "b")));
+    Worker machine = env.newWorker(TaskQueues.machine(Fixtures.MACHINE));
+    ScheduledExecutorService operator = Executors.newSingleThreadScheduledExecutor();
+    AgentActivities drained = drainedAgent(machine, runs);
+    AgentActivities healthy = agent(Fixtures.MACHINE, runs);
+    machine.registerActivitiesImplementations(
+        (AgentActivities)
+            request -> {
+              if (!request.test().id().equals("b") || !undrainedAt.isEmpty()) {
+                return healthy.runTest(request);
+              }
+              // The operator undrains the machine 3 heartbeat timeouts later.
+              operator.schedule(
+                  () -> {
+                    undrainedAt.add(System.currentTimeMillis());
+                    machine.resumePolling();
+                  },
+                  3,
+                  TimeUnit.SECONDS);
+              return drained.runTest(request);
+            });
+    env.start();
+
+    ExecutionOutcome outcome;
+    try {
+      outcome =
+          Fixtures.stub(env.getWorkflowClient(), worker)
+              .run(new ExecutionInput(Fixtures.EXECUTION_ID, env.currentTimeMillis()));
+    } finally {
+      operator.shutdownNow();
     }
-    assertTrue(false, "no test was dispatched to " + queue);
+
+    assertEquals(ExecutionState.finished, outcome.state(), String.valueOf(outcome.reason()));
+    assertEquals(
+        List.of("a@lab-01#1", "b@lab-01 refused", "b@lab-01#1"),
+        runs.stream().distinct().toList(),
+        "only that machine may run it: b waited for it, as the same attempt");
+    assertEquals(1, undrainedAt.size());
+  }
+
+  /** An agent that has just been drained: it stops polling and refuses the test it got. */
+  private static AgentActivities drainedAgent(Worker self, List<String> runs) {
+    return request -> {
+      self.suspendPolling();
+      runs.add(request.test().id() + "@" + TaskQueues.machineOf(self.getTaskQueue()) + " refused");
+      throw ApplicationFailure.newFailure("this agent is draining", AgentActivities.AGENT_FULL);
+    };
   }
 }
