@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * An execution as the API shows it (design.md section 4).
  *
- * @param waiting while pending: since when and why it waits; else null
+ * @param waiting while pending: since when and why it waits; while running on a {@code machine}
+ *     target whose machine is draining or offline: why (its {@code since} is null); else null
  * @param rerunOf the execution this one runs again ({@code POST /executions/{id}/rerun}), or null
  */
 public record ExecutionView(
