@@ -45,8 +45,9 @@ public record ExecutionView(
    *     about to be picked up
    */
   /**
-   * Why a pending execution waits.
+   * Why a pending execution waits, or a running one whose only machine stopped taking work.
    *
+   * @param since when it started waiting: the request, or null while running (not recorded)
    * @param reason in words: the concurrency limit, machines still to start (stress), and why no
    *     matching machine takes the work; null when a matching machine is free (it is about to)
    * @param machines every machine the target matches with its status and why it cannot take the
