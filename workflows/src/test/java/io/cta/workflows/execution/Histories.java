@@ -18,13 +18,15 @@ final class Histories {
    * the new code under a new name.
    */
   static void record(TestWorkflowEnvironment env, String file) {
+    record(env, ExecutionWorkflow.workflowId(Fixtures.EXECUTION_ID), file);
+  }
+
+  /** The same for another workflow of the test, such as a lane. */
+  static void record(TestWorkflowEnvironment env, String workflowId, String file) {
     if (!Boolean.getBoolean("cta.recordHistories")) {
       return;
     }
-    String json =
-        env.getWorkflowClient()
-            .fetchHistory(ExecutionWorkflow.workflowId(Fixtures.EXECUTION_ID))
-            .toJson(true);
+    String json = env.getWorkflowClient().fetchHistory(workflowId).toJson(true);
     try {
       Files.writeString(Path.of("src/test/resources/histories", file), json);
     } catch (IOException e) {

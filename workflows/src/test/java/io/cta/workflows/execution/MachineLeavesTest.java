@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cta.activities.ExecutionState;
+import io.cta.activities.RunMode;
 import io.cta.activities.TestStatus;
 import io.cta.activities.agent.AgentActivities;
 import io.cta.activities.agent.RunTestResult;
+import io.cta.activities.agent.TestSpec;
 import io.cta.activities.server.CompleteRequest;
 import io.cta.activities.server.ExecutionPlan;
 import io.cta.activities.server.ServerActivities;
@@ -20,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -105,6 +108,53 @@ class MachineLeavesTest {
   }
 
   @Test
+  void givenALargeSuiteInALane_whenItsMachineIsLostBetweenTests_thenTheRestMovesToAnotherMember(
+      TestWorkflowEnvironment env, Worker worker) {
+    List<String> runs = new CopyOnWriteArrayList<>();
+    List<TestSpec> suite = List.of(Fixtures.test("a"), Fixtures.test("b"), Fixtures.test("c"));
+    // The tests are not in the plan: a lane child workflow loads and runs them, as for a large run.
+    ExecutionPlan plan =
+        new ExecutionPlan(
+            RunMode.mono,
+            TaskQueues.group("g"),
+            null,
+            List.of(),
+            0,
+            List.of(),
+            suite.size(),
+            1,
+            60_000,
+            60_000,
+            1_000,
+            5_000,
+            3,
+            0,
+            0,
+            false,
+            null);
+    env.newWorker(TaskQueues.SERVER)
+        .registerActivitiesImplementations(Fixtures.server(plan, suite, completions));
+    env.newWorker(TaskQueues.group("g"))
+        .registerActivitiesImplementations(
+            (AgentActivities)
+                request -> agent(runs.isEmpty() ? "m1" : "m2", runs).runTest(request));
+    env.newWorker(TaskQueues.machine("m2")).registerActivitiesImplementations(agent("m2", runs));
+    env.start();
+
+    ExecutionOutcome outcome =
+        Fixtures.stub(env.getWorkflowClient(), worker)
+            .run(new ExecutionInput(Fixtures.EXECUTION_ID, env.currentTimeMillis()));
+
+    assertEquals(ExecutionState.finished, outcome.state(), String.valueOf(outcome.reason()));
+    assertEquals(List.of("a@m1#1", "b@m2#2", "c@m2#1"), runs);
+    assertEquals(3, completions.get(0).expectedResults());
+    Histories.record(
+        env,
+        LaneWorkflow.workflowId(ExecutionWorkflow.workflowId(Fixtures.EXECUTION_ID), 0),
+        "lane-group-moved.json");
+  }
+
+  @Test
   void givenAGroupTarget_whenItsMachineIsDrainedBetweenTests_thenItsRefusalIsNotTheEndOfTheSuite(
       TestWorkflowEnvironment env, Worker worker) {
     List<String> runs = new CopyOnWriteArrayList<>();
@@ -139,6 +189,7 @@ class MachineLeavesTest {
         .registerActivitiesImplementations(server(Fixtures.plan(60_000, 60_000, "a", "b")));
     Worker machine = env.newWorker(TaskQueues.machine(Fixtures.MACHINE));
     ScheduledExecutorService operator = Executors.newSingleThreadScheduledExecutor();
+    AtomicBoolean undrainScheduled = new AtomicBoolean();
     AgentActivities drained = drainedAgent(machine, runs);
     AgentActivities healthy = agent(Fixtures.MACHINE, runs);
     machine.registerActivitiesImplementations(
@@ -147,14 +198,16 @@ class MachineLeavesTest {
               if (!request.test().id().equals("b") || !undrainedAt.isEmpty()) {
                 return healthy.runTest(request);
               }
-              // The operator undrains the machine 3 heartbeat timeouts later.
-              operator.schedule(
-                  () -> {
-                    undrainedAt.add(System.currentTimeMillis());
-                    machine.resumePolling();
-                  },
-                  3,
-                  TimeUnit.SECONDS);
+              // The operator undrains the machine 3 heartbeat timeouts after its first refusal.
+              if (undrainScheduled.compareAndSet(false, true)) {
+                operator.schedule(
+                    () -> {
+                      undrainedAt.add(System.currentTimeMillis());
+                      machine.resumePolling();
+                    },
+                    3,
+                    TimeUnit.SECONDS);
+              }
               return drained.runTest(request);
             });
     env.start();
