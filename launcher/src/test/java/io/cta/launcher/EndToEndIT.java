@@ -376,6 +376,43 @@ class EndToEndIT {
     }
   }
 
+  @Test
+  void givenAGroupSuite_whenItsMachineIsDrainedAfterTheFirstTest_thenTheOtherMemberRunsTheRest()
+      throws Exception {
+    List<String> pair = List.of("e2e-drained-1", "e2e-drained-2");
+    startAgents(pair, List.of("--group", "drained"));
+    try {
+      String id =
+          run(
+              scenario(
+                  sleepers(3, "4"),
+                  Map.of("runMode", "group", "target", Map.of("group", "drained")),
+                  Map.of("pendingTimeout", 60_000, "runningTimeout", 90_000)));
+      String first = runningMachine(id);
+      String other = pair.get(0).equals(first) ? pair.get(1) : pair.get(0);
+
+      assertEquals(202, admin.post("/api/v1/machines/" + first + "/drain", null).status());
+
+      // Before, the rest of the suite waited on the drained machine's queue: timeout after 90 s.
+      JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
+      assertEquals("finished", execution.get("state").asText(), execution.toString());
+      assertEquals("ok", execution.get("result").asText());
+      assertEquals(3, execution.get("counters").get("ok").asInt(), "every test counts once");
+      Map<String, Integer> perMachine = resultsPerMachine(id);
+      assertTrue(perMachine.getOrDefault(first, 0) >= 1, "the first test stays: " + perMachine);
+      assertTrue(perMachine.getOrDefault(other, 0) >= 1, "the rest moved: " + perMachine);
+      JsonNode results = admin.get("/api/v1/executions/" + id + "/results?size=100").body();
+      boolean movedAsANewAttempt = false;
+      for (JsonNode result : results.get("items")) {
+        movedAsANewAttempt |=
+            result.get("machine").asText().equals(other) && result.get("attempt").asInt() == 2;
+      }
+      assertTrue(movedAsANewAttempt, "the first test on " + other + " is attempt 2: " + results);
+    } finally {
+      pair.forEach(name -> stack.stop("agent-" + name));
+    }
+  }
+
   /** Waits until a machine of the execution runs a test, and answers its name. */
   private static String runningMachine(String executionId) throws InterruptedException {
     String[] running = new String[1];

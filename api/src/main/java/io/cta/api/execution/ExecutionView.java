@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * An execution as the API shows it (design.md section 4).
  *
- * @param waiting while pending: since when and why it waits; else null
+ * @param waiting while pending: since when and why it waits; while running on a {@code machine}
+ *     target whose machine is draining or offline: why (its {@code since} is null); else null
  * @param rerunOf the execution this one runs again ({@code POST /executions/{id}/rerun}), or null
  */
 public record ExecutionView(
@@ -44,8 +45,9 @@ public record ExecutionView(
    *     about to be picked up
    */
   /**
-   * Why a pending execution waits.
+   * Why a pending execution waits, or a running one whose only machine stopped taking work.
    *
+   * @param since when it started waiting: the request, or null while running (not recorded)
    * @param reason in words: the concurrency limit, machines still to start (stress), and why no
    *     matching machine takes the work; null when a matching machine is free (it is about to)
    * @param machines every machine the target matches with its status and why it cannot take the

@@ -3,6 +3,7 @@ package io.cta.api.execution;
 import io.cta.activities.ExecutionState;
 import io.cta.activities.RunMode;
 import io.cta.server.definition.Concurrency;
+import io.cta.server.definition.Target;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.MachineRun;
 import io.cta.server.machine.MachineStore;
@@ -14,7 +15,10 @@ import java.util.List;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
-/** Builds execution views; a pending one says why it waits. */
+/**
+ * Builds execution views; a pending one says why it waits, and so does a running one whose machine
+ * stopped taking work.
+ */
 @Component
 public class ExecutionViews {
 
@@ -27,6 +31,9 @@ public class ExecutionViews {
   }
 
   public Mono<ExecutionView> view(ExecutionDocument execution) {
+    if (execution.state() == ExecutionState.running) {
+      return stalled(execution);
+    }
     if (execution.state() != ExecutionState.pending) {
       return Mono.just(ExecutionView.of(execution, null));
     }
@@ -57,6 +64,25 @@ public class ExecutionViews {
                   t.getT1());
             })
         .map(waiting -> ExecutionView.of(execution, waiting));
+  }
+
+  /**
+   * A running execution waits too when its one machine stopped taking work between two tests
+   * (draining or offline). When that began is not recorded, so {@code since} is null.
+   */
+  private Mono<ExecutionView> stalled(ExecutionDocument execution) {
+    Instant now = Instant.now();
+    Target target = execution.configuration().target();
+    return machines
+        .explainStalled(target, now)
+        .flatMap(
+            reason ->
+                machines
+                    .candidates(target, now)
+                    .collectList()
+                    .map(candidates -> new ExecutionView.Waiting(null, 0, reason, candidates)))
+        .map(waiting -> ExecutionView.of(execution, waiting))
+        .defaultIfEmpty(ExecutionView.of(execution, null));
   }
 
   /** Non-empty when the scenario's concurrency limit holds this execution back. */

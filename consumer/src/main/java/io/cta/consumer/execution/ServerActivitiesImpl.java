@@ -326,6 +326,12 @@ public class ServerActivitiesImpl implements ServerActivities {
       String waiting =
           machines.explainWaiting(execution.configuration().target(), Instant.now()).block();
       reason = waiting == null ? reason : reason + ": " + waiting;
+    } else if (request.state() == ExecutionState.timeout && request.lostMachines().isEmpty()) {
+      // A running timeout on a machine target whose machine was drained or went away between two
+      // tests: say so, as a pending timeout does.
+      String stalled =
+          machines.explainStalled(execution.configuration().target(), Instant.now()).block();
+      reason = stalled == null ? reason : reason + ": " + stalled;
     }
     if (missing > 0) {
       reason =

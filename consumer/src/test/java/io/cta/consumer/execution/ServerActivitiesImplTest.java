@@ -26,6 +26,7 @@ import io.cta.server.machine.PoolStore;
 import io.cta.server.scenario.SlotStore;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bson.Document;
@@ -107,6 +108,48 @@ class ServerActivitiesImplTest {
             new MachineRun("2", "m2", "finished"),
             new MachineRun("3", "m3", "acked")),
         done.machines());
+  }
+
+  @Test
+  void givenItsMachineIsDraining_whenTheRunningTimeoutEndsTheExecution_thenTheReasonSaysSo() {
+    ReactiveMongoTemplate mongo = Fixtures.mongo(mongoServer);
+    ExecutionStore executions = new ExecutionStore(mongo, new LiveFeed(mongo));
+    ServerActivitiesImpl activities = activities(mongo, executions);
+    ExecutionDocument execution =
+        executions
+            .insert(Fixtures.execution(ExecutionState.running, Instant.now(), 60_000))
+            .block();
+    // A machine as the previous version stored it, drained by an operator.
+    mongo
+        .getCollection("machines")
+        .flatMap(
+            machines ->
+                Mono.from(
+                    machines.insertOne(
+                        new Document("name", Fixtures.MACHINE)
+                            .append("lastSeenAt", new Date())
+                            .append("executions", List.of(execution.id()))
+                            .append("draining", true)
+                            .append("deregistered", false)
+                            .append("cpus", 2)
+                            .append("memoryBytes", 0L)
+                            .append("slots", 1))))
+        .block();
+
+    activities.complete(
+        new CompleteRequest(
+            execution.id(),
+            ExecutionState.timeout,
+            "running timeout of 600 s exceeded",
+            0,
+            1,
+            2,
+            false,
+            List.of()));
+
+    assertEquals(
+        "running timeout of 600 s exceeded: machine 'lab-01' is draining",
+        executions.findById(execution.id()).block().reason());
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.bson.types.ObjectId;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
@@ -179,6 +180,24 @@ public class MachineStore {
     return explainAmong(
         matching(selector), "no machine matches the selector '" + selector + "'", now);
   }
+
+  /**
+   * Why a running execution on one specific machine cannot go on: that machine is draining or
+   * offline, so its next test waits on the machine's queue until the machine is back (undrained, or
+   * its agent restarted) or the running timeout ends the execution. Empty for a group or selector
+   * target, whose suite moves to another machine instead, and while the machine takes work.
+   */
+  public Mono<String> explainStalled(Target target, Instant now) {
+    if (target.machine() == null) {
+      return Mono.empty();
+    }
+    return findByNameOrId(target.machine())
+        .filter(m -> STALLED.contains(m.status(now, offlineAfter)))
+        .map(m -> describe(m, now));
+  }
+
+  /** Statuses in which a machine takes none of a running execution's next tests. */
+  private static final Set<String> STALLED = Set.of("draining", "offline");
 
   /**
    * One machine as a candidate for a target: whether it matches, its status, and why it cannot take

@@ -224,7 +224,9 @@ final class Lane {
     int refusals = 0;
     String target = queue;
     while (true) {
-      AgentActivities agent = Workflow.newActivityStub(AgentActivities.class, options(target));
+      AgentActivities agent =
+          Workflow.newActivityStub(
+              AgentActivities.class, options(target, movesWhenUntaken(target)));
       try {
         RunTestResult result =
             agent.runTest(
@@ -254,6 +256,16 @@ final class Lane {
         if (failure.getCause() instanceof CanceledFailure) {
           stop(ExecutionState.canceled, null);
           return;
+        }
+        if (failure.getCause() instanceof TimeoutFailure untaken
+            && untaken.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START) {
+          // The machine that ran the suite so far took nothing: drained, lost or no longer
+          // polling. Nothing ran, but the rest of the suite moves to the shared queue as a new
+          // attempt, like after a loss; the machine is not counted lost, since it may be healthy.
+          queue = plan.queue();
+          target = queue;
+          attempt++;
+          continue;
         }
         if (failure.getCause() instanceof ApplicationFailure refused
             && AgentActivities.AGENT_FULL.equals(refused.getType())
@@ -326,8 +338,30 @@ final class Lane {
     return machine;
   }
 
-  private ActivityOptions options(String queue) {
-    return ActivityOptions.newBuilder()
+  /**
+   * Whether a test sent to {@code target} moves to the shared queue when its machine does not take
+   * it within the heartbeat timeout: only a suite pinned to the machine that ran its earlier tests
+   * on a group or selector target. A drained agent stops polling, and a lost one polls no more, so
+   * without this the rest of the suite would wait on that machine's queue until the running
+   * timeout.
+   */
+  private boolean movesWhenUntaken(String target) {
+    return redispatch
+        && TaskQueues.machineOf(target) != null
+        && Workflow.getVersion(MOVE_UNTAKEN, Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
+
+  /** The change id of {@link #movesWhenUntaken}: histories recorded before it never move. */
+  static final String MOVE_UNTAKEN = "move-untaken-pinned-test";
+
+  private ActivityOptions options(String queue, boolean movesWhenUntaken) {
+    ActivityOptions.Builder options = ActivityOptions.newBuilder();
+    if (movesWhenUntaken) {
+      // A free, polling agent takes a test within milliseconds; a full one stops polling until a
+      // slot frees, so a busy machine also hands the suite on, to the group that it is part of.
+      options.setScheduleToStartTimeout(Duration.ofMillis(plan.heartbeatTimeoutMs()));
+    }
+    return options
         .setTaskQueue(queue)
         .setStartToCloseTimeout(Duration.ofMillis(plan.runningTimeoutMs()).plus(ACTIVITY_MARGIN))
         .setHeartbeatTimeout(Duration.ofMillis(plan.heartbeatTimeoutMs()))
