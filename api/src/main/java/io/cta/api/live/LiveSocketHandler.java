@@ -33,7 +33,6 @@ class LiveSocketHandler {
 
   private final LiveHub hub;
   private final JsonMapper json;
-
   private final WebSocketService handshakes;
 
   LiveSocketHandler(LiveHub hub, JsonMapper json) {
@@ -81,7 +80,8 @@ class LiveSocketHandler {
     Reservation reservation = new Reservation(hub, tokenId);
     return Mono.defer(
             () -> handshakes.handleRequest(exchange, socket -> handle(socket, reservation)))
-        .doOnError(e -> reservation.release());
+        .doOnError(e -> reservation.release())
+        .doOnCancel(reservation::release); // the client left during the handshake
   }
 
   private Mono<Void> tooMany(ServerWebExchange exchange, String detail) {

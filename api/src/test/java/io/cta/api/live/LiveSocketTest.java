@@ -214,4 +214,24 @@ class LiveSocketTest {
     open("", viewer, inbox).sendText("{\"type\":\"ping\"}", true).join();
     assertEquals("pong", next(inbox).get("type").asString());
   }
+
+  @Test
+  void givenHandshakesThatFail_whenTheTokenOpensSocketsAfterwards_thenTheFailuresHeldNoPlace()
+      throws Exception {
+    String viewer = tokens.create("ws failed handshakes", Role.viewer, null).block().secret();
+    for (int n = 0; n < 3; n++) {
+      HttpResponse<String> plain =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ws"))
+                  .header("Authorization", "Bearer " + viewer)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(400, plain.statusCode(), "not an upgrade: " + plain.body());
+    }
+
+    Inbox inbox = new Inbox();
+    open("", viewer, new Inbox());
+    open("", viewer, inbox).sendText("{\"type\":\"ping\"}", true).join();
+    assertEquals("pong", next(inbox).get("type").asString());
+  }
 }
