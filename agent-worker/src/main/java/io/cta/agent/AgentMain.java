@@ -74,7 +74,8 @@ public final class AgentMain {
 
     ConsumerClient consumer = new ConsumerClient(settings.server(), settings.token());
     AgentConfig config = registerUntilAccepted(consumer, settings);
-    EventSender events = new EventSender(consumer, settings.name(), buffer);
+    EventSender events =
+        new EventSender(consumer, settings.name(), buffer, settings.batchMaxBytes());
     Map<String, TestExecutor> executors = executors(new CommandLineExecutor());
 
     TemporalSettings temporal =

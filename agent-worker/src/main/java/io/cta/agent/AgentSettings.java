@@ -24,6 +24,8 @@ import java.util.Properties;
  * @param bufferMaxBytes how many bytes of undelivered events the on-disk buffer holds at most
  * @param drainTimeout how long running tests may go on after a drain or SIGTERM before they are
  *     stopped with their stop commands
+ * @param batchMaxBytes how many bytes of serialized events one batch to the consumer holds at most;
+ *     below the consumer's body limit ({@code spring.http.codecs.max-in-memory-size}, 16 MB)
  */
 public record AgentSettings(
     String name,
@@ -38,7 +40,11 @@ public record AgentSettings(
     int localPort,
     Duration longPollTimeout,
     long bufferMaxBytes,
-    Duration drainTimeout) {
+    Duration drainTimeout,
+    long batchMaxBytes) {
+
+  /** The default of {@code --batch-max-kb}: a quarter of the consumer's default body limit. */
+  public static final int DEFAULT_BATCH_KB = 4096;
 
   public static final String USAGE =
       """
@@ -56,6 +62,7 @@ public record AgentSettings(
         --work-dir DIR         where tests run by default (default ~/.cta-agent/NAME) CTA_AGENT_WORK_DIR
         --local-port PORT      local results endpoint on 127.0.0.1 (default 0: any)  CTA_AGENT_LOCAL_PORT
         --buffer-max-mb MB     undelivered events kept on disk at most (default 512) CTA_AGENT_BUFFER_MAX_MB
+        --batch-max-kb KB      serialized events per batch at most (default 4096)   CTA_AGENT_BATCH_MAX_KB
         --drain-timeout SEC    on drain or SIGTERM, running tests get this long before
                                they are stopped (default 300)                        CTA_AGENT_DRAIN_TIMEOUT
         --config FILE          a properties file with the keys above, without "--"  CTA_AGENT_CONFIG
@@ -191,6 +198,21 @@ public record AgentSettings(
     if (drainSeconds < 0 || drainSeconds > 86_400) {
       throw new IllegalArgumentException("--drain-timeout: must be between 0 and 86400 seconds");
     }
+    String batchText =
+        first(
+            flags,
+            "batch-max-kb",
+            env.get("CTA_AGENT_BATCH_MAX_KB"),
+            file.getProperty("batch-max-kb"));
+    long batchKb;
+    try {
+      batchKb = batchText == null ? DEFAULT_BATCH_KB : Long.parseLong(batchText.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--batch-max-kb '" + batchText + "': not a number");
+    }
+    if (batchKb < 64 || batchKb > 65_536) {
+      throw new IllegalArgumentException("--batch-max-kb: must be between 64 and 65536");
+    }
     return new AgentSettings(
         name,
         properties,
@@ -204,7 +226,8 @@ public record AgentSettings(
         localPort,
         Duration.ofSeconds(5),
         bufferMb * 1024 * 1024,
-        Duration.ofSeconds(drainSeconds));
+        Duration.ofSeconds(drainSeconds),
+        batchKb * 1024);
   }
 
   /** The settings without the token, for the start-up log line. */
@@ -230,7 +253,8 @@ public record AgentSettings(
         + bufferMaxBytes / (1024 * 1024)
         + " drainTimeout="
         + drainTimeout.toSeconds()
-        + "s";
+        + "s batchMaxKb="
+        + batchMaxBytes / 1024;
   }
 
   /**
@@ -331,6 +355,7 @@ public record AgentSettings(
               "work-dir",
               "local-port",
               "buffer-max-mb",
+              "batch-max-kb",
               "drain-timeout",
               "config",
               "help")

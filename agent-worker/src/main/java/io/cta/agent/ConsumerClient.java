@@ -105,6 +105,11 @@ public class ConsumerClient {
       this.detail = detail;
     }
 
+    /** The HTTP status the consumer answered. */
+    public int status() {
+      return status;
+    }
+
     /** The problem's {@code detail}, else the message. */
     public String detail() {
       return detail != null ? detail : getMessage();

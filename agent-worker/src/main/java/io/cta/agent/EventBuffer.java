@@ -234,11 +234,12 @@ final class EventBuffer implements AutoCloseable {
   }
 
   /**
-   * Reads the oldest unacknowledged events: at most {@code maxEvents}, and no more once their text
-   * reaches {@code maxChars}. Corrupt data (a damaged disk) is skipped up to the next segment, with
-   * an error logged. Called by one thread at a time.
+   * Reads the oldest unacknowledged events: at most {@code maxEvents}, and at most {@code maxBytes}
+   * of their JSON (the first event is read whatever its size, so that an oversized one cannot block
+   * the queue). Corrupt data (a damaged disk) is skipped up to the next segment, with an error
+   * logged. Called by one thread at a time.
    */
-  Batch peek(int maxEvents, long maxChars) throws IOException {
+  Batch peek(int maxEvents, long maxBytes) throws IOException {
     long end;
     long pos;
     TreeMap<Long, Path> files;
@@ -248,8 +249,8 @@ final class EventBuffer implements AutoCloseable {
       files = new TreeMap<>(segments);
     }
     List<AgentEvent> events = new ArrayList<>();
-    long chars = 0;
-    while (pos < end && events.size() < maxEvents && chars < maxChars) {
+    long bytes = 0;
+    while (pos < end && events.size() < maxEvents) {
       Map.Entry<Long, Path> segment = files.floorEntry(pos);
       Long next = files.higherKey(pos);
       long segmentEnd = next == null ? end : next;
@@ -265,11 +266,14 @@ final class EventBuffer implements AutoCloseable {
         pos = segmentEnd;
         continue;
       }
+      // The JSON as stored is the JSON sent, plus a comma between events.
+      if (!events.isEmpty() && bytes + json.length + 1 > maxBytes) {
+        break;
+      }
       pos += HEADER + json.length;
       try {
-        AgentEvent event = ConsumerClient.JSON.readValue(json, AgentEvent.class);
-        events.add(event);
-        chars += event.text() == null ? 0 : event.text().length();
+        events.add(ConsumerClient.JSON.readValue(json, AgentEvent.class));
+        bytes += json.length + 1;
       } catch (IOException unreadable) {
         log.error("event buffer {}: skipping an unreadable event: {}", dir, unreadable.toString());
       }

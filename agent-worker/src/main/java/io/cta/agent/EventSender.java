@@ -4,6 +4,9 @@ import io.cta.activities.events.AgentEvent;
 import io.cta.activities.events.BatchAck;
 import io.cta.activities.events.EventBatch;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,24 +14,58 @@ import org.slf4j.LoggerFactory;
  * Delivers events to the consumer in order, in batches, from the agent's {@link EventBuffer} on
  * disk, retrying while the consumer is unreachable. Every event carries an idempotency key, so
  * re-sending a batch whose answer was lost (or that was sent before a restart) is harmless.
+ *
+ * <p>A batch holds at most {@code batchMaxBytes} of serialized events, below the consumer's body
+ * limit. A batch the consumer finds too large (413) or malformed (400) is split in halves, each
+ * sent on its own, down to the single event at fault, which is dropped with an error logged: a
+ * refused event never blocks the queue, nor costs its neighbours their delivery. Events of an
+ * execution the consumer refuses in its answer (deleted, or not this machine's) are dropped, logged
+ * once per execution (docs/agent.md, "How the agent delivers events").
  */
 public class EventSender implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EventSender.class);
   private static final int BATCH = 500;
-  private static final long BATCH_CHARS = 2 * 1024 * 1024;
+  private static final String EVENTS = "agent/v1/events";
+
+  // The consumer's own caps (docs/agent.md, the event table): cutting an oversized event to them
+  // loses nothing the consumer would have kept.
+  private static final int MAX_TEXT = 64 * 1024;
+  private static final int MAX_MESSAGE = 16 * 1024;
+  private static final int MAX_CUSTOM = 32;
+  private static final int MAX_CUSTOM_KEY = 100;
+  private static final int MAX_CUSTOM_VALUE = 1024;
+  private static final int MAX_FILES = 20;
+
+  /** Executions whose refusal was logged, so a long test's refused log chunks log once. */
+  private static final int REMEMBERED_REFUSALS = 1000;
 
   private final ConsumerClient client;
   private final String machine;
   private final EventBuffer buffer;
+  private final long batchMaxBytes;
   private final Thread thread;
+  private final Map<String, Boolean> refusalsLogged =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > REMEMBERED_REFUSALS;
+        }
+      };
   private volatile boolean running = true;
 
   /** Starts delivering, first what the buffer kept from before a restart. */
   public EventSender(ConsumerClient client, String machine, EventBuffer buffer) {
+    this(client, machine, buffer, AgentSettings.DEFAULT_BATCH_KB * 1024L);
+  }
+
+  /** As above, with batches of at most {@code batchMaxBytes} of serialized events. */
+  public EventSender(
+      ConsumerClient client, String machine, EventBuffer buffer, long batchMaxBytes) {
     this.client = client;
     this.machine = machine;
     this.buffer = buffer;
+    this.batchMaxBytes = batchMaxBytes;
     this.thread = new Thread(this::deliverLoop, "cta-events");
     thread.setDaemon(true);
     thread.start();
@@ -66,22 +103,9 @@ public class EventSender implements AutoCloseable {
           if (!buffer.awaitEvents(200)) {
             continue;
           }
-          batch = buffer.peek(BATCH, BATCH_CHARS);
+          batch = buffer.peek(BATCH, batchMaxBytes);
         }
-        try {
-          if (!batch.events().isEmpty()) {
-            client.post("agent/v1/events", new EventBatch(machine, batch.events()), BatchAck.class);
-          }
-        } catch (ConsumerClient.ConsumerException refused) {
-          if (!refused.isBatchFault()) {
-            throw refused;
-          }
-          // A batch the consumer will never take must not block every later event.
-          log.error(
-              "consumer refused {} events, dropping them: {}",
-              batch.events().size(),
-              refused.getMessage());
-        }
+        deliver(batch.events());
         buffer.ack(batch.end());
         batch = null;
         backoff = 200;
@@ -99,6 +123,129 @@ public class EventSender implements AutoCloseable {
         backoff = Math.min(backoff * 2, 5000);
       }
     }
+  }
+
+  /**
+   * Sends events in order until the consumer took or refused each. Throws while the consumer is
+   * unreachable or busy: the caller retries the whole batch, and what was delivered of it meanwhile
+   * is read back once by its keys.
+   */
+  private void deliver(List<AgentEvent> events) throws IOException {
+    if (events.isEmpty()) {
+      return;
+    }
+    if (events.size() == 1) {
+      AgentEvent fitted = fit(events.get(0));
+      if (fitted == null) {
+        return;
+      }
+      events = List.of(fitted);
+    }
+    BatchAck ack;
+    try {
+      ack = client.post(EVENTS, new EventBatch(machine, events), BatchAck.class);
+    } catch (ConsumerClient.ConsumerException refused) {
+      if (!refused.isBatchFault()) {
+        throw refused;
+      }
+      if ((refused.status() == 413 || refused.status() == 400) && events.size() > 1) {
+        int half = events.size() / 2;
+        deliver(events.subList(0, half));
+        deliver(events.subList(half, events.size()));
+        return;
+      }
+      // A batch the consumer will never take must not block every later event.
+      log.error(
+          "consumer refused {} event(s), dropping them{}: {}",
+          events.size(),
+          events.size() == 1 ? " (" + events.get(0).key() + ")" : "",
+          refused.detail());
+      return;
+    }
+    for (BatchAck.Refusal refusal : ack.refused()) {
+      boolean first;
+      synchronized (refusalsLogged) {
+        first = refusalsLogged.put(refusal.executionId(), Boolean.TRUE) == null;
+      }
+      if (first) {
+        log.warn(
+            "consumer refused the events of execution {} ({}: {}), dropping them; later refusals"
+                + " of it are not logged",
+            refusal.executionId(),
+            refusal.status(),
+            refusal.detail());
+      }
+    }
+  }
+
+  /**
+   * The event if its JSON fits in a batch; else the event cut to the consumer's own caps, if that
+   * fits; else null, logged as dropped.
+   */
+  private AgentEvent fit(AgentEvent event) throws IOException {
+    long size = ConsumerClient.JSON.writeValueAsBytes(event).length;
+    if (size <= batchMaxBytes) {
+      return event;
+    }
+    AgentEvent cut = cut(event);
+    long cutSize = ConsumerClient.JSON.writeValueAsBytes(cut).length;
+    if (cutSize <= batchMaxBytes) {
+      log.warn(
+          "event {} is {} bytes, over the batch limit of {}: sending it cut to {} bytes",
+          event.key(),
+          size,
+          batchMaxBytes,
+          cutSize);
+      return cut;
+    }
+    log.error(
+        "event {} is {} bytes ({} cut), over the batch limit of {}: dropping it",
+        event.key(),
+        size,
+        cutSize,
+        batchMaxBytes);
+    return null;
+  }
+
+  private static AgentEvent cut(AgentEvent e) {
+    Map<String, String> custom = null;
+    if (e.custom() != null) {
+      custom = new LinkedHashMap<>();
+      for (Map.Entry<String, String> entry : e.custom().entrySet()) {
+        if (custom.size() == MAX_CUSTOM) {
+          break;
+        }
+        custom.put(
+            cut(String.valueOf(entry.getKey()), MAX_CUSTOM_KEY),
+            cut(entry.getValue(), MAX_CUSTOM_VALUE));
+      }
+    }
+    return new AgentEvent(
+        e.key(),
+        e.type(),
+        e.executionId(),
+        e.testId(),
+        e.attempt(),
+        e.at(),
+        e.state(),
+        e.caseName(),
+        e.status(),
+        cut(e.message(), MAX_MESSAGE),
+        cut(e.description(), MAX_MESSAGE),
+        e.durationMs(),
+        custom,
+        e.attachments() == null ? null : e.attachments().stream().limit(MAX_FILES).toList(),
+        e.screenshots() == null ? null : e.screenshots().stream().limit(MAX_FILES).toList(),
+        e.startedAt(),
+        e.finishedAt(),
+        e.stage(),
+        e.stream(),
+        e.seq(),
+        cut(e.text(), MAX_TEXT));
+  }
+
+  private static String cut(String text, int max) {
+    return text == null || text.length() <= max ? text : text.substring(0, max) + "…[truncated]";
   }
 
   private static void sleep(long millis) {

@@ -51,6 +51,12 @@ class AgentSettingsTest {
                 new String[] {"--drain-timeout", "20"},
                 Map.of("CTA_AGENT_TOKEN", "t", "CTA_AGENT_DRAIN_TIMEOUT", "60"))
             .drainTimeout());
+    assertEquals(4L * 1024 * 1024, settings.batchMaxBytes(), "the default");
+    assertEquals(
+        256L * 1024,
+        AgentSettings.load(
+                new String[0], Map.of("CTA_AGENT_TOKEN", "t", "CTA_AGENT_BATCH_MAX_KB", "256"))
+            .batchMaxBytes());
   }
 
   @Test

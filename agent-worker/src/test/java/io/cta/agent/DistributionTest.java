@@ -125,6 +125,46 @@ class DistributionTest {
         result.output().trim());
   }
 
+  @Test
+  void givenTheShippedJvmFlags_whenAThreadRunsOutOfMemory_thenTheJvmExitsAsAFailureSystemdRestarts()
+      throws Exception {
+    // A thread dying of OutOfMemoryError would leave a half-working agent running: the JVM must
+    // exit
+    // with a status that is not a clean stop, so Restart=on-failure starts it again.
+    Path program =
+        Files.writeString(
+            dir.resolve("Hog.java"),
+            """
+            public class Hog {
+              public static void main(String[] args) throws Exception {
+                Thread hog = new Thread(() -> {
+                  java.util.List<long[]> kept = new java.util.ArrayList<>();
+                  while (true) {
+                    kept.add(new long[1 << 20]);
+                  }
+                });
+                hog.start();
+                hog.join();
+                System.exit(0);
+              }
+            }
+            """);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String unit = Files.readString(DIST.resolve("cta-agent.service"));
+
+    Result result =
+        run(
+            List.of(java, "@" + DIST.resolve("cta-agent.jvm-options"), program.toString()),
+            List.of());
+
+    assertTrue(result.exit() != 0, "exit " + result.exit() + ": " + result.output());
+    assertTrue(
+        !List.of(value(unit, "SuccessExitStatus").split("\\s+"))
+            .contains(Integer.toString(result.exit())),
+        "exit " + result.exit() + " counts as a failure");
+    assertEquals("on-failure", value(unit, "Restart"));
+  }
+
   private static String value(String unit, String key) {
     return unit.lines()
         .filter(line -> line.startsWith(key + "="))

@@ -76,14 +76,18 @@ class EventBufferTest {
   }
 
   @Test
-  void givenLongTexts_whenPeeked_thenABatchStopsOnceItsTextReachesTheLimit() throws IOException {
+  void givenEvents_whenPeeked_thenABatchHoldsAtMostTheLimitOfSerializedBytesAndAtLeastOneEvent()
+      throws IOException {
     try (EventBuffer buffer = open(1 << 20)) {
       for (int n = 1; n <= 5; n++) {
-        buffer.append(log(n, "x".repeat(100)));
+        buffer.append(log(n, "\"".repeat(100))); // escaped on the wire: 200 bytes of text
       }
-      EventBuffer.Batch batch = buffer.peek(500, 250);
-      assertEquals(3, batch.events().size(), "the third one crosses 250 characters");
-      assertEquals("x".repeat(100), batch.events().get(0).text());
+      long one = ConsumerClient.JSON.writeValueAsBytes(log(1, "\"".repeat(100))).length + 1;
+
+      assertEquals(3, buffer.peek(500, 3 * one).events().size());
+      assertEquals(2, buffer.peek(500, 3 * one - 1).events().size(), "the third would pass it");
+      assertEquals(1, buffer.peek(500, 1).events().size(), "one event, however large");
+      assertEquals("\"".repeat(100), buffer.peek(500, 1).events().get(0).text());
     }
   }
 

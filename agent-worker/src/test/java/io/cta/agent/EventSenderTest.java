@@ -29,26 +29,65 @@ class EventSenderTest {
   private final List<String> delivered = new CopyOnWriteArrayList<>();
   private final AtomicInteger unavailable = new AtomicInteger();
 
+  /** Bodies over this many bytes get 413, as from a consumer with a smaller body limit. */
+  private volatile long bodyLimit = Long.MAX_VALUE;
+
+  private final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+  private final List<Long> bodySizes = new CopyOnWriteArrayList<>();
+
   @BeforeEach
   void startConsumer() throws IOException {
     consumer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     consumer.createContext(
         "/agent/v1/events",
         exchange -> {
-          EventBatch batch =
-              ConsumerClient.JSON.readValue(exchange.getRequestBody(), EventBatch.class);
+          byte[] request = exchange.getRequestBody().readAllBytes();
+          bodySizes.add((long) request.length);
+          EventBatch batch = ConsumerClient.JSON.readValue(request, EventBatch.class);
           int status;
+          String answer;
           if (unavailable.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             status = 503;
+            answer = "{}";
+          } else if (request.length > bodyLimit) {
+            status = 413;
+            answer = "{\"detail\":\"request body: larger than the limit\"}";
           } else if (batch.events().stream().anyMatch(e -> e.key().contains("poison"))) {
             status = 400;
+            answer = "{\"detail\":\"events[0].state: required\"}";
           } else {
-            batch.events().forEach(e -> delivered.add(e.key()));
+            batchSizes.add(batch.events().size());
+            List<String> refused = new ArrayList<>();
+            int accepted = 0;
+            for (AgentEvent e : batch.events()) {
+              if (e.executionId().startsWith("gone")) {
+                if (!refused.contains(e.executionId())) {
+                  refused.add(e.executionId());
+                }
+              } else {
+                delivered.add(e.key());
+                accepted++;
+              }
+            }
             status = 200;
+            answer =
+                "{\"accepted\":"
+                    + accepted
+                    + ",\"refused\":["
+                    + String.join(
+                        ",",
+                        refused.stream()
+                            .map(
+                                id ->
+                                    "{\"executionId\":\""
+                                        + id
+                                        + "\",\"status\":404,\"detail\":\"execution '"
+                                        + id
+                                        + "' does not exist\",\"events\":1}")
+                            .toList())
+                    + "]}";
           }
-          byte[] body =
-              ("{\"accepted\":" + (status == 200 ? batch.events().size() : 0) + "}")
-                  .getBytes(StandardCharsets.UTF_8);
+          byte[] body = answer.getBytes(StandardCharsets.UTF_8);
           exchange.sendResponseHeaders(status, body.length);
           exchange.getResponseBody().write(body);
           exchange.close();
@@ -119,5 +158,87 @@ class EventSenderTest {
       assertTrue(sender.flush(30_000));
     }
     assertEquals(List.of("old-1", "old-2", "new-1"), distinctDelivered());
+  }
+
+  private static AgentEvent log(String key, String executionId, int chars) {
+    return AgentEvent.log(key, executionId, "t", 1, "run", "stdout", 1, "x".repeat(chars), 3);
+  }
+
+  @Test
+  void givenEventsOfSeveralKilobytes_whenDelivered_thenNoBatchPassesTheByteLimit()
+      throws Exception {
+    List<String> sent = new ArrayList<>();
+    try (EventSender sender =
+        new EventSender(client(), "m1", new EventBuffer(dir, 1 << 24, 1 << 20), 64 * 1024)) {
+      for (int n = 0; n < 40; n++) {
+        sent.add("l" + n);
+        sender.send(log("l" + n, "e1", 10_000));
+      }
+      assertTrue(sender.flush(30_000));
+    }
+    assertEquals(sent, distinctDelivered());
+    assertTrue(bodySizes.stream().allMatch(size -> size <= 64 * 1024), bodySizes.toString());
+    assertTrue(batchSizes.size() >= 7, "400 KB in batches of at most 64 KB: " + batchSizes);
+  }
+
+  @Test
+  void givenAConsumerWithASmallerBodyLimit_whenItAnswers413_thenTheBatchIsSplitAndAllArrive()
+      throws Exception {
+    bodyLimit = 12_000; // about one event of 10,000 characters
+    List<String> sent = new ArrayList<>();
+    try (EventBuffer buffer = new EventBuffer(dir, 1 << 24, 1 << 20)) {
+      for (int n = 0; n < 9; n++) {
+        sent.add("l" + n);
+        buffer.append(log("l" + n, "e1", 10_000));
+      }
+    }
+    try (EventSender sender =
+        new EventSender(client(), "m1", new EventBuffer(dir, 1 << 24, 1 << 20), 1 << 20)) {
+      assertTrue(sender.flush(30_000));
+    }
+    assertEquals(sent, distinctDelivered(), "every event, in order");
+    assertEquals(List.of(1, 1, 1, 1, 1, 1, 1, 1, 1), batchSizes);
+  }
+
+  @Test
+  void givenOneMalformedEventInABatch_whenRefusedWith400_thenOnlyItIsDropped() throws Exception {
+    try (EventBuffer buffer = new EventBuffer(dir, 1 << 20, 4096)) {
+      for (int n = 0; n < 7; n++) {
+        buffer.append(result(n == 4 ? "poison" : "r" + n));
+      }
+    }
+    try (EventSender sender =
+        new EventSender(client(), "m1", new EventBuffer(dir, 1 << 20, 4096))) {
+      assertTrue(sender.flush(30_000));
+    }
+    assertEquals(List.of("r0", "r1", "r2", "r3", "r5", "r6"), distinctDelivered());
+  }
+
+  @Test
+  void givenAnExecutionTheConsumerRefuses_whenDelivered_thenOnlyItsEventsAreDropped()
+      throws Exception {
+    try (EventSender sender =
+        new EventSender(client(), "m1", new EventBuffer(dir, 1 << 20, 4096))) {
+      sender.send(log("mine-1", "e1", 10));
+      sender.send(log("theirs-1", "gone-1", 10));
+      sender.send(log("mine-2", "e1", 10));
+      assertTrue(sender.flush(30_000), "a refusal is an answer: nothing is retried");
+      sender.send(log("mine-3", "e1", 10));
+      assertTrue(sender.flush(30_000));
+    }
+    assertEquals(List.of("mine-1", "mine-2", "mine-3"), distinctDelivered());
+  }
+
+  @Test
+  void givenOneEventLargerThanABatch_whenDelivered_thenItIsSentCutToTheConsumersCaps()
+      throws Exception {
+    try (EventSender sender =
+        new EventSender(client(), "m1", new EventBuffer(dir, 1 << 24, 1 << 20), 100 * 1024)) {
+      sender.send(log("huge", "e1", 1_000_000));
+      sender.send(log("after", "e1", 10));
+      assertTrue(sender.flush(30_000));
+    }
+    assertEquals(List.of("huge", "after"), distinctDelivered());
+    assertTrue(bodySizes.stream().allMatch(size -> size <= 100 * 1024), bodySizes.toString());
   }
 }

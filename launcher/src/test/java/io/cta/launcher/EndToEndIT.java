@@ -633,6 +633,32 @@ class EndToEndIT {
   }
 
   @Test
+  void givenAStagePrinting100MbWithoutANewline_whenRun_thenTheAgentLivesAndShipsTheLineCut()
+      throws Exception {
+    // The agent's heap is 96 MB: a reader holding the whole line would run it out of memory.
+    String scenarioId =
+        scenario(
+            List.of(
+                test(
+                    "long-line",
+                    "head -c 100000000 /dev/zero | tr '\\0' a; echo; echo after-the-line",
+                    null,
+                    Map.of())));
+    String id = run(scenarioId);
+
+    JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
+
+    assertEquals("finished", execution.get("state").asText(), execution.toString());
+    assertEquals("ok", execution.get("result").asText(), execution.toString());
+    String logs = admin.get("/api/v1/executions/" + id + "/logs").body().toString();
+    assertTrue(logs.contains(" [line cut at 16384 characters]"), "the line was cut");
+    assertTrue(logs.contains("after-the-line"), "output after the long line arrived");
+    assertTrue(logs.length() < 200_000, "the output shipped is bounded: " + logs.length());
+    String again = run(scenario(List.of(test("still-alive", "echo alive", null, Map.of()))));
+    assertEquals("finished", Demo.awaitEnd(admin, again, TIMEOUT).get("state").asText());
+  }
+
+  @Test
   void givenAConcurrencyLimit_whenMoreRunsArrive_thenTheyQueueOrAreRejected() throws Exception {
     Map<String, Object> target = Map.of("target", Map.of("machine", AGENT));
     String queued =

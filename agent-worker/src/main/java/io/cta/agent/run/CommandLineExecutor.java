@@ -2,7 +2,6 @@ package io.cta.agent.run;
 
 import io.cta.activities.agent.StageSpec;
 import io.temporal.client.ActivityCompletionException;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -165,14 +164,12 @@ public class CommandLineExecutor implements TestExecutor {
             () -> {
               StringBuilder chunk = new StringBuilder();
               long lastFlush = System.currentTimeMillis();
-              try (BufferedReader reader =
-                  new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+              // Lines are cut while they stream: a line without end never fills the heap.
+              try (BoundedLineReader reader =
+                  new BoundedLineReader(
+                      new InputStreamReader(stream, StandardCharsets.UTF_8), MAX_LINE)) {
                 String line;
                 while ((line = reader.readLine()) != null) {
-                  if (line.length() > MAX_LINE) {
-                    line =
-                        line.substring(0, MAX_LINE) + " [line cut at " + MAX_LINE + " characters]";
-                  }
                   chunk.append(line).append('\n');
                   synchronized (tail) {
                     tail.addLast(line.length() > 300 ? line.substring(0, 300) : line);

@@ -149,6 +149,40 @@ class CommandLineExecutorTest {
     assertChildDead();
   }
 
+  @Test
+  void givenAStagePrinting100MbWithoutANewline_whenRun_thenTheLineIsShippedCutWhileItStreams()
+      throws Exception {
+    // The stage keeps its output open after the 100 MB: a reader holding whole lines ships nothing.
+    StageSpec stage = stage("head -c 100000000 /dev/zero | tr '\\0' a; sleep 60", true, 60_000);
+    AtomicBoolean shippedWhileRunning = new AtomicBoolean();
+    Thread canceler =
+        new Thread(
+            () -> {
+              long deadline = System.currentTimeMillis() + 30_000;
+              try {
+                while (System.currentTimeMillis() < deadline) {
+                  if (output().contains(" [line cut at 16384 characters]")) {
+                    shippedWhileRunning.set(true);
+                    break;
+                  }
+                  Thread.sleep(50);
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              canceled.set(true);
+            });
+    canceler.start();
+
+    assertThrows(ActivityCanceledException.class, () -> run(stage));
+    canceler.join();
+
+    assertTrue(shippedWhileRunning.get(), "the cut line was shipped while the stage ran");
+    String line = output().lines().findFirst().orElseThrow();
+    assertEquals("a".repeat(16384) + " [line cut at 16384 characters]", line);
+    assertTrue(output().length() < 64 * 1024, "shipped " + output().length() + " characters");
+  }
+
   private void assertChildDead() throws Exception {
     long pid = Long.parseLong(Files.readString(work.resolve("child.pid")).trim());
     ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(5, TimeUnit.SECONDS).join());

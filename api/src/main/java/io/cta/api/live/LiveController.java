@@ -2,6 +2,7 @@ package io.cta.api.live;
 
 import io.cta.server.security.CtaPrincipal;
 import io.cta.server.security.TicketService;
+import io.cta.server.web.ApiException;
 import java.time.Instant;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -18,17 +19,25 @@ public class LiveController {
   public static final String TICKETS = "/api/v1/ws/tickets";
 
   private final TicketService tickets;
+  private final LiveHub hub;
 
-  LiveController(TicketService tickets) {
+  LiveController(TicketService tickets, LiveHub hub) {
     this.tickets = tickets;
+    this.hub = hub;
   }
 
   /** A single-use ticket valid for 30 s: open {@code /ws?ticket=<ticket>} with it. */
   @PostMapping(TICKETS)
   @ResponseStatus(HttpStatus.CREATED)
   Mono<Map<String, Object>> ticket(ServerWebExchange exchange) {
+    CtaPrincipal caller = CtaPrincipal.of(exchange);
+    // A ticket for a session the handshake would refuse is refused now (the handshake checks too).
+    String refusal = hub.refusal(caller.tokenId());
+    if (refusal != null) {
+      throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, refusal);
+    }
     return tickets
-        .issue(CtaPrincipal.of(exchange), Instant.now())
+        .issue(caller, Instant.now())
         .map(
             issued ->
                 Map.of(

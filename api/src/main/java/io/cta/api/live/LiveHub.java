@@ -4,8 +4,10 @@ import io.cta.server.live.LiveEvent;
 import io.cta.server.live.LiveFeed;
 import io.cta.server.security.TokenService;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
@@ -44,25 +46,108 @@ public class LiveHub implements SmartLifecycle {
   private final LongSupplier nanoTime;
   private final Object lock = new Object();
   private final Set<LiveSession> sessions = new HashSet<>(); // guarded by lock
+  private final LiveProperties limits;
+  private final Map<String, Integer> openByToken = new HashMap<>(); // guarded by lock
+  private int open; // sessions reserved in all; guarded by lock
   private long position; // the last sequence number delivered; guarded by lock
   private long missingSince; // when delivery started waiting for a gap (nanoTime); poll thread
   private volatile Disposable polling;
   private volatile Disposable tokenChecks;
 
   @Autowired
-  LiveHub(LiveFeed feed, TokenService tokens, @Value("${cta.live.poll:100ms}") Duration poll) {
-    this(feed, tokens, poll, System::nanoTime);
+  LiveHub(
+      LiveFeed feed,
+      TokenService tokens,
+      @Value("${cta.live.poll:100ms}") Duration poll,
+      LiveProperties limits) {
+    this(feed, tokens, poll, System::nanoTime, limits);
   }
 
   LiveHub(LiveFeed feed, TokenService tokens, Duration poll, LongSupplier nanoTime) {
+    this(feed, tokens, poll, nanoTime, LiveProperties.DEFAULTS);
+  }
+
+  LiveHub(
+      LiveFeed feed,
+      TokenService tokens,
+      Duration poll,
+      LongSupplier nanoTime,
+      LiveProperties limits) {
     this.feed = feed;
     this.tokens = tokens;
     this.poll = poll;
     this.nanoTime = nanoTime;
+    this.limits = limits;
   }
 
   LiveFeed feed() {
     return feed;
+  }
+
+  LiveProperties limits() {
+    return limits;
+  }
+
+  long nanoTime() {
+    return nanoTime.getAsLong();
+  }
+
+  /**
+   * Why one more session of this token would pass a cap, or null if it would not. Asked before a
+   * ticket is issued, so a browser hears of the cap before it tries the handshake.
+   */
+  String refusal(String tokenId) {
+    synchronized (lock) {
+      if (openByToken.getOrDefault(tokenId, 0) >= limits.maxSessionsPerToken()) {
+        return "this token has "
+            + limits.maxSessionsPerToken()
+            + " WebSocket sessions open, the most allowed (cta.live.max-sessions-per-token):"
+            + " close one first";
+      }
+      if (open >= limits.maxSessions()) {
+        return "this api process has "
+            + limits.maxSessions()
+            + " WebSocket sessions open, the most allowed (cta.live.max-sessions): try again later";
+      }
+      return null;
+    }
+  }
+
+  /**
+   * Counts one more session of the token, unless that passes a cap: then nothing is counted and the
+   * answer is why. Each reservation is given back with {@link #release} when its socket ends.
+   */
+  String reserve(String tokenId) {
+    synchronized (lock) {
+      String refusal = refusal(tokenId);
+      if (refusal == null) {
+        openByToken.merge(tokenId, 1, Integer::sum);
+        open++;
+      }
+      return refusal;
+    }
+  }
+
+  void release(String tokenId) {
+    synchronized (lock) {
+      Integer n = openByToken.get(tokenId);
+      if (n == null) {
+        return; // never reserved
+      }
+      if (n == 1) {
+        openByToken.remove(tokenId);
+      } else {
+        openByToken.put(tokenId, n - 1);
+      }
+      open--;
+    }
+  }
+
+  /** Sessions reserved in all (tests). */
+  int open() {
+    synchronized (lock) {
+      return open;
+    }
   }
 
   void register(LiveSession session) {

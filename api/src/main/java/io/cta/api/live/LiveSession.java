@@ -21,7 +21,10 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code resync} instead, so it can never make the server hold unbounded memory.
  *
  * <p>A subscription with {@code since} first replays what the feed retained after that sequence
- * number; events arriving meanwhile wait in a (bounded) list and follow the replay in order.
+ * number; events arriving meanwhile wait in a (bounded) list and follow the replay in order. A
+ * replay reads at most {@link LiveProperties#replayMaxScan} sequence numbers, and subscribe
+ * messages are rate limited per session, so no client can make the process scan the feed without
+ * bound.
  */
 final class LiveSession {
 
@@ -38,10 +41,16 @@ final class LiveSession {
   /** Subscribed topics; the value is null once live, else the events held back during replay. */
   private final Map<LiveTopic, List<LiveEvent>> topics = new HashMap<>(); // guarded by this
 
+  // A token bucket for subscribe messages: each one may start a replay, a read of the feed.
+  private double subscribeTokens; // guarded by this
+  private long refilledAt; // hub nanoTime; guarded by this
+
   LiveSession(LiveHub hub, JsonMapper json, String tokenId) {
     this.hub = hub;
     this.json = json;
     this.tokenId = tokenId;
+    this.subscribeTokens = hub.limits().subscribeBurst();
+    this.refilledAt = hub.nanoTime();
   }
 
   /** The token the client authenticated with (directly or through a ticket). */
@@ -118,7 +127,33 @@ final class LiveSession {
     }
   }
 
+  /** Takes a token for one subscribe message, if the session has one left. */
+  private synchronized boolean subscribeAllowed() {
+    LiveProperties limits = hub.limits();
+    long now = hub.nanoTime();
+    subscribeTokens =
+        Math.min(
+            limits.subscribeBurst(),
+            subscribeTokens + (now - refilledAt) / 1e9 * limits.subscribeRate());
+    refilledAt = now;
+    if (subscribeTokens < 1) {
+      return false;
+    }
+    subscribeTokens -= 1;
+    return true;
+  }
+
   private void subscribe(JsonNode message) {
+    if (!subscribeAllowed()) {
+      LiveProperties limits = hub.limits();
+      error(
+          "too many subscribe messages: at most "
+              + limits.subscribeRate()
+              + " per second, "
+              + limits.subscribeBurst()
+              + " at once; this one was ignored, send it again later");
+      return;
+    }
     LiveTopic topic = topic(message);
     if (topic == null) {
       return;
@@ -153,6 +188,12 @@ final class LiveSession {
   private void replay(LiveTopic topic, long since, long upTo) {
     if (since < hub.feed().oldestRetained(upTo) - 1 || since > upTo) {
       endReplay(topic, null, "sequence number " + since + " is no longer retained");
+      return;
+    }
+    // The scan, not only the answer, is bounded: events of other topics are read too.
+    int maxScan = hub.limits().replayMaxScan();
+    if (upTo - since > maxScan) {
+      endReplay(topic, null, "more than " + maxScan + " events behind");
       return;
     }
     hub.feed()

@@ -244,4 +244,80 @@ class LiveHubTest {
     }
     assertEquals("pong", messages.get(5).get("type").asString());
   }
+
+  @Test
+  void givenTheSessionCaps_whenOneMoreSessionIsReserved_thenItIsRefusedUntilOneIsGivenBack() {
+    LiveHub hub =
+        new LiveHub(
+            new LiveFeed(mongo),
+            null,
+            Duration.ofMillis(100),
+            nanos::get,
+            new LiveProperties(2, 3, null, null, null));
+
+    assertEquals(null, hub.reserve("a"));
+    assertEquals(null, hub.reserve("a"));
+    assertTrue(hub.reserve("a").contains("max-sessions-per-token"), "per token");
+    assertEquals(null, hub.reserve("b"));
+    assertTrue(hub.reserve("c").contains("cta.live.max-sessions"), "in all");
+    assertTrue(hub.refusal("c") != null, "a ticket is refused too");
+
+    hub.release("a");
+
+    assertEquals(null, hub.refusal("c"));
+    assertEquals(null, hub.reserve("c"));
+    assertEquals(3, hub.open());
+  }
+
+  @Test
+  void givenASessionSubscribingFasterThanTheRate_whenReceived_thenTheExcessGetsErrorsAndItLives() {
+    LiveHub hub = hub(); // 10 per second, bursts of 20
+    LiveSession session = session(hub);
+    for (int n = 0; n < 25; n++) {
+      session.receive("{\"type\":\"subscribe\",\"topic\":\"execution:e" + n + "\"}");
+    }
+    nanos.addAndGet(Duration.ofMillis(500).toNanos()); // five more
+    for (int n = 25; n < 31; n++) {
+      session.receive("{\"type\":\"subscribe\",\"topic\":\"execution:e" + n + "\"}");
+    }
+    session.receive("{\"type\":\"ping\"}");
+
+    List<String> types = drain(session).stream().map(m -> m.get("type").asString()).toList();
+    assertEquals(25, types.stream().filter("subscribed"::equals).count(), types.toString());
+    List<String> errors = types.stream().filter("error"::equals).toList();
+    assertEquals(6, errors.size(), types.toString());
+    assertEquals("pong", types.get(types.size() - 1));
+  }
+
+  @Test
+  void givenASinceFarBehind_whenResuming_thenItIsToldToResyncWithoutTheFeedBeingScanned() {
+    List<Long> scanned = new java.util.concurrent.CopyOnWriteArrayList<>();
+    LiveFeed counting =
+        new LiveFeed(mongo) {
+          @Override
+          public reactor.core.publisher.Flux<LiveEvent> read(long after, long upTo) {
+            scanned.add(upTo - after);
+            return super.read(after, upTo);
+          }
+        };
+    LiveHub hub =
+        new LiveHub(
+            counting,
+            null,
+            Duration.ofMillis(100),
+            nanos::get,
+            new LiveProperties(null, null, null, null, 100));
+    for (int n = 0; n < 150; n++) {
+      publish(LiveEvent.EXECUTION, "other", Map.of("n", n));
+    }
+    hub.poll().block(); // nobody listens yet: the hub skips to the head
+    LiveSession session =
+        session(hub, "{\"type\":\"subscribe\",\"topic\":\"execution:e1\",\"since\":0}");
+
+    List<JsonNode> messages = drain(session);
+    JsonNode last = messages.get(messages.size() - 1);
+    assertEquals("resync", last.get("type").asString(), messages.toString());
+    assertTrue(last.get("reason").asString().contains("more than 100"), last.toString());
+    assertTrue(scanned.stream().allMatch(n -> n <= 100), "scanned " + scanned);
+  }
 }

@@ -47,6 +47,7 @@ class LiveSocketTest {
     registry.add(
         "spring.mongodb.uri", () -> "mongodb://127.0.0.1:" + mongoAddress.getPort() + "/cta-ws");
     registry.add("cta.temporal.target", () -> "127.0.0.1:1");
+    registry.add("cta.live.max-sessions-per-token", () -> "2");
   }
 
   @AfterAll
@@ -175,5 +176,62 @@ class LiveSocketTest {
     assertEquals("error", error.get("type").asString());
     assertTrue(error.get("message").asString().contains("revoked"), error.toString());
     inbox.closed.get(10, TimeUnit.SECONDS);
+  }
+
+  private HttpResponse<String> ticketResponse(String token) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + LiveController.TICKETS))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .header("Authorization", "Bearer " + token)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void givenATokenAtItsSessionCap_whenItAsksForATicketOrOpensASocket_thenA429UntilOneCloses()
+      throws Exception {
+    String viewer = tokens.create("ws capped", Role.viewer, null).block().secret();
+    WebSocket first = open("", viewer, new Inbox());
+    open("?ticket=" + ticket(viewer), null, new Inbox());
+
+    assertEquals(
+        429, refusedWith("", viewer), "a bearer-header client is refused at the handshake");
+    HttpResponse<String> refused = ticketResponse(viewer);
+    assertEquals(429, refused.statusCode(), refused.body());
+    assertTrue(
+        json.readTree(refused.body()).get("detail").asString().contains("max-sessions-per-token"),
+        refused.body());
+    String other = tokens.create("ws other", Role.viewer, null).block().secret();
+    open("", other, new Inbox()).sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+
+    first.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (ticketResponse(viewer).statusCode() == 429) {
+      assertTrue(System.nanoTime() < deadline, "the closed session was never given back");
+      Thread.sleep(20);
+    }
+    Inbox inbox = new Inbox();
+    open("", viewer, inbox).sendText("{\"type\":\"ping\"}", true).join();
+    assertEquals("pong", next(inbox).get("type").asString());
+  }
+
+  @Test
+  void givenHandshakesThatFail_whenTheTokenOpensSocketsAfterwards_thenTheFailuresHeldNoPlace()
+      throws Exception {
+    String viewer = tokens.create("ws failed handshakes", Role.viewer, null).block().secret();
+    for (int n = 0; n < 3; n++) {
+      HttpResponse<String> plain =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ws"))
+                  .header("Authorization", "Bearer " + viewer)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(400, plain.statusCode(), "not an upgrade: " + plain.body());
+    }
+
+    Inbox inbox = new Inbox();
+    open("", viewer, new Inbox());
+    open("", viewer, inbox).sendText("{\"type\":\"ping\"}", true).join();
+    assertEquals("pong", next(inbox).get("type").asString());
   }
 }

@@ -21,12 +21,16 @@ import io.cta.server.machine.Selector;
 import io.cta.server.web.ApiException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -38,6 +42,8 @@ import reactor.core.publisher.Mono;
  */
 @Component
 class AgentEventIngestor {
+
+  private static final Logger log = LoggerFactory.getLogger(AgentEventIngestor.class);
 
   // Caps that keep the largest result ~70 KB, so a bucket of them stays far below 16 MB.
   private static final int MAX_TEXT = 16 * 1024;
@@ -66,38 +72,84 @@ class AgentEventIngestor {
     this.metrics = metrics;
   }
 
+  /**
+   * Validates the whole batch (400 naming the first bad field), then stores the events of every
+   * execution that exists and gave this machine work. Another execution's events are refused in the
+   * answer, not with an error: one execution deleted (404) or not this machine's (403) never costs
+   * the other executions of the batch their events.
+   */
   Mono<BatchAck> ingest(MachineDocument machine, List<AgentEvent> events) {
     Map<String, List<AgentEvent>> byExecution = new LinkedHashMap<>();
-    for (AgentEvent event : events) {
-      validate(event);
+    for (int i = 0; i < events.size(); i++) {
+      AgentEvent event = events.get(i);
+      validate(event, "events[" + i + "]");
       byExecution.computeIfAbsent(event.executionId(), id -> new ArrayList<>()).add(event);
     }
-    // Every execution of the batch is found and authorized before anything is stored.
-    return Flux.fromIterable(byExecution.keySet())
-        .concatMap(
-            id ->
-                executions
-                    .findById(id)
-                    .switchIfEmpty(Mono.error(ApiException.notFound("execution", id)))
-                    .doOnNext(execution -> authorize(machine, execution)))
+    List<BatchAck.Refusal> refused = new ArrayList<>();
+    return Flux.fromIterable(byExecution.entrySet())
+        .concatMap(entry -> admit(machine, entry.getKey(), entry.getValue().size(), refused))
         .collectList()
         .flatMapMany(Flux::fromIterable)
         .concatMap(execution -> ingest(machine, execution, byExecution.get(execution.id())))
-        .then(live.publish(LiveDrafts.of(machine.name(), events)))
-        .thenReturn(new BatchAck(events.size()));
+        .then(
+            Mono.defer(
+                () -> {
+                  List<AgentEvent> accepted = accepted(events, refused);
+                  return live.publish(LiveDrafts.of(machine.name(), accepted))
+                      .thenReturn(new BatchAck(accepted.size(), refused));
+                }));
   }
 
-  /** Refuses events for an execution that gave this machine no work (403, naming it). */
-  private static void authorize(MachineDocument machine, ExecutionDocument execution) {
-    if (!takesPart(machine, execution)) {
-      throw new ApiException(
-          HttpStatus.FORBIDDEN,
-          "execution '"
-              + execution.id()
-              + "': machine '"
-              + machine.name()
-              + "' was given no work of it");
+  /**
+   * The execution if it exists and gave this machine work; else empty, with the refusal noted: 404
+   * when it does not exist, 403 when it is not this machine's.
+   */
+  private Mono<ExecutionDocument> admit(
+      MachineDocument machine, String executionId, int count, List<BatchAck.Refusal> refused) {
+    return executions
+        .findById(executionId)
+        .map(Optional::of)
+        .defaultIfEmpty(Optional.empty())
+        .flatMap(
+            found -> {
+              if (found.isPresent() && takesPart(machine, found.get())) {
+                return Mono.just(found.get());
+              }
+              BatchAck.Refusal refusal =
+                  found.isEmpty()
+                      ? new BatchAck.Refusal(
+                          executionId,
+                          HttpStatus.NOT_FOUND.value(),
+                          "execution '" + executionId + "' does not exist",
+                          count)
+                      : new BatchAck.Refusal(
+                          executionId,
+                          HttpStatus.FORBIDDEN.value(),
+                          "execution '"
+                              + executionId
+                              + "': machine '"
+                              + machine.name()
+                              + "' was given no work of it",
+                          count);
+              log.warn(
+                  "events of machine '{}': {} refused ({}): {}",
+                  machine.name(),
+                  count,
+                  refusal.status(),
+                  refusal.detail());
+              refused.add(refusal);
+              return Mono.empty();
+            });
+  }
+
+  private static List<AgentEvent> accepted(
+      List<AgentEvent> events, List<BatchAck.Refusal> refused) {
+    if (refused.isEmpty()) {
+      return events;
     }
+    Set<String> ids = new HashSet<>();
+    refused.forEach(r -> ids.add(r.executionId()));
+    return events.stream().filter(e -> !ids.contains(e.executionId())).toList();
   }
 
   /**
@@ -156,7 +208,7 @@ class AgentEventIngestor {
                   case AgentEvent.RESULT ->
                       resulted.add(result(machine, event, execution, stored, now));
                   case AgentEvent.LOG -> chunks.add(chunk(machine, event, at));
-                  default ->
+                  default -> // a state: validated before
                       states.add(
                           new StateEventDocument(
                               event.key(), executionId, machine.name(), event.state(), null, at));
@@ -296,27 +348,66 @@ class AgentEventIngestor {
         now);
   }
 
-  private static void validate(AgentEvent event) {
-    if (event == null
-        || event.key() == null
-        || event.key().isBlank()
-        || event.key().length() > 300) {
-      throw ApiException.badRequest("every event needs a key of at most 300 characters");
+  /** The states an agent may report of its part of an execution (docs/agent.md). */
+  private static final Set<String> STATES = Set.of("running", "finished", "canceled", "timeout");
+
+  /**
+   * Refuses a malformed event with a 400 naming its field ({@code events[3].state: required}):
+   * storing it would fail later, as a 500 the agent retries forever.
+   */
+  private static void validate(AgentEvent event, String at) {
+    if (event == null) {
+      throw ApiException.badRequest(at + ": required");
     }
-    if (event.type() == null || event.executionId() == null || event.executionId().isBlank()) {
-      throw ApiException.badRequest("event " + event.key() + ": type and executionId are required");
+    if (event.key() == null || event.key().isBlank() || event.key().length() > 300) {
+      throw ApiException.badRequest(at + ".key: required, at most 300 characters");
     }
-    if (AgentEvent.RESULT.equals(event.type())) {
-      if (event.testId() == null || event.testId().isBlank()) {
-        throw ApiException.badRequest("event " + event.key() + ": a result needs a testId");
+    if (event.type() == null || event.type().isBlank()) {
+      throw ApiException.badRequest(at + ".type: required (state, result or log)");
+    }
+    if (event.executionId() == null || event.executionId().isBlank()) {
+      throw ApiException.badRequest(at + ".executionId: required");
+    }
+    switch (event.type()) {
+      case AgentEvent.STATE -> {
+        if (event.state() == null || event.state().isBlank()) {
+          throw ApiException.badRequest(at + ".state: required");
+        }
+        if (!STATES.contains(event.state())) {
+          throw ApiException.badRequest(
+              at
+                  + ".state: running, finished, canceled or timeout, not '"
+                  + cut(event.state())
+                  + "'");
+        }
       }
-      try {
-        TestStatus.valueOf(String.valueOf(event.status()));
-      } catch (IllegalArgumentException e) {
-        throw ApiException.badRequest(
-            "event " + event.key() + ": status must be ok, failed, partial or inconclusive");
+      case AgentEvent.RESULT -> {
+        if (event.testId() == null || event.testId().isBlank()) {
+          throw ApiException.badRequest(at + ".testId: required for a result");
+        }
+        try {
+          TestStatus.valueOf(String.valueOf(event.status()));
+        } catch (IllegalArgumentException e) {
+          throw ApiException.badRequest(
+              at
+                  + ".status: ok, failed, partial or inconclusive, not '"
+                  + cut(event.status())
+                  + "'");
+        }
       }
+      case AgentEvent.LOG -> {
+        if (event.text() == null) {
+          throw ApiException.badRequest(at + ".text: required for a log chunk");
+        }
+      }
+      default ->
+          throw ApiException.badRequest(
+              at + ".type: state, result or log, not '" + cut(event.type()) + "'");
     }
+  }
+
+  private static String cut(String text) {
+    return text == null || text.length() <= 40 ? String.valueOf(text) : text.substring(0, 40) + "…";
   }
 
   /** At most {@value #MAX_CUSTOM} custom values, keys and values cut to size. */

@@ -9,6 +9,7 @@ import io.cta.activities.ExecutionState;
 import io.cta.activities.RunMode;
 import io.cta.activities.TestStatus;
 import io.cta.activities.events.AgentEvent;
+import io.cta.activities.events.BatchAck;
 import io.cta.consumer.Fixtures;
 import io.cta.consumer.metrics.ConsumerMetrics;
 import io.cta.server.definition.Target;
@@ -309,25 +310,75 @@ class AgentEventIngestorTest {
         result(executionId, 1, 1, "ok"));
   }
 
-  private static void assertRefused(Runnable ingestion, String executionId) {
-    ApiException refused = assertThrows(ApiException.class, ingestion::run);
-    assertEquals(403, refused.getStatusCode().value());
-    assertTrue(refused.getBody().getDetail().contains(executionId), refused.getBody().getDetail());
+  private static void assertRefused(BatchAck ack, String executionId) {
+    assertRefused(ack, executionId, 403);
+  }
+
+  private static void assertRefused(BatchAck ack, String executionId, int status) {
+    BatchAck.Refusal refusal =
+        ack.refused().stream()
+            .filter(r -> r.executionId().equals(executionId))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(executionId + " not refused: " + ack));
+    assertEquals(status, refusal.status());
+    assertTrue(refusal.detail().contains(executionId), refusal.detail());
   }
 
   @Test
   void
-      givenAnExecutionOfAnotherMachine_whenItsEventsArrive_thenTheBatchIsRefusedAndNothingStored() {
+      givenEventsOfAnotherMachinesAndOfAnUnknownExecution_whenIngested_thenOnlyThoseAreRefusedAndTheRestStored() {
     String mine = running().id();
     String theirs = composed(RunMode.mono, new Target("lab-02", null, null), "lab-02").id();
 
     List<AgentEvent> batch = new ArrayList<>(startAndResult(mine, Fixtures.MACHINE));
     batch.add(result(theirs, 2, 1, "ok"));
-    assertRefused(() -> ingestor.ingest(machine, batch).block(), theirs);
+    batch.add(AgentEvent.log("l-gone", "gone", "t", 1, "run", "stdout", 1, "x", 2));
+    batch.add(result("gone", 3, 1, "ok"));
+    BatchAck ack = ingestor.ingest(machine, batch).block();
 
-    assertEquals(0, results.results(mine).count().block(), "checked before anything is stored");
+    assertEquals(2, ack.accepted(), "the start and the result of the machine's own execution");
+    assertEquals(2, ack.refused().size(), ack.toString());
+    assertRefused(ack, theirs, 403);
+    assertRefused(ack, "gone", 404);
+    assertEquals(2, ack.refused().get(1).events());
+    assertEquals(1, results.results(mine).count().block(), "stored despite the refusals");
     assertEquals(0, results.results(theirs).count().block());
-    assertEquals(1, ingestor.ingest(machine, List.of(result(mine, 1, 1, "ok"))).block().accepted());
+  }
+
+  @Test
+  void givenAStateEventWithoutAState_whenIngested_thenA400NamesTheFieldAndNothingIsStored() {
+    String id = running().id();
+    List<AgentEvent> batch = new ArrayList<>();
+    for (int test = 0; test < 3; test++) {
+      batch.add(result(id, test, 1, "ok"));
+    }
+    batch.add(AgentEvent.state("s-broken", id, null, 1));
+
+    ApiException refused =
+        assertThrows(ApiException.class, () -> ingestor.ingest(machine, batch).block());
+
+    assertEquals(400, refused.getStatusCode().value());
+    assertEquals("events[3].state: required", refused.getBody().getDetail());
+    assertEquals(0, results.results(id).count().block(), "checked before anything is stored");
+  }
+
+  @Test
+  void givenAnEventOfAnUnknownType_whenIngested_thenA400NamesTheFieldAndTheType() {
+    String id = running().id();
+    AgentEvent log = AgentEvent.log("l-1", id, "t", 1, "run", "stdout", 1, "x", 2);
+    AgentEvent unknown =
+        new AgentEvent(
+            "u-1", "metric", id, null, 0, 1, null, null, null, null, null, null, null, null, null,
+            null, null, null, null, null, null);
+
+    ApiException refused =
+        assertThrows(
+            ApiException.class, () -> ingestor.ingest(machine, List.of(log, unknown)).block());
+
+    assertEquals(400, refused.getStatusCode().value());
+    assertEquals(
+        "events[1].type: state, result or log, not 'metric'", refused.getBody().getDetail());
+    assertEquals(0, results.logs(id).count().block());
   }
 
   @Test
@@ -347,8 +398,8 @@ class AgentEventIngestorTest {
     }
 
     MachineDocument outsider = machine("lab-08", Map.of("os", "windows"), "windows");
-    assertRefused(() -> ingestor.ingest(outsider, startAndResult(group, "lab-08")).block(), group);
-    assertRefused(() -> ingestor.ingest(outsider, startAndResult(pool, "lab-08")).block(), pool);
+    assertRefused(ingestor.ingest(outsider, startAndResult(group, "lab-08")).block(), group);
+    assertRefused(ingestor.ingest(outsider, startAndResult(pool, "lab-08")).block(), pool);
   }
 
   @Test
@@ -358,7 +409,7 @@ class AgentEventIngestorTest {
     String id = composed(RunMode.stress, new Target(null, "linux", null), "lab-07").id();
 
     assertEquals(2, ingestor.ingest(listed, startAndResult(id, "lab-07")).block().accepted());
-    assertRefused(() -> ingestor.ingest(latecomer, startAndResult(id, "lab-09")).block(), id);
+    assertRefused(ingestor.ingest(latecomer, startAndResult(id, "lab-09")).block(), id);
   }
 
   @Test
