@@ -72,11 +72,13 @@ abstract class ApiHttpTest {
 
   /** As {@link #servers}, with the secret store off (no key configured). */
   static void serversWithoutSecretKey(DynamicPropertyRegistry registry, String database) {
-    registry.add(
-        "spring.mongodb.uri",
-        () -> "mongodb://127.0.0.1:" + mongoAddress.getPort() + "/" + database);
+    registry.add("spring.mongodb.uri", () -> mongoUri(database));
     registry.add("cta.admin-token", () -> ADMIN);
     registry.add("cta.temporal.target", () -> "127.0.0.1:" + temporal.getPort());
+  }
+
+  static String mongoUri(String database) {
+    return "mongodb://127.0.0.1:" + mongoAddress.getPort() + "/" + database;
   }
 
   /** The secret store's key in these tests: base64 of 32 bytes. */
