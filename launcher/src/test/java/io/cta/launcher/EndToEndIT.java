@@ -350,6 +350,11 @@ class EndToEndIT {
     JsonNode uses =
         admin.get("/api/v1/audit?resource=secrets&resourceId=" + name).expect(200).body();
     assertFalse(uses.toString().contains(canary), uses.toString());
+    JsonNode use = uses.get("items").get(0);
+    assertEquals("USE", use.get("method").asText(), uses.toString());
+    assertEquals(AGENT, use.get("by").asText(), uses.toString());
+    assertEquals(id, use.get("executionId").asText(), uses.toString());
+    assertEquals(1, use.get("attempt").asInt(), uses.toString());
     assertFalse(admin.get("/api/v1/secrets?size=500").body().toString().contains(canary));
     assertFalse(admin.get("/api/v1/suites?size=500").body().toString().contains(canary));
     String key = Files.readString(stack.secretKeyFile()).trim();
