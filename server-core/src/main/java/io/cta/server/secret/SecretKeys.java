@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
@@ -36,8 +37,7 @@ public class SecretKeys {
 
   /** Keys given directly, for tests and tools. */
   public static SecretKeys of(byte[] current, byte[]... previous) {
-    SecretKeys keys =
-        new SecretKeys(new SecretProperties(encode(current), null, java.util.List.of(), null));
+    SecretKeys keys = new SecretKeys(new SecretProperties(encode(current), null, List.of(), null));
     for (byte[] key : previous) {
       keys.add(new SecretCipher(key));
     }

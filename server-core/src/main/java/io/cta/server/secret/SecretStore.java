@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -56,7 +57,7 @@ public class SecretStore {
             .set("nonce", sealed.nonce())
             .set("keyId", sealed.keyId())
             .set("updatedAt", now),
-        org.springframework.data.mongodb.core.FindAndModifyOptions.options().returnNew(true),
+        FindAndModifyOptions.options().returnNew(true),
         SecretDocument.class);
   }
 
