@@ -66,12 +66,23 @@ abstract class ApiHttpTest {
   }
 
   static void servers(DynamicPropertyRegistry registry, String database) {
-    registry.add(
-        "spring.mongodb.uri",
-        () -> "mongodb://127.0.0.1:" + mongoAddress.getPort() + "/" + database);
+    serversWithoutSecretKey(registry, database);
+    registry.add("cta.secrets.key", () -> SECRET_KEY);
+  }
+
+  /** As {@link #servers}, with the secret store off (no key configured). */
+  static void serversWithoutSecretKey(DynamicPropertyRegistry registry, String database) {
+    registry.add("spring.mongodb.uri", () -> mongoUri(database));
     registry.add("cta.admin-token", () -> ADMIN);
     registry.add("cta.temporal.target", () -> "127.0.0.1:" + temporal.getPort());
   }
+
+  static String mongoUri(String database) {
+    return "mongodb://127.0.0.1:" + mongoAddress.getPort() + "/" + database;
+  }
+
+  /** The secret store's key in these tests: base64 of 32 bytes. */
+  static final String SECRET_KEY = "c2VjcmV0LXN0b3JlLWtleS1vZi1hcGktdGVzdHMtMzI=";
 
   static {
     // Every call on a fresh connection ("Connection: close", which the JDK client restricts by

@@ -320,6 +320,52 @@ class EndToEndIT {
   }
 
   @Test
+  void givenAStoredSecret_whenTheAgentFetchesItForItsRunningTest_thenApiAndConsumerShareTheKey()
+      throws Exception {
+    String name = "e2e-db-" + System.nanoTime();
+    String canary = "canary-" + System.nanoTime();
+    CtaClient.Response stored =
+        admin.post("/api/v1/secrets", Map.of("name", name, "value", canary));
+    assertEquals(201, stored.status(), String.valueOf(stored.body()));
+    String scenarioId =
+        scenario(
+            List.of(
+                test("uses-secret", "sleep 30", null, Map.of("DB", "x${secret:" + name + "}"))));
+    String id = run(scenarioId);
+    awaitRunning(id);
+    String token =
+        Files.readString(stack.settings().secretsDir().resolve("agent-" + AGENT + ".token")).trim();
+    CtaClient agent = new CtaClient(stack.settings().consumerUrl(), token);
+    Map<String, Object> fetch =
+        Map.of("executionId", id, "testId", "uses-secret", "attempt", 1, "names", List.of(name));
+
+    CtaClient.Response served = agent.post("/agent/v1/secrets", fetch);
+    admin.post("/api/v1/executions/" + id + "/cancel", Map.of());
+    Demo.awaitEnd(admin, id, TIMEOUT);
+    CtaClient.Response afterEnd = agent.post("/agent/v1/secrets", fetch);
+
+    assertEquals(200, served.status(), String.valueOf(served.body()));
+    assertEquals(canary, served.body().get("values").get(name).asText());
+    assertEquals(403, afterEnd.status(), String.valueOf(afterEnd.body()));
+    JsonNode uses =
+        admin.get("/api/v1/audit?resource=secrets&resourceId=" + name).expect(200).body();
+    assertFalse(uses.toString().contains(canary), uses.toString());
+    JsonNode use = uses.get("items").get(0);
+    assertEquals("USE", use.get("method").asText(), uses.toString());
+    assertEquals(AGENT, use.get("by").asText(), uses.toString());
+    assertEquals(id, use.get("executionId").asText(), uses.toString());
+    assertEquals(1, use.get("attempt").asInt(), uses.toString());
+    assertFalse(admin.get("/api/v1/secrets?size=500").body().toString().contains(canary));
+    assertFalse(admin.get("/api/v1/suites?size=500").body().toString().contains(canary));
+    String key = Files.readString(stack.secretKeyFile()).trim();
+    for (String process : List.of("consumer", "api")) {
+      String log = Files.readString(stack.settings().logDir().resolve(process + ".log"));
+      assertFalse(log.contains(canary), process + " logged a secret's value");
+      assertFalse(log.contains(key), process + " logged the secret key");
+    }
+  }
+
+  @Test
   void givenASelectorWithNegationAndANumericComparison_whenRun_thenOnlyTheMatchingMachineRunsIt()
       throws Exception {
     String scenarioId =

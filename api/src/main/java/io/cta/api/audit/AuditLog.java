@@ -1,5 +1,6 @@
 package io.cta.api.audit;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.cta.api.live.LiveController;
 import io.cta.server.security.CtaPrincipal;
 import io.cta.server.security.RequestPaths;
@@ -42,6 +43,10 @@ public class AuditLog implements WebFilter {
    * @param resource the path's collection ({@code scenarios}, {@code executions}, …)
    * @param resourceId the id in the path, or for a create the id of what it created
    * @param status the HTTP status answered
+   * @param executionId for a use of a secret by an agent (method {@code USE}, written by the
+   *     consumer), the execution it was for; else null
+   * @param testId with {@code executionId}, the test
+   * @param attempt with {@code executionId}, the test's attempt
    */
   @Document("audit")
   public record AuditEntry(
@@ -54,7 +59,10 @@ public class AuditLog implements WebFilter {
       String path,
       String resource,
       String resourceId,
-      int status) {}
+      int status,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String executionId,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String testId,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Integer attempt) {}
 
   /**
    * The status recorded for a request whose client hung up before the answer (as nginx logs it).
@@ -122,7 +130,10 @@ public class AuditLog implements WebFilter {
             path,
             parts[0].toLowerCase(Locale.ROOT),
             resourceId,
-            status);
+            status,
+            null,
+            null,
+            null);
     return mongo
         .insert(entry)
         .then()

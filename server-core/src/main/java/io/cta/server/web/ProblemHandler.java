@@ -1,6 +1,7 @@
 package io.cta.server.web;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.cta.server.secret.SecretsUnavailableException;
 import io.cta.server.security.AccessDeniedException;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowServiceException;
@@ -108,6 +109,15 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     return handleExceptionInternal(ex, problem, null, HttpStatus.CONFLICT, exchange);
   }
 
+  /** The secret store has no key: a setup matter, not the user's mistake (docs/security.md). */
+  @ExceptionHandler(SecretsUnavailableException.class)
+  Mono<ResponseEntity<Object>> noSecretKey(
+      SecretsUnavailableException ex, ServerWebExchange exchange) {
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
+    return handleExceptionInternal(ex, problem, null, HttpStatus.SERVICE_UNAVAILABLE, exchange);
+  }
+
   /** Temporal could not be reached: the client may retry; nothing the user sent was wrong. */
   @ExceptionHandler({StatusRuntimeException.class, WorkflowServiceException.class})
   Mono<ResponseEntity<Object>> temporalUnavailable(Exception ex, ServerWebExchange exchange) {
@@ -183,7 +193,12 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                   + ", column "
                   + ex.getLocation().getColumnNr()
                   + ")";
-      String message = ex.getOriginalMessage();
+      // The token Jackson did not expect may be the start of a secret typed without quotes: the
+      // problem says where it is, not what it is.
+      String message =
+          ex.getOriginalMessage()
+              .replaceAll("Unrecognized token '[^']*'", "Unrecognized token")
+              .replaceAll("character \\('.' \\(code \\d+\\)\\)", "character");
       int source = message.indexOf(" (start marker at [Source");
       return "request body is not valid JSON"
           + at
