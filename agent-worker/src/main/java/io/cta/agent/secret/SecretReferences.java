@@ -2,6 +2,7 @@ package io.cta.agent.secret;
 
 import io.cta.activities.agent.StageSpec;
 import io.cta.activities.agent.TestSpec;
+import io.cta.temporal.TaskQueues;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -11,11 +12,13 @@ import java.util.regex.Pattern;
 /**
  * The {@code ${secret:NAME}} references in stage environment values (docs/agent.md, "Secrets"). A
  * reference may sit inside a longer value ({@code jdbc:...?password=${secret:DB_PASSWORD}}); names
- * follow the machine-name rule. Anything else that looks like {@code ${...}} is left as it is.
+ * follow the machine-name rule ({@link TaskQueues#isValidName}), the api's rule when it checks a
+ * suite. Anything else that looks like {@code ${...}} is left as it is.
  */
 public final class SecretReferences {
 
-  private static final Pattern REFERENCE = Pattern.compile("\\$\\{secret:([A-Za-z0-9._-]{1,128})}");
+  /** Read as the api reads them: a name is whatever stands before the next brace ... */
+  private static final Pattern REFERENCE = Pattern.compile("\\$\\{secret:([^}]*)}");
 
   private SecretReferences() {}
 
@@ -27,7 +30,10 @@ public final class SecretReferences {
         if (value != null) {
           Matcher matcher = REFERENCE.matcher(value);
           while (matcher.find()) {
-            names.add(matcher.group(1));
+            // ... and only a valid name makes a reference (the api refuses suites with others).
+            if (TaskQueues.isValidName(matcher.group(1))) {
+              names.add(matcher.group(1));
+            }
           }
         }
       }
@@ -49,6 +55,9 @@ public final class SecretReferences {
         .matcher(value)
         .replaceAll(
             reference -> {
+              if (!TaskQueues.isValidName(reference.group(1))) {
+                return Matcher.quoteReplacement(reference.group());
+              }
               String resolved = values.get(reference.group(1));
               if (resolved == null) {
                 throw new IllegalStateException(
