@@ -71,7 +71,11 @@ abstract class ApiHttpTest {
         () -> "mongodb://127.0.0.1:" + mongoAddress.getPort() + "/" + database);
     registry.add("cta.admin-token", () -> ADMIN);
     registry.add("cta.temporal.target", () -> "127.0.0.1:" + temporal.getPort());
+    registry.add("cta.secrets.key", () -> SECRET_KEY);
   }
+
+  /** The secret store's key in these tests: base64 of 32 bytes. */
+  static final String SECRET_KEY = "c2VjcmV0LXN0b3JlLWtleS1vZi1hcGktdGVzdHMtMzI=";
 
   static {
     // Every call on a fresh connection ("Connection: close", which the JDK client restricts by

@@ -237,7 +237,23 @@ public final class LocalStack implements AutoCloseable {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("CTA_MONGODB_URI", "mongodb://127.0.0.1:" + settings.mongoPort() + "/cta");
     env.put("CTA_TEMPORAL_TARGET", "127.0.0.1:" + settings.temporalPort());
+    // A CTA_SECRET_KEY of the caller's environment wins over the file (docs/security.md).
+    env.put("CTA_SECRET_KEY_FILE", secretKeyFile().toString());
     return env;
+  }
+
+  /**
+   * The secret store's key, shared by the api and the consumer: generated on first start like the
+   * admin token (readable by its owner only) and never printed. Losing it loses the stored secrets.
+   */
+  public Path secretKeyFile() {
+    Path file = settings.secretsDir().resolve("secret-key");
+    synchronized (this) {
+      if (!Files.exists(file)) {
+        writeSecret(file, Secrets.newKey());
+      }
+    }
+    return file;
   }
 
   /**

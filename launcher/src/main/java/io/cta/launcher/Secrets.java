@@ -15,4 +15,11 @@ final class Secrets {
     RANDOM.nextBytes(bytes);
     return "cta_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
+
+  /** A key of the secret store: base64 of 32 random bytes, as {@code openssl rand -base64 32}. */
+  static String newKey() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return Base64.getEncoder().encodeToString(bytes);
+  }
 }

@@ -3,8 +3,11 @@ package io.cta.api.suite;
 import io.cta.activities.agent.TestSpec;
 import io.cta.api.common.Definitions;
 import io.cta.server.definition.ScenarioDocument;
+import io.cta.server.definition.StageDefinition;
 import io.cta.server.definition.SuiteDocument;
 import io.cta.server.definition.TestDefinition;
+import io.cta.server.secret.SecretReferences;
+import io.cta.server.secret.SecretStore;
 import io.cta.server.web.ApiException;
 import io.cta.server.web.PageRequest;
 import io.cta.server.web.PageView;
@@ -13,8 +16,12 @@ import jakarta.validation.Valid;
 import java.net.URI;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.bson.types.ObjectId;
 import org.springframework.data.domain.Sort;
 import org.springframework.http.HttpHeaders;
@@ -42,9 +49,11 @@ class SuiteController {
   private static final String WHAT = "suite";
 
   private final Definitions definitions;
+  private final SecretStore secrets;
 
-  SuiteController(Definitions definitions) {
+  SuiteController(Definitions definitions, SecretStore secrets) {
     this.definitions = definitions;
+    this.secrets = secrets;
   }
 
   @GetMapping
@@ -61,17 +70,20 @@ class SuiteController {
   @PostMapping
   Mono<ResponseEntity<SuiteView>> create(@Valid @RequestBody SuiteRequest request) {
     check(request);
-    Instant now = Definitions.nextUpdate(null);
-    SuiteDocument suite =
-        new SuiteDocument(
-            new ObjectId().toHexString(),
-            request.name(),
-            request.description(),
-            request.tests(),
-            now,
-            now);
-    return definitions
-        .insert(suite)
+    return checkSecrets(request)
+        .then(
+            Mono.defer(
+                () -> {
+                  Instant now = Definitions.nextUpdate(null);
+                  return definitions.insert(
+                      new SuiteDocument(
+                          new ObjectId().toHexString(),
+                          request.name(),
+                          request.description(),
+                          request.tests(),
+                          now,
+                          now));
+                }))
         .map(
             saved ->
                 ResponseEntity.created(URI.create("/api/v1/suites/" + saved.id()))
@@ -93,22 +105,25 @@ class SuiteController {
       @Valid @RequestBody SuiteRequest request,
       @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
     check(request);
-    return definitions
-        .replace(
-            SuiteDocument.class,
-            id,
-            WHAT,
-            ifMatch,
-            SuiteDocument::updatedAt,
-            old -> Map.of(),
-            old ->
-                new SuiteDocument(
-                    id,
-                    request.name(),
-                    request.description(),
-                    request.tests(),
-                    old.createdAt(),
-                    Definitions.nextUpdate(old.updatedAt())))
+    return checkSecrets(request)
+        .then(
+            Mono.defer(
+                () ->
+                    definitions.replace(
+                        SuiteDocument.class,
+                        id,
+                        WHAT,
+                        ifMatch,
+                        SuiteDocument::updatedAt,
+                        old -> Map.of(),
+                        old ->
+                            new SuiteDocument(
+                                id,
+                                request.name(),
+                                request.description(),
+                                request.tests(),
+                                old.createdAt(),
+                                Definitions.nextUpdate(old.updatedAt())))))
         .map(SuiteController::tagged);
   }
 
@@ -123,6 +138,44 @@ class SuiteController {
                 used
                     ? Mono.error(ApiException.conflict("suite '" + id + "' is used by a scenario"))
                     : definitions.delete(SuiteDocument.class, id, WHAT));
+  }
+
+  /**
+   * Every {@code ${secret:NAME}} in a stage's environment is well formed and names a stored secret
+   * (a 400 names the variable and the secret); the values themselves stay where they are.
+   */
+  private Mono<Void> checkSecrets(SuiteRequest request) {
+    Map<String, String> firstUse = new LinkedHashMap<>();
+    for (int i = 0; i < request.tests().size(); i++) {
+      List<StageDefinition> stages = request.tests().get(i).stages();
+      for (int j = 0; j < stages.size(); j++) {
+        for (Map.Entry<String, String> env : new TreeMap<>(stages.get(j).env()).entrySet()) {
+          String where = "tests[" + i + "].stages[" + j + "].env." + env.getKey();
+          try {
+            SecretReferences.in(env.getValue()).forEach(name -> firstUse.putIfAbsent(name, where));
+          } catch (IllegalArgumentException malformed) {
+            throw ApiException.badRequest(where + ": " + malformed.getMessage());
+          }
+        }
+      }
+    }
+    if (firstUse.isEmpty()) {
+      return Mono.empty();
+    }
+    return secrets
+        .existing(firstUse.keySet())
+        .collect(Collectors.toSet())
+        .flatMap(
+            stored -> {
+              for (Map.Entry<String, String> use : firstUse.entrySet()) {
+                if (!stored.contains(use.getKey())) {
+                  return Mono.error(
+                      ApiException.badRequest(
+                          use.getValue() + ": secret '" + use.getKey() + "' does not exist"));
+                }
+              }
+              return Mono.empty();
+            });
   }
 
   /** What bean validation cannot say: unique test ids, report globs inside the working dir. */

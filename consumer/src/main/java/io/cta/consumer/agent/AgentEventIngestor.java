@@ -108,7 +108,7 @@ class AgentEventIngestor {
    * event is stored, which may come in the same batch as its results. Stress mode sends work to the
    * machines listed at compose only.
    */
-  private static boolean takesPart(MachineDocument machine, ExecutionDocument execution) {
+  static boolean takesPart(MachineDocument machine, ExecutionDocument execution) {
     if (execution.machines() != null
         && execution.machines().stream().anyMatch(run -> machine.name().equals(run.name()))) {
       return true;

@@ -1,6 +1,7 @@
 package io.cta.server.web;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.cta.server.secret.SecretsUnavailableException;
 import io.cta.server.security.AccessDeniedException;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowServiceException;
@@ -106,6 +107,15 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         ProblemDetail.forStatusAndDetail(
             HttpStatus.CONFLICT, "an item with this key already exists");
     return handleExceptionInternal(ex, problem, null, HttpStatus.CONFLICT, exchange);
+  }
+
+  /** The secret store has no key: a setup matter, not the user's mistake (docs/security.md). */
+  @ExceptionHandler(SecretsUnavailableException.class)
+  Mono<ResponseEntity<Object>> noSecretKey(
+      SecretsUnavailableException ex, ServerWebExchange exchange) {
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
+    return handleExceptionInternal(ex, problem, null, HttpStatus.SERVICE_UNAVAILABLE, exchange);
   }
 
   /** Temporal could not be reached: the client may retry; nothing the user sent was wrong. */

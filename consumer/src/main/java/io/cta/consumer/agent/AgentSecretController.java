@@ -1,0 +1,219 @@
+package io.cta.consumer.agent;
+
+import io.cta.server.definition.TestDefinition;
+import io.cta.server.execution.ExecutionDocument;
+import io.cta.server.execution.ExecutionStore;
+import io.cta.server.execution.SuiteSnapshot;
+import io.cta.server.machine.MachineDocument;
+import io.cta.server.machine.MachineStore;
+import io.cta.server.secret.SecretReferences;
+import io.cta.server.secret.SecretStore;
+import io.cta.server.security.CtaPrincipal;
+import io.cta.server.web.ApiException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.bson.types.ObjectId;
+import org.springframework.data.annotation.Id;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.mapping.Document;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code POST /agent/v1/secrets}: the values of the secrets one test's stages reference, for the
+ * agent about to run that test (docs/agent.md, "Secrets"). A fetch is bound to the caller's
+ * machine, an execution that machine takes part in and that has not ended, and the names that test
+ * references in the execution's suite snapshot; anything else is refused. Each value served is
+ * recorded in the audit log (by name, never the value).
+ */
+@RestController
+@RequestMapping("/agent/v1")
+class AgentSecretController {
+
+  static final int MAX_NAMES = 200;
+
+  private final MachineStore machines;
+  private final ExecutionStore executions;
+  private final SecretStore secrets;
+  private final ReactiveMongoTemplate mongo;
+
+  AgentSecretController(
+      MachineStore machines,
+      ExecutionStore executions,
+      SecretStore secrets,
+      ReactiveMongoTemplate mongo) {
+    this.machines = machines;
+    this.executions = executions;
+    this.secrets = secrets;
+    this.mongo = mongo;
+  }
+
+  /**
+   * What a test needs.
+   *
+   * @param attempt the attempt of the test being run (recorded with each use)
+   * @param names the secrets to resolve: each must be referenced by the test's stages
+   * @param machine the calling machine; needed only with a token not bound to a machine
+   */
+  record SecretsRequest(
+      String executionId, String testId, Integer attempt, List<String> names, String machine) {}
+
+  /**
+   * @param values each stored secret asked for, by name
+   * @param missing the names asked for that are referenced by the test but no longer stored
+   */
+  record SecretsAnswer(Map<String, String> values, List<String> missing) {}
+
+  /**
+   * One served use of a secret, in the api's audit collection and shape (api's {@code
+   * AuditLog.AuditEntry}), with the execution, test and attempt it was for.
+   */
+  @Document("audit")
+  record SecretUse(
+      @Id String id,
+      Instant at,
+      String tokenId,
+      String by,
+      String role,
+      String method,
+      String path,
+      String resource,
+      String resourceId,
+      int status,
+      String executionId,
+      String testId,
+      Integer attempt) {}
+
+  @PostMapping("/secrets")
+  Mono<SecretsAnswer> resolve(@RequestBody SecretsRequest request, ServerWebExchange exchange) {
+    check(request);
+    CtaPrincipal principal = CtaPrincipal.of(exchange);
+    String machineName = principal.machine() != null ? principal.machine() : request.machine();
+    if (machineName == null) {
+      throw ApiException.badRequest("machine: required with a token not bound to a machine");
+    }
+    AgentController.checkMachine(exchange, machineName);
+    Set<String> names = new LinkedHashSet<>(request.names());
+    return machines
+        .findByName(machineName)
+        .switchIfEmpty(Mono.error(forbidden("machine '" + machineName + "' is not registered")))
+        .zipWith(
+            executions
+                .findById(request.executionId())
+                .switchIfEmpty(
+                    Mono.error(ApiException.notFound("execution", request.executionId()))))
+        .flatMap(
+            found -> {
+              MachineDocument machine = found.getT1();
+              ExecutionDocument execution = found.getT2();
+              authorize(machine, execution);
+              return executions
+                  .snapshot(execution.id())
+                  .map(snapshot -> test(snapshot, request.testId()))
+                  .switchIfEmpty(Mono.error(ApiException.notFound("test", request.testId())))
+                  .flatMap(test -> serve(principal, machine, request, test, names));
+            });
+  }
+
+  private Mono<SecretsAnswer> serve(
+      CtaPrincipal principal,
+      MachineDocument machine,
+      SecretsRequest request,
+      TestDefinition test,
+      Set<String> names) {
+    Set<String> referenced = SecretReferences.in(test);
+    for (String name : names) {
+      if (!referenced.contains(name)) {
+        throw forbidden("test '" + test.id() + "' does not reference the secret '" + name + "'");
+      }
+    }
+    return secrets
+        .resolve(names)
+        .flatMap(
+            values -> {
+              List<String> missing = new ArrayList<>();
+              names.stream().filter(n -> !values.containsKey(n)).forEach(missing::add);
+              Instant now = Instant.now();
+              List<SecretUse> uses =
+                  values.keySet().stream()
+                      .map(
+                          name ->
+                              new SecretUse(
+                                  new ObjectId().toHexString(),
+                                  now,
+                                  principal.tokenId(),
+                                  machine.name(),
+                                  principal.role().name(),
+                                  "USE",
+                                  "/agent/v1/secrets",
+                                  "secrets",
+                                  name,
+                                  HttpStatus.OK.value(),
+                                  request.executionId(),
+                                  request.testId(),
+                                  request.attempt()))
+                      .toList();
+              // The uses are recorded before any value leaves: no value without its entry.
+              return (uses.isEmpty() ? Mono.empty() : mongo.insertAll(uses).then())
+                  .thenReturn(new SecretsAnswer(values, missing));
+            });
+  }
+
+  private static void check(SecretsRequest request) {
+    if (request.executionId() == null || request.executionId().isBlank()) {
+      throw ApiException.badRequest("executionId: required");
+    }
+    if (request.testId() == null || request.testId().isBlank()) {
+      throw ApiException.badRequest("testId: required");
+    }
+    if (request.attempt() == null || request.attempt() < 1) {
+      throw ApiException.badRequest("attempt: must be 1 or more");
+    }
+    if (request.names() == null || request.names().size() > MAX_NAMES) {
+      throw ApiException.badRequest("names: an array of at most " + MAX_NAMES + " secret names");
+    }
+    for (String name : request.names()) {
+      if (name == null || name.isBlank() || name.length() > 128) {
+        throw ApiException.badRequest("names: each must be a secret name");
+      }
+    }
+  }
+
+  /** Refuses a machine that was given no work of the execution, or an execution that ended. */
+  private static void authorize(MachineDocument machine, ExecutionDocument execution) {
+    if (!AgentEventIngestor.takesPart(machine, execution)) {
+      throw forbidden(
+          "execution '"
+              + execution.id()
+              + "': machine '"
+              + machine.name()
+              + "' was given no work of it");
+    }
+    if (execution.state() != null && execution.state().isTerminal()) {
+      throw forbidden("execution '" + execution.id() + "' has ended (" + execution.state() + ")");
+    }
+  }
+
+  private static TestDefinition test(SuiteSnapshot snapshot, String testId) {
+    if (snapshot.suite() == null || snapshot.suite().tests() == null) {
+      throw ApiException.notFound("test", testId);
+    }
+    return snapshot.suite().tests().stream()
+        .filter(t -> testId.equals(t.id()))
+        .findFirst()
+        .orElseThrow(() -> ApiException.notFound("test", testId));
+  }
+
+  private static ApiException forbidden(String detail) {
+    return new ApiException(HttpStatus.FORBIDDEN, detail);
+  }
+}

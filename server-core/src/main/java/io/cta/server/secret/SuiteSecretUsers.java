@@ -1,0 +1,29 @@
+package io.cta.server.secret;
+
+import io.cta.server.definition.SuiteDocument;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+
+/**
+ * Suites whose stage environment references a secret. The references are inside map values under
+ * user-chosen keys, which no query can address, so the suites are scanned (a delete is rare).
+ */
+@Component
+class SuiteSecretUsers implements SecretUsers {
+
+  private final ReactiveMongoTemplate mongo;
+
+  SuiteSecretUsers(ReactiveMongoTemplate mongo) {
+    this.mongo = mongo;
+  }
+
+  @Override
+  public Flux<String> using(String name) {
+    return mongo
+        .find(new Query(), SuiteDocument.class)
+        .filter(suite -> suite.tests() != null && SecretReferences.in(suite.tests()).contains(name))
+        .map(suite -> "suite '" + suite.name() + "' (" + suite.id() + ")");
+  }
+}
