@@ -9,6 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +63,7 @@ public final class SecretResolver {
       heartbeat.run();
       SecretSource.Answer answer;
       try {
-        answer = source.fetch(request);
+        answer = fetch(request, heartbeat);
       } catch (ConsumerException refused) {
         if (refused.isBatchFault()) {
           throw new Unavailable(
@@ -92,6 +96,43 @@ public final class SecretResolver {
         continue;
       }
       return secrets(names, answer);
+    }
+  }
+
+  /**
+   * Asks the source on a thread of its own and heartbeats while it answers: a running test's
+   * heartbeat timeout (seconds) is shorter than an HTTP call may take, and a slow consumer must not
+   * make this machine look lost. A cancel (the heartbeat throws) leaves the call to end on its own.
+   */
+  private SecretSource.Answer fetch(SecretSource.Request request, Runnable heartbeat)
+      throws IOException, InterruptedException {
+    CompletableFuture<SecretSource.Answer> answer = new CompletableFuture<>();
+    Thread fetcher =
+        new Thread(
+            () -> {
+              try {
+                answer.complete(source.fetch(request));
+              } catch (Throwable e) {
+                answer.completeExceptionally(e);
+              }
+            },
+            "cta-secrets");
+    fetcher.setDaemon(true);
+    fetcher.start();
+    while (true) {
+      try {
+        return answer.get(STEP_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException stillAsking) {
+        heartbeat.run();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof IOException io) {
+          throw io;
+        }
+        if (e.getCause() instanceof RuntimeException runtime) {
+          throw runtime;
+        }
+        throw new IOException(e.getCause());
+      }
     }
   }
 

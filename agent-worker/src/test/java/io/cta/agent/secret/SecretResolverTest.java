@@ -109,6 +109,25 @@ class SecretResolverTest {
   }
 
   @Test
+  void givenAConsumerThatIsSlowToAnswer_whenResolved_thenTheTestKeepsHeartbeatingMeanwhile()
+      throws Exception {
+    Secrets secrets =
+        resolve(
+            request -> {
+              try {
+                Thread.sleep(1500);
+              } catch (InterruptedException e) {
+                throw new IOException(e);
+              }
+              return new SecretSource.Answer(Map.of("A", "va"), List.of());
+            },
+            "A");
+
+    assertEquals(Map.of("A", "va"), secrets.values());
+    assertTrue(heartbeats.get() >= 5, "heartbeats during a 1.5 s fetch: " + heartbeats.get());
+  }
+
+  @Test
   void givenACancelWhileWaitingForTheConsumer_whenResolving_thenTheHeartbeatsExceptionEndsIt() {
     SecretResolver resolver =
         resolver(
