@@ -66,12 +66,17 @@ abstract class ApiHttpTest {
   }
 
   static void servers(DynamicPropertyRegistry registry, String database) {
+    serversWithoutSecretKey(registry, database);
+    registry.add("cta.secrets.key", () -> SECRET_KEY);
+  }
+
+  /** As {@link #servers}, with the secret store off (no key configured). */
+  static void serversWithoutSecretKey(DynamicPropertyRegistry registry, String database) {
     registry.add(
         "spring.mongodb.uri",
         () -> "mongodb://127.0.0.1:" + mongoAddress.getPort() + "/" + database);
     registry.add("cta.admin-token", () -> ADMIN);
     registry.add("cta.temporal.target", () -> "127.0.0.1:" + temporal.getPort());
-    registry.add("cta.secrets.key", () -> SECRET_KEY);
   }
 
   /** The secret store's key in these tests: base64 of 32 bytes. */

@@ -48,6 +48,7 @@ class SecretController {
     this.secrets = secrets;
   }
 
+  @ApiResponse(responseCode = "200", description = "One page of secrets: names and dates")
   @GetMapping
   Mono<PageView<SecretView>> list(
       @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
@@ -61,6 +62,7 @@ class SecretController {
         .map(t -> new PageView<>(t.getT1(), paging.page(), paging.size(), t.getT2()));
   }
 
+  @ApiResponse(responseCode = "201", description = "Stored: its name and dates")
   @ApiResponse(responseCode = "409", description = "A secret of this name exists")
   @PostMapping
   Mono<ResponseEntity<SecretView>> create(@RequestBody SecretRequest request) {
@@ -82,6 +84,7 @@ class SecretController {
   }
 
   /** A rotation: the new value replaces the old one for every test that starts from now on. */
+  @ApiResponse(responseCode = "200", description = "Rotated: its name and dates")
   @PutMapping("/{name}")
   Mono<SecretView> rotate(@PathVariable String name, @RequestBody SecretRequest request) {
     requireKey();

@@ -193,7 +193,12 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                   + ", column "
                   + ex.getLocation().getColumnNr()
                   + ")";
-      String message = ex.getOriginalMessage();
+      // The token Jackson did not expect may be the start of a secret typed without quotes: the
+      // problem says where it is, not what it is.
+      String message =
+          ex.getOriginalMessage()
+              .replaceAll("Unrecognized token '[^']*'", "Unrecognized token")
+              .replaceAll("character \\('.' \\(code \\d+\\)\\)", "character");
       int source = message.indexOf(" (start marker at [Source");
       return "request body is not valid JSON"
           + at
