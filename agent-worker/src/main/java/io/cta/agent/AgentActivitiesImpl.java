@@ -1,5 +1,6 @@
 package io.cta.agent;
 
+import io.cta.activities.TestStatus;
 import io.cta.activities.agent.AgentActivities;
 import io.cta.activities.agent.RunTestRequest;
 import io.cta.activities.agent.RunTestResult;
@@ -11,6 +12,9 @@ import io.cta.agent.run.TestExecutor;
 import io.cta.agent.run.TestOutcome;
 import io.cta.agent.run.TestRun;
 import io.cta.agent.run.Verdict;
+import io.cta.agent.secret.SecretReferences;
+import io.cta.agent.secret.SecretResolver;
+import io.cta.agent.secret.Secrets;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCanceledException;
@@ -28,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * test's type selects its executor; while it runs, its scripts may post results to the local
  * endpoint; then {@link TestRun#finish} turns its verdict and reports into results. Every heartbeat
  * names this machine, the first as soon as it takes a test, so that when it dies the workflow knows
- * which machine was lost.
+ * which machine was lost. The secrets a test's stages reference are fetched for its attempt before
+ * it starts; a test whose secret is gone ends {@code inconclusive} without running.
  */
 class AgentActivitiesImpl implements AgentActivities {
 
@@ -45,6 +50,7 @@ class AgentActivitiesImpl implements AgentActivities {
   private final WorkflowClient workflows;
   private final LocalResultsServer local;
   private final ResultFiles files;
+  private final SecretResolver secrets;
 
   /** Why running tests must stop now (a drain timed out), or null while they may go on. */
   private volatile String stopReason;
@@ -59,8 +65,10 @@ class AgentActivitiesImpl implements AgentActivities {
       Map<String, TestExecutor> executors,
       WorkflowClient workflows,
       LocalResultsServer local,
-      ResultFiles files) {
+      ResultFiles files,
+      SecretResolver secrets) {
     this.machine = machine;
+    this.secrets = secrets;
     this.files = files;
     this.local = local;
     this.workflows = workflows;
@@ -141,6 +149,19 @@ class AgentActivitiesImpl implements AgentActivities {
     running.merge(executionId, 1, Integer::sum);
     try {
       context.heartbeat(machine);
+      Secrets resolved = Secrets.NONE;
+      String unavailable = null;
+      try {
+        resolved =
+            secrets.resolve(
+                executionId,
+                request.test().id(),
+                request.attempt(),
+                SecretReferences.in(request.test()),
+                () -> heartbeat(context));
+      } catch (SecretResolver.Unavailable e) {
+        unavailable = e.getMessage();
+      }
       awaitStartInstant(context, request.notBefore());
       events.send(
           AgentEvent.state(
@@ -166,14 +187,22 @@ class AgentActivitiesImpl implements AgentActivities {
               events::send,
               () -> heartbeat(context),
               local.url(),
-              files);
+              files,
+              resolved);
       TestOutcome outcome;
-      local.open(run);
-      try {
-        Verdict verdict = executor.run(run);
-        outcome = run.finish(verdict);
-      } finally {
-        local.close(run);
+      if (unavailable != null) {
+        // Never run with an empty value in place of the secret: the test ends saying why.
+        log.warn(
+            "execution {}: test '{}' not run: {}", executionId, request.test().id(), unavailable);
+        outcome = run.finishUnrun(new Verdict(TestStatus.inconclusive, unavailable));
+      } else {
+        local.open(run);
+        try {
+          Verdict verdict = executor.run(run);
+          outcome = run.finish(verdict);
+        } finally {
+          local.close(run);
+        }
       }
       awaitDelivery(context);
       log.info("execution {}: test '{}' {}", executionId, request.test().id(), outcome.status());

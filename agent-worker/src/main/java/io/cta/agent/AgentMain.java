@@ -7,6 +7,8 @@ import io.cta.activities.events.RegisterRequest;
 import io.cta.agent.local.LocalResultsServer;
 import io.cta.agent.run.CommandLineExecutor;
 import io.cta.agent.run.TestExecutor;
+import io.cta.agent.secret.ConsumerSecretSource;
+import io.cta.agent.secret.SecretResolver;
 import io.cta.temporal.TemporalConnections;
 import io.cta.temporal.TemporalSettings;
 import io.temporal.client.WorkflowClient;
@@ -97,7 +99,9 @@ public final class AgentMain {
             executors,
             client,
             local,
-            new FileUploader(consumer));
+            new FileUploader(consumer),
+            new SecretResolver(
+                new ConsumerSecretSource(consumer), Duration.ofSeconds(1), Duration.ofSeconds(15)));
     QueuePollers pollers = new QueuePollers(client, activities, settings.slots());
     pollers.pollExactly(config.queues());
     log.info(

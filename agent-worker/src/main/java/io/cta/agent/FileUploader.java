@@ -78,13 +78,14 @@ class FileUploader implements ResultFiles {
       try {
         ids.add(upload(run, kind, path).id());
       } catch (NotUploaded e) {
+        // The path and the reason come from the test: masked like its output.
         log.warn(
             "execution {}: {} '{}' of test '{}' not uploaded: {}",
             run.executionId(),
             kind,
-            path,
+            run.masker().mask(path),
             run.test().id(),
-            e.getMessage());
+            run.masker().mask(e.getMessage()));
         notes.add("[CTA: " + kind + " '" + path + "' not uploaded: " + e.getMessage() + "]");
       }
     }

@@ -224,6 +224,264 @@ class EndToEndIT {
   }
 
   @Test
+  void givenACanarySecretPrintedEveryWay_whenRun_thenNoAnswerFeedLogDocumentOrHistoryHoldsIt()
+      throws Exception {
+    String canary = "c4n4ry-" + java.util.UUID.randomUUID();
+    String name = "E2E_CANARY_" + System.nanoTime();
+    admin.post("/api/v1/secrets", Map.of("name", name, "value", canary)).expect(201);
+    String script =
+        """
+        set -e
+        case "$CANARY" in c4n4ry-*) ;; *) echo "not resolved"; exit 9;; esac
+        [ ${#CANARY} -eq %d ]
+        echo "$CANARY"
+        echo "a longer line with $CANARY inside"
+        printf 'split %%s' "$(printf '%%s' "$CANARY" | cut -c1-12)"
+        sleep 1
+        printf '%%s end\\n' "$(printf '%%s' "$CANARY" | cut -c13-)"
+        echo "to stderr $CANARY" >&2
+        echo "url $URL"
+        mkdir -p out
+        cat > out/TEST-canary.xml <<EOF
+        <?xml version="1.0" encoding="UTF-8"?>
+        <testsuite name="canary" tests="1"><testcase name="leaks" classname="canary">\
+        <skipped message="skipped with $CANARY">because $CANARY</skipped>\
+        <system-out>out $CANARY</system-out></testcase></testsuite>
+        EOF
+        printf '{"case": "posted", "status": "ok", "message": "posted %%s", "description": "d %%s",\
+         "custom": {"k": "v %%s", "%%s": "as a key"}}' "$CANARY" "$CANARY" "$CANARY" "$CANARY" > body.json
+        curl -sS -f -H 'Content-Type: application/json' -d @body.json "$CTA_RESULTS_URL"
+        curl -sS -f "$CTA_TESTSTATUS_URL?id=$CTA_TEST_ID&status=ok&message=form+$CANARY&region=$CANARY"
+        """
+            .formatted(canary.length());
+    Map<String, Object> test =
+        Map.of(
+            "id",
+            "canary",
+            "reports",
+            List.of("out/*.xml"),
+            "stages",
+            List.of(
+                Map.of(
+                    "name",
+                    "run",
+                    "run",
+                    script,
+                    "cwd",
+                    "canary",
+                    "timeout",
+                    60_000,
+                    "env",
+                    Map.of(
+                        "CANARY",
+                        "${secret:" + name + "}",
+                        "URL",
+                        "https://app:${secret:" + name + "}@db.example/x"))));
+    String scenarioId = scenario(List.of(test));
+
+    List<String> feed = new ArrayList<>();
+    String id;
+    try (LiveClient live = LiveClient.connect(admin)) {
+      live.subscribe("executions", null);
+      long since =
+          live.await(m -> m.path("type").asText().equals("subscribed"), TIMEOUT)
+              .message()
+              .get("seq")
+              .asLong();
+      id = run(scenarioId);
+      JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
+      // The stage exits 9 unless it got the value; its report's skipped case is inconclusive.
+      assertEquals("finished", execution.get("state").asText(), execution.toString());
+      assertEquals("inconclusive", execution.get("result").asText(), execution.toString());
+      // The whole story of the run, replayed: states, results and log chunks.
+      live.subscribe("execution:" + id, since);
+      String topic = "execution:" + id;
+      Set<String> seen = new HashSet<>();
+      while (!seen.containsAll(Set.of("finished", "results", "logs"))) {
+        JsonNode m = live.await(x -> x.path("topic").asText().equals(topic), TIMEOUT).message();
+        feed.add(m.toString());
+        String type = m.path("type").asText();
+        seen.add(type.equals("execution") ? m.path("data").path("state").asText() : type);
+      }
+      for (LiveClient.Received m; (m = live.next(Duration.ofMillis(500))) != null; ) {
+        feed.add(m.message().toString());
+      }
+    }
+
+    String key = Files.readString(stack.secretKeyFile()).trim();
+    Map<String, String> places = new java.util.LinkedHashMap<>();
+    for (String path :
+        List.of(
+            "/api/v1/executions/" + id,
+            "/api/v1/executions/" + id + "/results",
+            "/api/v1/executions/" + id + "/logs",
+            "/api/v1/executions/" + id + "/states",
+            "/api/v1/executions/" + id + "/notifications",
+            "/api/v1/audit?size=500",
+            "/api/v1/secrets",
+            "/api/v1/suites")) {
+      places.put("GET " + path, String.valueOf(admin.get(path).expect(200).body()));
+    }
+    places.put("GET junit", new String(junitBytes(id), StandardCharsets.UTF_8));
+    places.put("WebSocket feed", String.join("\n", feed));
+    try (java.util.stream.Stream<Path> logs = Files.list(stack.settings().logDir())) {
+      for (Path log : logs.toList()) {
+        places.put("log " + log.getFileName(), Files.readString(log));
+      }
+    }
+    places.putAll(mongoDocuments());
+    places.putAll(histories(id));
+
+    for (Map.Entry<String, String> place : places.entrySet()) {
+      assertFalse(place.getValue().contains(canary), place.getKey() + " holds the canary");
+      assertFalse(place.getValue().contains(key), place.getKey() + " holds the secret store's key");
+    }
+    // Each place was really searched: the run is in it, masked.
+    String logs = places.get("GET /api/v1/executions/" + id + "/logs");
+    for (String line :
+        List.of("***", "a longer line with *** inside", "split *** end", "to stderr ***")) {
+      assertTrue(logs.contains(line + "\\n"), line + " in " + logs);
+    }
+    assertTrue(logs.contains("url https://app:***@db.example/x"), logs);
+    String results = places.get("GET /api/v1/executions/" + id + "/results");
+    for (String masked :
+        List.of(
+            "posted ***",
+            "d ***",
+            "v ***",
+            "\"***\":\"as a key\"",
+            "form ***",
+            "skipped with ***")) {
+      assertTrue(results.contains(masked), masked + " in " + results);
+    }
+    assertTrue(
+        places.get("WebSocket feed").contains("split *** end"), places.get("WebSocket feed"));
+    assertTrue(
+        places.keySet().stream()
+            .anyMatch(p -> p.startsWith("mongo ") && places.get(p).contains(id)),
+        "MongoDB holds the run");
+    assertTrue(
+        places.entrySet().stream()
+            .anyMatch(
+                p ->
+                    p.getKey().startsWith("history ") && p.getValue().contains("${secret:" + name)),
+        "a workflow history carries the reference, never the value: " + places.keySet());
+  }
+
+  /** The raw body of the execution's JUnit export. */
+  private static byte[] junitBytes(String executionId) throws Exception {
+    HttpResponse<byte[]> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(admin.base() + "/api/v1/executions/" + executionId + "/junit"))
+                    .header("Authorization", "Bearer " + adminToken)
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, response.statusCode());
+    return response.body();
+  }
+
+  /** Every document of every collection of the stack's MongoDB, as extended JSON, by place. */
+  private static Map<String, String> mongoDocuments() {
+    Map<String, String> documents = new java.util.LinkedHashMap<>();
+    try (com.mongodb.client.MongoClient mongo =
+        com.mongodb.client.MongoClients.create(
+            "mongodb://127.0.0.1:" + stack.settings().mongoPort())) {
+      for (String database : mongo.listDatabaseNames()) {
+        for (String collection : mongo.getDatabase(database).listCollectionNames()) {
+          StringBuilder all = new StringBuilder();
+          for (org.bson.Document document :
+              mongo.getDatabase(database).getCollection(collection).find()) {
+            all.append(document.toJson()).append('\n');
+          }
+          documents.put("mongo " + database + "." + collection, all.toString());
+        }
+      }
+    }
+    assertFalse(documents.isEmpty(), "no MongoDB collection was read");
+    return documents;
+  }
+
+  /**
+   * The histories of every workflow of the execution, found by their derived ids (the execution
+   * workflow, its lanes, its notification workflow), every run of each (continued-as-new runs
+   * followed back), as the raw bytes of their events, where payloads are plain JSON.
+   */
+  private static Map<String, String> histories(String executionId) {
+    Map<String, String> histories = new java.util.LinkedHashMap<>();
+    io.temporal.serviceclient.WorkflowServiceStubs stubs =
+        io.temporal.serviceclient.WorkflowServiceStubs.newServiceStubs(
+            io.temporal.serviceclient.WorkflowServiceStubsOptions.newBuilder()
+                .setTarget("127.0.0.1:" + stack.settings().temporalPort())
+                .build());
+    try {
+      List<String> ids = new ArrayList<>();
+      ids.add("execution-" + executionId);
+      ids.add("notify-" + executionId);
+      for (int lane = 0; lane < 100; lane++) {
+        ids.add("execution-" + executionId + "-lane-" + lane);
+      }
+      for (String workflowId : ids) {
+        String runId = "";
+        StringBuilder all = new StringBuilder();
+        boolean found = false;
+        do {
+          io.temporal.api.history.v1.History history;
+          try {
+            history = history(stubs, workflowId, runId);
+          } catch (io.grpc.StatusRuntimeException e) {
+            if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+              break;
+            }
+            throw e;
+          }
+          found = true;
+          all.append(new String(history.toByteArray(), StandardCharsets.ISO_8859_1));
+          all.append(new String(history.toByteArray(), StandardCharsets.UTF_8));
+          runId =
+              history
+                  .getEvents(0)
+                  .getWorkflowExecutionStartedEventAttributes()
+                  .getContinuedExecutionRunId();
+        } while (!runId.isEmpty());
+        if (found) {
+          histories.put("history " + workflowId, all.toString());
+        }
+      }
+    } finally {
+      stubs.shutdownNow();
+    }
+    assertTrue(
+        histories.containsKey("history execution-" + executionId), "found " + histories.keySet());
+    return histories;
+  }
+
+  private static io.temporal.api.history.v1.History history(
+      io.temporal.serviceclient.WorkflowServiceStubs stubs, String workflowId, String runId) {
+    io.temporal.api.history.v1.History.Builder all =
+        io.temporal.api.history.v1.History.newBuilder();
+    com.google.protobuf.ByteString page = com.google.protobuf.ByteString.EMPTY;
+    do {
+      io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse response =
+          stubs
+              .blockingStub()
+              .getWorkflowExecutionHistory(
+                  io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest.newBuilder()
+                      .setNamespace("default")
+                      .setExecution(
+                          io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+                              .setWorkflowId(workflowId)
+                              .setRunId(runId))
+                      .setNextPageToken(page)
+                      .build());
+      all.addAllEvents(response.getHistory().getEventsList());
+      page = response.getNextPageToken();
+    } while (!page.isEmpty());
+    return all.build();
+  }
+
+  @Test
   void givenARunningExecution_whenTheConsumerIsKilledAndRestarted_thenTheExecutionStillFinishes()
       throws Exception {
     String scenarioId = scenario(List.of(test("slow", "sleep 6; echo done", null, Map.of())));

@@ -121,6 +121,17 @@ public final class LocalResultsServer implements AutoCloseable {
     threads.shutdownNow();
   }
 
+  /**
+   * A refusal may quote what a test posted (an id, a path): mask it with every running test's
+   * secrets before it is logged, since the refused request may not name its test.
+   */
+  private String masked(String text) {
+    for (TestRun run : running.values()) {
+      text = run.masker().mask(text);
+    }
+    return text;
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       try {
@@ -138,7 +149,7 @@ public final class LocalResultsServer implements AutoCloseable {
             exchange.getRequestMethod(),
             exchange.getRequestURI().getPath(),
             refusal.status,
-            refusal.getMessage());
+            masked(refusal.getMessage()));
         if (refusal.status == 405) {
           exchange.getResponseHeaders().set("Allow", refusal.allow);
         }
@@ -322,7 +333,11 @@ public final class LocalResultsServer implements AutoCloseable {
       throw new Refusal(409, "test '" + run.test().id() + "' has ended: it takes no more results");
     }
     return new Accepted(
-        run.executionId(), run.test().id(), run.attempt(), result.caseName(), result.status());
+        run.executionId(),
+        run.test().id(),
+        run.attempt(),
+        run.masker().mask(result.caseName()),
+        result.status());
   }
 
   private static TestStatus status(String status) throws Refusal {

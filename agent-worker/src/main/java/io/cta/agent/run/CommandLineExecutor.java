@@ -1,6 +1,7 @@
 package io.cta.agent.run;
 
 import io.cta.activities.agent.StageSpec;
+import io.cta.agent.secret.Masker;
 import io.temporal.client.ActivityCompletionException;
 import java.io.File;
 import java.io.IOException;
@@ -144,7 +145,7 @@ public class CommandLineExecutor implements TestExecutor {
     builder.directory(dir.toFile());
     Map<String, String> env = builder.environment();
     env.remove("CTA_AGENT_TOKEN");
-    env.putAll(stage.env());
+    env.putAll(run.stageEnvironment(stage));
     env.putAll(run.environment());
     builder.redirectInput(ProcessBuilder.Redirect.from(new File(WINDOWS ? "NUL" : "/dev/null")));
     if (discardOutput) {
@@ -156,12 +157,16 @@ public class CommandLineExecutor implements TestExecutor {
 
   /**
    * Copies a stream to the test's log in chunks, keeping the last lines for the failure message.
+   * Each line is masked whole before it is cut or kept, and the chunks pass a streaming masker, so
+   * a secret's value spanning lines (a key file printed) is masked too.
    */
   private static Thread pump(
       InputStream stream, TestRun run, String stage, String name, Deque<String> tail) {
     Thread thread =
         new Thread(
             () -> {
+              Masker masker = run.masker();
+              Masker.Stream masked = masker.stream();
               StringBuilder chunk = new StringBuilder();
               long lastFlush = System.currentTimeMillis();
               // Lines are cut while they stream: a line without end never fills the heap.
@@ -170,6 +175,7 @@ public class CommandLineExecutor implements TestExecutor {
                       new InputStreamReader(stream, StandardCharsets.UTF_8), MAX_LINE)) {
                 String line;
                 while ((line = reader.readLine()) != null) {
+                  line = masker.mask(line);
                   chunk.append(line).append('\n');
                   synchronized (tail) {
                     tail.addLast(line.length() > 300 ? line.substring(0, 300) : line);
@@ -181,7 +187,10 @@ public class CommandLineExecutor implements TestExecutor {
                   // Ship before blocking on a quiet process, so its output is readable live;
                   // a burst is shipped in chunks.
                   if (chunk.length() > 16 * 1024 || now - lastFlush > 500 || !reader.ready()) {
-                    run.log(stage, name, chunk.toString());
+                    String text = masked.accept(chunk.toString());
+                    if (!text.isEmpty()) {
+                      run.log(stage, name, text);
+                    }
                     chunk.setLength(0);
                     lastFlush = now;
                   }
@@ -189,8 +198,9 @@ public class CommandLineExecutor implements TestExecutor {
               } catch (IOException closed) {
                 // The process was killed; ship what was read.
               }
-              if (chunk.length() > 0) {
-                run.log(stage, name, chunk.toString());
+              String rest = masked.accept(chunk.toString()) + masked.finish();
+              if (!rest.isEmpty()) {
+                run.log(stage, name, rest);
               }
             },
             "cta-" + name);

@@ -1,8 +1,11 @@
 package io.cta.agent.run;
 
 import io.cta.activities.TestStatus;
+import io.cta.activities.agent.StageSpec;
 import io.cta.activities.agent.TestSpec;
 import io.cta.activities.events.AgentEvent;
+import io.cta.agent.secret.Masker;
+import io.cta.agent.secret.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -13,6 +16,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -22,6 +26,10 @@ import java.util.function.Consumer;
  * keys derived from the execution, test, attempt and their own position, so a re-sent event is the
  * same event. A result's key is its counting key, so a later report of the same case replaces the
  * earlier one.
+ *
+ * <p>Everything the run sends passes its secrets' masker: results (however they were reported) in
+ * {@link #send}, output in {@link #log}. Output that arrives in pieces is masked by the executor
+ * with {@link Masker#stream()} first, so a value split across two reads is caught too.
  */
 public final class TestRun {
 
@@ -48,6 +56,7 @@ public final class TestRun {
   private final Runnable heartbeat;
   private final String localUrl;
   private final ResultFiles files;
+  private final Secrets secrets;
   private final String runId = newRunId();
   private final long startedAt = System.currentTimeMillis();
   private final AtomicLong logSeq = new AtomicLong();
@@ -72,6 +81,34 @@ public final class TestRun {
       Runnable heartbeat,
       String localUrl,
       ResultFiles files) {
+    this(
+        executionId,
+        attempt,
+        test,
+        machine,
+        workDir,
+        events,
+        heartbeat,
+        localUrl,
+        files,
+        Secrets.NONE);
+  }
+
+  /**
+   * @param secrets the values of the secrets the test's stages reference, resolved for this attempt
+   */
+  public TestRun(
+      String executionId,
+      int attempt,
+      TestSpec test,
+      String machine,
+      Path workDir,
+      Consumer<AgentEvent> events,
+      Runnable heartbeat,
+      String localUrl,
+      ResultFiles files,
+      Secrets secrets) {
+    this.secrets = secrets;
     this.executionId = executionId;
     this.attempt = attempt;
     this.test = test;
@@ -139,6 +176,21 @@ public final class TestRun {
   }
 
   /**
+   * A stage's own variables with their {@code ${secret:NAME}} references resolved: what its
+   * processes get, merged over the agent's environment and under {@link #environment()}.
+   */
+  public Map<String, String> stageEnvironment(StageSpec stage) {
+    Map<String, String> env = new TreeMap<>();
+    stage.env().forEach((name, value) -> env.put(name, secrets.resolve(value)));
+    return env;
+  }
+
+  /** Masks the values of the test's secrets (nothing when it references none). */
+  public Masker masker() {
+    return secrets.masker();
+  }
+
+  /**
    * Reports a result explicitly (from the local endpoint, or from an executor itself); false when
    * the test has already finished, in which case nothing is sent.
    */
@@ -188,12 +240,28 @@ public final class TestRun {
     return new TestOutcome(worst, latest.size());
   }
 
-  /** Uploads the result's files, then sends it: a result never points to a file not stored. */
+  /**
+   * Ends a test whose stages were never run (a secret it references no longer exists): its one
+   * result is the verdict, whatever its reports or explicit results would have been.
+   */
+  public TestOutcome finishUnrun(Verdict verdict) {
+    synchronized (this) {
+      finished = true;
+    }
+    send(CaseResult.of("", verdict.status(), verdict.message()));
+    return new TestOutcome(verdict.status(), 1);
+  }
+
+  /**
+   * Uploads the result's files, then sends it masked: a result never points to a file not stored,
+   * and never carries a secret's value. Files are uploaded as they are.
+   */
   private void send(CaseResult posted) {
     CaseResult result =
-        posted.attachments().isEmpty() && posted.screenshots().isEmpty()
-            ? posted
-            : files.upload(this, posted);
+        mask(
+            posted.attachments().isEmpty() && posted.screenshots().isEmpty()
+                ? posted
+                : files.upload(this, posted));
     long now = System.currentTimeMillis();
     latest.put(result.caseName(), result.status());
     events.accept(
@@ -212,6 +280,27 @@ public final class TestRun {
             result.screenshots().isEmpty() ? null : result.screenshots(),
             startedAt,
             now));
+  }
+
+  /** The result with its names, texts and custom keys and values masked. */
+  private CaseResult mask(CaseResult result) {
+    Masker masker = secrets.masker();
+    if (masker.isEmpty()) {
+      return result;
+    }
+    Map<String, String> custom = new LinkedHashMap<>();
+    result
+        .custom()
+        .forEach((key, value) -> custom.merge(masker.mask(key), masker.mask(value), (a, b) -> b));
+    return new CaseResult(
+        masker.mask(result.caseName()),
+        result.status(),
+        masker.mask(result.message()),
+        masker.mask(result.description()),
+        result.durationMs(),
+        custom,
+        result.attachments(),
+        result.screenshots());
   }
 
   /** The counting key, or a digest of it when it is longer than an event key may be. */
@@ -235,6 +324,7 @@ public final class TestRun {
    * cap is replaced by a truncation marker.
    */
   public void log(String stage, String stream, String text) {
+    text = secrets.masker().mask(text);
     long before = logBytes.getAndAdd(text.length());
     if (before >= LOG_CAP_BYTES) {
       return;
