@@ -101,7 +101,9 @@ public final class AgentMain {
             local,
             new FileUploader(consumer),
             new SecretResolver(
-                new ConsumerSecretSource(consumer), Duration.ofSeconds(1), Duration.ofSeconds(15)));
+                new ConsumerSecretSource(consumer, config.name()),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(15)));
     QueuePollers pollers = new QueuePollers(client, activities, settings.slots());
     pollers.pollExactly(config.queues());
     log.info(

@@ -82,7 +82,9 @@ class AgentActivitiesImplTest {
             local,
             ResultFiles.NONE,
             new SecretResolver(
-                new ConsumerSecretSource(client), Duration.ofMillis(10), Duration.ofMillis(50)));
+                new ConsumerSecretSource(client, "m1"),
+                Duration.ofMillis(10),
+                Duration.ofMillis(50)));
     environment = TestActivityEnvironment.newInstance();
     environment.registerActivitiesImplementations(activities);
   }
@@ -143,7 +145,7 @@ class AgentActivitiesImplTest {
     assertEquals(
         List.of(
             "{\"executionId\":\"e1\",\"testId\":\"t1\",\"attempt\":2,"
-                + "\"names\":[\"DB_PASSWORD\",\"DB_USER\"]}"),
+                + "\"names\":[\"DB_PASSWORD\",\"DB_USER\"],\"machine\":\"m1\"}"),
         secretRequests,
         "one fetch per attempt, bound to it");
   }

@@ -174,7 +174,8 @@ class SecretResolverTest {
       SecretSource source =
           new ConsumerSecretSource(
               new ConsumerClient(
-                  "http://127.0.0.1:" + consumer.getAddress().getPort(), "agent-token"));
+                  "http://127.0.0.1:" + consumer.getAddress().getPort(), "agent-token"),
+              "m1");
 
       SecretResolver.Unavailable refused =
           assertThrows(SecretResolver.Unavailable.class, () -> resolve(source, "A"));
@@ -210,7 +211,8 @@ class SecretResolverTest {
       SecretSource source =
           new ConsumerSecretSource(
               new ConsumerClient(
-                  "http://127.0.0.1:" + consumer.getAddress().getPort(), "agent-token"));
+                  "http://127.0.0.1:" + consumer.getAddress().getPort(), "agent-token"),
+              "m1");
 
       SecretSource.Answer answer =
           source.fetch(new SecretSource.Request("e1", "t1", 3, List.of("A", "B")));
@@ -218,7 +220,8 @@ class SecretResolverTest {
       assertEquals(Map.of("A", "va"), answer.values());
       assertEquals(List.of("B"), answer.missing());
       assertEquals(
-          "{\"executionId\":\"e1\",\"testId\":\"t1\",\"attempt\":3,\"names\":[\"A\",\"B\"]}",
+          "{\"executionId\":\"e1\",\"testId\":\"t1\",\"attempt\":3,\"names\":[\"A\",\"B\"],"
+              + "\"machine\":\"m1\"}",
           bodies.get(0));
       assertEquals("Bearer agent-token", tokens.get(0));
     } catch (IOException e) {
