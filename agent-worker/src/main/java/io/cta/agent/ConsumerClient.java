@@ -105,6 +105,10 @@ public class ConsumerClient {
       this.detail = detail;
     }
 
+    public int status() {
+      return status;
+    }
+
     /** The problem's {@code detail}, else the message. */
     public String detail() {
       return detail != null ? detail : getMessage();
