@@ -165,16 +165,21 @@ class AgentFileController {
     }
     Target target = execution.configuration() == null ? null : execution.configuration().target();
     Mono<Boolean> matches =
-        target == null || target.machine() != null
+        target == null
             ? Mono.just(false)
-            : machines
-                .findByName(machine)
-                .map(
-                    m ->
-                        target.group() != null
-                            ? m.effective().groups().contains(target.group())
-                            : Selector.parse(target.selector()).matches(m.effective().properties()))
-                .defaultIfEmpty(false);
+            : target.machine() != null && target.machine().equals(machine)
+                ? Mono.just(true)
+                : machines
+                    .findByName(machine)
+                    .map(
+                        m ->
+                            target.machine() != null
+                                ? target.machine().equals(m.id())
+                                : target.group() != null
+                                    ? m.effective().groups().contains(target.group())
+                                    : Selector.parse(target.selector())
+                                        .matches(m.effective().properties()))
+                    .defaultIfEmpty(false);
     return matches.flatMap(
         yes ->
             yes

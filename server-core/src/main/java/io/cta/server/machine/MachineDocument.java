@@ -42,10 +42,13 @@ public record MachineDocument(
     boolean deregistered,
     Labels refused,
     LabelRemovals removed,
-    boolean drainRequested) {
+    Boolean drainRequested) {
 
+  /** Documents stored before operator drains were told apart have no {@code drainRequested}. */
   @PersistenceCreator
-  public MachineDocument {}
+  public MachineDocument {
+    drainRequested = Boolean.TRUE.equals(drainRequested);
+  }
 
   /** A machine without refused or removed labels and without an operator's drain. */
   public MachineDocument(
