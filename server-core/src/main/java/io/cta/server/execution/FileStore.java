@@ -224,6 +224,8 @@ public class FileStore {
                                             .distinct()
                                             .toList())),
                             USAGE)))
+        // The machine and execution totals, whose ids no entry names.
+        .then(mongo.remove(Query.query(Criteria.where("executionId").is(executionId)), USAGE))
         .then(entries.delete(executionId));
   }
 
