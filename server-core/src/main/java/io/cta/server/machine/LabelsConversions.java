@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 import org.bson.Document;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,7 +32,7 @@ public class LabelsConversions {
     @Override
     public Document convert(Labels labels) {
       List<Document> properties = new ArrayList<>();
-      new java.util.TreeMap<>(labels.properties())
+      new TreeMap<>(labels.properties())
           .forEach(
               (name, value) -> properties.add(new Document("name", name).append("value", value)));
       return new Document("properties", properties).append("groups", labels.groups());
@@ -57,7 +59,7 @@ public class LabelsConversions {
       if (document.get("groups") instanceof List<?> list) {
         list.forEach(g -> groups.add(String.valueOf(g)));
       }
-      properties.values().removeIf(java.util.Objects::isNull);
+      properties.values().removeIf(Objects::isNull);
       return new Labels(properties, groups);
     }
   }

@@ -2,7 +2,9 @@ package io.cta.server.machine;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.annotation.PersistenceCreator;
 import org.springframework.data.mongodb.core.mapping.Document;
@@ -100,9 +102,9 @@ public record MachineDocument(
     Labels d = declared == null ? Labels.EMPTY : declared;
     Labels r = refused == null ? Labels.EMPTY : refused;
     LabelRemovals gone = removed == null ? LabelRemovals.NONE : removed;
-    java.util.Set<String> dropProperties = new java.util.HashSet<>(r.properties().keySet());
+    Set<String> dropProperties = new HashSet<>(r.properties().keySet());
     dropProperties.addAll(gone.properties());
-    java.util.Set<String> dropGroups = new java.util.HashSet<>(r.groups());
+    Set<String> dropGroups = new HashSet<>(r.groups());
     dropGroups.addAll(gone.groups());
     return d.without(dropProperties, dropGroups)
         .overriddenBy(assigned == null ? Labels.EMPTY : assigned);
