@@ -197,7 +197,10 @@ public final class AgentMain {
         return consumer.post("agent/v1/register", registration(settings), AgentConfig.class);
       } catch (ConsumerClient.ConsumerException refused) {
         if (refused.isPermanent()) {
-          System.err.println("cta-agent: registration refused: " + refused.getMessage());
+          // The problem's detail names what to change (a label over its limit, a name owned by
+          // another token), not the raw JSON of the answer.
+          System.err.println(
+              "cta-agent: registration refused (" + refused.status() + "): " + refused.detail());
           System.exit(2);
         }
         log.warn("registration failed ({}); retrying in {} ms", refused.getMessage(), backoff);

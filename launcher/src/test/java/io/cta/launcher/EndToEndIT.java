@@ -651,6 +651,75 @@ class EndToEndIT {
   }
 
   @Test
+  void givenARestrictedAgentToken_whenItsAgentDeclaresMore_thenSelectorsSeeOnlyWhatItAllows()
+      throws Exception {
+    String name = "e2e-restricted";
+    String token =
+        admin
+            .post(
+                "/api/v1/tokens",
+                Map.of(
+                    "name",
+                    "restricted agent",
+                    "role",
+                    "agent",
+                    "machine",
+                    name,
+                    "properties",
+                    Map.of("role", List.of("restrict*")),
+                    "groups",
+                    List.of("allowed-*")))
+            .expect(201)
+            .body()
+            .get("token")
+            .asText();
+    LocalStack.writeSecret(
+        stack.settings().secretsDir().resolve("agent-" + name + ".token"), token);
+    startAgents(
+        List.of(name),
+        List.of(
+            "--property", "role=restricted",
+            "--property", "gpu.vendor=nvidia",
+            "--group", "allowed-1",
+            "--group", "gpu"));
+
+    JsonNode machine = admin.get("/api/v1/machines/" + name).body();
+    assertEquals(
+        Map.of("role", "restricted"),
+        new ObjectMapper().convertValue(machine.get("properties"), Map.class));
+    assertEquals(
+        Map.of("gpu.vendor", "nvidia"),
+        new ObjectMapper().convertValue(machine.get("refused").get("properties"), Map.class));
+    assertEquals(
+        List.of("gpu"),
+        new ObjectMapper().convertValue(machine.get("refused").get("groups"), List.class));
+
+    String refused =
+        scenario(
+            List.of(test("t", "true", null, Map.of())),
+            Map.of(
+                "runMode",
+                "mono",
+                "target",
+                Map.of("selector", "role=restricted,gpu.vendor=nvidia")),
+            Map.of("pendingTimeout", 2_000, "runningTimeout", 60_000));
+    String allowed =
+        scenario(
+            List.of(test("t", "true", null, Map.of())),
+            Map.of("runMode", "mono", "target", Map.of("selector", "role=restricted")),
+            Map.of("pendingTimeout", 60_000, "runningTimeout", 60_000));
+
+    JsonNode notMatched = Demo.awaitEnd(admin, run(refused), TIMEOUT);
+    JsonNode matched = Demo.awaitEnd(admin, run(allowed), TIMEOUT);
+
+    assertEquals("timeout", notMatched.get("state").asText(), notMatched.toString());
+    assertTrue(
+        notMatched.get("reason").asText().contains("no machine matches"), notMatched.toString());
+    assertEquals("finished", matched.get("state").asText(), matched.toString());
+    assertEquals(name, matched.get("machines").get(0).get("name").asText());
+  }
+
+  @Test
   void givenAGroupTarget_whenTheAgentRunningTheTestIsKilled_thenAnotherGroupMemberRunsIt()
       throws Exception {
     startAgents(List.of("e2e-pair-1", "e2e-pair-2"), List.of("--group", "pair"));

@@ -1,13 +1,18 @@
 package io.cta.api.machine;
 
+import io.cta.server.machine.LabelLimits;
+import io.cta.server.machine.LabelRemovals;
+import io.cta.server.machine.Labels;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.web.ApiException;
 import io.cta.server.web.PageRequest;
 import io.cta.server.web.PageView;
-import io.cta.temporal.TaskQueues;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import jakarta.validation.Valid;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.query.Query;
@@ -83,25 +88,67 @@ class MachineController {
         .map(m -> MachineView.of(m, Instant.now(), machines.offlineAfter()));
   }
 
-  /** Sets the server-assigned properties and groups; the agent picks them up on its heartbeat. */
+  /**
+   * Sets the server-assigned properties and groups, and the declared ones that do not count; the
+   * agent picks them up on its heartbeat.
+   */
   @PatchMapping("/{id}")
-  Mono<MachineView> patch(@PathVariable String id, @Valid @RequestBody MachinePatch patch) {
-    if (patch.groups() != null) {
+  Mono<MachineView> patch(@PathVariable String id, @RequestBody MachinePatch patch) {
+    Map<String, String> assigned = null;
+    List<String> removedProperties = null;
+    try {
+      if (patch.properties() != null) {
+        LabelLimits.checkCount("properties", patch.properties().size(), LabelLimits.MAX_PROPERTIES);
+        assigned = new LinkedHashMap<>();
+        removedProperties = new ArrayList<>();
+        for (Map.Entry<String, String> p : patch.properties().entrySet()) {
+          LabelLimits.checkPropertyName("properties", p.getKey());
+          if (p.getValue() == null) {
+            removedProperties.add(p.getKey());
+          } else {
+            LabelLimits.checkValue("properties." + p.getKey(), p.getValue());
+            assigned.put(p.getKey(), p.getValue());
+          }
+        }
+      }
+      LabelLimits.checkGroups("groups", patch.groups());
+      LabelLimits.checkGroups("removeGroups", patch.removeGroups());
+    } catch (LabelLimits.LimitException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+    if (patch.groups() != null && patch.removeGroups() != null) {
       for (String g : patch.groups()) {
-        if (!TaskQueues.isValidName(g)) {
-          throw ApiException.badRequest("groups: '" + g + "' is not a valid group name");
+        if (patch.removeGroups().contains(g)) {
+          throw ApiException.badRequest(
+              "groups, removeGroups: '" + g + "' cannot be both assigned and removed");
         }
       }
     }
+    Map<String, String> newProperties = assigned;
+    List<String> newRemovedProperties = removedProperties;
     return machines
         .findByNameOrId(id)
         .switchIfEmpty(Mono.error(() -> ApiException.notFound("machine", id)))
         .flatMap(
-            m ->
-                machines.assign(
-                    m.id(),
-                    patch.properties() == null ? m.assigned().properties() : patch.properties(),
-                    patch.groups() == null ? m.assigned().groups() : patch.groups()))
+            m -> {
+              Labels before = m.assigned() == null ? Labels.EMPTY : m.assigned();
+              LabelRemovals removedBefore = m.removed() == null ? LabelRemovals.NONE : m.removed();
+              Labels labels =
+                  new Labels(
+                      newProperties == null ? before.properties() : newProperties,
+                      patch.groups() == null ? before.groups() : patch.groups());
+              LabelRemovals removals =
+                  newRemovedProperties == null && patch.removeGroups() == null
+                      ? null
+                      : new LabelRemovals(
+                          newRemovedProperties == null
+                              ? removedBefore.properties()
+                              : newRemovedProperties,
+                          patch.removeGroups() == null
+                              ? removedBefore.groups()
+                              : patch.removeGroups());
+              return machines.assign(m.id(), labels, removals);
+            })
         .map(m -> MachineView.of(m, Instant.now(), machines.offlineAfter()));
   }
 

@@ -1,24 +1,17 @@
 package io.cta.api.machine;
 
-import io.cta.server.machine.Selector;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Map;
 
-/** Body of {@code PATCH /api/v1/machines/{id}}: the server-assigned labels; null keeps a part. */
+/**
+ * Body of {@code PATCH /api/v1/machines/{id}}: the server-assigned labels; null keeps a part.
+ * Limits: {@link io.cta.server.machine.LabelLimits} (docs/api.md, "Limits").
+ *
+ * @param properties the assigned properties (replacing those assigned before); a property given as
+ *     null is removed, even if the machine's agent declares it
+ * @param groups the assigned groups (replacing those assigned before)
+ * @param removeGroups declared groups that do not count for this machine (replacing those removed
+ *     before; {@code []} removes none)
+ */
 public record MachinePatch(
-    @Size(max = 200)
-        Map<
-                @NotBlank @Size(max = 200)
-                @Pattern(
-                    regexp = Selector.PROPERTY_NAME,
-                    message =
-                        "must be letters, digits, '.', '_', '/' or '-', starting and ending"
-                            + " with a letter or digit")
-                String,
-                @NotNull @Size(max = 1000) String>
-            properties,
-    @Size(max = 100) List<@NotBlank String> groups) {}
+    Map<String, String> properties, List<String> groups, List<String> removeGroups) {}

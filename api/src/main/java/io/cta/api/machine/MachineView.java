@@ -1,5 +1,6 @@
 package io.cta.api.machine;
 
+import io.cta.server.machine.LabelRemovals;
 import io.cta.server.machine.Labels;
 import io.cta.server.machine.MachineDocument;
 import java.time.Duration;
@@ -7,7 +8,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** A machine as the API shows it: effective labels, and what was declared and assigned. */
+/**
+ * A machine as the API shows it: effective labels, and what was declared and assigned.
+ *
+ * @param refused declared labels its agent token does not allow: they do not count
+ * @param removed declared labels an operator removed (PATCH): they do not count
+ */
 public record MachineView(
     String id,
     String name,
@@ -25,7 +31,9 @@ public record MachineView(
     String status,
     Instant lastSeenAt,
     List<String> executions,
-    String agentVersion) {
+    String agentVersion,
+    Labels refused,
+    LabelRemovals removed) {
 
   static MachineView of(MachineDocument m, Instant now, Duration offlineAfter) {
     Labels effective = m.effective();
@@ -46,6 +54,8 @@ public record MachineView(
         m.status(now, offlineAfter),
         m.lastSeenAt(),
         m.executions(),
-        m.agentVersion());
+        m.agentVersion(),
+        m.refused() == null ? Labels.EMPTY : m.refused(),
+        m.removed() == null ? LabelRemovals.NONE : m.removed());
   }
 }

@@ -1,5 +1,7 @@
 package io.cta.api.token;
 
+import io.cta.server.machine.AllowList;
+import io.cta.server.machine.LabelLimits;
 import io.cta.server.security.CtaPrincipal;
 import io.cta.server.security.Role;
 import io.cta.server.security.TokenService;
@@ -9,6 +11,10 @@ import io.cta.temporal.TaskQueues;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -56,12 +62,52 @@ class TokenController {
             "machine: '" + request.machine() + "' is not a valid machine name");
       }
     }
+    AllowList allowed = allowList(request);
     return tokens
-        .create(request.name(), request.role(), request.machine())
+        .create(request.name(), request.role(), request.machine(), allowed)
         .map(
             created ->
                 ResponseEntity.created(URI.create("/api/v1/tokens/" + created.token().id()))
                     .body(TokenView.of(created.token(), created.secret())));
+  }
+
+  /** The request's allow-lists, checked against the label limits (docs/api.md, "Limits"). */
+  private static AllowList allowList(TokenRequest request) {
+    if (request.groups() == null && request.properties() == null) {
+      return AllowList.ANY;
+    }
+    if (request.role() != Role.agent) {
+      throw ApiException.badRequest("groups, properties: only agent tokens carry allow-lists");
+    }
+    List<AllowList.AllowedProperty> properties = null;
+    try {
+      LabelLimits.checkGroups("groups", request.groups(), true);
+      if (request.properties() != null) {
+        LabelLimits.checkCount(
+            "properties", request.properties().size(), LabelLimits.MAX_PROPERTIES);
+        properties = new ArrayList<>();
+        for (Map.Entry<String, List<String>> p : new TreeMap<>(request.properties()).entrySet()) {
+          String field = "properties." + p.getKey();
+          LabelLimits.checkPropertyName("properties", p.getKey());
+          if (p.getValue() == null || p.getValue().isEmpty()) {
+            throw new LabelLimits.LimitException(
+                field + ": give the value globs it may have ([\"*\"]: any value)");
+          }
+          LabelLimits.checkCount(field, p.getValue().size(), LabelLimits.MAX_ALLOWED_VALUES);
+          for (String glob : p.getValue()) {
+            if (glob == null) {
+              throw new LabelLimits.LimitException(field + ": a value glob is null");
+            }
+            LabelLimits.checkValue(field, glob);
+          }
+          properties.add(new AllowList.AllowedProperty(p.getKey(), List.copyOf(p.getValue())));
+        }
+      }
+    } catch (LabelLimits.LimitException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+    return new AllowList(
+        request.groups() == null ? null : List.copyOf(request.groups()), properties);
   }
 
   @ApiResponse(

@@ -7,17 +7,19 @@ import io.cta.activities.events.EventBatch;
 import io.cta.activities.events.HeartbeatRequest;
 import io.cta.activities.events.RegisterRequest;
 import io.cta.server.config.CtaServerProperties;
+import io.cta.server.machine.AllowList;
+import io.cta.server.machine.LabelLimits;
 import io.cta.server.machine.MachineDocument;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.PoolStore;
-import io.cta.server.machine.Selector;
 import io.cta.server.security.CtaPrincipal;
+import io.cta.server.security.TokenDocument;
+import io.cta.server.security.TokenService;
 import io.cta.server.web.ApiException;
 import io.cta.temporal.TaskQueues;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -37,13 +39,19 @@ class AgentController {
   private final AgentEventIngestor ingestor;
   private final CtaServerProperties properties;
   private final PoolStore pools;
+  private final MachineOwnership ownership;
+  private final TokenService tokens;
 
   AgentController(
       MachineStore machines,
       AgentEventIngestor ingestor,
       CtaServerProperties properties,
-      PoolStore pools) {
+      PoolStore pools,
+      MachineOwnership ownership,
+      TokenService tokens) {
     this.machines = machines;
+    this.ownership = ownership;
+    this.tokens = tokens;
     this.pools = pools;
     this.ingestor = ingestor;
     this.properties = properties;
@@ -57,29 +65,30 @@ class AgentController {
     if (request.slots() < 1 || request.slots() > 1024) {
       throw ApiException.badRequest("slots: must be between 1 and 1024");
     }
-    if (request.properties() != null) {
-      for (Map.Entry<String, String> property : request.properties().entrySet()) {
-        if (property.getKey() == null
-            || property.getKey().length() > 200
-            || !property.getKey().matches(Selector.PROPERTY_NAME)
-            || property.getValue() == null) {
-          throw ApiException.badRequest(
-              "properties: '"
-                  + property.getKey()
-                  + "' is not a property name (letters, digits, '.', '_', '/' or '-') with a"
-                  + " value");
-        }
-      }
+    try {
+      LabelLimits.checkLabels("", request.properties(), request.groups());
+    } catch (LabelLimits.LimitException e) {
+      throw ApiException.badRequest(e.getMessage());
     }
-    checkMachine(exchange, request.name());
-    return machines.register(request, Instant.now()).flatMap(this::config);
+    CtaPrincipal principal = CtaPrincipal.of(exchange);
+    return ownership
+        .check(exchange, request.name())
+        .then(tokens.find(principal.tokenId()))
+        .map(TokenDocument::allowList)
+        .defaultIfEmpty(AllowList.ANY)
+        .flatMap(allowed -> machines.register(request, allowed, Instant.now()))
+        .flatMap(this::config);
   }
 
   @PostMapping("/heartbeat")
   Mono<AgentConfig> heartbeat(@RequestBody HeartbeatRequest request, ServerWebExchange exchange) {
-    checkMachine(exchange, request.name());
-    return machines
-        .heartbeat(request.name(), request.executions(), request.stopping(), Instant.now())
+    return ownership
+        .check(exchange, request.name())
+        .then(
+            Mono.defer(
+                () ->
+                    machines.heartbeat(
+                        request.name(), request.executions(), request.stopping(), Instant.now())))
         .switchIfEmpty(Mono.error(ApiException.notFound("machine", request.name())))
         .flatMap(this::config);
   }
@@ -87,9 +96,9 @@ class AgentController {
   /** The agent's goodbye once it drained: its machine is offline at once, not after a timeout. */
   @PostMapping("/deregister")
   Mono<AgentConfig> deregister(@RequestBody DeregisterRequest request, ServerWebExchange exchange) {
-    checkMachine(exchange, request.name());
-    return machines
-        .deregister(request.name(), Instant.now())
+    return ownership
+        .check(exchange, request.name())
+        .then(Mono.defer(() -> machines.deregister(request.name(), Instant.now())))
         .switchIfEmpty(Mono.error(ApiException.notFound("machine", request.name())))
         .flatMap(this::config);
   }

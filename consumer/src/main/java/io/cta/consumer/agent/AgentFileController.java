@@ -1,9 +1,13 @@
 package io.cta.consumer.agent;
 
 import io.cta.consumer.config.ConsumerProperties;
+import io.cta.server.definition.Target;
+import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.FileStore;
 import io.cta.server.execution.StoredFile;
+import io.cta.server.machine.MachineStore;
+import io.cta.server.machine.Selector;
 import io.cta.server.web.ApiException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -26,7 +30,9 @@ import reactor.core.publisher.Mono;
  * what it belongs to as query parameters (docs/agent.md). The body is streamed into the {@link
  * FileStore}, never held whole; a body over the limits is refused with 413, at once when its {@code
  * Content-Length} says so. An upload whose {@code key} was stored before for the execution answers
- * that file again (200), so a re-upload after a lost answer stores nothing twice.
+ * that file again (200), so a re-upload after a lost answer stores nothing twice. Only a machine
+ * that takes part in the execution may upload to it, and only while it has not ended (403); the
+ * files of one machine in one execution, and of one execution, are bounded too (413).
  */
 @RestController
 @RequestMapping("/agent/v1")
@@ -37,9 +43,18 @@ class AgentFileController {
   private final ExecutionStore executions;
   private final FileStore files;
   private final ConsumerProperties.FileLimits limits;
+  private final MachineOwnership ownership;
+  private final MachineStore machines;
 
-  AgentFileController(ExecutionStore executions, FileStore files, ConsumerProperties properties) {
+  AgentFileController(
+      ExecutionStore executions,
+      FileStore files,
+      ConsumerProperties properties,
+      MachineOwnership ownership,
+      MachineStore machines) {
     this.executions = executions;
+    this.ownership = ownership;
+    this.machines = machines;
     this.files = files;
     this.limits = properties.files();
   }
@@ -54,7 +69,6 @@ class AgentFileController {
       @RequestParam String name,
       @RequestParam String key,
       ServerWebExchange exchange) {
-    AgentController.checkMachine(exchange, machine);
     if (!"attachment".equals(kind) && !"screenshot".equals(kind)) {
       throw ApiException.badRequest("kind: must be attachment or screenshot");
     }
@@ -75,43 +89,146 @@ class AgentFileController {
             FileNames.sanitize(name),
             contentType(request),
             key);
-    return executions
-        .findById(executionId)
+    return ownership
+        .check(exchange, machine)
+        .then(executions.findById(executionId))
         .switchIfEmpty(Mono.error(ApiException.notFound("execution", executionId)))
-        .flatMap(execution -> files.findUpload(executionId, key))
-        .map(ResponseEntity::ok)
-        .switchIfEmpty(
-            files
-                .used(upload)
-                .flatMap(
-                    used -> {
-                      long left = limits.maxTestSize().toBytes() - used;
-                      long max = Math.min(limits.maxFileSize().toBytes(), left);
-                      long declared = request.getHeaders().getContentLength();
-                      if (declared > max) {
-                        return Mono.error(tooLarge(upload, declared, left));
-                      }
-                      return files.store(upload, limited(request.getBody(), upload, max, left));
-                    })
-                .map(stored -> ResponseEntity.status(HttpStatus.CREATED).body(stored)));
+        .flatMap(execution -> takesPart(execution, machine).thenReturn(execution))
+        .flatMap(
+            execution ->
+                files
+                    .findUpload(executionId, key)
+                    .map(ResponseEntity::ok)
+                    .switchIfEmpty(
+                        Mono.defer(
+                            () -> {
+                              if (execution.state().isTerminal()) {
+                                return Mono.error(
+                                    new ApiException(
+                                        HttpStatus.FORBIDDEN,
+                                        "execution '"
+                                            + executionId
+                                            + "' has ended ("
+                                            + execution.state()
+                                            + "): it takes no more files"));
+                              }
+                              return store(upload, request)
+                                  .map(
+                                      stored ->
+                                          ResponseEntity.status(HttpStatus.CREATED).body(stored));
+                            })));
+  }
+
+  /** Stores the upload if it fits every limit, else fails with a 413 naming the limit. */
+  private Mono<StoredFile> store(FileStore.Upload upload, ServerHttpRequest request) {
+    return files
+        .usage(upload)
+        .flatMap(
+            used -> {
+              long machineLeft = limits.maxMachineSize().toBytes() - used.machine();
+              long executionLeft = limits.maxExecutionSize().toBytes() - used.execution();
+              if (machineLeft <= 0 || executionLeft <= 0) {
+                return Mono.error(quotaReached(upload, machineLeft <= 0));
+              }
+              long testLeft = limits.maxTestSize().toBytes() - used.test();
+              long left = Math.min(testLeft, Math.min(machineLeft, executionLeft));
+              String limit =
+                  left == testLeft
+                      ? "its limit of "
+                          + limits.maxTestSize().toMegabytes()
+                          + " MB of files per test"
+                      : left == machineLeft
+                          ? "the limit of "
+                              + limits.maxMachineSize().toMegabytes()
+                              + " MB of files per machine in an execution"
+                          : "the limit of "
+                              + limits.maxExecutionSize().toMegabytes()
+                              + " MB of files per execution";
+              long max = Math.min(limits.maxFileSize().toBytes(), left);
+              long declared = request.getHeaders().getContentLength();
+              if (declared > max) {
+                return Mono.error(tooLarge(upload, declared, left, limit));
+              }
+              return files.store(upload, limited(request.getBody(), upload, max, left, limit));
+            });
+  }
+
+  /**
+   * Completes empty when the machine takes part in the execution: it is one of the execution's
+   * machines, or the execution's target matches it (a machine joining a pool's work may upload
+   * before the consumer has taken its first state event), else fails with a 403.
+   */
+  private Mono<Void> takesPart(ExecutionDocument execution, String machine) {
+    if (execution.machines() != null
+        && execution.machines().stream().anyMatch(run -> machine.equals(run.name()))) {
+      return Mono.empty();
+    }
+    Target target = execution.configuration() == null ? null : execution.configuration().target();
+    Mono<Boolean> matches =
+        target == null
+            ? Mono.just(false)
+            : target.machine() != null && target.machine().equals(machine)
+                ? Mono.just(true)
+                : machines
+                    .findByName(machine)
+                    .map(
+                        m ->
+                            target.machine() != null
+                                ? target.machine().equals(m.id())
+                                : target.group() != null
+                                    ? m.effective().groups().contains(target.group())
+                                    : Selector.parse(target.selector())
+                                        .matches(m.effective().properties()))
+                    .defaultIfEmpty(false);
+    return matches.flatMap(
+        yes ->
+            yes
+                ? Mono.<Void>empty()
+                : Mono.error(
+                    new ApiException(
+                        HttpStatus.FORBIDDEN,
+                        "machine '"
+                            + machine
+                            + "' takes no part in execution '"
+                            + execution.id()
+                            + "'")));
+  }
+
+  private ApiException quotaReached(FileStore.Upload upload, boolean machine) {
+    String detail =
+        machine
+            ? "machine '"
+                + upload.machine()
+                + "' reached its limit of "
+                + limits.maxMachineSize().toMegabytes()
+                + " MB of files in execution '"
+                + upload.executionId()
+                + "'"
+            : "execution '"
+                + upload.executionId()
+                + "' reached its limit of "
+                + limits.maxExecutionSize().toMegabytes()
+                + " MB of files";
+    return new ApiException(
+        HttpStatus.CONTENT_TOO_LARGE, "file '" + upload.name() + "': " + detail);
   }
 
   /** The body, failing with 413 as soon as it passes {@code max} bytes. */
   private Flux<DataBuffer> limited(
-      Flux<DataBuffer> body, FileStore.Upload upload, long max, long left) {
+      Flux<DataBuffer> body, FileStore.Upload upload, long max, long left, String limit) {
     AtomicLong seen = new AtomicLong();
     return body.map(
         buffer -> {
           long total = seen.addAndGet(buffer.readableByteCount());
           if (total > max) {
             DataBufferUtils.release(buffer);
-            throw tooLarge(upload, total, left);
+            throw tooLarge(upload, total, left, limit);
           }
           return buffer;
         });
   }
 
-  private ApiException tooLarge(FileStore.Upload upload, long size, long left) {
+  private ApiException tooLarge(FileStore.Upload upload, long size, long left, String limit) {
     String detail =
         left < limits.maxFileSize().toBytes()
             ? "file '"
@@ -120,9 +237,8 @@ class AgentFileController {
                 + upload.testId()
                 + "' has "
                 + Math.max(0, left)
-                + " bytes left of its limit of "
-                + limits.maxTestSize().toMegabytes()
-                + " MB of files per test"
+                + " bytes left of "
+                + limit
             : "file '"
                 + upload.name()
                 + "': larger than the limit of "

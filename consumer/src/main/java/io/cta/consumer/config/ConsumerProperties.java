@@ -51,7 +51,7 @@ public record ConsumerProperties(
     notifications =
         notifications == null ? new Notifications(null, null, null, null, false) : notifications;
     retention = retention == null ? new RetentionSettings(null, null, null, null, null) : retention;
-    files = files == null ? new FileLimits(null, null) : files;
+    files = files == null ? new FileLimits(null, null, null, null) : files;
   }
 
   /**
@@ -60,12 +60,23 @@ public record ConsumerProperties(
    * @param maxFileSize the largest attachment or screenshot (default 50 MB)
    * @param maxTestSize the most bytes of files one attempt of one test may upload on one machine
    *     (default 200 MB)
+   * @param maxMachineSize the most bytes of files one machine may upload to one execution, all its
+   *     tests and attempts together (default 1 GB): an agent can upload only to executions it takes
+   *     part in while they run, so this bounds what one machine can store
+   * @param maxExecutionSize the most bytes of files one execution may hold, all machines together
+   *     (default 2 GB)
    */
-  public record FileLimits(DataSize maxFileSize, DataSize maxTestSize) {
+  public record FileLimits(
+      DataSize maxFileSize,
+      DataSize maxTestSize,
+      DataSize maxMachineSize,
+      DataSize maxExecutionSize) {
 
     public FileLimits {
       maxFileSize = maxFileSize == null ? DataSize.ofMegabytes(50) : maxFileSize;
       maxTestSize = maxTestSize == null ? DataSize.ofMegabytes(200) : maxTestSize;
+      maxMachineSize = maxMachineSize == null ? DataSize.ofGigabytes(1) : maxMachineSize;
+      maxExecutionSize = maxExecutionSize == null ? DataSize.ofGigabytes(2) : maxExecutionSize;
     }
   }
 

@@ -57,6 +57,8 @@ class AgentFileControllerTest {
     registry.add("cta.consumer.reconcile-grace", () -> "1d");
     registry.add("cta.consumer.files.max-file-size", () -> "1MB");
     registry.add("cta.consumer.files.max-test-size", () -> "3MB");
+    registry.add("cta.consumer.files.max-machine-size", () -> "5MB");
+    registry.add("cta.consumer.files.max-execution-size", () -> "7MB");
   }
 
   @AfterAll
@@ -74,6 +76,7 @@ class AgentFileControllerTest {
   private final ObjectMapper json = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
   private String agent;
+  private String machine = Fixtures.MACHINE;
   private String executionId;
 
   @BeforeEach
@@ -94,7 +97,7 @@ class AgentFileControllerTest {
       String testId, String name, String key, HttpRequest.BodyPublisher body) throws Exception {
     String query =
         "machine="
-            + Fixtures.MACHINE
+            + machine
             + "&executionId="
             + executionId
             + "&testId="
@@ -209,6 +212,101 @@ class AgentFileControllerTest {
         json.readTree(over.body()).get("detail").asText().contains("of files per test"),
         over.body());
     assertEquals(201, upload("t4", "other-test", "other", new byte[10]).statusCode());
+  }
+
+  @Test
+  void givenAnExecutionTheMachineTakesNoPartIn_whenUploading_thenA403SaysSo() throws Exception {
+    executionId =
+        Fixtures.insert(
+                executions,
+                Fixtures.execution(
+                    ExecutionState.running,
+                    Instant.now(),
+                    600_000,
+                    io.cta.activities.RunMode.mono,
+                    new io.cta.server.definition.Target("lab-99", null, null),
+                    false))
+            .id();
+    long filesBefore = count("fs.files");
+
+    HttpResponse<String> refused = upload("t1", "a.png", "elsewhere", new byte[] {1, 2, 3});
+
+    assertEquals(403, refused.statusCode(), refused.body());
+    assertEquals(
+        "machine '" + Fixtures.MACHINE + "' takes no part in execution '" + executionId + "'",
+        json.readTree(refused.body()).get("detail").asText());
+    assertEquals(filesBefore, count("fs.files"));
+  }
+
+  @Test
+  void givenAnEndedExecution_whenUploading_thenA403SaysItEndedButAStoredKeyStillAnswers()
+      throws Exception {
+    HttpResponse<String> before = upload("t1", "a.png", "before-end", new byte[] {1});
+    assertEquals(201, before.statusCode(), before.body());
+    documents
+        .updateFirst(
+            Query.query(
+                org.springframework.data.mongodb.core.query.Criteria.where("_id").is(executionId)),
+            new org.springframework.data.mongodb.core.query.Update()
+                .set("state", ExecutionState.finished),
+            "executions")
+        .block();
+    long filesBefore = count("fs.files");
+
+    HttpResponse<String> late = upload("t1", "b.png", "after-end", new byte[] {1});
+    HttpResponse<String> again = upload("t1", "a.png", "before-end", new byte[] {1});
+
+    assertEquals(403, late.statusCode(), late.body());
+    assertEquals(
+        "execution '" + executionId + "' has ended (finished): it takes no more files",
+        json.readTree(late.body()).get("detail").asText());
+    assertEquals(filesBefore, count("fs.files"));
+    assertEquals(200, again.statusCode(), "a re-upload after a lost answer gets its file");
+  }
+
+  @Test
+  void givenTheMachineAndExecutionQuotas_whenFilled_thenFurtherUploadsAreRefusedWith413()
+      throws Exception {
+    // 5 tests of 1 MB fill this machine's 5 MB in the execution.
+    for (int i = 0; i < 5; i++) {
+      assertEquals(
+          201, upload("q" + i, "part", "machine-" + i, new byte[1024 * 1024]).statusCode());
+    }
+    HttpResponse<String> machineFull = upload("q9", "more", "machine-more", new byte[10]);
+    assertEquals(413, machineFull.statusCode(), machineFull.body());
+    assertEquals(
+        "file 'more': machine 'lab-01' reached its limit of 5 MB of files in execution '"
+            + executionId
+            + "'",
+        json.readTree(machineFull.body()).get("detail").asText());
+
+    // Another machine of a group execution fills the execution's 7 MB.
+    String other = tokens.create("agent", Role.agent, "lab-02").block().secret();
+    documents
+        .updateFirst(
+            Query.query(
+                org.springframework.data.mongodb.core.query.Criteria.where("_id").is(executionId)),
+            new org.springframework.data.mongodb.core.query.Update()
+                .push(
+                    "machines", new io.cta.server.execution.MachineRun(null, "lab-02", "running")),
+            "executions")
+        .block();
+    agent = other;
+    machine = "lab-02";
+    assertEquals(201, upload("r1", "part", "other-1", new byte[1024 * 1024]).statusCode());
+    assertEquals(201, upload("r2", "part", "other-2", new byte[1024 * 1024 - 1]).statusCode());
+    HttpResponse<String> partly = upload("r3", "two", "other-3", new byte[2]);
+    assertEquals(413, partly.statusCode(), partly.body());
+    assertEquals(
+        "file 'two': test 'r3' has 1 bytes left of the limit of 7 MB of files per execution (2"
+            + " bytes or more)",
+        json.readTree(partly.body()).get("detail").asText());
+    assertEquals(201, upload("r3", "one", "other-4", new byte[1]).statusCode());
+    HttpResponse<String> full = upload("r4", "tiny", "other-5", new byte[1]);
+    assertEquals(413, full.statusCode(), full.body());
+    assertEquals(
+        "file 'tiny': execution '" + executionId + "' reached its limit of 7 MB of files",
+        json.readTree(full.body()).get("detail").asText());
   }
 
   @Test

@@ -82,7 +82,26 @@ public class FileStore {
 
   /** Bytes already stored for the upload's test attempt on its machine. */
   public Mono<Long> used(Upload upload) {
-    return mongo.findById(usageId(upload), Usage.class, USAGE).map(Usage::bytes).defaultIfEmpty(0L);
+    return bytes(usageId(upload));
+  }
+
+  /**
+   * Bytes already stored for the upload's test attempt on its machine, for its machine in its
+   * execution, and for its execution. Three reads by {@code _id}.
+   */
+  public Mono<Used> usage(Upload upload) {
+    return Mono.zip(
+            used(upload),
+            bytes(machineUsageId(upload)),
+            bytes(executionUsageId(upload.executionId())))
+        .map(t -> new Used(t.getT1(), t.getT2(), t.getT3()));
+  }
+
+  /** Bytes stored so far: for one test attempt on one machine, one machine, one execution. */
+  public record Used(long test, long machine, long execution) {}
+
+  private Mono<Long> bytes(String usageId) {
+    return mongo.findById(usageId, Usage.class, USAGE).map(Usage::bytes).defaultIfEmpty(0L);
   }
 
   /**
@@ -129,14 +148,19 @@ public class FileStore {
         .then(find(id.toHexString()))
         .flatMap(
             stored ->
-                mongo
-                    .upsert(
-                        Query.query(Criteria.where("_id").is(usageId(upload))),
-                        new Update()
-                            .set("executionId", upload.executionId())
-                            .inc("bytes", stored.size()),
-                        USAGE)
-                    .thenReturn(stored))
+                Flux.just(
+                        usageId(upload),
+                        machineUsageId(upload),
+                        executionUsageId(upload.executionId()))
+                    .concatMap(
+                        usageId ->
+                            mongo.upsert(
+                                Query.query(Criteria.where("_id").is(usageId)),
+                                new Update()
+                                    .set("executionId", upload.executionId())
+                                    .inc("bytes", stored.size()),
+                                USAGE))
+                    .then(Mono.just(stored)))
         .flatMap(
             stored ->
                 mongo
@@ -200,6 +224,8 @@ public class FileStore {
                                             .distinct()
                                             .toList())),
                             USAGE)))
+        // The machine and execution totals, whose ids no entry names.
+        .then(mongo.remove(Query.query(Criteria.where("executionId").is(executionId)), USAGE))
         .then(entries.delete(executionId));
   }
 
@@ -238,6 +264,16 @@ public class FileStore {
   private static String contentType(Document metadata) {
     String type = metadata == null ? null : metadata.getString("contentType");
     return type == null ? "application/octet-stream" : type;
+  }
+
+  /** The usage of one machine in one execution (the per-machine quota). */
+  private static String machineUsageId(Upload upload) {
+    return keyId(upload.executionId(), "usage-machine/" + upload.machine());
+  }
+
+  /** The usage of one execution (the per-execution quota). */
+  private static String executionUsageId(String executionId) {
+    return keyId(executionId, "usage-execution");
   }
 
   private static String usageId(Upload upload) {

@@ -2,8 +2,11 @@ package io.cta.server.machine;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.springframework.data.annotation.Id;
+import org.springframework.data.annotation.PersistenceCreator;
 import org.springframework.data.mongodb.core.mapping.Document;
 
 /**
@@ -11,8 +14,14 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * the executions it runs, whether it drains and whether its agent deregistered.
  *
  * @param draining an operator asked it to drain (or its agent is stopping): it takes no new work,
- *     and its agent exits once its running tests end; cleared when its agent registers again
+ *     and its agent exits once its running tests end; when its agent registers again, it drains
+ *     still if an operator asked ({@code drainRequested}), else no longer
  * @param deregistered its agent said goodbye (after a drain): offline until it registers again
+ * @param refused declared labels its agent token does not allow: ignored for matching (null in
+ *     documents stored before allow-lists existed: none)
+ * @param removed declared labels an operator removed (null: none)
+ * @param drainRequested an operator drained it (and did not undrain it): a new registration of its
+ *     agent does not end that drain
  */
 @Document("machines")
 public record MachineDocument(
@@ -32,11 +41,73 @@ public record MachineDocument(
     Instant lastSeenAt,
     List<String> executions,
     boolean draining,
-    boolean deregistered) {
+    boolean deregistered,
+    Labels refused,
+    LabelRemovals removed,
+    Boolean drainRequested) {
 
+  /** Documents stored before operator drains were told apart have no {@code drainRequested}. */
+  @PersistenceCreator
+  public MachineDocument {
+    drainRequested = Boolean.TRUE.equals(drainRequested);
+  }
+
+  /** A machine without refused or removed labels and without an operator's drain. */
+  public MachineDocument(
+      String id,
+      String name,
+      String hostname,
+      String ip,
+      String os,
+      String arch,
+      int cpus,
+      long memoryBytes,
+      Labels declared,
+      Labels assigned,
+      int slots,
+      String agentVersion,
+      Instant registeredAt,
+      Instant lastSeenAt,
+      List<String> executions,
+      boolean draining,
+      boolean deregistered) {
+    this(
+        id,
+        name,
+        hostname,
+        ip,
+        os,
+        arch,
+        cpus,
+        memoryBytes,
+        declared,
+        assigned,
+        slots,
+        agentVersion,
+        registeredAt,
+        lastSeenAt,
+        executions,
+        draining,
+        deregistered,
+        null,
+        null,
+        false);
+  }
+
+  /**
+   * The labels matching uses: the declared ones its token allows and no operator removed, then the
+   * assigned ones over them.
+   */
   public Labels effective() {
     Labels d = declared == null ? Labels.EMPTY : declared;
-    return d.overriddenBy(assigned == null ? Labels.EMPTY : assigned);
+    Labels r = refused == null ? Labels.EMPTY : refused;
+    LabelRemovals gone = removed == null ? LabelRemovals.NONE : removed;
+    Set<String> dropProperties = new HashSet<>(r.properties().keySet());
+    dropProperties.addAll(gone.properties());
+    Set<String> dropGroups = new HashSet<>(r.groups());
+    dropGroups.addAll(gone.groups());
+    return d.without(dropProperties, dropGroups)
+        .overriddenBy(assigned == null ? Labels.EMPTY : assigned);
   }
 
   /**
@@ -61,7 +132,10 @@ public record MachineDocument(
         now,
         running,
         draining || stopping,
-        deregistered);
+        deregistered,
+        refused,
+        removed,
+        drainRequested);
   }
 
   public String status(Instant now, Duration offlineAfter) {

@@ -68,6 +68,16 @@ public class MachineStore {
 
   /** Creates the machine on first registration, else refreshes what its agent declares. */
   public Mono<MachineDocument> register(RegisterRequest request, Instant now) {
+    return register(request, AllowList.ANY, now);
+  }
+
+  /**
+   * Creates the machine on first registration, else refreshes what its agent declares; declared
+   * labels outside {@code allowed} (its token's allow-lists) are kept as refused. A machine an
+   * operator drained stays draining; one that drained because its agent stopped does not.
+   */
+  public Mono<MachineDocument> register(RegisterRequest request, AllowList allowed, Instant now) {
+    Labels declared = new Labels(request.properties(), request.groups());
     Update update =
         new Update()
             .set("hostname", request.hostname())
@@ -77,21 +87,46 @@ public class MachineStore {
             .set("cpus", request.cpus())
             .set("memoryBytes", request.memoryBytes())
             .set("agentVersion", request.agentVersion())
-            .set("declared", new Labels(request.properties(), request.groups()))
+            .set("declared", declared)
+            .set("refused", allowed.refused(declared))
             .set("slots", Math.max(1, request.slots()))
             .set("lastSeenAt", now)
             .set("executions", List.of())
-            .set("draining", false)
             .set("deregistered", false)
             .setOnInsert("_id", new ObjectId().toHexString())
             .setOnInsert("assigned", Labels.EMPTY)
+            .setOnInsert("draining", false)
+            .setOnInsert("drainRequested", false)
             .setOnInsert("registeredAt", now);
+    Query byName = Query.query(Criteria.where("name").is(request.name()));
     return mongo
         .findAndModify(
-            Query.query(Criteria.where("name").is(request.name())),
+            byName,
             update,
             FindAndModifyOptions.options().upsert(true).returnNew(true),
             MachineDocument.class)
+        .flatMap(
+            m ->
+                m.draining() == m.drainRequested()
+                    ? Mono.just(m)
+                    // The drain follows the operator's request; conditional on it, so that an
+                    // operator's drain or undrain in between is not undone.
+                    : mongo
+                        .findAndModify(
+                            Query.query(
+                                m.drainRequested()
+                                    ? Criteria.where("name")
+                                        .is(request.name())
+                                        .and("drainRequested")
+                                        .is(true)
+                                    : Criteria.where("name")
+                                        .is(request.name())
+                                        .and("drainRequested")
+                                        .ne(true)),
+                            new Update().set("draining", m.drainRequested()),
+                            FindAndModifyOptions.options().returnNew(true),
+                            MachineDocument.class)
+                        .switchIfEmpty(mongo.findOne(byName, MachineDocument.class)))
         .flatMap(m -> published(m, now));
   }
 
@@ -127,7 +162,7 @@ public class MachineStore {
     return mongo
         .findAndModify(
             Query.query(Criteria.where("_id").is(id)),
-            new Update().set("draining", draining),
+            new Update().set("draining", draining).set("drainRequested", draining),
             FindAndModifyOptions.options().returnNew(true),
             MachineDocument.class)
         .flatMap(m -> published(m, Instant.now()));
@@ -281,7 +316,9 @@ public class MachineStore {
             .orOperator(
                 Criteria.where("declared.groups").is(group),
                 Criteria.where("assigned.groups").is(group));
-    return mongo.find(Query.query(either).with(Sort.by("name")), MachineDocument.class);
+    return mongo
+        .find(Query.query(either).with(Sort.by("name")), MachineDocument.class)
+        .filter(m -> m.effective().groups().contains(group));
   }
 
   /** Machines whose effective properties match the selector, by name. */
@@ -294,10 +331,22 @@ public class MachineStore {
   /** Edits the server-assigned labels; empty when the machine does not exist. */
   public Mono<MachineDocument> assign(
       String id, Map<String, String> properties, List<String> groups) {
+    return assign(id, new Labels(properties, groups), null);
+  }
+
+  /**
+   * Sets the server-assigned labels and, unless null, the declared labels they remove; empty when
+   * the machine does not exist.
+   */
+  public Mono<MachineDocument> assign(String id, Labels assigned, LabelRemovals removed) {
+    Update update = new Update().set("assigned", assigned);
+    if (removed != null) {
+      update.set("removed", removed);
+    }
     return mongo
         .findAndModify(
             Query.query(Criteria.where("_id").is(id)),
-            new Update().set("assigned", new Labels(properties, groups)),
+            update,
             FindAndModifyOptions.options().returnNew(true),
             MachineDocument.class)
         .flatMap(m -> published(m, Instant.now()));

@@ -31,6 +31,11 @@ public final class Selector {
     if (text == null || text.isBlank()) {
       throw new InvalidSelectorException("the selector is empty", 0);
     }
+    if (text.length() > LabelLimits.MAX_SELECTOR) {
+      throw new InvalidSelectorException(
+          "the selector is longer than the limit of " + LabelLimits.MAX_SELECTOR + " characters",
+          LabelLimits.MAX_SELECTOR);
+    }
     return new Selector(text, new Parser(text).parse());
   }
 
@@ -138,20 +143,9 @@ public final class Selector {
       };
     }
 
-    /** {@code *} matches any characters; everything else literally. */
+    /** {@code *} matches any characters; everything else literally (see {@link Glob}). */
     private static boolean glob(String pattern, String actual) {
-      if (pattern.indexOf('*') < 0) {
-        return pattern.equals(actual);
-      }
-      String[] parts = pattern.split("\\*", -1);
-      StringBuilder regex = new StringBuilder();
-      for (int k = 0; k < parts.length; k++) {
-        if (k > 0) {
-          regex.append(".*");
-        }
-        regex.append(Pattern.quote(parts[k]));
-      }
-      return Pattern.matches(regex.toString(), actual);
+      return Glob.matches(pattern, actual);
     }
   }
 
@@ -168,6 +162,9 @@ public final class Selector {
       List<Requirement> requirements = new ArrayList<>();
       while (true) {
         skipSpaces();
+        if (requirements.size() == LabelLimits.MAX_REQUIREMENTS) {
+          throw error("more requirements than the limit of " + LabelLimits.MAX_REQUIREMENTS);
+        }
         requirements.add(requirement());
         skipSpaces();
         if (i == s.length()) {
@@ -225,6 +222,13 @@ public final class Selector {
         i++;
       }
       String key = s.substring(start, i);
+      if (key.length() > LabelLimits.MAX_PROPERTY_NAME) {
+        i = start;
+        throw error(
+            "a property name longer than the limit of "
+                + LabelLimits.MAX_PROPERTY_NAME
+                + " characters");
+      }
       if (!KEY.matcher(key).matches()) {
         i = start;
         throw error(
@@ -241,6 +245,11 @@ public final class Selector {
       }
       if (start == i) {
         throw error("expected a value");
+      }
+      if (i - start > LabelLimits.MAX_PROPERTY_VALUE) {
+        i = start;
+        throw error(
+            "a value longer than the limit of " + LabelLimits.MAX_PROPERTY_VALUE + " characters");
       }
       return s.substring(start, i);
     }
@@ -263,6 +272,9 @@ public final class Selector {
       expect('(');
       List<String> values = new ArrayList<>();
       while (true) {
+        if (values.size() == LabelLimits.MAX_SET_VALUES) {
+          throw error("more values in a set than the limit of " + LabelLimits.MAX_SET_VALUES);
+        }
         values.add(value());
         skipSpaces();
         if (peek() == ')') {

@@ -1,5 +1,6 @@
 package io.cta.server.security;
 
+import io.cta.server.machine.AllowList;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -74,10 +75,22 @@ public class TokenService {
 
   /** Stores a token and returns it with its secret, the only time the secret is seen. */
   public Mono<CreatedToken> create(String name, Role role, String machine) {
+    return create(name, role, machine, AllowList.ANY);
+  }
+
+  /** Stores a token with allow-lists (agent tokens) and returns it with its secret. */
+  public Mono<CreatedToken> create(String name, Role role, String machine, AllowList allowed) {
     String secret = newSecret();
     TokenDocument token =
         new TokenDocument(
-            new ObjectId().toHexString(), name, role, machine, hash(secret), Instant.now());
+            new ObjectId().toHexString(),
+            name,
+            role,
+            machine,
+            hash(secret),
+            Instant.now(),
+            allowed.groups(),
+            allowed.properties());
     return mongo.insert(token).map(saved -> new CreatedToken(saved, secret));
   }
 
@@ -93,6 +106,20 @@ public class TokenService {
     return mongo
         .findOne(Query.query(Criteria.where("hash").is(hash(secret))), TokenDocument.class)
         .map(t -> new CtaPrincipal(t.id(), t.name(), t.role(), t.machine()));
+  }
+
+  public Mono<TokenDocument> find(String id) {
+    return mongo.findById(id, TokenDocument.class);
+  }
+
+  /**
+   * Whether a token other than {@code tokenId} is bound to this machine name: then only that token
+   * may speak for it. A scan of the (small) tokens collection.
+   */
+  public Mono<Boolean> boundElsewhere(String machine, String tokenId) {
+    return mongo.exists(
+        Query.query(Criteria.where("machine").is(machine).and("_id").ne(tokenId)),
+        TokenDocument.class);
   }
 
   /** Whether the token still exists (it was not revoked). */

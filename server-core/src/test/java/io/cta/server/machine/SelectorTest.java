@@ -68,6 +68,84 @@ class SelectorTest {
             .contains("expected a number"));
   }
 
+  @Test
+  void givenTheIssuesPathologicalPattern_whenMatching_thenItAnswersAtOnce() {
+    // The issue's case: "os=" then 14 '*' and '#' against a 22-character value took 34 s.
+    String value = "a".repeat(22);
+    String stars = "os=" + "*".repeat(14) + "#";
+    long started = System.nanoTime();
+    assertFalse(matches(stars, Map.of("os", value)));
+    assertTrue(elapsedMillis(started) < 100, "took " + elapsedMillis(started) + " ms");
+
+    // 64 stars against 128 characters, every way a backtracking matcher suffers.
+    String longValue = "a".repeat(128);
+    String[] patterns = {
+      "*".repeat(64) + "#",
+      "a*".repeat(64) + "#",
+      "*a".repeat(63) + "*b",
+      "#" + "*".repeat(64),
+      "*".repeat(64) + "a",
+    };
+    boolean[] expected = {false, false, false, false, true};
+    for (int k = 0; k < patterns.length; k++) {
+      Selector selector = Selector.parse("os=" + patterns[k]);
+      started = System.nanoTime();
+      for (int round = 0; round < 10; round++) {
+        assertEquals(expected[k], selector.matches(Map.of("os", longValue)), patterns[k]);
+      }
+      long tookMillis = elapsedMillis(started);
+      assertTrue(tookMillis < 100, patterns[k] + ": 10 matches took " + tookMillis + " ms");
+    }
+  }
+
+  @Test
+  void givenStarsBetweenLiterals_whenMatching_thenEachPieceIsFoundInOrder() {
+    assertTrue(Glob.matches("a*b*c", "aXbYc"));
+    assertTrue(Glob.matches("a*b*c", "abc"));
+    assertFalse(Glob.matches("a*b*c", "acb"));
+    assertTrue(Glob.matches("*ab*ab*", "abab"));
+    assertFalse(Glob.matches("*ab*ab*", "aba"));
+    assertFalse(Glob.matches("ab*ba", "aba"), "head and tail may not overlap");
+    assertTrue(Glob.matches("ab*ba", "abba"));
+    assertTrue(Glob.matches("*", ""));
+    assertTrue(Glob.matches("**", "x"));
+    assertFalse(Glob.matches("x", "xx"));
+    assertTrue(Glob.matches("lab-*-07", "lab-a-b-07"));
+    assertFalse(Glob.matches("lab-*-07", "lab-07"));
+  }
+
+  @Test
+  void givenSelectorsOverTheLimits_whenParsing_thenTheErrorNamesTheLimit() {
+    assertTrue(
+        message("os=" + "x".repeat(LabelLimits.MAX_SELECTOR)).contains("limit of 2000 characters"));
+    assertTrue(message("a".repeat(201) + "=x").contains("limit of 200 characters"));
+    assertTrue(message("os=" + "x".repeat(1001)).contains("limit of 1000 characters"));
+    assertTrue(message("a=1,".repeat(50) + "b=2").contains("limit of 50"));
+    StringBuilder set = new StringBuilder("os in (");
+    for (int k = 0; k <= 100; k++) {
+      set.append(k == 0 ? "" : ",").append("v").append(k);
+    }
+    assertTrue(message(set + ")").contains("limit of 100"));
+    // At the limits, selectors still parse.
+    Selector.parse("a=1,".repeat(49) + "b=2");
+    Selector.parse("os=" + "*".repeat(1000));
+  }
+
+  @Test
+  void givenPropertyNamesWithDots_whenMatching_thenTheyAreOrdinaryNames() {
+    assertTrue(matches("os.version=22.*", Map.of("os.version", "22.04")));
+    assertFalse(matches("os.version=22.*", Map.of("os", "22.04")));
+  }
+
+  private static String message(String selector) {
+    return assertThrows(Selector.InvalidSelectorException.class, () -> Selector.parse(selector))
+        .getMessage();
+  }
+
+  private static long elapsedMillis(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1_000_000;
+  }
+
   private static int position(String selector) {
     return assertThrows(Selector.InvalidSelectorException.class, () -> Selector.parse(selector))
         .position();

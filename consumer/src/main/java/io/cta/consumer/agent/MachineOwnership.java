@@ -1,0 +1,46 @@
+package io.cta.consumer.agent;
+
+import io.cta.server.security.CtaPrincipal;
+import io.cta.server.security.TokenService;
+import io.cta.server.web.ApiException;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * Who may speak for a machine name: a token bound to a machine speaks only for that one, and a name
+ * that an agent token is bound to is that token's alone, so that an unbound token cannot register
+ * (or heartbeat, or upload as) a machine whose owner restricted it.
+ */
+@Component
+class MachineOwnership {
+
+  private final TokenService tokens;
+
+  MachineOwnership(TokenService tokens) {
+    this.tokens = tokens;
+  }
+
+  /** Completes empty when the caller may speak for {@code machine}, else fails with a 403. */
+  Mono<Void> check(ServerWebExchange exchange, String machine) {
+    AgentController.checkMachine(exchange, machine);
+    CtaPrincipal principal = CtaPrincipal.of(exchange);
+    if (principal.machine() != null) {
+      return Mono.empty();
+    }
+    return tokens
+        .boundElsewhere(machine, principal.tokenId())
+        .flatMap(
+            owned ->
+                owned
+                    ? Mono.error(
+                        new ApiException(
+                            HttpStatus.FORBIDDEN,
+                            "machine '"
+                                + machine
+                                + "' belongs to the agent token bound to it: only that token"
+                                + " may speak for it"))
+                    : Mono.<Void>empty());
+  }
+}
