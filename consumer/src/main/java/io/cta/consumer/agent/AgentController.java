@@ -105,12 +105,12 @@ class AgentController {
 
   @PostMapping("/events")
   Mono<BatchAck> events(@RequestBody EventBatch batch, ServerWebExchange exchange) {
-    checkMachine(exchange, batch.machine());
     if (batch.events() == null || batch.events().size() > MAX_BATCH) {
       throw ApiException.badRequest("events: between 0 and " + MAX_BATCH + " per batch");
     }
-    return machines
-        .findByName(batch.machine())
+    return ownership
+        .check(exchange, batch.machine())
+        .then(Mono.defer(() -> machines.findByName(batch.machine())))
         .switchIfEmpty(Mono.error(ApiException.notFound("machine", batch.machine())))
         .flatMap(machine -> ingestor.ingest(machine, batch.events()));
   }

@@ -46,11 +46,15 @@ class AgentSecretController {
   private final SecretStore secrets;
   private final ReactiveMongoTemplate mongo;
 
+  private final MachineOwnership ownership;
+
   AgentSecretController(
       MachineStore machines,
       ExecutionStore executions,
       SecretStore secrets,
-      ReactiveMongoTemplate mongo) {
+      ReactiveMongoTemplate mongo,
+      MachineOwnership ownership) {
+    this.ownership = ownership;
     this.machines = machines;
     this.executions = executions;
     this.secrets = secrets;
@@ -101,10 +105,10 @@ class AgentSecretController {
     if (machineName == null) {
       throw ApiException.badRequest("machine: required with a token not bound to a machine");
     }
-    AgentController.checkMachine(exchange, machineName);
     Set<String> names = new LinkedHashSet<>(request.names());
-    return machines
-        .findByName(machineName)
+    return ownership
+        .check(exchange, machineName)
+        .then(Mono.defer(() -> machines.findByName(machineName)))
         .switchIfEmpty(Mono.error(forbidden("machine '" + machineName + "' is not registered")))
         .zipWith(
             executions

@@ -259,6 +259,23 @@ class AgentRegistrationTest {
     HttpResponse<String> wrongBinding = register(boundElsewhere, "owned-01", Map.of(), List.of());
     HttpResponse<String> own = register(owner, "owned-01", Map.of(), List.of());
     HttpResponse<String> stolenHeartbeat = heartbeat(other, "owned-01");
+    HttpResponse<String> stolenEvents =
+        post("events", other, Map.of("machine", "owned-01", "events", List.of()));
+    HttpResponse<String> stolenSecrets =
+        post(
+            "secrets",
+            other,
+            Map.of(
+                "executionId",
+                "e1",
+                "testId",
+                "t1",
+                "attempt",
+                1,
+                "names",
+                List.of("s"),
+                "machine",
+                "owned-01"));
 
     assertEquals(403, stolen.statusCode(), stolen.body());
     assertEquals(
@@ -268,6 +285,11 @@ class AgentRegistrationTest {
     assertEquals(403, wrongBinding.statusCode(), wrongBinding.body());
     assertEquals(200, own.statusCode(), own.body());
     assertEquals(403, stolenHeartbeat.statusCode(), stolenHeartbeat.body());
+    assertEquals(403, stolenEvents.statusCode(), stolenEvents.body());
+    assertEquals(403, stolenSecrets.statusCode(), stolenSecrets.body());
+    assertEquals(
+        200,
+        post("events", owner, Map.of("machine", "owned-01", "events", List.of())).statusCode());
     assertEquals(200, heartbeat(owner, "owned-01").statusCode());
     assertEquals(200, register(other, "free-01", Map.of(), List.of()).statusCode());
   }
