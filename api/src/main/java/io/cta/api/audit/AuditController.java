@@ -1,14 +1,13 @@
 package io.cta.api.audit;
 
+import io.cta.server.audit.AuditStore;
+import io.cta.server.audit.AuditStore.AuditEntry;
 import io.cta.server.security.CtaPrincipal;
 import io.cta.server.security.Role;
 import io.cta.server.web.PageRequest;
 import io.cta.server.web.PageView;
 import java.util.Set;
 import org.springframework.data.domain.Sort;
-import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
-import org.springframework.data.mongodb.core.query.Criteria;
-import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -22,14 +21,14 @@ import reactor.core.publisher.Mono;
 @RequestMapping(path = "/api/v1/audit", produces = MediaType.APPLICATION_JSON_VALUE)
 class AuditController {
 
-  private final ReactiveMongoTemplate mongo;
+  private final AuditStore store;
 
-  AuditController(ReactiveMongoTemplate mongo) {
-    this.mongo = mongo;
+  AuditController(AuditStore store) {
+    this.store = store;
   }
 
   @GetMapping
-  Mono<PageView<AuditLog.AuditEntry>> list(
+  Mono<PageView<AuditEntry>> list(
       @RequestParam(required = false) String by,
       @RequestParam(required = false) String resource,
       @RequestParam(required = false) String resourceId,
@@ -39,23 +38,10 @@ class AuditController {
     CtaPrincipal.requireRole(exchange, Role.admin);
     PageRequest paging =
         PageRequest.of(page, size, null, Set.of(), Sort.by(Sort.Direction.DESC, "_id"));
-    Criteria criteria = new Criteria();
-    if (by != null) {
-      criteria = criteria.and("by").is(by);
-    }
-    if (resource != null) {
-      criteria = criteria.and("resource").is(resource);
-    }
-    if (resourceId != null) {
-      criteria = criteria.and("resourceId").is(resourceId);
-    }
-    Query query = Query.query(criteria);
-    return mongo
-        .find(
-            Query.of(query).with(paging.sort()).skip(paging.offset()).limit(paging.size()),
-            AuditLog.AuditEntry.class)
+    return store
+        .find(by, resource, resourceId, paging.offset(), paging.size())
         .collectList()
-        .zipWith(mongo.count(query, AuditLog.AuditEntry.class))
+        .zipWith(store.count(by, resource, resourceId))
         .map(t -> new PageView<>(t.getT1(), paging.page(), paging.size(), t.getT2()));
   }
 }

@@ -1,10 +1,12 @@
 package io.cta.api.audit;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import io.cta.api.live.LiveController;
+import io.cta.server.audit.AuditStore;
+import io.cta.server.audit.AuditStore.AuditEntry;
 import io.cta.server.security.CtaPrincipal;
 import io.cta.server.security.RequestPaths;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -12,9 +14,6 @@ import org.bson.types.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
-import org.springframework.data.annotation.Id;
-import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
-import org.springframework.data.mongodb.core.mapping.Document;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
@@ -38,41 +37,14 @@ public class AuditLog implements WebFilter {
       Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
 
   /**
-   * One audited request. The id is an ObjectId, so the newest entries come first by {@code _id}.
-   *
-   * @param resource the path's collection ({@code scenarios}, {@code executions}, …)
-   * @param resourceId the id in the path, or for a create the id of what it created
-   * @param status the HTTP status answered
-   * @param executionId for a use of a secret by an agent (method {@code USE}, written by the
-   *     consumer), the execution it was for; else null
-   * @param testId with {@code executionId}, the test
-   * @param attempt with {@code executionId}, the test's attempt
-   */
-  @Document("audit")
-  public record AuditEntry(
-      @Id String id,
-      Instant at,
-      String tokenId,
-      String by,
-      String role,
-      String method,
-      String path,
-      String resource,
-      String resourceId,
-      int status,
-      @JsonInclude(JsonInclude.Include.NON_NULL) String executionId,
-      @JsonInclude(JsonInclude.Include.NON_NULL) String testId,
-      @JsonInclude(JsonInclude.Include.NON_NULL) Integer attempt) {}
-
-  /**
    * The status recorded for a request whose client hung up before the answer (as nginx logs it).
    */
   static final int CLIENT_CLOSED = 499;
 
-  private final ReactiveMongoTemplate mongo;
+  private final AuditStore store;
 
-  AuditLog(ReactiveMongoTemplate mongo) {
-    this.mongo = mongo;
+  AuditLog(AuditStore store) {
+    this.store = store;
   }
 
   @Override
@@ -134,9 +106,8 @@ public class AuditLog implements WebFilter {
             null,
             null,
             null);
-    return mongo
-        .insert(entry)
-        .then()
+    return store
+        .append(List.of(entry))
         .onErrorResume(
             e -> {
               log.warn(

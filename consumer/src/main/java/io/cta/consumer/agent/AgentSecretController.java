@@ -1,5 +1,7 @@
 package io.cta.consumer.agent;
 
+import io.cta.server.audit.AuditStore;
+import io.cta.server.audit.AuditStore.AuditEntry;
 import io.cta.server.definition.TestDefinition;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
@@ -17,9 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.bson.types.ObjectId;
-import org.springframework.data.annotation.Id;
-import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
-import org.springframework.data.mongodb.core.mapping.Document;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -44,7 +43,7 @@ class AgentSecretController {
   private final MachineStore machines;
   private final ExecutionStore executions;
   private final SecretStore secrets;
-  private final ReactiveMongoTemplate mongo;
+  private final AuditStore audit;
 
   private final MachineOwnership ownership;
 
@@ -52,13 +51,13 @@ class AgentSecretController {
       MachineStore machines,
       ExecutionStore executions,
       SecretStore secrets,
-      ReactiveMongoTemplate mongo,
+      AuditStore audit,
       MachineOwnership ownership) {
     this.ownership = ownership;
     this.machines = machines;
     this.executions = executions;
     this.secrets = secrets;
-    this.mongo = mongo;
+    this.audit = audit;
   }
 
   /**
@@ -76,26 +75,6 @@ class AgentSecretController {
    * @param missing the names asked for that are referenced by the test but no longer stored
    */
   record SecretsAnswer(Map<String, String> values, List<String> missing) {}
-
-  /**
-   * One served use of a secret, in the api's audit collection and shape (api's {@code
-   * AuditLog.AuditEntry}), with the execution, test and attempt it was for.
-   */
-  @Document("audit")
-  record SecretUse(
-      @Id String id,
-      Instant at,
-      String tokenId,
-      String by,
-      String role,
-      String method,
-      String path,
-      String resource,
-      String resourceId,
-      int status,
-      String executionId,
-      String testId,
-      Integer attempt) {}
 
   @PostMapping("/secrets")
   Mono<SecretsAnswer> resolve(@RequestBody SecretsRequest request, ServerWebExchange exchange) {
@@ -147,11 +126,11 @@ class AgentSecretController {
               List<String> missing = new ArrayList<>();
               names.stream().filter(n -> !values.containsKey(n)).forEach(missing::add);
               Instant now = Instant.now();
-              List<SecretUse> uses =
+              List<AuditEntry> uses =
                   values.keySet().stream()
                       .map(
                           name ->
-                              new SecretUse(
+                              new AuditEntry(
                                   new ObjectId().toHexString(),
                                   now,
                                   principal.tokenId(),
@@ -167,8 +146,7 @@ class AgentSecretController {
                                   request.attempt()))
                       .toList();
               // The uses are recorded before any value leaves: no value without its entry.
-              return (uses.isEmpty() ? Mono.empty() : mongo.insertAll(uses).then())
-                  .thenReturn(new SecretsAnswer(values, missing));
+              return audit.append(uses).thenReturn(new SecretsAnswer(values, missing));
             });
   }
 
