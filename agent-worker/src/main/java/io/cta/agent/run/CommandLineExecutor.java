@@ -157,8 +157,9 @@ public class CommandLineExecutor implements TestExecutor {
 
   /**
    * Copies a stream to the test's log in chunks, keeping the last lines for the failure message.
-   * Each line is masked whole before it is cut or kept, and the chunks pass a streaming masker, so
-   * a secret's value spanning lines (a key file printed) is masked too.
+   * Each line is masked whole, and the chunks pass a streaming masker, so a secret's value spanning
+   * lines (a key file printed) is masked too; the failure message keeps lines of that masked
+   * output, never raw lines, since the other stream's lines may come between a value's halves.
    */
   private static Thread pump(
       InputStream stream, TestRun run, String stage, String name, Deque<String> tail) {
@@ -168,6 +169,7 @@ public class CommandLineExecutor implements TestExecutor {
               Masker masker = run.masker();
               Masker.Stream masked = masker.stream();
               StringBuilder chunk = new StringBuilder();
+              StringBuilder partial = new StringBuilder(); // a line not yet ended
               long lastFlush = System.currentTimeMillis();
               // Lines are cut while they stream: a line without end never fills the heap.
               try (BoundedLineReader reader =
@@ -177,12 +179,6 @@ public class CommandLineExecutor implements TestExecutor {
                 while ((line = reader.readLine()) != null) {
                   line = masker.mask(line);
                   chunk.append(line).append('\n');
-                  synchronized (tail) {
-                    tail.addLast(line.length() > 300 ? line.substring(0, 300) : line);
-                    if (tail.size() > 5) {
-                      tail.removeFirst();
-                    }
-                  }
                   long now = System.currentTimeMillis();
                   // Ship before blocking on a quiet process, so its output is readable live;
                   // a burst is shipped in chunks.
@@ -190,6 +186,7 @@ public class CommandLineExecutor implements TestExecutor {
                     String text = masked.accept(chunk.toString());
                     if (!text.isEmpty()) {
                       run.log(stage, name, text);
+                      keep(text, partial, tail);
                     }
                     chunk.setLength(0);
                     lastFlush = now;
@@ -202,10 +199,27 @@ public class CommandLineExecutor implements TestExecutor {
               if (!rest.isEmpty()) {
                 run.log(stage, name, rest);
               }
+              keep(rest, partial, tail);
             },
             "cta-" + name);
     thread.setDaemon(true);
     thread.start();
     return thread;
+  }
+
+  /** Adds the complete lines of masked output to the failure message's last lines. */
+  private static void keep(String text, StringBuilder partial, Deque<String> tail) {
+    partial.append(text);
+    int end;
+    while ((end = partial.indexOf("\n")) >= 0) {
+      String line = partial.substring(0, end);
+      partial.delete(0, end + 1);
+      synchronized (tail) {
+        tail.addLast(line.length() > 300 ? line.substring(0, 300) : line);
+        if (tail.size() > 5) {
+          tail.removeFirst();
+        }
+      }
+    }
   }
 }
