@@ -91,6 +91,19 @@ class ScheduleWorkflowTest {
     }
   }
 
+  private static void awaitTrue(java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "the condition did not hold within 30 s");
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
   @Test
   void givenAMinutelyCron_whenThreeMinutesPass_thenItFiresAtEachMinuteExactly(
       TestWorkflowEnvironment env, Worker worker) {
@@ -161,9 +174,10 @@ class ScheduleWorkflowTest {
     ScheduleWorkflow workflow =
         start(env, worker, everyMinute(null), 0, r -> FireResult.Outcome.started);
     workflow.pause();
-    // The signal must be in the workflow's history before time moves: a busy machine could
-    // otherwise let the test server skip ahead while the signal is still on its way.
-    assertTrue(workflow.getState().paused());
+    // The signal must be handled before time moves: a busy machine could otherwise let the test
+    // server skip ahead while it is still on its way. A query right after the signal may be
+    // answered before the workflow task that handles it, so wait for the state to say so.
+    awaitTrue(() -> workflow.getState().paused());
 
     env.sleep(Duration.ofMinutes(5));
     assertEquals(0, fires.size());
