@@ -3,8 +3,10 @@ package io.cta.server.machine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -70,32 +72,28 @@ class SelectorTest {
 
   @Test
   void givenTheIssuesPathologicalPattern_whenMatching_thenItAnswersAtOnce() {
-    // The issue's case: "os=" then 14 '*' and '#' against a 22-character value took 34 s.
-    String value = "a".repeat(22);
-    String stars = "os=" + "*".repeat(14) + "#";
-    long started = System.nanoTime();
-    assertFalse(matches(stars, Map.of("os", value)));
-    assertTrue(elapsedMillis(started) < 100, "took " + elapsedMillis(started) + " ms");
-
-    // 64 stars against 128 characters, every way a backtracking matcher suffers.
-    String longValue = "a".repeat(128);
-    String[] patterns = {
-      "*".repeat(64) + "#",
-      "a*".repeat(64) + "#",
-      "*a".repeat(63) + "*b",
-      "#" + "*".repeat(64),
-      "*".repeat(64) + "a",
-    };
-    boolean[] expected = {false, false, false, false, true};
-    for (int k = 0; k < patterns.length; k++) {
-      Selector selector = Selector.parse("os=" + patterns[k]);
-      started = System.nanoTime();
-      for (int round = 0; round < 10; round++) {
-        assertEquals(expected[k], selector.matches(Map.of("os", longValue)), patterns[k]);
-      }
-      long tookMillis = elapsedMillis(started);
-      assertTrue(tookMillis < 100, patterns[k] + ": 10 matches took " + tookMillis + " ms");
-    }
+    // The issue's case: "os=" then 14 '*' and '#' against a 22-character value took 34 s with the
+    // regex; 64 stars against 128 characters would take longer than the universe. A bound of
+    // seconds tells a linear matcher from a backtracking one on any machine; the time itself is
+    // measured by bench/selectors.jsh (docs/benchmarks.md, "Selector wildcards").
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(5),
+        () -> {
+          assertFalse(matches("os=" + "*".repeat(14) + "#", Map.of("os", "a".repeat(22))));
+          String longValue = "a".repeat(128);
+          String[] patterns = {
+            "*".repeat(64) + "#",
+            "a*".repeat(64) + "#",
+            "*a".repeat(63) + "*b",
+            "#" + "*".repeat(64),
+            "*".repeat(64) + "a",
+          };
+          boolean[] expected = {false, false, false, false, true};
+          for (int k = 0; k < patterns.length; k++) {
+            Selector selector = Selector.parse("os=" + patterns[k]);
+            assertEquals(expected[k], selector.matches(Map.of("os", longValue)), patterns[k]);
+          }
+        });
   }
 
   @Test
@@ -140,10 +138,6 @@ class SelectorTest {
   private static String message(String selector) {
     return assertThrows(Selector.InvalidSelectorException.class, () -> Selector.parse(selector))
         .getMessage();
-  }
-
-  private static long elapsedMillis(long startedNanos) {
-    return (System.nanoTime() - startedNanos) / 1_000_000;
   }
 
   private static int position(String selector) {
