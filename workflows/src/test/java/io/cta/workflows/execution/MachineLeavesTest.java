@@ -81,7 +81,7 @@ class MachineLeavesTest {
         .registerActivitiesImplementations(
             (AgentActivities)
                 request -> {
-                  startedAt.add(System.currentTimeMillis());
+                  startedAt.add(env.currentTimeMillis()); // the test server's clock
                   String self = runs.isEmpty() ? "m1" : "m2";
                   return agent(self, runs).runTest(request);
                 });
