@@ -85,15 +85,17 @@ class AgentSecretController {
       throw ApiException.badRequest("machine: required with a token not bound to a machine");
     }
     Set<String> names = new LinkedHashSet<>(request.names());
+    // Who asks is settled before anything about the execution is said (a 404 tells it exists).
     return ownership
         .check(exchange, machineName)
         .then(Mono.defer(() -> machines.findByName(machineName)))
         .switchIfEmpty(Mono.error(forbidden("machine '" + machineName + "' is not registered")))
-        .zipWith(
-            executions
-                .findById(request.executionId())
-                .switchIfEmpty(
-                    Mono.error(ApiException.notFound("execution", request.executionId()))))
+        .zipWhen(
+            machine ->
+                executions
+                    .findById(request.executionId())
+                    .switchIfEmpty(
+                        Mono.error(ApiException.notFound("execution", request.executionId()))))
         .flatMap(
             found -> {
               MachineDocument machine = found.getT1();
