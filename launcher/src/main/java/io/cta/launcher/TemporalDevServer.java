@@ -63,7 +63,10 @@ public record TemporalDevServer(Path binary, Path database, int uiPort) {
 
   /**
    * The command line: everything on 127.0.0.1. The namespace {@code default} exists in every dev
-   * server; CTA registers no search attributes. The HTTP API and metrics ports stay random.
+   * server; CTA registers no search attributes. The HTTP API and metrics ports stay random. Errors
+   * only: at level warn the server logs a line for every poll of the agents, whose long polls are
+   * shorter than its "critical" long-poll timeout on purpose (docs/agent.md, "Slots"), and the log
+   * would grow without bound.
    */
   public List<String> command(int grpcPort) {
     return List.of(
@@ -81,7 +84,7 @@ public record TemporalDevServer(Path binary, Path database, int uiPort) {
         "--db-filename",
         database.toString(),
         "--log-level",
-        "warn");
+        "error");
   }
 
   /** The Web UI's address, also given to the api as {@code cta.temporal.ui-url}. */

@@ -64,7 +64,7 @@ class LocalStackSettingsTest {
             "--db-filename",
             dir.resolve("t.db").toString(),
             "--log-level",
-            "warn"),
+            "error"),
         dev.command(3));
   }
 }
