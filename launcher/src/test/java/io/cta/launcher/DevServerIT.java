@@ -184,28 +184,140 @@ class DevServerIT {
                 List.of(test("long", "sleep 6")),
                 Map.of("runMode", "group", "target", Map.of("group", "dev-pair")),
                 120_000));
-    String[] first = new String[1];
-    await(
-        "a machine to run the test",
-        () -> admin.get("/api/v1/executions/" + id),
-        r -> {
-          for (JsonNode machine : r.body().get("machines")) {
-            if (machine.get("state").asText().equals("running")) {
-              first[0] = machine.get("name").asText();
-              return true;
-            }
-          }
-          return false;
-        });
+    String first = runningMachine(id);
 
-    stack.kill("agent-" + first[0]);
+    stack.kill("agent-" + first);
 
     JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
     assertEquals("finished", execution.get("state").asText(), execution.toString());
     assertEquals(1, execution.get("counters").get("ok").asInt(), execution.toString());
     JsonNode result = admin.get("/api/v1/executions/" + id + "/results").body().get("items").get(0);
     assertEquals(2, result.get("attempt").asInt(), result.toString());
-    assertNotEquals(first[0], result.get("machine").asText());
+    assertNotEquals(first, result.get("machine").asText());
+  }
+
+  @Test
+  void givenNoMatchingMachine_whenThePendingTimeoutPasses_thenTheDevServersTimerEndsItTimeout()
+      throws Exception {
+    String id =
+        run(scenario(List.of(test("t", "true")), mono("nobody"), Map.of("pendingTimeout", 2_000)));
+
+    JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
+
+    assertEquals("timeout", execution.get("state").asText(), execution.toString());
+    assertEquals(
+        "not started within the pending timeout of 2 s: no machine named 'nobody' has registered",
+        execution.get("reason").asText());
+  }
+
+  @Test
+  void givenATestOutlivingTheRunningTimeout_whenItExpires_thenItEndsTimeoutKeepingEarlierResults()
+      throws Exception {
+    String id =
+        run(
+            scenario(
+                List.of(test("quick", "true"), test("too-slow", "sleep 120")),
+                mono(AGENT),
+                Map.of("runningTimeout", 3_000)));
+
+    JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
+
+    assertEquals("timeout", execution.get("state").asText(), execution.toString());
+    assertEquals("running timeout of 3 s exceeded", execution.get("reason").asText());
+    assertEquals(1, execution.get("counters").get("ok").asInt(), execution.toString());
+  }
+
+  @Test
+  void givenStressOverTwoAgents_whenRun_thenBothRunTheWholeSuite() throws Exception {
+    for (String name : List.of("dev-stress-1", "dev-stress-2")) {
+      stack.startAgent(name, List.of("--property", "role=dev-stress"));
+      awaitOnline(name);
+    }
+    String id =
+        run(
+            scenario(
+                List.of(test("a", "true"), test("b", "true")),
+                Map.of("runMode", "stress", "target", Map.of("selector", "role=dev-stress")),
+                Map.of()));
+
+    JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
+
+    assertEquals("finished", execution.get("state").asText(), execution.toString());
+    assertEquals(4, execution.get("counters").get("ok").asInt(), "results count per machine");
+    assertEquals(2, execution.get("machines").size(), execution.toString());
+  }
+
+  @Test
+  void givenParallel_whenAnAgentRunningATestIsKilled_thenItsTestRunsElsewhereAndCountsOnce()
+      throws Exception {
+    for (String name : List.of("dev-loss-1", "dev-loss-2")) {
+      stack.startAgent(name, List.of("--group", "dev-loss", "--slots", "1"));
+      awaitOnline(name);
+    }
+    List<Map<String, Object>> sleepers = new ArrayList<>();
+    for (int i = 1; i <= 4; i++) {
+      sleepers.add(test("sleep-" + i, "sleep 3"));
+    }
+    String id =
+        run(
+            scenario(
+                sleepers,
+                Map.of("runMode", "parallel", "target", Map.of("group", "dev-loss")),
+                Map.of()));
+    String victim = runningMachine(id);
+
+    stack.kill("agent-" + victim);
+
+    JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
+    assertEquals("finished", execution.get("state").asText(), execution.toString());
+    assertEquals(4, execution.get("counters").get("ok").asInt(), "each test counted once");
+    JsonNode results = admin.get("/api/v1/executions/" + id + "/results?size=100").body();
+    assertEquals(4, results.get("total").asInt(), results.toString());
+    boolean redispatched = false;
+    for (JsonNode result : results.get("items")) {
+      redispatched |= result.get("attempt").asInt() == 2;
+    }
+    assertTrue(redispatched, "the lost test ran again as attempt 2: " + results);
+  }
+
+  @Test
+  void givenACronSchedule_whenItFiresRepeatedly_thenEachFireStartsExactlyOneExecution()
+      throws Exception {
+    String scenarioId =
+        scenario(
+            List.of(test("tick", "true")),
+            mono(AGENT),
+            Map.of("schedule", Map.of("cron", "*/2 * * * * *", "overlap", "allow")));
+    await(
+        "three scheduled executions",
+        () -> admin.get("/api/v1/executions?scenarioId=" + scenarioId),
+        r -> r.body().get("total").asInt() >= 3);
+    assertEquals(
+        204, admin.send("DELETE", "/api/v1/scenarios/" + scenarioId + "/schedule", null).status());
+
+    JsonNode page =
+        admin.get("/api/v1/executions?size=500&sort=number,asc&scenarioId=" + scenarioId).body();
+    int expectedNumber = 1;
+    for (JsonNode execution : page.get("items")) {
+      assertEquals(expectedNumber++, execution.get("number").asInt(), "no fire ran twice");
+    }
+  }
+
+  private static String runningMachine(String id) throws InterruptedException {
+    String[] name = new String[1];
+    await(
+        "a machine to run a test",
+        () -> admin.get("/api/v1/executions/" + id),
+        r -> {
+          for (JsonNode machine : r.body().get("machines")) {
+            if (machine.get("state").asText().equals("running")) {
+              name[0] = machine.get("name").asText();
+              return true;
+            }
+          }
+          return false;
+        });
+    return name[0];
   }
 
   private static Map<String, Object> mono(String machine) {
@@ -214,22 +326,25 @@ class DevServerIT {
 
   private static String scenario(
       List<Map<String, Object>> tests, Map<String, Object> configuration, long runningTimeout) {
+    return scenario(tests, configuration, Map.of("runningTimeout", runningTimeout));
+  }
+
+  /** A scenario of these tests on this configuration; fields override the timeouts' defaults. */
+  private static String scenario(
+      List<Map<String, Object>> tests,
+      Map<String, Object> configuration,
+      Map<String, Object> fields) {
     String suiteId = created("/api/v1/suites", Map.of("name", "dev", "tests", tests));
     Map<String, Object> config = new HashMap<>(configuration);
     config.put("name", "dev");
-    return created(
-        "/api/v1/scenarios",
-        Map.of(
-            "name",
-            "dev",
-            "testSuiteId",
-            suiteId,
-            "configurationId",
-            created("/api/v1/configurations", config),
-            "pendingTimeout",
-            60_000,
-            "runningTimeout",
-            runningTimeout));
+    Map<String, Object> scenario = new HashMap<>();
+    scenario.put("name", "dev");
+    scenario.put("testSuiteId", suiteId);
+    scenario.put("configurationId", created("/api/v1/configurations", config));
+    scenario.put("pendingTimeout", 60_000);
+    scenario.put("runningTimeout", 120_000);
+    scenario.putAll(fields);
+    return created("/api/v1/scenarios", scenario);
   }
 
   private static Map<String, Object> test(String id, String run) {
