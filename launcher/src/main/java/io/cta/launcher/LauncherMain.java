@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -32,7 +33,7 @@ public final class LauncherMain {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> env = System.getenv();
-    List<String> options = new java.util.ArrayList<>();
+    List<String> options = new ArrayList<>();
     String temporal = env.getOrDefault("CTA_TEMPORAL", "").strip();
     for (int i = 0; i < args.length; i++) {
       String option = args[i];

@@ -18,7 +18,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The embedded default on one machine: the infrastructure process, the consumer, the api and
@@ -106,13 +109,12 @@ public final class LocalStack implements AutoCloseable {
   /** The name of the dev server's process, which {@link #kill} and {@link #process} know. */
   public static final String TEMPORAL = "temporal";
 
-  private final Map<String, Process> processes = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Process> processes = new ConcurrentHashMap<>();
 
   /** Names in start order ({@link #close} stops in reverse). */
-  private final List<String> startOrder = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<String> startOrder = new CopyOnWriteArrayList<>();
 
-  private final java.util.concurrent.atomic.AtomicInteger temporalRestarts =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger temporalRestarts = new AtomicInteger();
 
   private volatile boolean closing;
 
