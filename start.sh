@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds CTA when its sources changed, then starts the embedded system (Temporal test server,
 # MongoDB, consumer, api, one local agent), runs the demo scenario and keeps running until Ctrl-C.
-# Options are passed to the launcher: --no-demo, --exit-after-demo. See docs/operations.md.
+# Options are passed to the launcher: --no-demo, --exit-after-demo, --temporal test|dev.
+# See docs/operations.md.
 set -euo pipefail
 cd "$(dirname "$0")"
 jar=launcher/target/cta-launcher.jar

@@ -2,6 +2,7 @@ package io.cta.bench;
 
 import io.cta.launcher.CtaClient;
 import io.cta.launcher.LocalStack;
+import io.cta.launcher.TemporalDevServer;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -38,6 +39,9 @@ public final class BenchMain {
         --warmup N        unmeasured runs first, on each side (default 100)
         --slots N         tests at once per agent and per worker JVM (default 1, the agent's)
         --mongo STORE     memory or h2, the embedded MongoDB's backend (default memory)
+        --temporal SERVER test (Temporal's Java test server, in memory) or dev (Temporal's
+                          dev server, SQLite in a file; needs the temporal binary, see
+                          README.md); both sides run on it (default test)
         --fanout-timeout-min N   give up on a fan-out after N minutes (default 30)
         --ingest N        results posted through the agents' batch endpoint, then read
                           back (default 100000, 0 to skip)
@@ -58,6 +62,7 @@ public final class BenchMain {
           Map.entry("warmup", "100"),
           Map.entry("slots", "1"),
           Map.entry("mongo", "memory"),
+          Map.entry("temporal", "test"),
           Map.entry("fanout-timeout-min", "30"),
           Map.entry("ingest", "100000"),
           Map.entry("home", "."),
@@ -74,6 +79,7 @@ public final class BenchMain {
       int warmup,
       int slots,
       String mongo,
+      String temporal,
       Duration fanOutTimeout,
       int ingest,
       Path home,
@@ -92,6 +98,10 @@ public final class BenchMain {
       if (!mongo.equals("memory") && !mongo.equals("h2")) {
         throw new IllegalArgumentException("--mongo: memory or h2");
       }
+      String temporal = values.get("temporal");
+      if (!temporal.equals("test") && !temporal.equals("dev")) {
+        throw new IllegalArgumentException("--temporal: test or dev");
+      }
       return new Options(
           positive(values, "agents"),
           Integer.parseInt(values.get("tests")),
@@ -102,6 +112,7 @@ public final class BenchMain {
           Integer.parseInt(values.get("warmup")),
           positive(values, "slots"),
           mongo,
+          temporal,
           Duration.ofMinutes(positive(values, "fanout-timeout-min")),
           Integer.parseInt(values.get("ingest")),
           Path.of(values.get("home")).toAbsolutePath().normalize(),
@@ -147,9 +158,17 @@ public final class BenchMain {
 
   private static void run(Options options) throws Exception {
     Path work = Files.createTempDirectory("cta-bench");
-    List<Integer> ports = freePorts(4);
+    List<Integer> ports = freePorts(5);
     String mongoStore =
         options.mongo().equals("memory") ? "memory" : work.resolve("mongo/cta.mv").toString();
+    TemporalDevServer devServer = null;
+    if (options.temporal().equals("dev")) {
+      Path binary = TemporalDevServer.findBinary(System.getenv());
+      if (binary == null) {
+        throw new IllegalStateException(TemporalDevServer.HOW_TO_GET_IT);
+      }
+      devServer = new TemporalDevServer(binary, work.resolve("temporal/temporal.db"), ports.get(4));
+    }
     LocalStack stack =
         new LocalStack(
             new LocalStack.Settings(
@@ -161,10 +180,16 @@ public final class BenchMain {
                 ports.get(2),
                 ports.get(3),
                 mongoStore,
-                "cta_bench_" + java.util.UUID.randomUUID()));
+                "cta_bench_" + java.util.UUID.randomUUID(),
+                devServer));
     Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
     progress("logs in " + work.resolve("logs"));
-    progress("starting the infrastructure (Temporal test server, MongoDB " + options.mongo() + ")");
+    progress(
+        "starting the infrastructure (Temporal "
+            + (devServer == null ? "test server" : "dev server " + devServer.binary())
+            + ", MongoDB "
+            + options.mongo()
+            + ")");
     stack.startInfrastructure();
     if (options.agentFootprintSeconds() > 0) {
       stack.startConsumer();
@@ -233,7 +258,8 @@ public final class BenchMain {
               options.ingest(),
               group.suiteId());
     }
-    new Report(OUT).print(baseline, cta, live, options.agents(), options.tests());
+    new Report(OUT)
+        .print(baseline, cta, live, options.agents(), options.tests(), options.temporal());
     if (storage != null) {
       new Report(OUT).storage(storage, options.mongo());
     }

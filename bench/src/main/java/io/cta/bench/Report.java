@@ -71,9 +71,26 @@ final class Report {
   }
 
   void print(Results baseline, Results cta, LiveWatch.Summary live, int agents, int tests) {
+    print(baseline, cta, live, agents, tests, "test");
+  }
+
+  /**
+   * @param temporal the Temporal server both sides ran on: {@code test} or {@code dev}
+   */
+  void print(
+      Results baseline,
+      Results cta,
+      LiveWatch.Summary live,
+      int agents,
+      int tests,
+      String temporal) {
     out.println();
     out.println(
-        "== CTA vs bare Temporal (same Temporal test server, " + agents + " worker JVMs) ==");
+        "== CTA vs bare Temporal (same Temporal "
+            + (temporal.equals("dev") ? "dev server" : "test server")
+            + ", "
+            + agents
+            + " worker JVMs) ==");
     String format = "%-44s %12s %12s %9s  %-20s %s%n";
     out.printf(Locale.ROOT, format, "metric", "baseline", "CTA", "CTA/base", "target", "verdict");
     Measure.Throughput bt = baseline.throughput();

@@ -22,9 +22,13 @@ import org.slf4j.LoggerFactory;
  * wire-protocol server, both bound to loopback only. Not for production: Temporal's state lives in
  * this process's memory; MongoDB's lives in an H2 file (or memory, for tests).
  *
- * <p>Usage: {@code Infrastructure TEMPORAL_PORT MONGO_PORT (memory | H2_FILE)}
+ * <p>Usage: {@code Infrastructure (TEMPORAL_PORT | -) MONGO_PORT (memory | H2_FILE)}; {@code -}
+ * starts no Temporal server, for a stack on Temporal's dev server, which runs as its own process.
  */
 public final class Infrastructure implements AutoCloseable {
+
+  /** The Temporal port argument that starts MongoDB alone. */
+  public static final String NO_TEMPORAL = "-";
 
   private static final Logger log = LoggerFactory.getLogger(Infrastructure.class);
 
@@ -36,6 +40,11 @@ public final class Infrastructure implements AutoCloseable {
     this.temporal = temporal;
     this.grpc = grpc;
     this.mongo = mongo;
+  }
+
+  /** Starts MongoDB alone on 127.0.0.1. */
+  public static Infrastructure startMongoOnly(int mongoPort, String mongoStore) throws IOException {
+    return new Infrastructure(null, null, startMongo(mongoPort, mongoStore));
   }
 
   /**
@@ -53,7 +62,11 @@ public final class Infrastructure implements AutoCloseable {
       builder.addService(service);
     }
     Server grpc = builder.build().start();
+    return new Infrastructure(temporal, grpc, startMongo(mongoPort, mongoStore));
+  }
 
+  private static MongoServer startMongo(int mongoPort, String mongoStore) throws IOException {
+    InetAddress loopback = InetAddress.getLoopbackAddress();
     MongoBackend backend;
     if ("memory".equals(mongoStore)) {
       backend = new MemoryBackend();
@@ -64,11 +77,12 @@ public final class Infrastructure implements AutoCloseable {
     }
     MongoServer mongo = new MongoServer(backend);
     mongo.bind(new InetSocketAddress(loopback, mongoPort));
-    return new Infrastructure(temporal, grpc, mongo);
+    return mongo;
   }
 
+  /** The test server's port, or -1 when this process runs no Temporal server. */
   public int temporalPort() {
-    return grpc.getPort();
+    return grpc == null ? -1 : grpc.getPort();
   }
 
   public int mongoPort() {
@@ -79,17 +93,21 @@ public final class Infrastructure implements AutoCloseable {
   @Override
   public void close() {
     mongo.shutdown();
-    grpc.shutdownNow();
-    temporal.close();
+    if (grpc != null) {
+      grpc.shutdownNow();
+      temporal.close();
+    }
   }
 
   public static void main(String[] args) throws Exception {
     if (args.length != 3) {
-      System.err.println("usage: Infrastructure TEMPORAL_PORT MONGO_PORT (memory | H2_FILE)");
+      System.err.println("usage: Infrastructure (TEMPORAL_PORT | -) MONGO_PORT (memory | H2_FILE)");
       System.exit(2);
     }
     Infrastructure infrastructure =
-        start(Integer.parseInt(args[0]), Integer.parseInt(args[1]), args[2]);
+        NO_TEMPORAL.equals(args[0])
+            ? startMongoOnly(Integer.parseInt(args[1]), args[2])
+            : start(Integer.parseInt(args[0]), Integer.parseInt(args[1]), args[2]);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -100,7 +118,7 @@ public final class Infrastructure implements AutoCloseable {
                   stopped.countDown();
                 }));
     log.info(
-        "embedded Temporal on 127.0.0.1:{}, embedded MongoDB on 127.0.0.1:{} ({})",
+        "embedded Temporal on 127.0.0.1:{} (-1: none), embedded MongoDB on 127.0.0.1:{} ({})",
         infrastructure.temporalPort(),
         infrastructure.mongoPort(),
         args[2]);

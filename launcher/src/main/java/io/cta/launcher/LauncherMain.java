@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -17,33 +18,69 @@ import java.util.concurrent.CountDownLatch;
  * local agent as separate processes, runs the demo, prints where everything is, and keeps running
  * until interrupted (Ctrl-C or SIGTERM), when it stops everything cleanly.
  *
- * <p>Options: {@code --no-demo}, {@code --exit-after-demo}. Environment: {@code CTA_PORT} (8080),
- * {@code CTA_CONSUMER_PORT} (8081), {@code CTA_TEMPORAL_PORT} (7233), {@code CTA_MONGO_PORT}
- * (27017), {@code CTA_DATA_DIR} (~/.cta), {@code CTA_ADMIN_TOKEN}, {@code CTA_AGENT_NAME}.
+ * <p>Options: {@code --no-demo}, {@code --exit-after-demo}, {@code --temporal test|dev}.
+ * Environment: {@code CTA_PORT} (8080), {@code CTA_CONSUMER_PORT} (8081), {@code CTA_TEMPORAL_PORT}
+ * (7233), {@code CTA_MONGO_PORT} (27017), {@code CTA_DATA_DIR} (~/.cta), {@code CTA_ADMIN_TOKEN},
+ * {@code CTA_AGENT_NAME}, {@code CTA_TEMPORAL} (test), {@code CTA_TEMPORAL_UI_PORT} (8233), {@code
+ * CTA_TEMPORAL_BIN}.
  */
 public final class LauncherMain {
 
   private LauncherMain() {}
 
+  private static final String USAGE =
+      "usage: cta-launcher [--no-demo] [--exit-after-demo] [--temporal test|dev]; see README.md";
+
   public static void main(String[] args) throws Exception {
-    List<String> options = List.of(args);
-    for (String option : options) {
-      if (!List.of("--no-demo", "--exit-after-demo", "--help").contains(option)) {
+    Map<String, String> env = System.getenv();
+    List<String> options = new ArrayList<>();
+    String temporal = env.getOrDefault("CTA_TEMPORAL", "").strip();
+    for (int i = 0; i < args.length; i++) {
+      String option = args[i];
+      if (option.equals("--temporal") && i + 1 < args.length) {
+        temporal = args[++i];
+      } else if (option.startsWith("--temporal=")) {
+        temporal = option.substring("--temporal=".length());
+      } else if (List.of("--no-demo", "--exit-after-demo", "--help").contains(option)) {
+        options.add(option);
+      } else {
         System.err.println(
-            "cta: unknown option " + option + " (options: --no-demo, --exit-after-demo)");
+            "cta: unknown option "
+                + option
+                + " (options: --no-demo, --exit-after-demo, --temporal test|dev)");
         System.exit(2);
       }
     }
     if (options.contains("--help")) {
-      System.out.println("usage: cta-launcher [--no-demo] [--exit-after-demo]; see README.md");
+      System.out.println(USAGE);
       return;
     }
-    Map<String, String> env = System.getenv();
+    if (!List.of("", "test", "dev").contains(temporal)) {
+      System.err.println(
+          "cta: unknown Temporal server '"
+              + temporal
+              + "' (--temporal or CTA_TEMPORAL): 'test' (the Java test server, the default) or"
+              + " 'dev' (Temporal's dev server)");
+      System.exit(2);
+    }
     Path dataDir =
         Path.of(
                 env.getOrDefault(
                     "CTA_DATA_DIR", Path.of(System.getProperty("user.home"), ".cta").toString()))
             .toAbsolutePath();
+    TemporalDevServer devServer = null;
+    if (temporal.equals("dev")) {
+      Path binary = TemporalDevServer.findBinary(env);
+      if (binary == null) {
+        System.err.println("cta: --temporal dev: " + TemporalDevServer.HOW_TO_GET_IT);
+        System.exit(2);
+      }
+      devServer =
+          new TemporalDevServer(
+              binary,
+              dataDir.resolve("temporal").resolve("temporal.db"),
+              port(env, "CTA_TEMPORAL_UI_PORT", TemporalDevServer.DEFAULT_UI_PORT));
+    }
     String adminToken = adminToken(env, dataDir);
     LocalStack.Settings settings;
     try {
@@ -57,7 +94,8 @@ public final class LauncherMain {
               port(env, "CTA_TEMPORAL_PORT", 7233),
               port(env, "CTA_MONGO_PORT", 27017),
               dataDir.resolve("mongo").resolve("cta.mv").toString(),
-              adminToken);
+              adminToken,
+              devServer);
     } catch (IllegalArgumentException e) {
       // A short admin token: refused before anything starts.
       System.err.println("cta: " + e.getMessage());
@@ -78,7 +116,11 @@ public final class LauncherMain {
                   stopped.countDown();
                 }));
     System.out.println(
-        "cta: starting the embedded infrastructure (Temporal test server, MongoDB)...");
+        "cta: starting the embedded infrastructure ("
+            + (settings.onDevServer()
+                ? "Temporal's dev server " + settings.temporalDev().binary()
+                : "Temporal test server")
+            + ", MongoDB)...");
     stack.start();
     stack.startAgent(
         agentName, List.of("--property", "os=" + System.getProperty("os.name").toLowerCase()));
@@ -125,10 +167,21 @@ public final class LauncherMain {
     System.out.println(
         "  api        " + s.apiUrl() + "   (REST under /api/v1, health at /actuator/health)");
     System.out.println("  consumer   " + s.consumerUrl() + "   (agent endpoints under /agent/v1)");
-    System.out.println(
-        "  temporal   127.0.0.1:"
-            + s.temporalPort()
-            + "   (embedded test server, state in memory)");
+    if (s.onDevServer()) {
+      System.out.println(
+          "  temporal   127.0.0.1:"
+              + s.temporalPort()
+              + "   (Temporal's dev server, state in "
+              + s.temporalDev().database()
+              + ")");
+      System.out.println(
+          "  temporal ui " + s.temporalDev().uiUrl() + "   (Temporal Web UI, namespace default)");
+    } else {
+      System.out.println(
+          "  temporal   127.0.0.1:"
+              + s.temporalPort()
+              + "   (embedded test server, state in memory)");
+    }
     System.out.println(
         "  mongodb    127.0.0.1:"
             + s.mongoPort()

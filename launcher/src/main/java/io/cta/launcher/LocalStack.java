@@ -18,7 +18,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The embedded default on one machine: the infrastructure process, the consumer, the api and
@@ -30,6 +33,7 @@ public final class LocalStack implements AutoCloseable {
   /**
    * @param home the project directory holding each module's built jar
    * @param mongoStore "memory" or the H2 file of the embedded MongoDB
+   * @param temporalDev Temporal's dev server to run, or null for the Java test server (the default)
    */
   public record Settings(
       Path home,
@@ -40,7 +44,8 @@ public final class LocalStack implements AutoCloseable {
       int temporalPort,
       int mongoPort,
       String mongoStore,
-      String adminToken) {
+      String adminToken,
+      TemporalDevServer temporalDev) {
 
     /**
      * The api refuses a shorter admin token at its start (docs/security.md, "Smaller protections");
@@ -60,6 +65,34 @@ public final class LocalStack implements AutoCloseable {
       }
     }
 
+    /** On the Java test server, the default. */
+    public Settings(
+        Path home,
+        Path logDir,
+        Path secretsDir,
+        int apiPort,
+        int consumerPort,
+        int temporalPort,
+        int mongoPort,
+        String mongoStore,
+        String adminToken) {
+      this(
+          home,
+          logDir,
+          secretsDir,
+          apiPort,
+          consumerPort,
+          temporalPort,
+          mongoPort,
+          mongoStore,
+          adminToken,
+          null);
+    }
+
+    public boolean onDevServer() {
+      return temporalDev != null;
+    }
+
     public String apiUrl() {
       return "http://127.0.0.1:" + apiPort;
     }
@@ -72,7 +105,18 @@ public final class LocalStack implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
   private final Settings settings;
-  private final Map<String, Process> processes = new LinkedHashMap<>();
+
+  /** The name of the dev server's process, which {@link #kill} and {@link #process} know. */
+  public static final String TEMPORAL = "temporal";
+
+  private final Map<String, Process> processes = new ConcurrentHashMap<>();
+
+  /** Names in start order ({@link #close} stops in reverse). */
+  private final List<String> startOrder = new CopyOnWriteArrayList<>();
+
+  private final AtomicInteger temporalRestarts = new AtomicInteger();
+
+  private volatile boolean closing;
 
   public LocalStack(Settings settings) {
     this.settings = settings;
@@ -84,12 +128,17 @@ public final class LocalStack implements AutoCloseable {
 
   /** Starts the infrastructure, the consumer and the api, each once it can reach the previous. */
   public void start() {
-    for (int port :
-        List.of(
-            settings.temporalPort(),
-            settings.mongoPort(),
-            settings.consumerPort(),
-            settings.apiPort())) {
+    List<Integer> ports =
+        new ArrayList<>(
+            List.of(
+                settings.temporalPort(),
+                settings.mongoPort(),
+                settings.consumerPort(),
+                settings.apiPort()));
+    if (settings.onDevServer()) {
+      ports.add(settings.temporalDev().uiPort());
+    }
+    for (int port : ports) {
       if (!isFree(port)) {
         throw new IllegalStateException(
             "port "
@@ -102,19 +151,74 @@ public final class LocalStack implements AutoCloseable {
     startApi();
   }
 
+  /**
+   * Starts the infrastructure process (MongoDB, and the Java test server unless the dev server is
+   * chosen), then the dev server if chosen.
+   */
   public void startInfrastructure() {
-    List<String> command = java("-Xmx768m");
+    List<String> command = java(settings.onDevServer() ? "-Xmx384m" : "-Xmx768m");
     command.addAll(
         List.of(
             "-cp",
             System.getProperty("java.class.path"),
             Infrastructure.class.getName(),
-            String.valueOf(settings.temporalPort()),
+            settings.onDevServer()
+                ? Infrastructure.NO_TEMPORAL
+                : String.valueOf(settings.temporalPort()),
             String.valueOf(settings.mongoPort()),
             settings.mongoStore()));
     launch("infrastructure", command, Map.of());
-    awaitPort("infrastructure", settings.temporalPort());
+    if (!settings.onDevServer()) {
+      awaitPort("infrastructure", settings.temporalPort());
+    }
     awaitPort("infrastructure", settings.mongoPort());
+    if (settings.onDevServer()) {
+      startTemporalDevServer();
+    }
+  }
+
+  /**
+   * Starts the dev server and watches it: when it dies while the stack runs, it is started again on
+   * the same port and database, and the workers reconnect by themselves (docs/operations.md,
+   * "Restarts and durability").
+   */
+  private void startTemporalDevServer() {
+    TemporalDevServer dev = settings.temporalDev();
+    try {
+      Files.createDirectories(dev.database().toAbsolutePath().getParent());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the directory of " + dev.database(), e);
+    }
+    Process process = launch(TEMPORAL, dev.command(settings.temporalPort()), Map.of());
+    process.onExit().thenRun(() -> restartIfDied(process));
+    awaitPort(TEMPORAL, settings.temporalPort());
+  }
+
+  private void restartIfDied(Process died) {
+    // Only a death nobody asked for: stop, kill and close remove the process first.
+    if (closing || processes.get(TEMPORAL) != died) {
+      return;
+    }
+    System.err.println(
+        "cta: Temporal's dev server exited (status "
+            + died.exitValue()
+            + "); restarting it, see "
+            + logFile(TEMPORAL));
+    for (int attempt = 1; !closing; attempt++) {
+      try {
+        startTemporalDevServer();
+        temporalRestarts.incrementAndGet();
+        return;
+      } catch (RuntimeException e) {
+        System.err.println("cta: restart " + attempt + " of the dev server failed: " + e);
+        pause();
+      }
+    }
+  }
+
+  /** How often the watched dev server was started again after it died. */
+  public int temporalRestarts() {
+    return temporalRestarts.get();
   }
 
   public void startConsumer() {
@@ -123,25 +227,41 @@ public final class LocalStack implements AutoCloseable {
 
   /** Starts a consumer; more than one may run (they share the work on the server queue). */
   public void startConsumer(String name, int port) {
+    launch(name, jar("-Xmx512m", "consumer/target/cta-consumer.jar"), consumerEnv(port));
+    awaitHealthy(name, "http://127.0.0.1:" + port);
+  }
+
+  /** What a consumer is given on top of the launcher's environment. */
+  Map<String, String> consumerEnv(int port) {
     Map<String, String> env = serverEnv();
     env.put("CTA_CONSUMER_PORT", String.valueOf(port));
-    // The embedded Temporal server does not move a sticky workflow task to another worker when
-    // the consumer restarts, so the embedded default runs without sticky execution.
-    env.put("CTA_CONSUMER_WORKFLOW_CACHE_SIZE", "0");
+    if (!settings.onDevServer()) {
+      // The Java test server does not move a sticky workflow task to another worker when the
+      // consumer restarts, so on it the consumer runs without sticky execution. The dev server,
+      // a real Temporal server, does: there the consumer keeps its cache (its default).
+      env.put("CTA_CONSUMER_WORKFLOW_CACHE_SIZE", "0");
+    }
     // Links in notifications point at the api.
     env.put("CTA_PUBLIC_URL", settings.apiUrl());
     // Everything of the embedded stack runs on this host, webhook receivers included.
     env.put("CTA_ALLOW_LOCAL_WEBHOOKS", "true");
-    launch(name, jar("-Xmx512m", "consumer/target/cta-consumer.jar"), env);
-    awaitHealthy(name, "http://127.0.0.1:" + port);
+    return env;
   }
 
   public void startApi() {
+    launch("api", jar("-Xmx512m", "api/target/cta-api.jar"), apiEnv());
+    awaitHealthy("api", settings.apiUrl());
+  }
+
+  /** What the api is given on top of the launcher's environment. */
+  Map<String, String> apiEnv() {
     Map<String, String> env = serverEnv();
     env.put("CTA_PORT", String.valueOf(settings.apiPort()));
     env.put("CTA_ADMIN_TOKEN", settings.adminToken());
-    launch("api", jar("-Xmx512m", "api/target/cta-api.jar"), env);
-    awaitHealthy("api", settings.apiUrl());
+    if (settings.onDevServer()) {
+      env.put("CTA_TEMPORAL_UI_URL", settings.temporalDev().uiUrl());
+    }
+    return env;
   }
 
   /**
@@ -193,6 +313,7 @@ public final class LocalStack implements AutoCloseable {
   /** Stops one process gracefully (SIGTERM), as Ctrl-C would. */
   public void stop(String name) {
     Process process = processes.remove(name);
+    startOrder.remove(name);
     if (process != null) {
       process.destroy();
       try {
@@ -208,6 +329,7 @@ public final class LocalStack implements AutoCloseable {
   /** Kills one process without warning (kill -9), for failure tests. */
   public void kill(String name) {
     Process process = processes.remove(name);
+    startOrder.remove(name);
     if (process != null) {
       process.destroyForcibly();
       try {
@@ -228,7 +350,8 @@ public final class LocalStack implements AutoCloseable {
    */
   @Override
   public void close() {
-    List<String> names = new ArrayList<>(processes.keySet());
+    closing = true;
+    List<String> names = new ArrayList<>(startOrder);
     for (int i = names.size() - 1; i >= 0; i--) {
       stop(names.get(i));
     }
@@ -299,7 +422,7 @@ public final class LocalStack implements AutoCloseable {
     return command;
   }
 
-  private void launch(String name, List<String> command, Map<String, String> env) {
+  private Process launch(String name, List<String> command, Map<String, String> env) {
     try {
       Files.createDirectories(settings.logDir());
       ProcessBuilder builder = new ProcessBuilder(command);
@@ -308,7 +431,11 @@ public final class LocalStack implements AutoCloseable {
       builder.redirectErrorStream(true);
       builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(name).toFile()));
       builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-      processes.put(name, builder.start());
+      Process process = builder.start();
+      startOrder.remove(name);
+      startOrder.add(name);
+      processes.put(name, process);
+      return process;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name, e);
     }

@@ -17,7 +17,15 @@ class LocalStackSecretKeyTest {
   private LocalStack stack() {
     return new LocalStack(
         new LocalStack.Settings(
-            dir, dir.resolve("logs"), dir.resolve("secrets"), 1, 2, 3, 4, "memory", "t"));
+            dir,
+            dir.resolve("logs"),
+            dir.resolve("secrets"),
+            1,
+            2,
+            3,
+            4,
+            "memory",
+            "t".repeat(32)));
   }
 
   @Test

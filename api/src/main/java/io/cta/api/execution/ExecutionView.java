@@ -14,6 +14,8 @@ import java.util.List;
  *
  * @param waiting while pending: since when and why it waits; while running on a {@code machine}
  *     target whose machine is draining or offline: why (its {@code since} is null); else null
+ * @param workflowUrl the workflow's page in the Temporal Web UI, or null when no UI is configured
+ *     ({@code cta.temporal.ui-url})
  * @param rerunOf the execution this one runs again ({@code POST /executions/{id}/rerun}), or null
  */
 public record ExecutionView(
@@ -30,6 +32,7 @@ public record ExecutionView(
     Instant finishedAt,
     String reason,
     String workflowId,
+    String workflowUrl,
     int priority,
     String requestReason,
     String requestedBy,
@@ -57,7 +60,7 @@ public record ExecutionView(
   public record Waiting(
       Instant since, long waitedMs, String reason, List<MachineStore.Candidate> machines) {}
 
-  static ExecutionView of(ExecutionDocument e, Waiting waiting) {
+  static ExecutionView of(ExecutionDocument e, Waiting waiting, WorkflowLinks links) {
     return new ExecutionView(
         e.id(),
         e.number(),
@@ -72,6 +75,7 @@ public record ExecutionView(
         e.finishedAt(),
         e.reason(),
         e.workflowId(),
+        links.workflowUrl(e.workflowId()),
         e.priority(),
         e.requestReason(),
         e.requestedBy(),

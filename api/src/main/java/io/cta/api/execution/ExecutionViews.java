@@ -24,10 +24,12 @@ public class ExecutionViews {
 
   private final MachineStore machines;
   private final SlotStore slots;
+  private final WorkflowLinks links;
 
-  ExecutionViews(MachineStore machines, SlotStore slots) {
+  ExecutionViews(MachineStore machines, SlotStore slots, WorkflowLinks links) {
     this.machines = machines;
     this.slots = slots;
+    this.links = links;
   }
 
   public Mono<ExecutionView> view(ExecutionDocument execution) {
@@ -35,7 +37,7 @@ public class ExecutionViews {
       return stalled(execution);
     }
     if (execution.state() != ExecutionState.pending) {
-      return Mono.just(ExecutionView.of(execution, null));
+      return Mono.just(ExecutionView.of(execution, null, links));
     }
     Instant now = Instant.now();
     long waited = Math.max(0, Duration.between(execution.requestedAt(), now).toMillis());
@@ -63,7 +65,7 @@ public class ExecutionViews {
                   reasons.isEmpty() ? null : String.join("; ", reasons),
                   t.getT1());
             })
-        .map(waiting -> ExecutionView.of(execution, waiting));
+        .map(waiting -> ExecutionView.of(execution, waiting, links));
   }
 
   /**
@@ -81,8 +83,8 @@ public class ExecutionViews {
                     .candidates(target, now)
                     .collectList()
                     .map(candidates -> new ExecutionView.Waiting(null, 0, reason, candidates)))
-        .map(waiting -> ExecutionView.of(execution, waiting))
-        .defaultIfEmpty(ExecutionView.of(execution, null));
+        .map(waiting -> ExecutionView.of(execution, waiting, links))
+        .defaultIfEmpty(ExecutionView.of(execution, null, links));
   }
 
   /** Non-empty when the scenario's concurrency limit holds this execution back. */
@@ -125,6 +127,6 @@ public class ExecutionViews {
 
   /** A list shows the stored state only: no per-item machine lookups. */
   public ExecutionView summary(ExecutionDocument execution) {
-    return ExecutionView.of(execution, null);
+    return ExecutionView.of(execution, null, links);
   }
 }

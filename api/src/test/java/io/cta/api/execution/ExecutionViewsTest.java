@@ -45,7 +45,8 @@ class ExecutionViewsTest {
       new ExecutionViews(
           new MachineStore(
               mongo, new LiveFeed(mongo), new CtaServerProperties(null, null, null, null, null)),
-          new SlotStore(mongo));
+          new SlotStore(mongo),
+          WorkflowLinks.of(null, "default"));
 
   /** Inserts raw documents, in the shape the previous version stored them. */
   private void insert(String collection, Document document) {

@@ -23,7 +23,8 @@ public record CtaServerProperties(
     Duration heartbeatInterval) {
 
   public CtaServerProperties {
-    temporal = temporal == null ? new Temporal(null, null, false, null, null, null) : temporal;
+    temporal =
+        temporal == null ? new Temporal(null, null, false, null, null, null, null) : temporal;
     adminTokenFile =
         adminTokenFile == null
             ? Path.of(System.getProperty("user.home"), ".cta", "admin-token")
@@ -40,6 +41,8 @@ public record CtaServerProperties(
    * @param tlsCertChain client certificate chain (PEM) for mutual TLS
    * @param tlsPrivateKey client private key (PEM, PKCS#8) for mutual TLS
    * @param tlsTrustCerts CA certificates (PEM) that sign the server's certificate
+   * @param uiUrl the Temporal Web UI's base URL, for links from executions to their workflows, or
+   *     null (the launcher sets it on Temporal's dev server)
    */
   public record Temporal(
       String target,
@@ -47,5 +50,6 @@ public record CtaServerProperties(
       boolean tls,
       Path tlsCertChain,
       Path tlsPrivateKey,
-      Path tlsTrustCerts) {}
+      Path tlsTrustCerts,
+      String uiUrl) {}
 }
