@@ -74,4 +74,26 @@ describe("LiveConnection", () => {
     expect(heard).toEqual(["resync", "execution"]);
     live.stop();
   });
+  it("givenStartStopStart_whenTheFirstTicketArrivesLate_thenOnlyTheLastConnectionActs", async () => {
+    vi.stubGlobal("WebSocket", FakeSocket);
+    const sockets: FakeSocket[] = [];
+    const tickets: Array<(t: { url: string }) => void> = [];
+    const live = new LiveConnection(
+      deps(sockets, () => new Promise((resolve) => tickets.push(resolve))),
+    );
+    const heard: string[] = [];
+    live.subscribe("machines", (e) => heard.push(e.type));
+    live.start();
+    live.stop();
+    live.start(); // what React's StrictMode does with an effect
+    await vi.waitFor(() => expect(tickets).toHaveLength(2));
+    tickets[0]({ url: "/ws?ticket=old" });
+    tickets[1]({ url: "/ws?ticket=new" });
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    sockets[0].opened();
+    expect(live.getStatus()).toBe("live");
+    expect(sockets[0].sent).toEqual([JSON.stringify({ type: "subscribe", topic: "machines" })]);
+    expect(heard).toEqual(["resync"]);
+    live.stop();
+  });
 });

@@ -44,20 +44,31 @@ export class LiveConnection {
   private readonly statusListeners = new Set<() => void>();
   private attempts = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private closed = false;
+  /** Bumped by every start and stop, so a connection of an earlier start never acts. */
+  private generation = 0;
+  private running = false;
 
   constructor(private readonly deps: LiveDeps = defaultDeps) {}
 
+  /** Connects (again); subscriptions made before or while stopped are kept and sent on open. */
   start(): void {
-    void this.connect();
+    this.stop();
+    this.running = true;
+    this.setStatus("connecting");
+    void this.connect(this.generation);
   }
 
   stop(): void {
-    this.closed = true;
+    this.generation += 1;
+    this.running = false;
     if (this.timer) {
       clearTimeout(this.timer);
+      this.timer = null;
     }
-    this.socket?.close();
+    const socket = this.socket;
+    this.socket = null;
+    socket?.close();
+    this.attempts = 0;
   }
 
   getStatus = (): LiveStatus => this.status;
@@ -77,7 +88,7 @@ export class LiveConnection {
     listeners.add(listener);
     return () => {
       listeners!.delete(listener);
-      if (listeners!.size === 0) {
+      if (listeners!.size === 0 && this.topics.get(topic) === listeners) {
         this.topics.delete(topic);
         this.send({ type: "unsubscribe", topic });
       }
@@ -97,19 +108,25 @@ export class LiveConnection {
     }
   }
 
-  private async connect(): Promise<void> {
-    if (this.closed) {
-      return;
-    }
+  private async connect(generation: number): Promise<void> {
     let socket: WebSocket;
     try {
-      socket = this.deps.open((await this.deps.ticket()).url);
+      const ticket = await this.deps.ticket();
+      if (generation !== this.generation) {
+        return;
+      }
+      socket = this.deps.open(ticket.url);
     } catch {
-      this.retry();
+      if (generation === this.generation) {
+        this.retry(generation);
+      }
       return;
     }
     this.socket = socket;
     socket.onopen = () => {
+      if (generation !== this.generation) {
+        return;
+      }
       this.attempts = 0;
       this.setStatus("live");
       for (const topic of this.topics.keys()) {
@@ -119,6 +136,9 @@ export class LiveConnection {
       this.dispatchAll({ type: "resync" });
     };
     socket.onmessage = (message) => {
+      if (generation !== this.generation) {
+        return;
+      }
       let event: LiveEvent;
       try {
         event = JSON.parse(String(message.data)) as LiveEvent;
@@ -132,9 +152,9 @@ export class LiveConnection {
       }
     };
     socket.onclose = () => {
-      if (this.socket === socket) {
+      if (generation === this.generation) {
         this.socket = null;
-        this.retry();
+        this.retry(generation);
       }
     };
   }
@@ -143,37 +163,33 @@ export class LiveConnection {
     this.topics.forEach((listeners) => listeners.forEach((l) => l(event)));
   }
 
-  private retry(): void {
-    if (this.closed) {
+  private retry(generation: number): void {
+    if (!this.running || generation !== this.generation) {
       return;
     }
     this.setStatus("polling");
     this.attempts += 1;
-    this.timer = setTimeout(() => void this.connect(), this.deps.backoffMs(this.attempts));
+    this.timer = setTimeout(() => void this.connect(generation), this.deps.backoffMs(this.attempts));
   }
 }
 
-let shared: LiveConnection | null = null;
+/**
+ * The tab's one connection. It exists before any page renders, so pages subscribe to it whether or
+ * not the socket is open yet; signing in starts it, signing out stops it.
+ */
+const shared = new LiveConnection();
 
 export function startLive(): void {
-  shared?.stop();
-  shared = new LiveConnection();
   shared.start();
 }
 
 export function stopLive(): void {
-  shared?.stop();
-  shared = null;
+  shared.stop();
 }
-
-const noStatus = () => () => {};
 
 /** The shared connection's status. */
 export function useLiveStatus(): LiveStatus {
-  return useSyncExternalStore(
-    shared ? shared.onStatus : noStatus,
-    shared ? shared.getStatus : () => "polling" as LiveStatus,
-  );
+  return useSyncExternalStore(shared.onStatus, shared.getStatus);
 }
 
 /**
@@ -186,9 +202,6 @@ export function useLiveRefresh(topic: string, keys: QueryKey[], minGapMs = 500):
   const keysRef = useRef(keys);
   keysRef.current = keys;
   useEffect(() => {
-    if (!shared) {
-      return;
-    }
     let pending: ReturnType<typeof setTimeout> | null = null;
     const unsubscribe = shared.subscribe(topic, () => {
       if (pending) {

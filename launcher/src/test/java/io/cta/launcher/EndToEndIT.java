@@ -1758,21 +1758,31 @@ class EndToEndIT {
       browser.await(d -> browser.currentPath().matches("/executions/[0-9a-f]+"));
       String id = browser.currentPath().substring("/executions/".length());
       browser.await(
-          d -> d.findElement(By.cssSelector("[data-live]")).getAttribute("data-live").equals("live"));
+          d ->
+              d.findElement(By.cssSelector("[data-live]"))
+                  .getAttribute("data-live")
+                  .equals("live"));
       browser.await(
           d -> d.findElement(By.cssSelector("[data-testid=state]")).getText().equals("finished"));
       // Polling is off while the socket is live: the end arrived over /ws.
       assertEquals("live", browser.one(By.cssSelector("[data-live]")).getAttribute("data-live"));
       assertEquals("ok", browser.one(By.cssSelector("[data-testid=result]")).getText());
       assertEquals(
-          "finished", admin.get("/api/v1/executions/" + id).expect(200).body().get("state").asText());
-      browser.await(d -> d.findElement(By.cssSelector("[data-testid=log]")).getText().contains("console-says-hi"));
+          "finished",
+          admin.get("/api/v1/executions/" + id).expect(200).body().get("state").asText());
+      browser.await(
+          d ->
+              d.findElement(By.cssSelector("[data-testid=log]"))
+                  .getText()
+                  .contains("console-says-hi"));
       browser.screenshot("execution");
 
       browser.go("/executions?state=finished");
       browser.await(d -> d.findElement(By.cssSelector("tr[data-execution='" + id + "']")));
       assertEquals(
-          "finished", browser.one(By.id("filter-state")).getAttribute("value"), "filters from the URL");
+          "finished",
+          browser.one(By.id("filter-state")).getAttribute("value"),
+          "filters from the URL");
       browser.screenshot("executions");
       browser.go("/machines");
       browser.await(d -> d.findElement(By.cssSelector("tr[data-machine='" + AGENT + "']")));
@@ -1797,13 +1807,17 @@ class EndToEndIT {
       browser.signInAt("/scenarios", viewer);
 
       browser.await(d -> d.findElement(By.cssSelector("tr[data-scenario='" + name + "']")));
-      assertEquals("console viewer (viewer)", browser.one(By.cssSelector("[data-testid=who]")).getText());
+      assertEquals(
+          "console viewer (viewer)", browser.one(By.cssSelector("[data-testid=who]")).getText());
       assertEquals(List.of(), browser.all(By.xpath("//button[normalize-space()='Run now']")));
       assertEquals(List.of(), browser.all(By.xpath("//button[normalize-space()='Drain']")));
     }
     // The api enforces the role whatever a page shows.
     assertEquals(
-        403, new CtaClient(stack.settings().apiUrl(), viewer).post("/api/v1/scenarios/" + scenarioId + "/run", null).status());
+        403,
+        new CtaClient(stack.settings().apiUrl(), viewer)
+            .post("/api/v1/scenarios/" + scenarioId + "/run", null)
+            .status());
   }
 
   @Test
@@ -1817,12 +1831,17 @@ class EndToEndIT {
             List.of(
                 test(
                     "xss",
-                    "printf '%s\\n' '" + payload + "'; printf '%s\\n' '" + payload + "' >&2; exit 1",
+                    "printf '%s\\n' '"
+                        + payload
+                        + "'; printf '%s\\n' '"
+                        + payload
+                        + "' >&2; exit 1",
                     null,
                     Map.of())));
     String id = run(scenarioId);
     Demo.awaitEnd(admin, id, TIMEOUT);
-    JsonNode result = admin.get("/api/v1/executions/" + id + "/results").expect(200).body().get("items").get(0);
+    JsonNode result =
+        admin.get("/api/v1/executions/" + id + "/results").expect(200).body().get("items").get(0);
     assertTrue(result.get("message").asText().contains(payload), result.toString());
 
     try (ConsoleBrowser browser = ConsoleBrowser.open(stack.settings().apiUrl())) {
@@ -1830,15 +1849,15 @@ class EndToEndIT {
 
       String message =
           browser.await(d -> d.findElement(By.cssSelector("[data-testid=message]"))).getText();
-      String log =
-          browser.await(d -> d.findElement(By.cssSelector("[data-testid=log]"))).getText();
+      String log = browser.await(d -> d.findElement(By.cssSelector("[data-testid=log]"))).getText();
       assertTrue(message.contains(payload), message);
       assertTrue(log.contains(payload), log);
       assertEquals(
           0L,
           browser.script(
               "return document.querySelectorAll('main script, main img, [onerror]').length"));
-      assertEquals(null, browser.script("return window.__ctaXss === undefined ? null : window.__ctaXss"));
+      assertEquals(
+          null, browser.script("return window.__ctaXss === undefined ? null : window.__ctaXss"));
     }
   }
 
