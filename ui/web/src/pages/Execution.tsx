@@ -179,7 +179,7 @@ export function ExecutionPage(props: { id: string }) {
         onSelect={(id) => params({ result: id })}
       />
       {result && <ResultDetails result={result} />}
-      <h2>Log{result ? ` of ${result.case ?? result.testId}` : ""}</h2>
+      <h2>Log{result ? ` of ${result.case || result.testId}` : ""}</h2>
       <LogView
         chunks={(logs.data?.items ?? []).filter(
           (c) => !result || (c.testId === result.testId && c.attempt === result.attempt),
@@ -195,7 +195,7 @@ function ResultDetails(props: { result: Result }) {
   const files = [...(r.attachments ?? []), ...(r.screenshots ?? [])];
   return (
     <section className="details" aria-label="Result details">
-      <h2>{r.case ?? r.testId}</h2>
+      <h2>{r.case || r.testId}</h2>
       <dl className="facts">
         <dt>Status</dt>
         <dd>

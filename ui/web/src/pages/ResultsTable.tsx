@@ -11,7 +11,7 @@ import type { Result } from "../model";
 
 const column = createColumnHelper<Result>();
 const COLUMNS = [
-  column.accessor((r) => r.case ?? r.testId, { id: "test", header: "Test" }),
+  column.accessor((r) => r.case || r.testId, { id: "test", header: "Test" }),
   column.accessor("status", { header: "Status" }),
   column.accessor("attempt", { header: "Attempt" }),
   column.accessor("flaky", { header: "Flaky", cell: (c) => (c.getValue() ? "flaky" : "") }),
