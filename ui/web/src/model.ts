@@ -30,8 +30,12 @@ export interface MachineRun {
   startedAt: string | null;
 }
 
+/** A machine the waiting execution could use, and why it does not take the work now. */
 export interface Candidate {
-  [key: string]: unknown;
+  name: string;
+  matches: boolean;
+  status: string;
+  why: string | null;
 }
 
 export interface Waiting {

@@ -142,8 +142,11 @@ export function ExecutionPage(props: { id: string }) {
           <p>{e.waiting.reason ?? "A matching machine is free: the work is about to start."}</p>
           {e.waiting.machines && e.waiting.machines.length > 0 && (
             <ul>
-              {e.waiting.machines.map((m, i) => (
-                <li key={i}>{JSON.stringify(m)}</li>
+              {e.waiting.machines.map((m) => (
+                <li key={m.name}>
+                  {m.name} ({m.status}, {m.matches ? "matches" : "does not match"})
+                  {m.why ? `: ${m.why}` : ""}
+                </li>
               ))}
             </ul>
           )}
