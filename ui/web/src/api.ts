@@ -60,12 +60,17 @@ export async function deleteCall(path: string): Promise<void> {
   await send(path, { method: "DELETE" });
 }
 
+/** A protected file's bytes, fetched with the token. */
+export async function fetchBlob(path: string): Promise<Blob> {
+  return (await send(path, { method: "GET" })).blob();
+}
+
 /**
  * Downloads a protected file: the token goes in a header, so the browser cannot follow a plain
  * link; the bytes become a blob: URL that is clicked once and revoked.
  */
 export async function download(path: string, fileName: string): Promise<void> {
-  const blob = await (await send(path, { method: "GET" })).blob();
+  const blob = await fetchBlob(path);
   const url = URL.createObjectURL(blob);
   const link = document.createElement("a");
   link.href = url;

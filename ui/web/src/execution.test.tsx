@@ -4,6 +4,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { MeContext } from "./me";
 import type { Me } from "./model";
 import { ExecutionPage } from "./pages/Execution";
+import { isImage, Screenshot } from "./Screenshot";
 
 const EXECUTION = {
   id: "e1",
@@ -100,5 +101,31 @@ describe("ExecutionPage", () => {
     expect(screen.queryByRole("button", { name: "Cancel" })).toBeNull();
     expect(screen.queryByRole("button", { name: "Re-run failed" })).toBeNull();
     expect(screen.getByRole("button", { name: "Download JUnit XML" })).toBeTruthy();
+  });
+});
+
+describe("Screenshot", () => {
+  afterEach(() => {
+    cleanup();
+    vi.unstubAllGlobals();
+  });
+
+  it("givenAPngScreenshot_whenShown_thenFetchedWithTheTokenAndShownAsABlobImage", async () => {
+    sessionStorage.setItem("cta.token", "cta_secret");
+    const fetch = vi.fn(async () => new Response(new Blob([new Uint8Array([137, 80, 78, 71])])));
+    vi.stubGlobal("fetch", fetch);
+    vi.stubGlobal("URL", Object.assign(URL, { createObjectURL: () => "blob:shot", revokeObjectURL: () => {} }));
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <Screenshot file={{ id: "f1", name: "login.png", size: 4, url: "/api/v1/files/f1" }} />
+      </QueryClientProvider>,
+    );
+    const image = (await screen.findByAltText("Screenshot login.png")) as HTMLImageElement;
+    expect(image.getAttribute("src")).toBe("blob:shot");
+    const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe("/api/v1/files/f1");
+    expect(new Headers(init.headers).get("Authorization")).toBe("Bearer cta_secret");
+    expect(isImage({ id: "f2", name: "trace.zip", size: 1, url: "" })).toBe(false);
+    sessionStorage.clear();
   });
 });

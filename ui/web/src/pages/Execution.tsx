@@ -8,6 +8,7 @@ import { canOperate, type Execution, type LogChunk, type Page, type Result } fro
 import { useMe } from "../me";
 import { Link, navigate, setQuery, useLocation } from "../router";
 import { ResultsTable } from "./ResultsTable";
+import { isImage, Screenshot } from "../Screenshot";
 
 const ENDED = new Set(["finished", "canceled", "timeout", "error"]);
 
@@ -244,6 +245,9 @@ function ResultDetails(props: { result: Result }) {
           {error}
         </p>
       )}
+      {(r.screenshots ?? []).filter(isImage).map((f) => (
+        <Screenshot key={f.id} file={f} />
+      ))}
     </section>
   );
 }
