@@ -1861,6 +1861,48 @@ class EndToEndIT {
     }
   }
 
+  @Test
+  void givenAFailedResultWithAScreenshot_whenOpenedInTheConsole_thenTheImageShowsInline()
+      throws Exception {
+    // A valid 1x1 PNG, so the browser can decode what the console fetched with the token.
+    String script =
+        """
+        echo iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg== \
+          | base64 -d > shot.png
+        curl -sS -f -H 'Content-Type: application/json' -d '{"status": "failed",\
+         "message": "login button missing", "screenshots": ["shot.png"]}' "$CTA_RESULTS_URL"
+        """;
+    String id =
+        run(
+            namedScenario(
+                "console-shot-" + Long.toHexString(System.nanoTime()),
+                List.of(test("shooting-console", script, null, Map.of()))));
+    Demo.awaitEnd(admin, id, TIMEOUT);
+    String resultId = null;
+    for (JsonNode r :
+        admin.get("/api/v1/executions/" + id + "/results").expect(200).body().get("items")) {
+      if (r.get("screenshots").size() > 0) {
+        resultId = r.get("id").asText();
+      }
+    }
+    assertTrue(resultId != null, "a result with the screenshot");
+
+    try (ConsoleBrowser browser = ConsoleBrowser.open(stack.settings().apiUrl())) {
+      browser.signInAt("/executions/" + id + "?failed=1&result=" + resultId, adminToken);
+
+      browser.await(
+          d ->
+              (Boolean)
+                  browser.script(
+                      "const i = document.querySelector('img[alt=\"Screenshot shot.png\"]');"
+                          + " return i !== null && i.complete && i.naturalWidth === 1"
+                          + " && i.src.startsWith('blob:');"));
+      assertEquals(
+          "login button missing", browser.one(By.cssSelector("[data-testid=message]")).getText());
+      browser.screenshot("result");
+    }
+  }
+
   /** As {@link #scenario(List)}, with a name of its own so a page can find it. */
   private static String namedScenario(String name, List<Map<String, Object>> tests) {
     String suiteId = created("/api/v1/suites", Map.of("name", name, "tests", tests));
