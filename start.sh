@@ -6,9 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 jar=launcher/target/cta-launcher.jar
-if [ ! -f "$jar" ] || [ -n "$(find . -path '*/target' -prune -o \
-    \( -name '*.java' -o -name 'pom.xml' -o -name '*.properties' -o -name '*.xml' \) \
-    -newer "$jar" -print -quit)" ]; then
+# The web console's sources (ui/web: TypeScript, CSS, HTML, package files) count too.
+if [ ! -f "$jar" ] || [ -n "$(find . \( -path '*/target' -o -path '*/node_modules' \) -prune -o \
+    \( -name '*.java' -o -name 'pom.xml' -o -name '*.properties' -o -name '*.xml' \
+    -o -path './ui/web/*' -type f \) -newer "$jar" -print -quit)" ]; then
   echo "cta: building (the first build downloads dependencies and takes a few minutes)..."
   mvn -B -q -DskipTests package
 fi

@@ -125,6 +125,12 @@ public final class LauncherMain {
     stack.startAgent(
         agentName, List.of("--property", "os=" + System.getProperty("os.name").toLowerCase()));
     printWhere(settings, agentName);
+    System.out.println(
+        "cta: web console at "
+            + settings.apiUrl()
+            + "/ : sign in with the admin token ("
+            + tokenFileHint(env, dataDir)
+            + ", docs/ui.md)");
 
     if (!options.contains("--no-demo")) {
       CtaClient client = new CtaClient(settings.apiUrl(), adminToken);

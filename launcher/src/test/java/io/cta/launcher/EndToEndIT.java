@@ -34,6 +34,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -1735,6 +1736,193 @@ class EndToEndIT {
     assertEquals(404, admin.get("/api/v1/executions/" + first + "/results").status());
     JsonNode kept = admin.get("/api/v1/executions/" + second + "/results").expect(200).body();
     assertEquals("says-hello", kept.get("items").get(0).get("testId").asText());
+  }
+
+  @Test
+  void givenAnOperatorInTheConsole_whenRunningAScenario_thenThePageShowsItFinishLive()
+      throws Exception {
+    String name = "console-run-" + Long.toHexString(System.nanoTime());
+    namedScenario(name, List.of(test("console-greets", "echo console-says-hi", null, Map.of())));
+
+    try (ConsoleBrowser browser = ConsoleBrowser.open(stack.settings().apiUrl())) {
+      // A page URL opened directly shows the sign-in form, then that page.
+      browser.signInAt("/scenarios", adminToken);
+      assertEquals("/scenarios", browser.currentPath());
+      assertFalse(browser.currentPath().contains(adminToken));
+      assertEquals(adminToken, browser.sessionToken());
+      browser.screenshot("scenarios");
+      browser
+          .await(d -> d.findElement(By.cssSelector("tr[data-scenario='" + name + "'] button")))
+          .click();
+
+      browser.await(d -> browser.currentPath().matches("/executions/[0-9a-f]+"));
+      String id = browser.currentPath().substring("/executions/".length());
+      browser.await(
+          d ->
+              d.findElement(By.cssSelector("[data-live]"))
+                  .getAttribute("data-live")
+                  .equals("live"));
+      browser.await(
+          d -> d.findElement(By.cssSelector("[data-testid=state]")).getText().equals("finished"));
+      // Polling is off while the socket is live: the end arrived over /ws.
+      assertEquals("live", browser.one(By.cssSelector("[data-live]")).getAttribute("data-live"));
+      assertEquals("ok", browser.one(By.cssSelector("[data-testid=result]")).getText());
+      assertEquals(
+          "finished",
+          admin.get("/api/v1/executions/" + id).expect(200).body().get("state").asText());
+      browser.await(
+          d ->
+              d.findElement(By.cssSelector("[data-testid=log]"))
+                  .getText()
+                  .contains("console-says-hi"));
+      browser.screenshot("execution");
+
+      browser.go("/executions?state=finished");
+      browser.await(d -> d.findElement(By.cssSelector("tr[data-execution='" + id + "']")));
+      assertEquals(
+          "finished",
+          browser.one(By.id("filter-state")).getAttribute("value"),
+          "filters from the URL");
+      browser.screenshot("executions");
+      browser.go("/machines");
+      browser.await(d -> d.findElement(By.cssSelector("tr[data-machine='" + AGENT + "']")));
+      browser.screenshot("machines");
+    }
+  }
+
+  @Test
+  void givenAViewerInTheConsole_whenOpeningScenarios_thenNoRunButtonAndTheApiRefusesARun()
+      throws Exception {
+    String name = "console-view-" + Long.toHexString(System.nanoTime());
+    String scenarioId = namedScenario(name, List.of(test("t", "true", null, Map.of())));
+    String viewer =
+        admin
+            .post("/api/v1/tokens", Map.of("name", "console viewer", "role", "viewer"))
+            .expect(201)
+            .body()
+            .get("token")
+            .asText();
+
+    try (ConsoleBrowser browser = ConsoleBrowser.open(stack.settings().apiUrl())) {
+      browser.signInAt("/scenarios", viewer);
+
+      browser.await(d -> d.findElement(By.cssSelector("tr[data-scenario='" + name + "']")));
+      assertEquals(
+          "console viewer (viewer)", browser.one(By.cssSelector("[data-testid=who]")).getText());
+      assertEquals(List.of(), browser.all(By.xpath("//button[normalize-space()='Run now']")));
+      assertEquals(List.of(), browser.all(By.xpath("//button[normalize-space()='Drain']")));
+    }
+    // The api enforces the role whatever a page shows.
+    assertEquals(
+        403,
+        new CtaClient(stack.settings().apiUrl(), viewer)
+            .post("/api/v1/scenarios/" + scenarioId + "/run", null)
+            .status());
+  }
+
+  @Test
+  void givenScriptAndOnerrorPayloadsInALogAndAMessage_whenShownInTheConsole_thenTheyStayText()
+      throws Exception {
+    String payload = "<script>window.__ctaXss=1</script><img src=x onerror=\"window.__ctaXss=2\">";
+    String name = "console-xss-" + Long.toHexString(System.nanoTime());
+    String scenarioId =
+        namedScenario(
+            name,
+            List.of(
+                test(
+                    "xss",
+                    "printf '%s\\n' '"
+                        + payload
+                        + "'; printf '%s\\n' '"
+                        + payload
+                        + "' >&2; exit 1",
+                    null,
+                    Map.of())));
+    String id = run(scenarioId);
+    Demo.awaitEnd(admin, id, TIMEOUT);
+    JsonNode result =
+        admin.get("/api/v1/executions/" + id + "/results").expect(200).body().get("items").get(0);
+    assertTrue(result.get("message").asText().contains(payload), result.toString());
+
+    try (ConsoleBrowser browser = ConsoleBrowser.open(stack.settings().apiUrl())) {
+      browser.signInAt("/executions/" + id + "?result=" + result.get("id").asText(), adminToken);
+
+      String message =
+          browser.await(d -> d.findElement(By.cssSelector("[data-testid=message]"))).getText();
+      String log = browser.await(d -> d.findElement(By.cssSelector("[data-testid=log]"))).getText();
+      assertTrue(message.contains(payload), message);
+      assertTrue(log.contains(payload), log);
+      assertEquals(
+          0L,
+          browser.script(
+              "return document.querySelectorAll('main script, main img, [onerror]').length"));
+      assertEquals(
+          null, browser.script("return window.__ctaXss === undefined ? null : window.__ctaXss"));
+    }
+  }
+
+  @Test
+  void givenAFailedResultWithAScreenshot_whenOpenedInTheConsole_thenTheImageShowsInline()
+      throws Exception {
+    // A valid 1x1 PNG, so the browser can decode what the console fetched with the token.
+    String script =
+        """
+        echo iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg== \
+          | base64 -d > shot.png
+        curl -sS -f -H 'Content-Type: application/json' -d '{"status": "failed",\
+         "message": "login button missing", "screenshots": ["shot.png"]}' "$CTA_RESULTS_URL"
+        """;
+    String id =
+        run(
+            namedScenario(
+                "console-shot-" + Long.toHexString(System.nanoTime()),
+                List.of(test("shooting-console", script, null, Map.of()))));
+    Demo.awaitEnd(admin, id, TIMEOUT);
+    String resultId = null;
+    for (JsonNode r :
+        admin.get("/api/v1/executions/" + id + "/results").expect(200).body().get("items")) {
+      if (r.get("screenshots").size() > 0) {
+        resultId = r.get("id").asText();
+      }
+    }
+    assertTrue(resultId != null, "a result with the screenshot");
+
+    try (ConsoleBrowser browser = ConsoleBrowser.open(stack.settings().apiUrl())) {
+      browser.signInAt("/executions/" + id + "?failed=1&result=" + resultId, adminToken);
+
+      browser.await(
+          d ->
+              (Boolean)
+                  browser.script(
+                      "const i = document.querySelector('img[alt=\"Screenshot shot.png\"]');"
+                          + " return i !== null && i.complete && i.naturalWidth === 1"
+                          + " && i.src.startsWith('blob:');"));
+      assertEquals(
+          "login button missing", browser.one(By.cssSelector("[data-testid=message]")).getText());
+      browser.screenshot("result");
+    }
+  }
+
+  /** As {@link #scenario(List)}, with a name of its own so a page can find it. */
+  private static String namedScenario(String name, List<Map<String, Object>> tests) {
+    String suiteId = created("/api/v1/suites", Map.of("name", name, "tests", tests));
+    String configurationId =
+        created(
+            "/api/v1/configurations",
+            Map.of("name", name, "runMode", "mono", "target", Map.of("machine", AGENT)));
+    return created(
+        "/api/v1/scenarios",
+        Map.of(
+            "name",
+            name,
+            "testSuiteId",
+            suiteId,
+            "configurationId",
+            configurationId,
+            "pendingTimeout",
+            60_000,
+            "runningTimeout",
+            120_000));
   }
 
   private static String scenario(List<Map<String, Object>> tests) {

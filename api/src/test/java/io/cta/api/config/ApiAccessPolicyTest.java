@@ -25,6 +25,14 @@ class ApiAccessPolicyTest {
   }
 
   @Test
+  void givenWhoIsSignedIn_whenAsked_thenEveryUserRoleMayAndAgentsMayNot() {
+    for (Role role : new Role[] {Role.admin, Role.operator, Role.viewer}) {
+      assertEquals(ALLOW, policy.decide(HttpMethod.GET, "/api/v1/me", role));
+    }
+    assertEquals(DENY, policy.decide(HttpMethod.GET, "/api/v1/me", Role.agent));
+  }
+
+  @Test
   void givenTokensAndActuator_whenNotAdmin_thenDenied() {
     for (Role role : new Role[] {Role.operator, Role.viewer, Role.agent}) {
       assertEquals(DENY, policy.decide(HttpMethod.GET, "/api/v1/tokens", role));

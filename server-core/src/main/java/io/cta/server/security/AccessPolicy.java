@@ -33,16 +33,15 @@ public interface AccessPolicy {
   }
 
   /**
-   * Health, the UI's static files and the API description (they hold no data; every call they lead
-   * to needs a token).
+   * Health, the UI's pages and files ({@link UiPaths}) and the API description (they hold no data;
+   * every call they lead to needs a token).
    */
   static boolean isPublic(HttpMethod method, String path) {
     if (path.equals("/actuator/health") || path.startsWith("/actuator/health/")) {
       return true;
     }
     return method == HttpMethod.GET
-        && (path.equals("/")
-            || path.equals("/index.html")
+        && (UiPaths.isUi(path)
             || path.equals("/v3/api-docs")
             || path.startsWith("/v3/api-docs/")
             || path.equals("/swagger-ui.html")

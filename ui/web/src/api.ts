@@ -1,0 +1,82 @@
+import { clearToken, storedToken } from "./session";
+
+/** An RFC 9457 problem as the api answers every error (docs/api.md, "Errors"). */
+export interface Problem {
+  title?: string;
+  status: number;
+  detail?: string;
+}
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail ?? problem.title ?? `HTTP ${problem.status}`);
+  }
+}
+
+/** Called when the api refuses the token, so the app can show the sign-in form again. */
+let onUnauthorized: () => void = () => {};
+export function setUnauthorizedHandler(handler: () => void): void {
+  onUnauthorized = handler;
+}
+
+async function send(path: string, init: RequestInit, token = storedToken()): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (token) {
+    headers.set("Authorization", `Bearer ${token}`);
+  }
+  if (init.body !== undefined) {
+    headers.set("Content-Type", "application/json");
+  }
+  const response = await fetch(path, { ...init, headers });
+  if (!response.ok) {
+    let problem: Problem = { status: response.status };
+    try {
+      problem = { ...problem, ...(await response.json()) };
+    } catch {
+      // Not a problem document: keep the status.
+    }
+    if (response.status === 401 && token === storedToken()) {
+      clearToken();
+      onUnauthorized();
+    }
+    throw new ApiError(problem);
+  }
+  return response;
+}
+
+export async function getJson<T>(path: string, token?: string): Promise<T> {
+  return (await send(path, { method: "GET" }, token ?? storedToken())).json() as Promise<T>;
+}
+
+export async function postJson<T>(path: string, body?: unknown): Promise<T | null> {
+  const response = await send(path, {
+    method: "POST",
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return response.status === 204 ? null : ((await response.json()) as T);
+}
+
+export async function deleteCall(path: string): Promise<void> {
+  await send(path, { method: "DELETE" });
+}
+
+/** A protected file's bytes, fetched with the token. */
+export async function fetchBlob(path: string): Promise<Blob> {
+  return (await send(path, { method: "GET" })).blob();
+}
+
+/**
+ * Downloads a protected file: the token goes in a header, so the browser cannot follow a plain
+ * link; the bytes become a blob: URL that is clicked once and revoked.
+ */
+export async function download(path: string, fileName: string): Promise<void> {
+  const blob = await fetchBlob(path);
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = fileName;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  URL.revokeObjectURL(url);
+}

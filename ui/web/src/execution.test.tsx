@@ -1,0 +1,131 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { cleanup, render, screen } from "@testing-library/react";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { MeContext } from "./me";
+import type { Me } from "./model";
+import { ExecutionPage } from "./pages/Execution";
+import { isImage, Screenshot } from "./Screenshot";
+
+const EXECUTION = {
+  id: "e1",
+  number: 7,
+  scenarioId: "s1",
+  scenarioName: "nightly",
+  state: "pending",
+  result: null,
+  counters: { ok: 1, failed: 1, partial: 0, inconclusive: 0 },
+  machines: [{ machineId: "m1", name: "lab-1", state: "timeout", plannedStartAt: null, startedAt: null }],
+  requestedAt: null,
+  startedAt: null,
+  finishedAt: null,
+  reason: null,
+  requestedBy: "ada",
+  waiting: {
+    since: null,
+    waitedMs: 10,
+    reason: "no matching machine is online",
+    machines: [{ name: "lab-2", matches: true, status: "offline", why: "offline since 10:00" }],
+  },
+  rerunOf: null,
+};
+
+function result(id: string, status: string) {
+  return {
+    id,
+    testId: `test-${id}`,
+    case: null,
+    machine: "lab-1",
+    attempt: 1,
+    status,
+    message: null,
+    description: null,
+    durationMs: 5,
+    attachments: [],
+    screenshots: [],
+    custom: null,
+    flaky: false,
+  };
+}
+
+function renderAs(me: Me, url: string) {
+  window.history.replaceState(null, "", url);
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async (path: string) => {
+      const body = path.endsWith("/results")
+        ? { items: [result("a", "ok"), result("b", "failed")], page: 0, size: 2, total: 2 }
+        : path.endsWith("/logs")
+          ? { items: [], page: 0, size: 0, total: 0 }
+          : EXECUTION;
+      return new Response(JSON.stringify(body));
+    }),
+  );
+  render(
+    <QueryClientProvider client={new QueryClient()}>
+      <MeContext.Provider value={me}>
+        <ExecutionPage id="e1" />
+      </MeContext.Provider>
+    </QueryClientProvider>,
+  );
+}
+
+describe("ExecutionPage", () => {
+  beforeAll(() => {
+    Object.defineProperty(HTMLElement.prototype, "clientHeight", { configurable: true, get: () => 480 });
+    Object.defineProperty(HTMLElement.prototype, "clientWidth", { configurable: true, get: () => 800 });
+  });
+  afterEach(() => {
+    cleanup();
+    vi.unstubAllGlobals();
+  });
+
+  it("givenFailedOnlyInTheUrl_whenShown_thenOnlyTheFailedResultIsListed", async () => {
+    renderAs({ tokenId: "t", name: "ada", role: "operator" }, "/executions/e1?failed=1");
+    await screen.findByText("test-b");
+    expect(screen.queryByText("test-a")).toBeNull();
+    expect((screen.getByLabelText("Failed only") as HTMLInputElement).checked).toBe(true);
+    expect(screen.getByRole("button", { name: "Cancel" })).toBeTruthy();
+  });
+
+  it("givenAWaitingExecution_whenShown_thenWhyItWaitsAndMachineLost", async () => {
+    renderAs({ tokenId: "t", name: "ada", role: "operator" }, "/executions/e1");
+    expect(await screen.findByText("no matching machine is online")).toBeTruthy();
+    expect(screen.getByText(/lab-2 \(offline, matches\): offline since 10:00/)).toBeTruthy();
+    expect(screen.getByText("lab-1: timeout (machine lost)")).toBeTruthy();
+    await screen.findByText("test-a");
+  });
+
+  it("givenAViewer_whenShown_thenNoCancelOrRerunButJunitDownload", async () => {
+    renderAs({ tokenId: "t", name: "vic", role: "viewer" }, "/executions/e1");
+    await screen.findByText("test-a");
+    expect(screen.queryByRole("button", { name: "Cancel" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Re-run failed" })).toBeNull();
+    expect(screen.getByRole("button", { name: "Download JUnit XML" })).toBeTruthy();
+  });
+});
+
+describe("Screenshot", () => {
+  afterEach(() => {
+    cleanup();
+    vi.unstubAllGlobals();
+  });
+
+  it("givenAPngScreenshot_whenShown_thenFetchedWithTheTokenAndShownAsABlobImage", async () => {
+    sessionStorage.setItem("cta.token", "cta_secret");
+    const fetch = vi.fn(async () => new Response(new Blob([new Uint8Array([137, 80, 78, 71])])));
+    vi.stubGlobal("fetch", fetch);
+    vi.stubGlobal("URL", Object.assign(URL, { createObjectURL: () => "blob:shot", revokeObjectURL: () => {} }));
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <Screenshot file={{ id: "f1", name: "login.png", size: 4, url: "/api/v1/files/f1" }} />
+      </QueryClientProvider>,
+    );
+    const image = (await screen.findByAltText("Screenshot login.png")) as HTMLImageElement;
+    expect(image.getAttribute("src")).toBe("blob:shot");
+    const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe("/api/v1/files/f1");
+    expect(new Headers(init.headers).get("Authorization")).toBe("Bearer cta_secret");
+    expect(isImage({ id: "f2", name: "trace.zip", size: 1, url: "" })).toBe(false);
+    sessionStorage.clear();
+  });
+});

@@ -1,0 +1,121 @@
+// Wire shapes of the REST API (docs/api.md); only the fields the console reads.
+
+export type Role = "admin" | "operator" | "viewer" | "agent";
+
+export interface Me {
+  tokenId: string;
+  name: string;
+  role: Role;
+}
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  size: number;
+  total: number;
+}
+
+export interface Counters {
+  ok: number;
+  failed: number;
+  partial: number;
+  inconclusive: number;
+}
+
+export interface MachineRun {
+  machineId: string;
+  name: string;
+  state: string;
+  plannedStartAt: string | null;
+  startedAt: string | null;
+}
+
+/** A machine the waiting execution could use, and why it does not take the work now. */
+export interface Candidate {
+  name: string;
+  matches: boolean;
+  status: string;
+  why: string | null;
+}
+
+export interface Waiting {
+  since: string | null;
+  waitedMs: number;
+  reason: string | null;
+  machines: Candidate[] | null;
+}
+
+export interface Execution {
+  id: string;
+  number: number;
+  scenarioId: string;
+  scenarioName: string;
+  state: string;
+  result: string | null;
+  counters: Counters | null;
+  machines: MachineRun[] | null;
+  requestedAt: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  reason: string | null;
+  requestedBy: string | null;
+  waiting: Waiting | null;
+  rerunOf: string | null;
+}
+
+export interface FileRef {
+  id: string;
+  name: string;
+  size: number;
+  url: string;
+}
+
+export interface Result {
+  id: string;
+  testId: string;
+  case: string | null;
+  machine: string | null;
+  attempt: number;
+  status: string;
+  message: string | null;
+  description: string | null;
+  durationMs: number | null;
+  attachments: FileRef[];
+  screenshots: FileRef[];
+  custom: Record<string, string> | null;
+  flaky: boolean;
+}
+
+export interface LogChunk {
+  testId: string | null;
+  machine: string | null;
+  attempt: number;
+  stage: string | null;
+  stream: string | null;
+  seq: number;
+  text: string;
+}
+
+export interface Machine {
+  id: string;
+  name: string;
+  hostname: string | null;
+  os: string | null;
+  status: string;
+  slots: number;
+  properties: Record<string, string> | null;
+  groups: string[] | null;
+  executions: string[] | null;
+  lastSeenAt: string | null;
+}
+
+export interface Scenario {
+  id: string;
+  name: string;
+  description: string | null;
+}
+
+/** Whether a role may start, cancel and change things (the api enforces it again). */
+export function canOperate(me: Me | null): boolean {
+  return me !== null && (me.role === "admin" || me.role === "operator");
+}
