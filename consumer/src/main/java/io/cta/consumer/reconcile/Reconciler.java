@@ -37,7 +37,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * MongoDB and Temporal share no transaction, so on start and then periodically this compares the
- * active executions in MongoDB with their workflows (design.md section 3, "Reconciler"):
+ * active executions in MongoDB with their workflows (docs/design.md#reconciler):
  *
  * <ul>
  *   <li>a pending execution without a workflow is started again, or ends {@code timeout} if its
