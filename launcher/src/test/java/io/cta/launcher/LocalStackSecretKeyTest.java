@@ -17,7 +17,15 @@ class LocalStackSecretKeyTest {
   private LocalStack stack() {
     return new LocalStack(
         new LocalStack.Settings(
-            dir, dir.resolve("logs"), dir.resolve("secrets"), 1, 2, 3, 4, "memory", "t"));
+            dir,
+            dir.resolve("logs"),
+            dir.resolve("secrets"),
+            1,
+            2,
+            3,
+            4,
+            "memory",
+            "a-test-admin-token-of-32-characters-at-least"));
   }
 
   @Test
