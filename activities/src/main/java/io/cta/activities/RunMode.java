@@ -1,6 +1,6 @@
 package io.cta.activities;
 
-/** How a configuration spreads a suite over its target machines (design.md section 2). */
+/** How a configuration spreads a suite over its target machines (docs/design.md#run-modes). */
 public enum RunMode {
   mono,
   group,

@@ -1,5 +1,6 @@
 package io.cta.agent;
 
+import io.cta.activities.FailureType;
 import io.cta.activities.TestStatus;
 import io.cta.activities.agent.AgentActivities;
 import io.cta.activities.agent.RunTestRequest;
@@ -19,7 +20,6 @@ import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.WorkflowClient;
-import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -39,9 +39,6 @@ class AgentActivitiesImpl implements AgentActivities {
 
   private static final Logger log = LoggerFactory.getLogger(AgentActivitiesImpl.class);
   private static final long FLUSH_MILLIS = 10_000;
-
-  /** The failure type of a test stopped because its agent's drain timed out. */
-  static final String STOPPED = "AgentDrainTimedOut";
 
   private final String machine;
   private final Path workDir;
@@ -142,8 +139,8 @@ class AgentActivitiesImpl implements AgentActivities {
     ActivityExecutionContext context = Activity.getExecutionContext();
     TestExecutor executor = executors.get(request.test().type());
     if (executor == null) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "this agent cannot run tests of type '" + request.test().type() + "'", "UnknownTestType");
+      throw FailureType.UNKNOWN_TEST_TYPE.nonRetryable(
+          "this agent cannot run tests of type '" + request.test().type() + "'");
     }
     String executionId = request.executionId();
     running.merge(executionId, 1, Integer::sum);
@@ -210,10 +207,10 @@ class AgentActivitiesImpl implements AgentActivities {
           request.test().id(), machine, outcome.status(), outcome.resultCount());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw ApplicationFailure.newFailure("agent interrupted", "Interrupted");
+      throw FailureType.INTERRUPTED.retryable("agent interrupted");
     } catch (ActivityCanceledException e) {
       if (stopReason != null) {
-        throw ApplicationFailure.newNonRetryableFailure(stopReason, STOPPED);
+        throw FailureType.AGENT_DRAIN_TIMED_OUT.nonRetryable(stopReason);
       }
       throw e;
     } finally {

@@ -245,7 +245,7 @@ public final class AgentMain {
       } catch (InterruptedException e) {
         return;
       } catch (ConsumerClient.ConsumerException refused) {
-        if (refused.getMessage().contains(" 404") && !drain.requested()) {
+        if (refused.isNotFound() && !drain.requested()) {
           try {
             registerUntilAccepted(consumer, settings);
           } catch (InterruptedException e) {

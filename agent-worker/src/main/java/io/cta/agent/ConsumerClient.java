@@ -115,6 +115,14 @@ public class ConsumerClient {
       return detail != null ? detail : getMessage();
     }
 
+    /**
+     * 404: the consumer does not know what the request names. For a heartbeat that is this machine
+     * (its registration was lost, for example with the embedded default's data): register again.
+     */
+    public boolean isNotFound() {
+      return status == 404;
+    }
+
     /** 4xx other than 408/429: sending the same request again will not help. */
     public boolean isPermanent() {
       return status / 100 == 4 && status != 408 && status != 429;

@@ -1,10 +1,10 @@
 package io.cta.agent;
 
+import io.cta.activities.FailureType;
 import io.cta.activities.agent.AgentActivities;
 import io.cta.activities.agent.RunTestRequest;
 import io.cta.activities.agent.RunTestResult;
 import io.temporal.client.WorkflowClient;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
@@ -25,12 +25,12 @@ import org.slf4j.LoggerFactory;
  * <p>The agent runs at most {@code slots} tests at once across all its queues, and polls every
  * queue at once while it has a free slot. A slot supplier shared by all workers would enforce the
  * limit too, but a worker reserves its slot before it polls, so an idle one-slot agent lends its
- * slot to one queue's long poll while work waits on its other queues (platform-notes.md, "Routing
- * work to agents"): up to a long-poll timeout of dispatch latency. Instead, every worker may poll,
- * and the agent stops polling everywhere the moment its slots are full, and starts again when one
- * frees. A poll already in flight when it became full can still deliver a test: the agent refuses
- * it at once ({@link AgentActivities#AGENT_FULL}) without running anything, and the workflow
- * dispatches it again, to this agent once it has room, or to another.
+ * slot to one queue's long poll while work waits on its other queues
+ * (docs/design.md#shared-slots-and-the-poller-trap): up to a long-poll timeout of dispatch latency.
+ * Instead, every worker may poll, and the agent stops polling everywhere the moment its slots are
+ * full, and starts again when one frees. A poll already in flight when it became full can still
+ * deliver a test: the agent refuses it at once ({@link FailureType#AGENT_FULL}) without running
+ * anything, and the workflow dispatches it again, to this agent once it has room, or to another.
  *
  * <p>Draining stops polling everywhere at once, whatever the free slots, and refuses what a poll in
  * flight still delivers the same way, until {@link #undrain}.
@@ -64,8 +64,7 @@ class QueuePollers implements AutoCloseable {
 
   private RunTestResult runInSlot(AgentActivities activities, RunTestRequest request) {
     if (!enter()) {
-      throw ApplicationFailure.newFailure(
-          "all " + slots + " slots of this agent are taken", AgentActivities.AGENT_FULL);
+      throw FailureType.AGENT_FULL.retryable("all " + slots + " slots of this agent are taken");
     }
     try {
       return activities.runTest(request);

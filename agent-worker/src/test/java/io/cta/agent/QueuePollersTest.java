@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cta.activities.FailureType;
 import io.cta.activities.TestStatus;
 import io.cta.activities.agent.AgentActivities;
 import io.cta.activities.agent.RunTestRequest;
@@ -38,9 +39,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shared-slot/poller trap of platform-notes.md against real workers on Temporal's test server:
- * an agent never runs more than its slots, polls every queue while it has room, and a busy agent
- * leaves shared work to an idle one.
+ * The shared-slot/poller trap (docs/design.md#shared-slots-and-the-poller-trap) against real
+ * workers on Temporal's test server: an agent never runs more than its slots, polls every queue
+ * while it has room, and a busy agent leaves shared work to an idle one.
  */
 class QueuePollersTest {
 
@@ -80,7 +81,7 @@ class QueuePollersTest {
           return agent.runTest(new RunTestRequest("e1", 1, test, null, 0)).machine();
         } catch (ActivityFailure failure) {
           if (!(failure.getCause() instanceof ApplicationFailure refused
-              && AgentActivities.AGENT_FULL.equals(refused.getType()))) {
+              && FailureType.AGENT_FULL.type().equals(refused.getType()))) {
             throw failure;
           }
         }

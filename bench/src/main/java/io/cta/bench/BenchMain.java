@@ -21,8 +21,8 @@ import java.util.Map;
 
 /**
  * The benchmark harness (docs/benchmarks.md): bare Temporal baselines, then CTA, on one embedded
- * Temporal test server started by {@link LocalStack}, and a table of both against design.md section
- * 5.
+ * Temporal test server started by {@link LocalStack}, and a table of both against
+ * docs/design.md#quality-bars.
  */
 public final class BenchMain {
 

@@ -37,8 +37,8 @@ final class Report {
   }
 
   /**
-   * A target of design.md section 5: a limit on CTA's value in {@code unit}, or on its ratio to the
-   * baseline when the unit is {@code ×}.
+   * A target of docs/design.md#quality-bars: a limit on CTA's value in {@code unit}, or on its
+   * ratio to the baseline when the unit is {@code ×}.
    */
   record Target(String text, double limit, boolean atMost, String unit) {
 

@@ -14,7 +14,8 @@ import java.time.Duration;
  * @param tlsTrustCerts CA certificates (PEM) to trust instead of the JVM's, or null
  * @param tls whether to use TLS at all (implied by any TLS file)
  * @param longPollTimeout how long a poll for work waits on an empty queue; short values let one
- *     process poll several queues without a poller sitting on a shared slot (platform-notes.md)
+ *     process poll several queues without a poller sitting on a shared slot
+ *     (docs/design.md#shared-slots-and-the-poller-trap)
  */
 public record TemporalSettings(
     String target,

@@ -13,11 +13,4 @@ public interface AgentActivities {
    */
   @ActivityMethod
   RunTestResult runTest(RunTestRequest request);
-
-  /**
-   * The failure type of a test an agent refused at once because all its slots were taken (a poll
-   * already in flight when it became full delivered it): nothing ran, and the workflow dispatches
-   * the same attempt again.
-   */
-  String AGENT_FULL = "AgentFull";
 }

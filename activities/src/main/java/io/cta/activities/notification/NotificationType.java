@@ -1,6 +1,6 @@
 package io.cta.activities.notification;
 
-/** The channels a scenario's notification can use (design.md section 4). */
+/** The channels a scenario's notification can use (docs/notifications.md). */
 public enum NotificationType {
   /** A signed JSON POST to a URL. */
   webhook,

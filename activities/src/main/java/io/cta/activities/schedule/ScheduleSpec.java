@@ -29,7 +29,7 @@ public record ScheduleSpec(
     return at != null;
   }
 
-  /** The overlap policy (design.md section 4). */
+  /** The overlap policy (docs/scheduling.md). */
   public enum Overlap {
     /** Do not start while the previous execution is pending or running; record the skip. */
     @JsonProperty("skip")

@@ -19,19 +19,17 @@ public interface ServerActivities {
 
   /**
    * Takes one of the scenario's concurrency slots for the execution (idempotent). Fails with the
-   * retryable type {@link #SCENARIO_BUSY} while every slot is held by another active execution.
+   * retryable type {@link io.cta.activities.FailureType#SCENARIO_BUSY} while every slot is held by
+   * another active execution.
    */
   @ActivityMethod
   void acquireSlot(String executionId);
 
   /**
    * Stores the terminal state with counters and overall result, and frees the execution's slot.
-   * Fails with the retryable type {@link #RESULTS_MISSING} while announced results are not all
-   * stored, unless forced.
+   * Fails with the retryable type {@link io.cta.activities.FailureType#RESULTS_MISSING} while
+   * announced results are not all stored, unless forced.
    */
   @ActivityMethod
   CompleteResult complete(CompleteRequest request);
-
-  String RESULTS_MISSING = "ResultsMissing";
-  String SCENARIO_BUSY = "ScenarioBusy";
 }

@@ -21,10 +21,10 @@ import java.util.Set;
 import javax.xml.stream.XMLStreamException;
 
 /**
- * Turns a test's report globs into results (design.md §2): one per test case of the JUnit XML files
- * they match, duplicate case names kept apart by their ordinal ({@code name}, {@code name #2}, …),
- * and one {@code inconclusive} result for each glob that matches no report written during the test
- * and each report that cannot be read.
+ * Turns a test's report globs into results (docs/design.md#counting): one per test case of the
+ * JUnit XML files they match, duplicate case names kept apart by their ordinal ({@code name},
+ * {@code name #2}, …), and one {@code inconclusive} result for each glob that matches no report
+ * written during the test and each report that cannot be read.
  *
  * <p>Globs are relative to the test's working directory and never leave it: a glob that could
  * ({@link TestSpec#escapesWorkDir}) is not followed, directories are walked without following

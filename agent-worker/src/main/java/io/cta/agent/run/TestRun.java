@@ -203,8 +203,8 @@ public final class TestRun {
   }
 
   /**
-   * Ends the test after its executor returned (design.md §2). From now on explicit reports are
-   * refused. Then:
+   * Ends the test after its executor returned (docs/design.md#counting). From now on explicit
+   * reports are refused. Then:
    *
    * <ul>
    *   <li>a test without {@code reports} and without explicit results gets one result, its verdict,

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * How a test's verdict, its JUnit reports and its explicit results become its results (design.md
- * §2), with real stage processes where the verdict matters.
+ * How a test's verdict, its JUnit reports and its explicit results become its results
+ * (docs/design.md#counting), with real stage processes where the verdict matters.
  */
 class TestRunTest {
 

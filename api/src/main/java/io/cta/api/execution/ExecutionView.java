@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * An execution as the API shows it (design.md section 4).
+ * An execution as the API shows it (docs/api.md, docs/design.md#vocabulary).
  *
  * @param waiting while pending: since when and why it waits; while running on a {@code machine}
  *     target whose machine is draining or offline: why (its {@code since} is null); else null

@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A result as the API shows it (design.md section 4); {@code case} is the JUnit case name.
+ * A result as the API shows it (docs/api.md, docs/design.md#vocabulary); {@code case} is the JUnit
+ * case name.
  *
  * @param attachments the result's attachments: id, name, size and download URL of each
  * @param screenshots the result's screenshots, the same way

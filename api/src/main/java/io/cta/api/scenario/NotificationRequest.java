@@ -5,9 +5,9 @@ import io.cta.server.definition.Notification;
 import java.util.List;
 
 /**
- * One notification of a scenario (design.md section 4, docs/notifications.md): {@code {"type":
- * "webhook", "url", "secret", "on"}}, {@code {"type": "email", "to": [], "on"}} or {@code {"type":
- * "chain", "scenarioId", "on"}}.
+ * One notification of a scenario (docs/notifications.md): {@code {"type": "webhook", "url",
+ * "secret", "on"}}, {@code {"type": "email", "to": [], "on"}} or {@code {"type": "chain",
+ * "scenarioId", "on"}}.
  *
  * @param secret webhook: the HMAC-SHA256 key (at most 500 characters), write-only. On {@code PUT},
  *     leaving it out keeps the secret stored for a webhook with the same URL; {@code ""} removes it

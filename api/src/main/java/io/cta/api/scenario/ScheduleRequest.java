@@ -7,7 +7,7 @@ import jakarta.validation.constraints.Size;
 import java.time.Instant;
 
 /**
- * A schedule (design.md section 4): {@code {"cron", "timeZone", "overlap"}} or {@code {"at"}}.
+ * A schedule (docs/scheduling.md): {@code {"cron", "timeZone", "overlap"}} or {@code {"at"}}.
  *
  * @param cron 5 fields (minute first) or 6 (seconds first), Spring style, no "?" needed
  * @param timeZone IANA time zone of the cron expression, default UTC

@@ -8,7 +8,7 @@ import org.springframework.util.unit.DataSize;
  * Settings of the consumer ({@code cta.consumer.*}).
  *
  * @param resultGrace how long completion waits for results an agent announced but that are not
- *     stored yet (design.md section 2, "Completion")
+ *     stored yet (docs/design.md#completion)
  * @param agentHeartbeatTimeout an agent that stops heartbeating a running test for this long is
  *     lost; it also bounds how fast a cancel reaches the test (heartbeats carry it)
  * @param reconcileInterval how often the reconciler compares MongoDB with Temporal

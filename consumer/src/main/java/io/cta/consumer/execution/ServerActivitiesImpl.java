@@ -1,6 +1,7 @@
 package io.cta.consumer.execution;
 
 import io.cta.activities.ExecutionState;
+import io.cta.activities.FailureType;
 import io.cta.activities.RunMode;
 import io.cta.activities.agent.StageSpec;
 import io.cta.activities.agent.TestSpec;
@@ -31,7 +32,6 @@ import io.cta.server.machine.PoolStore;
 import io.cta.server.machine.Selector;
 import io.cta.server.scenario.SlotStore;
 import io.cta.temporal.TaskQueues;
-import io.temporal.failure.ApplicationFailure;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -217,8 +217,8 @@ public class ServerActivitiesImpl implements ServerActivities {
       // Another consumer composed it, or this one restarted: the stored order is the same.
       SuiteSnapshot snapshot = executions.snapshot(request.executionId()).block();
       if (snapshot == null) {
-        throw ApplicationFailure.newNonRetryableFailure(
-            "execution " + request.executionId() + " has no suite snapshot", "NotFound");
+        throw FailureType.NOT_FOUND.nonRetryable(
+            "execution " + request.executionId() + " has no suite snapshot");
       }
       List<TestDefinition> suite = snapshot.suite().tests();
       tests =
@@ -246,21 +246,19 @@ public class ServerActivitiesImpl implements ServerActivities {
     if (!slots
         .acquire(execution.scenarioId(), execution.id(), execution.requestedAt(), limit.max())
         .block()) {
-      throw ApplicationFailure.newFailure(
+      throw FailureType.SCENARIO_BUSY.retryable(
           "scenario '"
               + execution.scenarioName()
               + "' has "
               + limit.max()
-              + " active execution(s), its concurrency limit",
-          SCENARIO_BUSY);
+              + " active execution(s), its concurrency limit");
     }
   }
 
   private ExecutionDocument execution(String id) {
     ExecutionDocument execution = executions.findById(id).block();
     if (execution == null) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "execution " + id + " does not exist", "NotFound");
+      throw FailureType.NOT_FOUND.nonRetryable("execution " + id + " does not exist");
     }
     return execution;
   }
@@ -284,9 +282,8 @@ public class ServerActivitiesImpl implements ServerActivities {
       ExecutionStore.ResultTickets tickets =
           executions.resultTickets(execution.id()).blockOptional().orElseThrow();
       if (tickets.inFlight() && !request.force()) {
-        throw ApplicationFailure.newFailure(
-            (tickets.taken() - tickets.stored()) + " result deliveries are being stored",
-            RESULTS_MISSING);
+        throw FailureType.RESULTS_MISSING.retryable(
+            (tickets.taken() - tickets.stored()) + " result deliveries are being stored");
       }
       CompleteResult done = tryComplete(request, execution, tickets);
       if (done != null) {
@@ -294,8 +291,8 @@ public class ServerActivitiesImpl implements ServerActivities {
       }
       if (round == MAX_COMPLETE_ROUNDS) {
         // Results keep arriving: the workflow retries this activity.
-        throw ApplicationFailure.newFailure(
-            "results kept arriving while the execution was completed", RESULTS_MISSING);
+        throw FailureType.RESULTS_MISSING.retryable(
+            "results kept arriving while the execution was completed");
       }
       execution = execution(execution.id());
     }
@@ -310,9 +307,8 @@ public class ServerActivitiesImpl implements ServerActivities {
     List<ResultDocument> stored = results.results(execution.id()).collectList().block();
     int missing = Math.max(0, request.expectedResults() - stored.size());
     if (missing > 0 && !request.force()) {
-      throw ApplicationFailure.newFailure(
-          missing + " of " + request.expectedResults() + " announced results are not stored yet",
-          RESULTS_MISSING);
+      throw FailureType.RESULTS_MISSING.retryable(
+          missing + " of " + request.expectedResults() + " announced results are not stored yet");
     }
     boolean stress = execution.configuration().runMode() == RunMode.stress;
     Counters counters = Counting.count(stored, stress);

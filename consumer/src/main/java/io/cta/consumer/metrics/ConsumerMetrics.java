@@ -52,7 +52,8 @@ public class ConsumerMetrics {
         Counter.builder(RETENTION_DELETED)
             .description("Ended executions deleted by retention, with all they stored")
             .register(registry);
-    // Explicit buckets, including the quality bars of design.md (p50 <= 50 ms, p99 <= 250 ms).
+    // Explicit buckets, including the quality bars of docs/design.md#quality-bars (p50 <= 50 ms,
+    // p99 <= 250 ms).
     dispatch =
         Timer.builder("cta.dispatch.latency")
             .description("From an execution's request (stress: its planned start) to its start")

@@ -1,6 +1,7 @@
 package io.cta.consumer.metrics;
 
 import io.cta.activities.ExecutionState;
+import io.cta.consumer.periodic.PeriodicJob;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.ExecutionStore.StateCount;
 import io.micrometer.core.instrument.Gauge;
@@ -14,8 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -43,12 +42,15 @@ public class ExecutionGauges implements SmartLifecycle {
   private final AtomicReference<Snapshot> last = new AtomicReference<>();
 
   private final ExecutionStore executions;
-  private volatile Disposable schedule;
+  private final PeriodicJob job;
 
   private record Snapshot(Map<ExecutionState, Long> counts, Instant oldestPending) {}
 
   ExecutionGauges(ExecutionStore executions, MeterRegistry registry) {
     this.executions = executions;
+    this.job =
+        new PeriodicJob(
+            "counting executions by state", Duration.ZERO, INTERVAL, this::refresh, log);
     for (ExecutionState state : ExecutionState.values()) {
       Gauge.builder("cta.executions", this, gauges -> gauges.count(state))
           .description("Executions in each state, as counted in the background every 30 s")
@@ -101,31 +103,16 @@ public class ExecutionGauges implements SmartLifecycle {
 
   @Override
   public void start() {
-    schedule =
-        Flux.interval(Duration.ZERO, INTERVAL)
-            .onBackpressureDrop()
-            .concatMap(
-                tick ->
-                    refresh()
-                        .onErrorResume(
-                            e -> {
-                              log.warn("counting executions by state failed: {}", e.toString());
-                              return Mono.empty();
-                            }))
-            .subscribe();
+    job.start();
   }
 
   @Override
   public void stop() {
-    Disposable s = schedule;
-    if (s != null) {
-      s.dispose();
-    }
-    schedule = null;
+    job.stop();
   }
 
   @Override
   public boolean isRunning() {
-    return schedule != null;
+    return job.isRunning();
   }
 }

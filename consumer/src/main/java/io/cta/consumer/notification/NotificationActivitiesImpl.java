@@ -1,6 +1,7 @@
 package io.cta.consumer.notification;
 
 import io.cta.activities.ExecutionState;
+import io.cta.activities.FailureType;
 import io.cta.activities.TestStatus;
 import io.cta.activities.notification.DeliveryFailure;
 import io.cta.activities.notification.DeliveryRequest;
@@ -15,7 +16,6 @@ import io.cta.server.notification.DeliveryLog;
 import io.cta.server.scenario.ScenarioRunner;
 import io.cta.server.web.ApiException;
 import io.temporal.activity.Activity;
-import io.temporal.failure.ApplicationFailure;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -36,9 +36,6 @@ import org.springframework.stereotype.Component;
 public class NotificationActivitiesImpl implements NotificationActivities {
 
   private static final Logger log = LoggerFactory.getLogger(NotificationActivitiesImpl.class);
-
-  /** Final delivery failures, tagged {@code channel} = webhook, email or chain. */
-  static final String NOT_DELIVERED = "NotDelivered";
 
   private final ExecutionStore executions;
   private final DeliveryLog deliveries;
@@ -142,8 +139,8 @@ public class NotificationActivitiesImpl implements NotificationActivities {
           attempt,
           failure.getMessage());
       throw failure.permanent()
-          ? ApplicationFailure.newNonRetryableFailure(failure.getMessage(), NOT_DELIVERED)
-          : ApplicationFailure.newFailure(failure.getMessage(), NOT_DELIVERED);
+          ? FailureType.NOT_DELIVERED.nonRetryable(failure.getMessage())
+          : FailureType.NOT_DELIVERED.retryable(failure.getMessage());
     }
     record(request, notification, attempt, Delivery.Status.delivered, null, statusCode, chained);
   }
@@ -273,8 +270,7 @@ public class NotificationActivitiesImpl implements NotificationActivities {
   private ExecutionDocument execution(String id) {
     ExecutionDocument execution = executions.findById(id).block();
     if (execution == null) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "execution " + id + " does not exist", "NotFound");
+      throw FailureType.NOT_FOUND.nonRetryable("execution " + id + " does not exist");
     }
     return execution;
   }
@@ -285,8 +281,8 @@ public class NotificationActivitiesImpl implements NotificationActivities {
 
   private static Notification notification(ExecutionDocument execution, int index) {
     if (index < 0 || index >= sizeOf(execution)) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "execution " + execution.id() + " has no notification " + index, "NotFound");
+      throw FailureType.NOT_FOUND.nonRetryable(
+          "execution " + execution.id() + " has no notification " + index);
     }
     return execution.notifications().get(index);
   }

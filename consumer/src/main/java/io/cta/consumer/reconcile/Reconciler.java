@@ -3,6 +3,7 @@ package io.cta.consumer.reconcile;
 import io.cta.activities.ExecutionState;
 import io.cta.activities.schedule.ScheduleSpec;
 import io.cta.consumer.config.ConsumerProperties;
+import io.cta.consumer.periodic.PeriodicJob;
 import io.cta.server.execution.Counters;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
@@ -18,6 +19,7 @@ import io.cta.temporal.TaskQueues;
 import io.cta.workflows.execution.CancelSignal;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,13 +33,12 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * MongoDB and Temporal share no transaction, so on start and then periodically this compares the
- * active executions in MongoDB with their workflows (design.md section 3, "Reconciler"):
+ * active executions in MongoDB with their workflows (docs/design.md#reconciler):
  *
  * <ul>
  *   <li>a pending execution without a workflow is started again, or ends {@code timeout} if its
@@ -67,7 +68,7 @@ public class Reconciler implements SmartLifecycle {
   private final MachineStore machines;
   private final ConsumerProperties properties;
   private final Clock clock;
-  private volatile Disposable schedule;
+  private final PeriodicJob job;
   private volatile Instant lastPass;
   private final Set<String> missingHolders = ConcurrentHashMap.newKeySet();
 
@@ -112,6 +113,20 @@ public class Reconciler implements SmartLifecycle {
     this.machines = machines;
     this.properties = properties;
     this.clock = clock;
+    this.job =
+        new PeriodicJob(
+            "reconciliation",
+            Duration.ZERO,
+            properties.reconcileInterval(),
+            () ->
+                reconcile()
+                    .doOnNext(
+                        repaired -> {
+                          if (repaired > 0) {
+                            log.info("reconciler repaired {} executions", repaired);
+                          }
+                        }),
+            log);
   }
 
   /** One pass; returns how many executions and schedules it repaired. */
@@ -405,36 +420,16 @@ public class Reconciler implements SmartLifecycle {
 
   @Override
   public void start() {
-    schedule =
-        Flux.interval(java.time.Duration.ZERO, properties.reconcileInterval())
-            .onBackpressureDrop()
-            .concatMap(
-                tick ->
-                    reconcile()
-                        .onErrorResume(
-                            e -> {
-                              log.warn("reconciliation failed: {}", e.toString());
-                              return Mono.just(0L);
-                            }))
-            .subscribe(
-                repaired -> {
-                  if (repaired > 0) {
-                    log.info("reconciler repaired {} executions", repaired);
-                  }
-                });
+    job.start();
   }
 
   @Override
   public void stop() {
-    Disposable s = schedule;
-    if (s != null) {
-      s.dispose();
-    }
-    schedule = null;
+    job.stop();
   }
 
   @Override
   public boolean isRunning() {
-    return schedule != null;
+    return job.isRunning();
   }
 }

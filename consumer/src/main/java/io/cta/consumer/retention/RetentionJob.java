@@ -2,6 +2,7 @@ package io.cta.consumer.retention;
 
 import io.cta.consumer.config.ConsumerProperties;
 import io.cta.consumer.metrics.ConsumerMetrics;
+import io.cta.consumer.periodic.PeriodicJob;
 import io.cta.server.definition.Retention;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.execution.ExecutionStore;
@@ -29,7 +30,6 @@ import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -70,7 +70,7 @@ public class RetentionJob implements SmartLifecycle {
   private final ConsumerMetrics metrics;
   private final ConsumerProperties.RetentionSettings settings;
   private final Clock clock;
-  private volatile Disposable schedule;
+  private final PeriodicJob job;
 
   @Autowired
   RetentionJob(
@@ -125,6 +125,9 @@ public class RetentionJob implements SmartLifecycle {
     this.metrics = metrics;
     this.settings = settings;
     this.clock = clock;
+    this.job =
+        new PeriodicJob(
+            "retention pass", settings.interval(), settings.interval(), this::sweep, log);
   }
 
   /** One pass; returns how many executions it deleted. */
@@ -297,32 +300,16 @@ public class RetentionJob implements SmartLifecycle {
 
   @Override
   public void start() {
-    Duration every = settings.interval();
-    schedule =
-        Flux.interval(every, every)
-            .onBackpressureDrop()
-            .concatMap(
-                tick ->
-                    sweep()
-                        .onErrorResume(
-                            e -> {
-                              log.warn("retention pass failed: {}", e.toString());
-                              return Mono.just(0L);
-                            }))
-            .subscribe();
+    job.start();
   }
 
   @Override
   public void stop() {
-    Disposable s = schedule;
-    if (s != null) {
-      s.dispose();
-    }
-    schedule = null;
+    job.stop();
   }
 
   @Override
   public boolean isRunning() {
-    return schedule != null;
+    return job.isRunning();
   }
 }

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import de.bwaldvogel.mongo.MongoServer;
 import io.cta.activities.ExecutionState;
+import io.cta.activities.FailureType;
 import io.cta.activities.TestStatus;
 import io.cta.activities.server.CompleteRequest;
-import io.cta.activities.server.ServerActivities;
 import io.cta.consumer.Fixtures;
 import io.cta.consumer.config.ConsumerProperties;
 import io.cta.server.config.CtaServerProperties;
@@ -239,7 +239,7 @@ class ServerActivitiesImplTest {
 
     ApplicationFailure waiting =
         assertThrows(ApplicationFailure.class, () -> activities.complete(request));
-    assertEquals(ServerActivities.RESULTS_MISSING, waiting.getType());
+    assertEquals(FailureType.RESULTS_MISSING.type(), waiting.getType());
     assertEquals(ExecutionState.running, executions.findById(id).block().state());
     results
         .appendResults(

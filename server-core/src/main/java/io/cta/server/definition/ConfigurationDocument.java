@@ -6,7 +6,7 @@ import org.springframework.data.annotation.Id;
 import org.springframework.data.mongodb.core.mapping.Document;
 
 /**
- * Which machines run a suite, and how (design.md section 2).
+ * Which machines run a suite, and how (docs/design.md#vocabulary, docs/configurations.md).
  *
  * @param includeOffline whether machines that are offline when the execution is composed still
  *     count as targeted (listed, and in stress expected to run); by default only online ones do

@@ -5,8 +5,7 @@ import io.cta.activities.notification.NotificationType;
 import java.util.List;
 
 /**
- * One notification of a scenario (design.md section 4, docs/notifications.md); only the fields of
- * its type are set.
+ * One notification of a scenario (docs/notifications.md); only the fields of its type are set.
  *
  * @param url webhook: where the signed JSON summary is posted
  * @param secret webhook: the HMAC-SHA256 key, or null to send unsigned. Write-only: no view, log or

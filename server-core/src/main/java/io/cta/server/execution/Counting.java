@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The counting rules of design.md section 2, in one place: a key is (test id, case, and machine in
- * stress mode); the highest attempt of a key supersedes lower ones whatever order they arrived in;
- * late results are not counted. Counters, the test history, rerun of failed tests and the JUnit
+ * The counting rules of docs/design.md#counting, in one place: a key is (test id, case, and machine
+ * in stress mode); the highest attempt of a key supersedes lower ones whatever order they arrived
+ * in; late results are not counted. Counters, the test history, rerun of failed tests and the JUnit
  * report all read results through here.
  */
 public final class Counting {

@@ -1,6 +1,6 @@
 package io.cta.server.security;
 
-/** What a token may do (design.md section 5). */
+/** What a token may do (docs/design.md#roles). */
 public enum Role {
   /** Everything, including tokens. */
   admin,

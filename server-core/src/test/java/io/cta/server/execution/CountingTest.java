@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The counting rules of design.md section 2. */
+/** The counting rules of docs/design.md#counting. */
 class CountingTest {
 
   @Test

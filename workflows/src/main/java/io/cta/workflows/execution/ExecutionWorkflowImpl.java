@@ -30,9 +30,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Timeouts are execution-level (design.md section 2): the pending timeout runs from the request to
- * the start, the running timeout from the start to the end. Both are workflow timers, so they fire
- * on time whatever the agents do; withdrawing queued work is a cancellation of its scope.
+ * Timeouts are execution-level (docs/design.md#timeouts): the pending timeout runs from the request
+ * to the start, the running timeout from the start to the end. Both are workflow timers, so they
+ * fire on time whatever the agents do; withdrawing queued work is a cancellation of its scope.
  *
  * <p>Small runs dispatch their tests from this workflow; large ones from lane child workflows (see
  * {@link LaneWorkflow}), so that no workflow run's history grows with the suite.

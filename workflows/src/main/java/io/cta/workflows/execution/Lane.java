@@ -1,6 +1,7 @@
 package io.cta.workflows.execution;
 
 import io.cta.activities.ExecutionState;
+import io.cta.activities.FailureType;
 import io.cta.activities.RunMode;
 import io.cta.activities.TestStatus;
 import io.cta.activities.agent.AgentActivities;
@@ -15,7 +16,6 @@ import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.common.Priority;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TimeoutFailure;
 import io.temporal.workflow.Async;
@@ -31,8 +31,8 @@ import java.util.function.Supplier;
 
 /**
  * Runs tests on agents, one activity per attempt: retries of failed tests and re-dispatch after a
- * machine loss (design.md section 2). Workflow code: the execution workflow uses it for small runs
- * and each lane child workflow for large ones.
+ * machine loss (docs/design.md#re-dispatch-after-machine-loss). Workflow code: the execution
+ * workflow uses it for small runs and each lane child workflow for large ones.
  *
  * <p>A sequence runs tests one after the other (mono, group, and each machine of stress); a window
  * keeps at most {@code window} tests released at once ({@code parallel}) so that the order of
@@ -267,9 +267,7 @@ final class Lane {
           attempt++;
           continue;
         }
-        if (failure.getCause() instanceof ApplicationFailure refused
-            && AgentActivities.AGENT_FULL.equals(refused.getType())
-            && refusals++ < MAX_REFUSALS) {
+        if (FailureType.AGENT_FULL.is(failure.getCause()) && refusals++ < MAX_REFUSALS) {
           continue; // nothing ran: the same attempt goes back to the same queue
         }
         if (!(failure.getCause() instanceof TimeoutFailure timeout

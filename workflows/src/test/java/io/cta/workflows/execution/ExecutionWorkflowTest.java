@@ -8,6 +8,7 @@ import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
 import io.cta.activities.ExecutionState;
+import io.cta.activities.FailureType;
 import io.cta.activities.TestStatus;
 import io.cta.activities.agent.AgentActivities;
 import io.cta.activities.agent.RunTestResult;
@@ -382,7 +383,7 @@ class ExecutionWorkflowTest {
               completions.add(request);
               if (!request.force()) {
                 throw ApplicationFailure.newFailure(
-                    "1 of 1 missing", ServerActivities.RESULTS_MISSING);
+                    "1 of 1 missing", FailureType.RESULTS_MISSING.type());
               }
               return new CompleteResult(request.state(), null, 1, false);
             });

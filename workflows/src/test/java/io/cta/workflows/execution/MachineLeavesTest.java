@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cta.activities.ExecutionState;
+import io.cta.activities.FailureType;
 import io.cta.activities.RunMode;
 import io.cta.activities.TestStatus;
 import io.cta.activities.agent.AgentActivities;
@@ -13,7 +14,6 @@ import io.cta.activities.server.CompleteRequest;
 import io.cta.activities.server.ExecutionPlan;
 import io.cta.activities.server.ServerActivities;
 import io.cta.temporal.TaskQueues;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
@@ -234,7 +234,7 @@ class MachineLeavesTest {
     return request -> {
       self.suspendPolling();
       runs.add(request.test().id() + "@" + TaskQueues.machineOf(self.getTaskQueue()) + " refused");
-      throw ApplicationFailure.newFailure("this agent is draining", AgentActivities.AGENT_FULL);
+      throw FailureType.AGENT_FULL.retryable("this agent is draining");
     };
   }
 }

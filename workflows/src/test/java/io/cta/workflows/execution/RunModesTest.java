@@ -6,6 +6,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doAnswer;
 
 import io.cta.activities.ExecutionState;
+import io.cta.activities.FailureType;
 import io.cta.activities.TestStatus;
 import io.cta.activities.agent.AgentActivities;
 import io.cta.activities.agent.RunTestRequest;
@@ -372,7 +373,7 @@ class RunModesTest {
             call -> {
               if (tries.incrementAndGet() < 3) {
                 throw ApplicationFailure.newFailure(
-                    "2 of 2 running", ServerActivities.SCENARIO_BUSY);
+                    "2 of 2 running", FailureType.SCENARIO_BUSY.type());
               }
               return null;
             })
@@ -399,7 +400,8 @@ class RunModesTest {
     ServerActivities server = server(Fixtures.limitedPlan(2_000, "a"), List.of());
     doAnswer(
             call -> {
-              throw ApplicationFailure.newFailure("1 of 1 running", ServerActivities.SCENARIO_BUSY);
+              throw ApplicationFailure.newFailure(
+                  "1 of 1 running", FailureType.SCENARIO_BUSY.type());
             })
         .when(server)
         .acquireSlot(any());

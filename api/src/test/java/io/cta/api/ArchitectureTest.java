@@ -1,0 +1,56 @@
+package io.cta.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.mongodb.core.ReactiveMongoOperations;
+
+/**
+ * The api's side of docs/architecture.md#rules-the-build-enforces (the consumer's ArchitectureTest
+ * covers server-core): the api holds no MongoDB template but those listed here, which predate the
+ * rule; a new one fails the build, and so does a listed class that no longer uses the template, so
+ * the list only shrinks.
+ */
+class ArchitectureTest {
+
+  private static final JavaClasses API =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.cta.api");
+
+  private static final Set<String> TEMPLATE_IN_API =
+      Set.of(
+          "io.cta.api.audit.AuditController",
+          "io.cta.api.audit.AuditLog",
+          "io.cta.api.common.Definitions");
+
+  @Test
+  void givenApiClasses_whenImported_thenOnlyTheListedOnesUseTheMongoTemplate() {
+    Set<String> found = new TreeSet<>();
+    for (JavaClass c : API) {
+      boolean usesTemplate =
+          c.getDirectDependenciesFromSelf().stream()
+              .map(Dependency::getTargetClass)
+              .anyMatch(target -> target.isAssignableTo(ReactiveMongoOperations.class));
+      if (usesTemplate) {
+        JavaClass top = c;
+        while (top.getEnclosingClass().isPresent()) {
+          top = top.getEnclosingClass().get();
+        }
+        found.add(top.getName());
+      }
+    }
+    assertEquals(
+        new TreeSet<>(TEMPLATE_IN_API),
+        found,
+        "storage belongs in server-core's stores: a new violator is a regression, a listed class"
+            + " that no longer violates leaves the list");
+  }
+}

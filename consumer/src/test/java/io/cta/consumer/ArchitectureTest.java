@@ -1,0 +1,116 @@
+package io.cta.consumer;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.mongodb.core.ReactiveMongoOperations;
+
+/**
+ * The rules of docs/architecture.md#rules-the-build-enforces, over the consumer's class path (the
+ * consumer, server-core, workflows, activities, temporal-config; the api has its own test).
+ *
+ * <p>Where today's code breaks a rule, the classes that do are listed by name below: only a new
+ * class breaking it fails the build, and a listed class that no longer breaks it fails too, so the
+ * lists only shrink. Class names rather than ArchUnit's frozen violation texts: those name every
+ * method signature, so any unrelated edit of a listed class would fail the build.
+ */
+class ArchitectureTest {
+
+  private static final JavaClasses CTA =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.cta");
+
+  /** Activity implementations that still read HTTP statuses out of {@code ApiException}. */
+  private static final Set<String> ACTIVITIES_ON_HTTP =
+      Set.of(
+          "io.cta.consumer.notification.NotificationActivitiesImpl",
+          "io.cta.consumer.schedule.ScheduleActivitiesImpl");
+
+  /** Classes that are not stores but use the MongoDB template directly. */
+  private static final Set<String> TEMPLATE_OUTSIDE_STORES =
+      Set.of(
+          "io.cta.consumer.agent.AgentSecretController",
+          "io.cta.consumer.retention.RetentionJob",
+          "io.cta.server.config.MongoIndexes",
+          "io.cta.server.config.MongoPingHealthIndicator",
+          "io.cta.server.execution.Buckets",
+          "io.cta.server.live.LiveFeed",
+          "io.cta.server.notification.DeliveryLog",
+          "io.cta.server.scenario.ScenarioRunner",
+          "io.cta.server.secret.SuiteSecretUsers",
+          "io.cta.server.security.TicketService",
+          "io.cta.server.security.TokenService");
+
+  @Test
+  void givenWorkflowAndActivityContracts_whenImported_thenTheyUseNoSpringHttpMongoOrReactor() {
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.cta.workflows..", "io.cta.activities..", "io.cta.temporal..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.springframework..", "java.net.http..", "com.mongodb..", "org.bson..", "reactor..")
+        .because("workflow code must stay deterministic and the contract free of frameworks")
+        .check(CTA);
+  }
+
+  @Test
+  void givenActivityImplementations_whenImported_thenOnlyTheListedOnesUseHttpTypes() {
+    assertEquals(
+        new TreeSet<>(ACTIVITIES_ON_HTTP),
+        violators(
+            c -> c.getSimpleName().endsWith("ActivitiesImpl"),
+            target ->
+                target.getPackageName().startsWith("org.springframework.http")
+                    || target.getPackageName().startsWith("org.springframework.web")
+                    || target.getName().equals("io.cta.server.web.ApiException")),
+        "activities speak in outcomes and FailureType, not in HTTP statuses: a new violator is a"
+            + " regression, a listed class that no longer violates leaves the list");
+  }
+
+  @Test
+  void givenMongoTemplates_whenImported_thenOnlyStoresAndTheListedClassesUseThem() {
+    assertEquals(
+        new TreeSet<>(TEMPLATE_OUTSIDE_STORES),
+        violators(
+            c -> !c.getSimpleName().endsWith("Store"),
+            target -> target.isAssignableTo(ReactiveMongoOperations.class)),
+        "every MongoDB query lives in a store class: a new violator is a regression, a listed"
+            + " class that no longer violates leaves the list");
+  }
+
+  /** The top-level classes matching {@code scope} with a dependency on a class {@code banned}. */
+  private static Set<String> violators(Predicate<JavaClass> scope, Predicate<JavaClass> banned) {
+    Set<String> found = new TreeSet<>();
+    for (JavaClass c : CTA) {
+      if (!scope.test(topLevel(c))) {
+        continue;
+      }
+      List<JavaClass> targets =
+          c.getDirectDependenciesFromSelf().stream().map(Dependency::getTargetClass).toList();
+      if (targets.stream().anyMatch(banned)) {
+        found.add(topLevel(c).getName());
+      }
+    }
+    return found;
+  }
+
+  private static JavaClass topLevel(JavaClass c) {
+    JavaClass top = c;
+    while (top.getEnclosingClass().isPresent()) {
+      top = top.getEnclosingClass().get();
+    }
+    return top;
+  }
+}
