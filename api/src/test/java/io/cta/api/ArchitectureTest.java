@@ -25,11 +25,7 @@ class ArchitectureTest {
           .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
           .importPackages("io.cta.api");
 
-  private static final Set<String> TEMPLATE_IN_API =
-      Set.of(
-          "io.cta.api.audit.AuditController",
-          "io.cta.api.audit.AuditLog",
-          "io.cta.api.common.Definitions");
+  private static final Set<String> TEMPLATE_IN_API = Set.of("io.cta.api.common.Definitions");
 
   @Test
   void givenApiClasses_whenImported_thenOnlyTheListedOnesUseTheMongoTemplate() {

@@ -40,7 +40,6 @@ class ArchitectureTest {
   /** Classes that are not stores but use the MongoDB template directly. */
   private static final Set<String> TEMPLATE_OUTSIDE_STORES =
       Set.of(
-          "io.cta.consumer.agent.AgentSecretController",
           "io.cta.consumer.retention.RetentionJob",
           "io.cta.server.config.MongoIndexes",
           "io.cta.server.config.MongoPingHealthIndicator",
