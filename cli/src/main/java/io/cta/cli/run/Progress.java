@@ -21,6 +21,7 @@ public final class Progress {
   private final boolean redraw;
   private final boolean silent;
   private String last;
+  private boolean lineOpen;
 
   public Progress(PrintStream err, Mode mode, boolean terminal) {
     this.err = err;
@@ -37,7 +38,8 @@ public final class Progress {
     last = line;
     if (redraw) {
       err.print("\r\033[K" + line);
-      if (terminal(execution)) {
+      lineOpen = !terminal(execution);
+      if (!lineOpen) {
         err.println();
       }
     } else {
@@ -48,9 +50,9 @@ public final class Progress {
 
   /** Ends a redrawn line before something else is written. */
   public void finish() {
-    if (redraw && last != null) {
+    if (lineOpen) {
       err.println();
-      last = null;
+      lineOpen = false;
     }
   }
 
