@@ -5,6 +5,8 @@ import io.cta.cli.admin.SchedulesCommand;
 import io.cta.cli.admin.SecretsCommand;
 import io.cta.cli.admin.TokensCommand;
 import io.cta.cli.connection.ContextCommand;
+import io.cta.cli.definition.ApplyCommand;
+import io.cta.cli.definition.GetCommand;
 import io.cta.cli.execution.ExecutionsCommand;
 import io.cta.cli.execution.LogsCommand;
 import io.cta.cli.execution.ResultsCommand;
@@ -36,6 +38,8 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       RunCommand.class,
+      ApplyCommand.class,
+      GetCommand.class,
       ExecutionsCommand.class,
       LogsCommand.class,
       ResultsCommand.class,

@@ -1941,6 +1941,113 @@ class EndToEndIT {
     assertEquals("finished", admin.get("/api/v1/executions/" + id).body().get("state").asText());
   }
 
+  @Test
+  void givenDefinitionsAsYaml_whenAppliedTwice_thenTheSecondChangesNothingAndGetRoundTrips()
+      throws Exception {
+    String tag = "cli-apply-" + java.util.UUID.randomUUID();
+    Path dir = Files.createTempDirectory("cta-cli-apply");
+    Files.writeString(
+        dir.resolve("definitions.yaml"),
+        """
+        kind: Suite
+        name: %1$s
+        tests:
+          - id: hello
+            stages:
+              - name: run
+                run: echo hello
+                timeout: 60000
+        ---
+        kind: Configuration
+        name: %1$s
+        runMode: mono
+        target:
+          machine: %2$s
+        ---
+        kind: Scenario
+        name: %1$s
+        suite: %1$s
+        configuration: %1$s
+        pendingTimeout: 60000
+        runningTimeout: 120000
+        retries: 1
+        """
+            .formatted(tag, AGENT));
+
+    CliProcess.Result first = cta("apply", "-f", dir.toString());
+    CliProcess.Result second = cta("apply", "-f", dir.toString());
+    CliProcess.Result got = cta("get", "scenario", tag);
+
+    assertEquals(0, first.code(), first.toString());
+    assertEquals(
+        3, first.out().stream().filter(l -> l.contains(": created (")).count(), first.toString());
+    assertEquals(0, second.code(), second.toString());
+    assertEquals(
+        List.of(
+            "suite '" + tag + "': unchanged",
+            "configuration '" + tag + "': unchanged",
+            "scenario '" + tag + "': unchanged"),
+        second.out(),
+        second.toString());
+    assertEquals(0, got.code(), got.toString());
+    assertTrue(
+        got.out().contains("kind: \"Scenario\"") || got.out().contains("kind: Scenario"),
+        got.toString());
+    assertTrue(
+        got.outText().contains("suite: \"" + tag + "\"") || got.outText().contains("suite: " + tag),
+        got.toString());
+    assertFalse(got.outText().contains("testSuiteId"), got.toString());
+    // What get writes applies unchanged.
+    Path exported = dir.resolve("exported.yaml");
+    Files.writeString(exported, got.outText());
+    CliProcess.Result again = cta("apply", "-f", exported.toString());
+    assertEquals(List.of("scenario '" + tag + "': unchanged"), again.out(), again.toString());
+
+    // A dry run shows the change and makes none.
+    Files.writeString(exported, got.outText().replace("retries: 1", "retries: 2"));
+    CliProcess.Result dry = cta("apply", "-f", exported.toString(), "--dry-run");
+    assertEquals(0, dry.code(), dry.toString());
+    assertEquals(
+        List.of("scenario '" + tag + "': would be updated", "  retries: 1 → 2"),
+        dry.out().stream().map(l -> l.replaceAll(" \\(.*\\)$", "")).toList(),
+        dry.toString());
+    assertEquals(
+        1,
+        admin
+            .get("/api/v1/scenarios?name=" + tag)
+            .body()
+            .get("items")
+            .get(0)
+            .get("retries")
+            .asInt());
+
+    // A name two scenarios hold is refused, and nothing is written.
+    created(
+        "/api/v1/scenarios",
+        Map.of(
+            "name", tag,
+            "testSuiteId",
+                admin
+                    .get("/api/v1/suites?name=" + tag)
+                    .body()
+                    .get("items")
+                    .get(0)
+                    .get("id")
+                    .asText(),
+            "configurationId",
+                admin
+                    .get("/api/v1/configurations?name=" + tag)
+                    .body()
+                    .get("items")
+                    .get(0)
+                    .get("id")
+                    .asText()));
+    CliProcess.Result ambiguous = cta("apply", "-f", exported.toString());
+    assertEquals(2, ambiguous.code(), ambiguous.toString());
+    assertTrue(
+        ambiguous.errText().contains("2 scenarios are named '" + tag + "'"), ambiguous.toString());
+  }
+
   private static String scenario(List<Map<String, Object>> tests) {
     return scenario(tests, AGENT, 60_000, 120_000, null);
   }
