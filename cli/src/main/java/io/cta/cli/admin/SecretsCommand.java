@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -91,7 +92,10 @@ public final class SecretsCommand {
         if (e.status() != 404) {
           throw e;
         }
-        printOne(api.post("/api/v1/secrets", Map.of("name", name, "value", value)), COLUMNS);
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("name", name);
+        body.put("value", value);
+        printOne(api.post("/api/v1/secrets", body), COLUMNS);
       }
       return 0;
     }
