@@ -136,6 +136,20 @@ class ConnectionTest {
   }
 
   @Test
+  void givenADamagedContextsFile_whenFlagsAndEnvironmentGiveEverything_thenItIsNotRead()
+      throws Exception {
+    Path file = home.resolve(".config/cta/config.yaml");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "contexts: [unclosed\n");
+
+    assertEquals(
+        0, cli(Map.of("CTA_API_URL", envApi.url(), "CTA_TOKEN", "t")).run("machines", "list"));
+    Fixtures.Captured c = cli(Map.of("CTA_TOKEN", "t"));
+    assertEquals(2, c.run("machines", "list"));
+    assertTrue(c.err().contains("cannot read the contexts file"), c.err());
+  }
+
+  @Test
   void givenAnUnreachableServer_whenRun_thenItExits6() {
     Fixtures.Captured c = cli(Map.of("CTA_TOKEN", "t"));
 

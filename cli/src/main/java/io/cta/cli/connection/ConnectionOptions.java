@@ -43,7 +43,13 @@ public final class ConnectionOptions {
   String context;
 
   public Connection resolve(Cli cli) {
-    Contexts.Context ctx = context(cli);
+    // The contexts file is read only when a flag or the environment leaves something unset, so a
+    // damaged file never stands in the way of a fully configured CI job.
+    boolean needed =
+        context != null
+            || firstOf(server, cli.env().get("CTA_API_URL")) == null
+            || (token == null && tokenFile == null && firstOf(cli.env().get("CTA_TOKEN")) == null);
+    Contexts.Context ctx = needed ? context(cli) : null;
     String url = firstOf(server, cli.env().get("CTA_API_URL"), ctx == null ? null : ctx.server());
     if (url == null) {
       url = DEFAULT_SERVER;
