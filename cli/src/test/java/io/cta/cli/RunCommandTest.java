@@ -97,6 +97,18 @@ class RunCommandTest {
   }
 
   @Test
+  void givenTheWebSocketRefused_whenWaited_thenItSaysSoPollsAndStillEnds() {
+    api.on(GET, 200, execution("running", null, 0, 0, 0), execution("finished", "ok", 1, 0, 0));
+    Fixtures.Captured c = cli();
+
+    assertEquals(0, c.run("run", "nightly", "--wait"));
+
+    assertTrue(c.errLines().get(0).startsWith("cta: live updates unavailable ("), c.err());
+    assertTrue(c.errLines().get(0).endsWith("); polling"), c.err());
+    assertEquals(1, api.count("POST", "/api/v1/ws/tickets"));
+  }
+
+  @Test
   void givenATerminal_whenWaited_thenOneLineIsRedrawnInPlace() {
     api.on(GET, 200, execution("running", null, 0, 0, 0), execution("finished", "ok", 1, 0, 0));
     Fixtures.Captured c =

@@ -57,7 +57,12 @@ public final class LogsCommand extends ApiCommand {
     }
     BlockingQueue<String> notices = new LinkedBlockingQueue<>();
     // A refused feed is null: try-with-resources skips it, and the poll alone follows.
-    try (LiveFeed feed = LiveFeed.open(api, "execution:" + id, notices)) {
+    try (LiveFeed feed =
+        LiveFeed.open(
+            api,
+            "execution:" + id,
+            notices,
+            why -> cli.err().println("cta: live updates unavailable (" + why + "); polling"))) {
       while (true) {
         // Read the state first: output stored before it ended is then in the read that follows.
         String state = api.get(path).path("state").asString();

@@ -32,7 +32,11 @@ public final class LiveFeed implements AutoCloseable {
    * the string "closed") on {@code notices}. Answers null when the server refuses the ticket or the
    * handshake, or does not confirm the subscription: the caller then polls.
    */
-  public static LiveFeed open(ApiClient api, String topic, BlockingQueue<String> notices) {
+  public static LiveFeed open(
+      ApiClient api,
+      String topic,
+      BlockingQueue<String> notices,
+      java.util.function.Consumer<String> refused) {
     try {
       JsonNode ticket = api.post("/api/v1/ws/tickets", null);
       String server = api.connection().server().toString();
@@ -91,14 +95,16 @@ public final class LiveFeed implements AutoCloseable {
           ApiClient.JSON.writeValueAsString(Map.of("type", "subscribe", "topic", topic)), true);
       if (!subscribed.await(OPEN_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
         feed.close();
+        refused.accept("the subscription was not confirmed");
         return null;
       }
       return feed;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return null;
-    } catch (Exception refused) {
+    } catch (Exception e) {
       // Refused (401/403/429), unsupported by a proxy, or unreachable: REST polling still works.
+      refused.accept(e.getMessage() != null ? e.getMessage() : e.toString());
       return null;
     }
   }

@@ -25,10 +25,12 @@ public final class ExecutionWatcher {
 
   private final ApiClient api;
   private final boolean live;
+  private final java.io.PrintStream err;
 
-  public ExecutionWatcher(ApiClient api, boolean live) {
+  public ExecutionWatcher(ApiClient api, boolean live, java.io.PrintStream err) {
     this.api = api;
     this.live = live;
+    this.err = err;
   }
 
   /** The ended execution, or null when {@code timeout} passed first. */
@@ -36,7 +38,14 @@ public final class ExecutionWatcher {
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     BlockingQueue<String> notices = new LinkedBlockingQueue<>();
-    LiveFeed feed = live ? LiveFeed.open(api, "execution:" + id, notices) : null;
+    LiveFeed feed =
+        live
+            ? LiveFeed.open(
+                api,
+                "execution:" + id,
+                notices,
+                why -> err.println("cta: live updates unavailable (" + why + "); polling"))
+            : null;
     try {
       while (true) {
         JsonNode execution = api.get("/api/v1/executions/" + id);

@@ -134,7 +134,7 @@ public final class RunCommand implements Callable<Integer> {
       return ExitCode.OK.code();
     }
     Progress shown = new Progress(cli.err(), progress, cli.terminal());
-    JsonNode ended = new ExecutionWatcher(api, !noLive).await(id, timeout, shown::show);
+    JsonNode ended = new ExecutionWatcher(api, !noLive, cli.err()).await(id, timeout, shown::show);
     shown.finish();
     if (ended == null) {
       return timedOut(api, id);
