@@ -137,28 +137,20 @@ public final class LauncherMain {
       JsonNode execution = new Demo(client, System.out).run(agentName, Duration.ofMinutes(3));
       String id = execution.get("id").asText();
       System.out.println();
-      System.out.println("Look at it:");
-      System.out.println(
-          "  curl -s -H \"Authorization: Bearer $(cat "
-              + tokenFileHint(env, dataDir)
-              + ")\" "
+      System.out.println("Look at it (docs/cli.md):");
+      // The CLI reads its connection from these two variables; the token stays in its file.
+      String cta =
+          "  CTA_API_URL="
               + settings.apiUrl()
-              + "/api/v1/executions/"
-              + id);
-      System.out.println(
-          "  curl -s -H \"Authorization: Bearer $(cat "
+              + " CTA_TOKEN=$(cat "
               + tokenFileHint(env, dataDir)
-              + ")\" "
-              + settings.apiUrl()
-              + "/api/v1/executions/"
-              + id
-              + "/results");
-      System.out.println(
-          "  curl -s -H \"Authorization: Bearer $(cat "
-              + tokenFileHint(env, dataDir)
-              + ")\" "
-              + settings.apiUrl()
-              + "/api/v1/machines");
+              + ") "
+              + settings.home().resolve("cli/src/main/dist/cta")
+              + " ";
+      System.out.println(cta + "executions get " + id);
+      System.out.println(cta + "results " + id);
+      System.out.println(cta + "logs " + id);
+      System.out.println(cta + "machines list");
     }
     if (options.contains("--exit-after-demo")) {
       System.exit(0);

@@ -1925,6 +1925,301 @@ class EndToEndIT {
             120_000));
   }
 
+  // The cta CLI (docs/cli.md), run from its script as a subprocess, as a CI job runs it.
+
+  private static CliProcess.Result cta(String... args) throws Exception {
+    return CliProcess.run(
+        stack.settings().home(), stack.settings().apiUrl(), adminToken, TIMEOUT, args);
+  }
+
+  /** A scenario of these tests on the agent's machine, under a name no other test uses. */
+  private static String cliScenario(String name, List<Map<String, Object>> tests) {
+    return namedScenario(name, tests);
+  }
+
+  @Test
+  void givenAPassingScenario_whenTheCliRunsItByNameAndWaits_thenItExits0WithItsJunitAndPlainLines()
+      throws Exception {
+    String name = "cli-pass-" + java.util.UUID.randomUUID();
+    cliScenario(
+        name,
+        List.of(
+            test("first", "echo one", null, Map.of()), test("second", "echo two", null, Map.of())));
+    Path junit = Files.createTempDirectory("cta-cli-junit").resolve("reports/junit.xml");
+
+    CliProcess.Result r = cta("run", name, "--wait", "--junit", junit.toString());
+
+    assertEquals(0, r.code(), r.toString());
+    // No terminal: one plain line per change, never a redrawn line, never the same line twice;
+    // and no "live updates unavailable" line: it followed over the WebSocket API.
+    java.util.regex.Pattern line =
+        java.util.regex.Pattern.compile(
+            "execution ([0-9a-f]{24}) #\\d+ (pending|running|finished)"
+                + " ok=[0-2] failed=0 partial=0 inconclusive=0( result=ok)?");
+    String id = null;
+    String previous = null;
+    for (String l : r.err()) {
+      java.util.regex.Matcher m = line.matcher(l);
+      assertTrue(m.matches(), "unexpected line '" + l + "' in\n" + r);
+      id = id == null ? m.group(1) : id;
+      assertEquals(id, m.group(1), r.toString());
+      assertFalse(l.equals(previous), "a line repeated: " + r);
+      previous = l;
+    }
+    assertTrue(
+        previous != null
+            && previous.endsWith(" finished ok=2 failed=0 partial=0 inconclusive=0 result=ok"),
+        r.toString());
+    assertEquals(2, r.out().size(), r.toString());
+    assertTrue(
+        r.out().get(0).matches("ID +# +SCENARIO +STATE +RESULT +OK +FAILED .*"), r.toString());
+    assertTrue(r.out().get(1).startsWith(id + "  "), r.toString());
+    assertTrue(r.out().get(1).contains(" finished "), r.toString());
+    Document report =
+        DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(junit.toFile());
+    org.w3c.dom.NodeList cases = report.getElementsByTagName("testcase");
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < cases.getLength(); i++) {
+      names.add(((Element) cases.item(i)).getAttribute("name"));
+    }
+    assertEquals(Set.of("first", "second"), names);
+    assertEquals(0, report.getElementsByTagName("failure").getLength());
+    assertEquals("finished", admin.get("/api/v1/executions/" + id).body().get("state").asText());
+  }
+
+  @Test
+  void givenAFailingScenario_whenTheCliRunsItAndWaits_thenItExits1AndPrintsItAsJson()
+      throws Exception {
+    String scenarioId =
+        cliScenario(
+            "cli-fail-" + java.util.UUID.randomUUID(),
+            List.of(test("breaks", "echo broken >&2; exit 3", null, Map.of())));
+
+    CliProcess.Result r = cta("run", scenarioId, "--wait", "-o", "json", "--progress", "none");
+
+    assertEquals(1, r.code(), r.toString());
+    assertEquals(List.of(), r.err());
+    JsonNode printed = new ObjectMapper().readTree(r.outText());
+    assertEquals("failed", printed.get("result").asText(), r.toString());
+    assertEquals(1, printed.get("counters").get("failed").asInt());
+  }
+
+  @Test
+  void givenAWaitingCli_whenItsExecutionIsCanceled_thenItExits5() throws Exception {
+    String scenarioId =
+        cliScenario(
+            "cli-cancel-" + java.util.UUID.randomUUID(),
+            List.of(test("waits", "echo started; sleep 60", null, Map.of())));
+    CliProcess waiting =
+        CliProcess.start(
+            stack.settings().home(),
+            stack.settings().apiUrl(),
+            adminToken,
+            "run",
+            scenarioId,
+            "--wait",
+            "-o",
+            "jsonl");
+    JsonNode[] running = new JsonNode[1];
+    await(
+        "the execution to run",
+        () -> admin.get("/api/v1/executions?scenarioId=" + scenarioId),
+        page -> {
+          JsonNode items = page.body().get("items");
+          running[0] = items.size() == 1 ? items.get(0) : null;
+          return running[0] != null && running[0].get("state").asText().equals("running");
+        });
+
+    CliProcess.Result cancel =
+        cta("executions", "cancel", running[0].get("id").asText(), "--reason", "from the cli");
+    CliProcess.Result r = waiting.await(TIMEOUT);
+
+    assertEquals(0, cancel.code(), cancel.toString());
+    assertEquals(5, r.code(), r.toString());
+    JsonNode printed = new ObjectMapper().readTree(r.outText());
+    assertEquals("canceled", printed.get("state").asText(), r.toString());
+    assertTrue(printed.get("reason").asText().contains("from the cli"), r.toString());
+  }
+
+  @Test
+  void givenABadTokenOrNoServer_whenTheCliRuns_thenItExits4Or6WithAReadableMessage()
+      throws Exception {
+    CliProcess.Result badToken =
+        CliProcess.run(
+            stack.settings().home(),
+            stack.settings().apiUrl(),
+            "cta_wrong_token_value",
+            TIMEOUT,
+            "executions",
+            "list");
+    CliProcess.Result unreachable =
+        CliProcess.run(
+            stack.settings().home(),
+            "http://127.0.0.1:" + freePorts(1).get(0),
+            adminToken,
+            TIMEOUT,
+            "run",
+            "anything",
+            "--wait");
+
+    assertEquals(4, badToken.code(), badToken.toString());
+    assertTrue(
+        badToken
+            .errText()
+            .startsWith(
+                "cta: GET /api/v1/executions: 401 authentication failed: the server refused the"
+                    + " token"),
+        badToken.toString());
+    assertFalse(badToken.errText().contains("cta_wrong_token_value"), badToken.toString());
+    assertEquals(6, unreachable.code(), unreachable.toString());
+    assertTrue(
+        unreachable.errText().startsWith("cta: cannot reach the api at http://127.0.0.1:"),
+        unreachable.toString());
+  }
+
+  @Test
+  void givenATestThatPrintsThenWaits_whenFollowedWithTheCli_thenTheLineShowsWhileItStillRuns()
+      throws Exception {
+    Path gate = Files.createTempDirectory("cta-cli-gate").resolve("open");
+    String scenarioId =
+        cliScenario(
+            "cli-logs-" + java.util.UUID.randomUUID(),
+            List.of(
+                test(
+                    "talks",
+                    "echo cli-follow-line; while [ ! -f '" + gate + "' ]; do sleep 0.1; done",
+                    null,
+                    Map.of())));
+    String id = run(scenarioId);
+    CliProcess follow =
+        CliProcess.start(
+            stack.settings().home(), stack.settings().apiUrl(), adminToken, "logs", id, "-f");
+
+    awaitTrue(
+        "the followed line",
+        () -> {
+          try {
+            return follow.outSoFar().contains("cli-follow-line");
+          } catch (IOException e) {
+            return false;
+          }
+        });
+    assertEquals("running", admin.get("/api/v1/executions/" + id).body().get("state").asText());
+    Files.writeString(gate, "");
+    CliProcess.Result r = follow.await(TIMEOUT);
+
+    assertEquals(0, r.code(), r.toString());
+    assertEquals(List.of("cli-follow-line"), r.out(), r.toString());
+    assertEquals("finished", admin.get("/api/v1/executions/" + id).body().get("state").asText());
+  }
+
+  @Test
+  void givenDefinitionsAsYaml_whenAppliedTwice_thenTheSecondChangesNothingAndGetRoundTrips()
+      throws Exception {
+    String tag = "cli-apply-" + java.util.UUID.randomUUID();
+    Path dir = Files.createTempDirectory("cta-cli-apply");
+    Files.writeString(
+        dir.resolve("definitions.yaml"),
+        """
+        kind: Suite
+        name: %1$s
+        tests:
+          - id: hello
+            stages:
+              - name: run
+                run: echo hello
+                timeout: 60000
+        ---
+        kind: Configuration
+        name: %1$s
+        runMode: mono
+        target:
+          machine: %2$s
+        ---
+        kind: Scenario
+        name: %1$s
+        suite: %1$s
+        configuration: %1$s
+        pendingTimeout: 60000
+        runningTimeout: 120000
+        retries: 1
+        """
+            .formatted(tag, AGENT));
+
+    CliProcess.Result first = cta("apply", "-f", dir.toString());
+    CliProcess.Result second = cta("apply", "-f", dir.toString());
+    CliProcess.Result got = cta("get", "scenario", tag);
+
+    assertEquals(0, first.code(), first.toString());
+    assertEquals(
+        3, first.out().stream().filter(l -> l.contains(": created (")).count(), first.toString());
+    assertEquals(0, second.code(), second.toString());
+    assertEquals(
+        List.of(
+            "suite '" + tag + "': unchanged",
+            "configuration '" + tag + "': unchanged",
+            "scenario '" + tag + "': unchanged"),
+        second.out(),
+        second.toString());
+    assertEquals(0, got.code(), got.toString());
+    assertTrue(
+        got.out().contains("kind: \"Scenario\"") || got.out().contains("kind: Scenario"),
+        got.toString());
+    assertTrue(
+        got.outText().contains("suite: \"" + tag + "\"") || got.outText().contains("suite: " + tag),
+        got.toString());
+    assertFalse(got.outText().contains("testSuiteId"), got.toString());
+    // What get writes applies unchanged.
+    Path exported = dir.resolve("exported.yaml");
+    Files.writeString(exported, got.outText());
+    CliProcess.Result again = cta("apply", "-f", exported.toString());
+    assertEquals(List.of("scenario '" + tag + "': unchanged"), again.out(), again.toString());
+
+    // A dry run shows the change and makes none.
+    Files.writeString(exported, got.outText().replace("retries: 1", "retries: 2"));
+    CliProcess.Result dry = cta("apply", "-f", exported.toString(), "--dry-run");
+    assertEquals(0, dry.code(), dry.toString());
+    assertEquals(
+        List.of("scenario '" + tag + "': would be updated", "  retries: 1 → 2"),
+        dry.out().stream().map(l -> l.replaceAll(" \\(.*\\)$", "")).toList(),
+        dry.toString());
+    assertEquals(
+        1,
+        admin
+            .get("/api/v1/scenarios?name=" + tag)
+            .body()
+            .get("items")
+            .get(0)
+            .get("retries")
+            .asInt());
+
+    // A name two scenarios hold is refused, and nothing is written.
+    created(
+        "/api/v1/scenarios",
+        Map.of(
+            "name", tag,
+            "testSuiteId",
+                admin
+                    .get("/api/v1/suites?name=" + tag)
+                    .body()
+                    .get("items")
+                    .get(0)
+                    .get("id")
+                    .asText(),
+            "configurationId",
+                admin
+                    .get("/api/v1/configurations?name=" + tag)
+                    .body()
+                    .get("items")
+                    .get(0)
+                    .get("id")
+                    .asText()));
+    CliProcess.Result ambiguous = cta("apply", "-f", exported.toString());
+    assertEquals(2, ambiguous.code(), ambiguous.toString());
+    assertTrue(
+        ambiguous.errText().contains("2 scenarios are named '" + tag + "'"), ambiguous.toString());
+  }
+
   private static String scenario(List<Map<String, Object>> tests) {
     return scenario(tests, AGENT, 60_000, 120_000, null);
   }

@@ -28,12 +28,23 @@ public class Definitions {
   }
 
   public <D, V> Mono<PageView<V>> page(Class<D> type, PageRequest page, Function<D, V> view) {
-    Query query = new Query().with(page.sort()).skip(page.offset()).limit(page.size());
+    return page(type, null, page, view);
+  }
+
+  /**
+   * One page of the definitions; with a {@code name}, only those with exactly that name (compared
+   * as a value, never as a pattern or an operator): the CLI finds definitions by name with it
+   * (docs/cli.md), and names are not unique, so a page may hold several.
+   */
+  public <D, V> Mono<PageView<V>> page(
+      Class<D> type, String name, PageRequest page, Function<D, V> view) {
+    Query filter = name == null ? new Query() : Query.query(Criteria.where("name").is(name));
+    Query query = Query.of(filter).with(page.sort()).skip(page.offset()).limit(page.size());
     return mongo
         .find(query, type)
         .map(view)
         .collectList()
-        .zipWith(mongo.count(new Query(), type))
+        .zipWith(mongo.count(Query.of(filter), type))
         .map(t -> new PageView<>(t.getT1(), page.page(), page.size(), t.getT2()));
   }
 

@@ -11,6 +11,7 @@ import io.cta.server.web.ApiException;
 import io.cta.server.web.PageRequest;
 import io.cta.server.web.PageView;
 import io.cta.temporal.TaskQueues;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import java.net.URI;
@@ -51,11 +52,14 @@ class ConfigurationController {
 
   @GetMapping
   Mono<PageView<ConfigurationView>> list(
+      @Parameter(description = "Only those with exactly this name") @RequestParam(required = false)
+          String name,
       @RequestParam(required = false) Integer page,
       @RequestParam(required = false) Integer size,
       @RequestParam(required = false) String sort) {
     return definitions.page(
         ConfigurationDocument.class,
+        name,
         PageRequest.of(page, size, sort, SORTABLE, Sort.by("name")),
         ConfigurationView::of);
   }

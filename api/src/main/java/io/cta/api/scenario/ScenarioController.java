@@ -15,6 +15,7 @@ import io.cta.server.security.CtaPrincipal;
 import io.cta.server.web.ApiException;
 import io.cta.server.web.PageRequest;
 import io.cta.server.web.PageView;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import java.net.URI;
@@ -65,6 +66,8 @@ class ScenarioController {
 
   @GetMapping
   Mono<PageView<ScenarioView>> list(
+      @Parameter(description = "Only those with exactly this name") @RequestParam(required = false)
+          String name,
       @RequestParam(required = false) Integer page,
       @RequestParam(required = false) Integer size,
       @RequestParam(required = false) String sort,
@@ -73,6 +76,7 @@ class ScenarioController {
     return definitions
         .page(
             ScenarioDocument.class,
+            name,
             PageRequest.of(page, size, sort, SORTABLE, Sort.by("name")),
             d -> d)
         .flatMap(
