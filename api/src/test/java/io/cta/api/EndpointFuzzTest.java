@@ -289,6 +289,9 @@ class EndpointFuzzTest extends ApiHttpTest {
         } catch (HttpTimeoutException e) {
           wrong.add("no answer within 30 s: " + request);
           continue;
+        } catch (java.io.IOException e) {
+          wrong.add("the connection closed without an answer (" + e.getMessage() + "): " + request);
+          continue;
         } finally {
           sent++;
         }

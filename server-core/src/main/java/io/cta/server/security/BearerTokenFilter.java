@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Optional;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -142,8 +143,32 @@ public class BearerTokenFilter implements WebFilter {
             + jsonEscape(exchange.getRequest().getPath().value())
             + "\"}";
     DataBuffer buffer = response.bufferFactory().wrap(body.getBytes(StandardCharsets.UTF_8));
-    return response.writeWith(Mono.just(buffer));
+    return drain(exchange).then(response.writeWith(Mono.just(buffer)));
   }
+
+  /**
+   * Reads and drops what the client sends before it is answered: a refusal answered while the
+   * client still writes its body makes the server close the connection, and many clients then
+   * report "no answer" instead of the problem. Bounded: past {@link #DRAIN_LIMIT} bytes the
+   * connection closes after the answer.
+   */
+  private static Mono<Void> drain(ServerWebExchange exchange) {
+    return exchange
+        .getRequest()
+        .getBody()
+        .map(
+            chunk -> {
+              int bytes = chunk.readableByteCount();
+              DataBufferUtils.release(chunk);
+              return (long) bytes;
+            })
+        .scan(0L, Long::sum)
+        .takeUntil(read -> read > DRAIN_LIMIT)
+        .then()
+        .onErrorResume(e -> Mono.empty());
+  }
+
+  private static final long DRAIN_LIMIT = 1024 * 1024;
 
   private static String jsonEscape(String text) {
     StringBuilder out = new StringBuilder(text.length() + 8);
