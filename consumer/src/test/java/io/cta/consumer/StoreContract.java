@@ -11,6 +11,8 @@ import io.cta.activities.RunMode;
 import io.cta.activities.TestStatus;
 import io.cta.activities.notification.NotificationType;
 import io.cta.activities.schedule.ScheduleSpec;
+import io.cta.server.audit.AuditStore;
+import io.cta.server.audit.AuditStore.AuditEntry;
 import io.cta.server.definition.Target;
 import io.cta.server.execution.Counters;
 import io.cta.server.execution.ExecutionDocument;
@@ -736,5 +738,38 @@ abstract class StoreContract {
 
     log.delete("e1").block();
     assertEquals(List.of(), log.deliveries("e1").block());
+  }
+
+  // AuditStore
+
+  @Test
+  void givenEntriesFromTwoProcessesInOneSecond_whenListed_thenTheNewestComesFirst() {
+    AuditStore audit = new AuditStore(mongo);
+    // The api's ObjectId sorts after the consumer's although the consumer wrote later.
+    AuditEntry api = audit("6b133a74c11abd8844fae261", AT, "POST");
+    AuditEntry consumer = audit("6b133a747e0f45d4232db65e", AT.plusMillis(140), "USE");
+    audit.append(List.of(api, consumer)).block();
+
+    List<AuditEntry> listed = audit.find(null, "secrets", "db", 0, 10).collectList().block();
+
+    assertEquals(List.of("USE", "POST"), listed.stream().map(AuditEntry::method).toList());
+    assertEquals(2L, audit.count(null, "secrets", "db").block());
+  }
+
+  private static AuditEntry audit(String id, Instant at, String method) {
+    return new AuditEntry(
+        id,
+        at,
+        "t1",
+        "ci",
+        "admin",
+        method,
+        "/api/v1/secrets",
+        "secrets",
+        "db",
+        200,
+        null,
+        null,
+        null);
   }
 }

@@ -21,7 +21,9 @@ import reactor.core.publisher.Mono;
 public class AuditStore {
 
   /**
-   * One audited action. The id is an ObjectId, so the newest entries come first by {@code _id}.
+   * One audited action. Entries are listed newest first by {@code at}: ObjectIds only order within
+   * one process (their time is in seconds, the rest is per process), and api and consumer both
+   * write.
    *
    * @param resource the path's collection ({@code scenarios}, {@code executions}, …)
    * @param resourceId the id in the path, or for a create the id of what it created
@@ -64,7 +66,7 @@ public class AuditStore {
       String by, String resource, String resourceId, long offset, int limit) {
     return mongo.find(
         Query.of(filter(by, resource, resourceId))
-            .with(Sort.by(Sort.Direction.DESC, "_id"))
+            .with(Sort.by(Sort.Direction.DESC, "at", "_id"))
             .skip(offset)
             .limit(limit),
         AuditEntry.class);

@@ -1,5 +1,6 @@
 package io.cta.server.config;
 
+import io.cta.server.audit.AuditStore;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.SuiteSnapshot;
@@ -64,6 +65,9 @@ public class MongoIndexes implements InitializingBean {
                         .on(ExecutionStore.NOTIFY_PENDING, Sort.Direction.ASC)
                         .sparse()
                         .named("notifyPending")),
+            mongo
+                .indexOps(AuditStore.AuditEntry.class)
+                .createIndex(new Index().on("at", Sort.Direction.DESC).named("at")),
             mongo
                 .indexOps(SuiteSnapshot.class)
                 .createIndex(
