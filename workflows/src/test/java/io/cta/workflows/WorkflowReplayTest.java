@@ -79,4 +79,11 @@ class WorkflowReplayTest {
       throws Exception {
     replay("histories/schedule-minutely.json", ScheduleWorkflowImpl.class);
   }
+
+  @Test
+  void givenASchedulePausedInItsFirstTask_whenReplayed_thenTheCurrentCodeMatches()
+      throws Exception {
+    // Recorded after keep-signals-before-run: the pause came with the start and was kept.
+    replay("histories/schedule-paused-at-start.json", ScheduleWorkflowImpl.class);
+  }
 }

@@ -37,12 +37,28 @@ public class ScheduleWorkflowImpl implements ScheduleWorkflow {
   private long lastFireAt;
   private String lastExecutionId;
 
+  /**
+   * A signal in the workflow's first task (sent right after the start, or with it) runs its handler
+   * before {@link #run}: from this version on, run() keeps what such a signal set instead of
+   * overwriting it with the input.
+   */
+  static final String SIGNALS_BEFORE_RUN = "keep-signals-before-run";
+
+  private boolean specSignalled;
+  private boolean pauseSignalled;
+
   @Override
   public void run(ScheduleInput input) {
+    boolean keepSignalled =
+        Workflow.getVersion(SIGNALS_BEFORE_RUN, Workflow.DEFAULT_VERSION, 1) >= 1;
     scenarioId = input.scenarioId();
-    spec = input.spec();
-    paused = input.paused();
-    buffered = input.buffered();
+    if (!(keepSignalled && specSignalled)) {
+      spec = input.spec();
+      buffered = input.buffered();
+    }
+    if (!(keepSignalled && pauseSignalled)) {
+      paused = input.paused();
+    }
     cursor = input.cursor() > 0 ? input.cursor() : Workflow.currentTimeMillis();
 
     while (!stopped) {
@@ -143,6 +159,7 @@ public class ScheduleWorkflowImpl implements ScheduleWorkflow {
   @Override
   public void update(ScheduleSpec newSpec) {
     spec = newSpec;
+    specSignalled = true;
     buffered = false;
     changed = true;
   }
@@ -150,12 +167,14 @@ public class ScheduleWorkflowImpl implements ScheduleWorkflow {
   @Override
   public void pause() {
     paused = true;
+    pauseSignalled = true;
     changed = true;
   }
 
   @Override
   public void resume() {
     paused = false;
+    pauseSignalled = true;
     changed = true;
   }
 

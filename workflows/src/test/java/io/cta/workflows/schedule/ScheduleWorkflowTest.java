@@ -8,6 +8,7 @@ import io.cta.activities.schedule.FireResult;
 import io.cta.activities.schedule.ScheduleActivities;
 import io.cta.activities.schedule.ScheduleSpec;
 import io.cta.temporal.TaskQueues;
+import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -118,10 +119,15 @@ class ScheduleWorkflowTest {
       assertEquals("schedule", fire.trigger());
     }
     assertEquals(60_000, fires.get(1).scheduledAt() - fires.get(0).scheduledAt());
+    record(env, "schedule-minutely.json");
+  }
+
+  /** A replay fixture for WorkflowReplayTest, written with {@code -Dcta.recordHistories=true}. */
+  private static void record(TestWorkflowEnvironment env, String file) {
     if (Boolean.getBoolean("cta.recordHistories")) {
       try {
         java.nio.file.Files.writeString(
-            java.nio.file.Path.of("src/test/resources/histories/schedule-minutely.json"),
+            java.nio.file.Path.of("src/test/resources/histories", file),
             env.getWorkflowClient().fetchHistory(ScheduleWorkflow.workflowId("sc1")).toJson(true));
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
@@ -188,6 +194,35 @@ class ScheduleWorkflowTest {
     env.sleep(Duration.ofMinutes(2));
     awaitCount(fires, 2);
     assertEquals(2, fires.size());
+  }
+
+  @Test
+  void givenAPauseInTheFirstWorkflowTask_whenTimePasses_thenItStaysPaused(
+      TestWorkflowEnvironment env, Worker worker) {
+    env.newWorker(TaskQueues.SERVER)
+        .registerActivitiesImplementations(activities(r -> FireResult.Outcome.started));
+    env.start();
+    ScheduleWorkflow workflow =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                ScheduleWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId(ScheduleWorkflow.workflowId("sc1"))
+                    .setTaskQueue(worker.getTaskQueue())
+                    .build());
+    // Signal-with-start: the pause is in the same workflow task as the start, so the SDK runs its
+    // handler before run() (as a pause sent right after the start does on a busy worker).
+    BatchRequest request = env.getWorkflowClient().newSignalWithStartRequest();
+    request.add(workflow::run, new ScheduleInput("sc1", everyMinute(null), false, 0, false));
+    request.add(workflow::pause);
+    env.getWorkflowClient().signalWithStart(request);
+    awaitTrue(() -> workflow.getState().nextFires().isEmpty());
+
+    env.sleep(Duration.ofMinutes(3));
+
+    assertEquals(0, fires.size());
+    assertTrue(workflow.getState().paused());
+    record(env, "schedule-paused-at-start.json");
   }
 
   @Test
