@@ -60,16 +60,19 @@ class ScheduleWorkflowTest {
       Function<FireRequest, FireResult.Outcome> outcome) {
     env.newWorker(TaskQueues.SERVER).registerActivitiesImplementations(activities(outcome));
     env.start();
-    ScheduleWorkflow workflow =
-        env.getWorkflowClient()
-            .newWorkflowStub(
-                ScheduleWorkflow.class,
-                WorkflowOptions.newBuilder()
-                    .setWorkflowId(ScheduleWorkflow.workflowId("sc1"))
-                    .setTaskQueue(worker.getTaskQueue())
-                    .build());
+    ScheduleWorkflow workflow = stub(env, worker);
     WorkflowClient.start(workflow::run, new ScheduleInput("sc1", spec, false, cursor, false));
     return workflow;
+  }
+
+  private static ScheduleWorkflow stub(TestWorkflowEnvironment env, Worker worker) {
+    return env.getWorkflowClient()
+        .newWorkflowStub(
+            ScheduleWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(ScheduleWorkflow.workflowId("sc1"))
+                .setTaskQueue(worker.getTaskQueue())
+                .build());
   }
 
   private static ScheduleSpec everyMinute(ScheduleSpec.Overlap overlap) {
@@ -155,14 +158,7 @@ class ScheduleWorkflowTest {
               }
             });
     env.start();
-    ScheduleWorkflow workflow =
-        env.getWorkflowClient()
-            .newWorkflowStub(
-                ScheduleWorkflow.class,
-                WorkflowOptions.newBuilder()
-                    .setWorkflowId(ScheduleWorkflow.workflowId("sc1"))
-                    .setTaskQueue(worker.getTaskQueue())
-                    .build());
+    ScheduleWorkflow workflow = stub(env, worker);
     WorkflowClient.start(workflow::run, new ScheduleInput("sc1", spec, false, 0, false));
 
     env.sleep(Duration.ofMinutes(1));
@@ -202,14 +198,7 @@ class ScheduleWorkflowTest {
     env.newWorker(TaskQueues.SERVER)
         .registerActivitiesImplementations(activities(r -> FireResult.Outcome.started));
     env.start();
-    ScheduleWorkflow workflow =
-        env.getWorkflowClient()
-            .newWorkflowStub(
-                ScheduleWorkflow.class,
-                WorkflowOptions.newBuilder()
-                    .setWorkflowId(ScheduleWorkflow.workflowId("sc1"))
-                    .setTaskQueue(worker.getTaskQueue())
-                    .build());
+    ScheduleWorkflow workflow = stub(env, worker);
     // Signal-with-start: the pause is in the same workflow task as the start, so the SDK runs its
     // handler before run() (as a pause sent right after the start does on a busy worker).
     BatchRequest request = env.getWorkflowClient().newSignalWithStartRequest();
