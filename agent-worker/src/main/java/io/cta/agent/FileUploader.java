@@ -1,8 +1,8 @@
 package io.cta.agent;
 
-import io.cta.agent.run.CaseResult;
 import io.cta.agent.run.ResultFiles;
 import io.cta.agent.run.TestRun;
+import io.cta.testrunner.result.CaseResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLConnection;

@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.cta.activities.TestStatus;
-import io.cta.agent.run.CaseResult;
 import io.cta.agent.run.TestRun;
+import io.cta.testrunner.result.CaseResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -352,8 +352,8 @@ public final class LocalResultsServer implements AutoCloseable {
   }
 
   private static String caseName(String caseName) throws Refusal {
-    if (caseName != null && caseName.length() > TestRun.MAX_CASE_NAME) {
-      throw new Refusal(400, "case: at most " + TestRun.MAX_CASE_NAME + " characters");
+    if (caseName != null && caseName.length() > CaseResult.MAX_CASE_NAME) {
+      throw new Refusal(400, "case: at most " + CaseResult.MAX_CASE_NAME + " characters");
     }
     return caseName;
   }

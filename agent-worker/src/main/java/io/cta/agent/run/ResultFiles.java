@@ -1,5 +1,7 @@
 package io.cta.agent.run;
 
+import io.cta.testrunner.result.CaseResult;
+
 /**
  * Puts the files a result references into CTA's file store before the result is sent, so that a
  * stored result never points to a missing file.

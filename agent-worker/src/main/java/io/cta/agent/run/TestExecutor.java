@@ -1,5 +1,7 @@
 package io.cta.agent.run;
 
+import io.cta.testrunner.result.Verdict;
+
 /**
  * Runs one type of test: the test definition's {@code type} selects the executor whose {@link
  * #type()} equals it. To add a type, implement this interface and add an instance to the executors

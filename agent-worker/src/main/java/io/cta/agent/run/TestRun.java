@@ -4,8 +4,13 @@ import io.cta.activities.TestStatus;
 import io.cta.activities.agent.StageSpec;
 import io.cta.activities.agent.TestSpec;
 import io.cta.activities.events.AgentEvent;
-import io.cta.agent.secret.Masker;
 import io.cta.agent.secret.Secrets;
+import io.cta.testrunner.junit.JUnitReports;
+import io.cta.testrunner.mask.Masker;
+import io.cta.testrunner.result.CaseResult;
+import io.cta.testrunner.result.Verdict;
+import io.cta.testrunner.stage.OutputCap;
+import io.cta.testrunner.stage.Stages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -33,12 +38,6 @@ import java.util.function.Consumer;
  */
 public final class TestRun {
 
-  /** Output shipped per test before it is cut off with a marker. */
-  public static final long LOG_CAP_BYTES = 1024 * 1024;
-
-  /** Longest case name; longer names from reports are cut, longer posted names are refused. */
-  public static final int MAX_CASE_NAME = 500;
-
   /** The consumer's limit on event keys. */
   private static final int MAX_KEY = 300;
 
@@ -60,7 +59,7 @@ public final class TestRun {
   private final String runId = newRunId();
   private final long startedAt = System.currentTimeMillis();
   private final AtomicLong logSeq = new AtomicLong();
-  private final AtomicLong logBytes = new AtomicLong();
+  private final OutputCap logCap = new OutputCap();
 
   /** The latest status sent per case: what the workflow is told (worst status, result count). */
   private final Map<String, TestStatus> latest = new ConcurrentHashMap<>();
@@ -144,12 +143,10 @@ public final class TestRun {
 
   /**
    * The test's working directory: where its first stage runs (its {@code cwd}, resolved against the
-   * agent's work directory), or the agent's work directory. Report globs and the files results
-   * reference are relative to it, and neither may leave it.
+   * agent's work directory), or the agent's work directory ({@link Stages#testDir}).
    */
   public Path testDir() {
-    String cwd = test.stages().isEmpty() ? null : test.stages().get(0).cwd();
-    return cwd == null || cwd.isBlank() ? workDir : workDir.resolve(cwd);
+    return Stages.testDir(workDir, test);
   }
 
   /** A random id naming this run in its local results URL, so that concurrent tests stay apart. */
@@ -164,10 +161,7 @@ public final class TestRun {
 
   /** The variables CTA sets for the test's processes, over any of the same name. */
   public Map<String, String> environment() {
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("CTA_EXECUTION_ID", executionId);
-    env.put("CTA_TEST_ID", test.id());
-    env.put("CTA_ATTEMPT", String.valueOf(attempt));
+    Map<String, String> env = Stages.ctaVariables(executionId, test.id(), attempt);
     if (localUrl != null) {
       env.put("CTA_RESULTS_URL", localUrl + "/runs/" + runId + "/results");
       env.put("CTA_TESTSTATUS_URL", localUrl + "/testframework/teststatus");
@@ -324,13 +318,9 @@ public final class TestRun {
    * cap is replaced by a truncation marker.
    */
   public void log(String stage, String stream, String text) {
-    text = secrets.masker().mask(text);
-    long before = logBytes.getAndAdd(text.length());
-    if (before >= LOG_CAP_BYTES) {
+    text = logCap.admit(secrets.masker().mask(text));
+    if (text == null) {
       return;
-    }
-    if (before + text.length() > LOG_CAP_BYTES) {
-      text = "[output truncated: more than " + LOG_CAP_BYTES + " bytes for this test]\n";
     }
     long seq = logSeq.incrementAndGet();
     String key = "log/" + executionId + "/" + test.id() + "/" + machine + "/" + attempt + "/" + seq;

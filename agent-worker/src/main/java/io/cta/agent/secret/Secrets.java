@@ -1,5 +1,6 @@
 package io.cta.agent.secret;
 
+import io.cta.testrunner.mask.Masker;
 import java.util.Map;
 
 /**

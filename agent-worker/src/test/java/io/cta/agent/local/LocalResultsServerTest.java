@@ -13,7 +13,7 @@ import io.cta.activities.events.AgentEvent;
 import io.cta.agent.run.ResultFiles;
 import io.cta.agent.run.TestOutcome;
 import io.cta.agent.run.TestRun;
-import io.cta.agent.run.Verdict;
+import io.cta.testrunner.result.Verdict;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;

@@ -8,6 +8,8 @@ import io.cta.activities.TestStatus;
 import io.cta.activities.agent.StageSpec;
 import io.cta.activities.agent.TestSpec;
 import io.cta.activities.events.AgentEvent;
+import io.cta.testrunner.result.CaseResult;
+import io.cta.testrunner.result.Verdict;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -177,7 +179,7 @@ class TestRunTest {
   @Test
   void givenAVeryLongCaseName_whenReported_thenItsEventKeyStaysWithinTheConsumersLimit() {
     TestRun run = testRun(List.of());
-    String name = "c".repeat(TestRun.MAX_CASE_NAME);
+    String name = "c".repeat(CaseResult.MAX_CASE_NAME);
 
     run.report(CaseResult.of(name, TestStatus.ok, null));
     run.report(CaseResult.of(name, TestStatus.failed, null));

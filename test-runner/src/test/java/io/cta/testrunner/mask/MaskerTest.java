@@ -1,4 +1,4 @@
-package io.cta.agent.secret;
+package io.cta.testrunner.mask;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,6 +1,7 @@
-package io.cta.agent.run;
+package io.cta.testrunner.junit;
 
 import io.cta.activities.TestStatus;
+import io.cta.testrunner.result.CaseResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -26,11 +27,14 @@ import javax.xml.stream.XMLStreamReader;
  * <p>A case with a {@code failure} or {@code error} is {@code failed}, else one with {@code
  * skipped} is {@code inconclusive}, else it is {@code ok}. Its own {@code properties} become custom
  * values.
+ *
+ * <p>Every reader of JUnit XML in CTA goes through this class, so the hardening is in one place:
+ * reports come from test machines and users, never from a trusted source.
  */
-final class JUnitXml {
+public final class JUnitXml {
 
   /** One {@code testcase}, before its name is made unique within the test. */
-  record Case(String name, CaseResult result) {}
+  public record Case(String name, CaseResult result) {}
 
   static final int MAX_MESSAGE = 2000;
   static final int MAX_DETAIL = 6000;
@@ -51,14 +55,22 @@ final class JUnitXml {
   }
 
   /** The test cases of the file in document order, at most {@code limit} (then it stops). */
-  static List<Case> parse(Path file, int limit) throws IOException, XMLStreamException {
+  public static List<Case> parse(Path file, int limit) throws IOException, XMLStreamException {
     try (InputStream in = Files.newInputStream(file)) {
-      XMLStreamReader xml = FACTORY.createXMLStreamReader(in);
-      try {
-        return parse(xml, limit);
-      } finally {
-        xml.close();
-      }
+      return parse(in, limit);
+    }
+  }
+
+  /**
+   * The test cases of a report read from a stream (an upload), in document order, at most {@code
+   * limit}. The stream is left open.
+   */
+  public static List<Case> parse(InputStream in, int limit) throws XMLStreamException {
+    XMLStreamReader xml = FACTORY.createXMLStreamReader(in);
+    try {
+      return parse(xml, limit);
+    } finally {
+      xml.close();
     }
   }
 

@@ -1,4 +1,4 @@
-package io.cta.agent.run;
+package io.cta.testrunner.junit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cta.activities.TestStatus;
+import io.cta.testrunner.result.CaseResult;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.cta.agent.secret;
+package io.cta.testrunner.mask;
 
 import java.util.Arrays;
 import java.util.Collection;

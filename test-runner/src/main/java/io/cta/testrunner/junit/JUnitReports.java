@@ -1,18 +1,12 @@
-package io.cta.agent.run;
+package io.cta.testrunner.junit;
 
 import io.cta.activities.TestStatus;
 import io.cta.activities.agent.TestSpec;
+import io.cta.testrunner.result.CaseResult;
 import java.io.IOException;
-import java.nio.file.FileSystems;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
-import java.nio.file.FileVisitor;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -26,18 +20,14 @@ import javax.xml.stream.XMLStreamException;
  * {@code name #2}, …), and one {@code inconclusive} result for each glob that matches no report
  * written during the test and each report that cannot be read.
  *
- * <p>Globs are relative to the test's working directory and never leave it: a glob that could
- * ({@link TestSpec#escapesWorkDir}) is not followed, directories are walked without following
- * links, and a file whose real path is outside is not read. {@code *} and {@code ?} stay within a
- * directory, {@code **} crosses directories ({@code **}{@code /} also matches none), and {@code
- * {a,b}} and {@code [ab]} work as in {@link FileSystems#getDefault()}'s glob syntax. Files last
- * modified before the test started are older runs' reports, and are ignored.
+ * <p>Which files a glob may name is {@link ReportGlobs}' rule: never a file outside the test's
+ * working directory. Files last modified before the test started are older runs' reports, and are
+ * ignored. At most {@link #MAX_CASES} cases of a test are read.
  */
-final class JUnitReports {
+public final class JUnitReports {
 
-  static final int MAX_CASES = 10_000;
-
-  private static final int MAX_STARSTAR = 4;
+  /** The most cases read from one test's reports; one more {@code inconclusive} says so. */
+  public static final int MAX_CASES = 10_000;
 
   /** Marks a file that was unreadable, or not read because the test has too many cases. */
   private static final int NOT_COUNTED = -1;
@@ -48,7 +38,7 @@ final class JUnitReports {
    * @param notBefore epoch milliseconds; reports last modified earlier are not this test's
    * @param heartbeat called between files and while walking large directories
    */
-  static List<CaseResult> read(
+  public static List<CaseResult> read(
       Path testDir, List<String> globs, long notBefore, Runnable heartbeat) {
     Reading reading = new Reading(notBefore, heartbeat);
     Path root;
@@ -93,7 +83,7 @@ final class JUnitReports {
       }
       List<Path> files;
       try {
-        files = root == null ? List.of() : find(root, glob, heartbeat);
+        files = root == null ? List.of() : ReportGlobs.find(root, glob, heartbeat);
       } catch (IOException e) {
         results.add(inconclusive(glob, "report '" + glob + "' is unreadable: " + oneLine(e)));
         return;
@@ -151,16 +141,13 @@ final class JUnitReports {
       if (cases > MAX_CASES) {
         return NOT_COUNTED;
       }
-      Path real = file.toRealPath();
-      if (!real.startsWith(root)) {
-        throw new IOException("it leads outside the test's working directory");
-      }
+      Path real = ReportGlobs.realPathInside(root, file);
       List<JUnitXml.Case> parsed = JUnitXml.parse(real, MAX_CASES + 1 - cases);
       for (JUnitXml.Case c : parsed) {
         if (cases++ >= MAX_CASES) {
           break;
         }
-        String unique = unique(JUnitXml.cut(c.name(), TestRun.MAX_CASE_NAME));
+        String unique = unique(JUnitXml.cut(c.name(), CaseResult.MAX_CASE_NAME));
         CaseResult r = c.result();
         results.add(
             new CaseResult(
@@ -190,105 +177,9 @@ final class JUnitReports {
     }
   }
 
-  /** The regular files (or links) under the working directory that the glob matches, sorted. */
-  static List<Path> find(Path root, String glob, Runnable heartbeat) throws IOException {
-    List<String> segments = new ArrayList<>();
-    for (String segment : glob.replace('\\', '/').split("/")) {
-      if (!segment.isEmpty() && !segment.equals(".")) {
-        segments.add(segment);
-      }
-    }
-    if (segments.isEmpty()) {
-      return List.of();
-    }
-    int literal = 0;
-    while (literal < segments.size() - 1 && !isPattern(segments.get(literal))) {
-      literal++;
-    }
-    Path base = root.resolve(String.join("/", segments.subList(0, literal)));
-    if (!Files.isDirectory(base) || !base.toRealPath().startsWith(root)) {
-      return List.of();
-    }
-    String pattern = String.join("/", segments);
-    List<PathMatcher> matchers = new ArrayList<>();
-    for (String variant : variants(pattern, MAX_STARSTAR)) {
-      matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + variant));
-    }
-    int depth = pattern.contains("**") ? Integer.MAX_VALUE : segments.size() - literal;
-    List<Path> found = new ArrayList<>();
-    Files.walkFileTree(
-        base,
-        EnumSet.noneOf(FileVisitOption.class),
-        depth,
-        new FileVisitor<>() {
-          private int visited;
-
-          @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-            if (++visited % 1000 == 0) {
-              heartbeat.run();
-            }
-            if (!attrs.isDirectory()) {
-              Path relative = root.relativize(file);
-              for (PathMatcher matcher : matchers) {
-                if (matcher.matches(relative)) {
-                  found.add(file);
-                  break;
-                }
-              }
-            }
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFileFailed(Path file, IOException e) {
-            return FileVisitResult.CONTINUE; // an unreadable directory holds no report we can read
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path dir, IOException e) {
-            return FileVisitResult.CONTINUE;
-          }
-        });
-    found.sort(null);
-    return found;
-  }
-
-  /**
-   * The pattern with each of its first {@code max} {@code **}{@code /} kept or dropped, so that
-   * {@code **}{@code /} also matches no directory at all, as in Ant, Maven and Gradle globs.
-   */
-  static List<String> variants(String pattern, int max) {
-    int at = pattern.indexOf("**/");
-    if (at < 0 || max == 0) {
-      return List.of(pattern);
-    }
-    String head = pattern.substring(0, at);
-    List<String> variants = new ArrayList<>();
-    for (String rest : variants(pattern.substring(at + 3), max - 1)) {
-      variants.add(head + "**/" + rest);
-      variants.add(head + rest);
-    }
-    return variants;
-  }
-
-  private static boolean isPattern(String segment) {
-    for (char c : segment.toCharArray()) {
-      if (c == '*' || c == '?' || c == '[' || c == '{') {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private static CaseResult inconclusive(String caseName, String message) {
     return CaseResult.of(
-        JUnitXml.cut(caseName, TestRun.MAX_CASE_NAME), TestStatus.inconclusive, message);
+        JUnitXml.cut(caseName, CaseResult.MAX_CASE_NAME), TestStatus.inconclusive, message);
   }
 
   private static String oneLine(Exception e) {

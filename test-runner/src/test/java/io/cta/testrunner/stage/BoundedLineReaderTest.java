@@ -1,4 +1,4 @@
-package io.cta.agent.run;
+package io.cta.testrunner.stage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

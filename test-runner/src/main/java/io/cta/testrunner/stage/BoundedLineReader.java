@@ -1,4 +1,4 @@
-package io.cta.agent.run;
+package io.cta.testrunner.stage;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -9,9 +9,9 @@ import java.io.Reader;
  * returned cut, ending with {@code " [line cut at <max> characters]"}, as soon as its first {@code
  * max} characters arrived, and the rest of it, up to its newline, is read and thrown away. {@link
  * java.io.BufferedReader#readLine} holds a whole line, so a stage printing 100 MB without a newline
- * would run the agent out of memory (docs/agent.md, "Output capture").
+ * would run the runner out of memory (docs/agent.md, "Output capture").
  */
-final class BoundedLineReader implements Closeable {
+public final class BoundedLineReader implements Closeable {
 
   private final Reader in;
   private final int max;
@@ -20,13 +20,13 @@ final class BoundedLineReader implements Closeable {
   private int end;
   private boolean skipping; // the rest of a cut line is being thrown away
 
-  BoundedLineReader(Reader in, int max) {
+  public BoundedLineReader(Reader in, int max) {
     this.in = in;
     this.max = max;
   }
 
   /** The next line without its line break (and a trailing {@code \r}), or null at the end. */
-  String readLine() throws IOException {
+  public String readLine() throws IOException {
     StringBuilder line = null;
     while (true) {
       if (position == end && !fill()) {
@@ -64,7 +64,7 @@ final class BoundedLineReader implements Closeable {
   }
 
   /** Whether a line can be read without blocking (as far as the underlying reader knows). */
-  boolean ready() throws IOException {
+  public boolean ready() throws IOException {
     return position < end || in.ready();
   }
 

@@ -1,12 +1,12 @@
-package io.cta.agent.run;
+package io.cta.testrunner.result;
 
 import io.cta.activities.TestStatus;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One result of a test, before it becomes an event: from the test's own run, one case of its JUnit
- * reports, or a post to the agent's local endpoint.
+ * One result of a test, before it is sent: from the test's own run, one case of its JUnit reports,
+ * or a result a test script posted (to the agent's local endpoint).
  *
  * @param caseName {@code ""} for the test itself
  * @param durationMs null when unknown: the result then takes the test's duration so far
@@ -22,6 +22,9 @@ public record CaseResult(
     Map<String, String> custom,
     List<String> attachments,
     List<String> screenshots) {
+
+  /** Longest case name; longer names from reports are cut, longer posted names are refused. */
+  public static final int MAX_CASE_NAME = 500;
 
   public CaseResult {
     caseName = caseName == null ? "" : caseName;
