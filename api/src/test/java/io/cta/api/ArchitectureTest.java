@@ -1,5 +1,6 @@
 package io.cta.api;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.tngtech.archunit.core.domain.Dependency;
@@ -11,12 +12,14 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.mongodb.core.ReactiveMongoOperations;
+import org.springframework.web.ErrorResponse;
 
 /**
  * The api's side of docs/architecture.md#rules-the-build-enforces (the consumer's ArchitectureTest
  * covers server-core): the api holds no MongoDB template but those listed here, which predate the
  * rule; a new one fails the build, and so does a listed class that no longer uses the template, so
- * the list only shrinks.
+ * the list only shrinks. Its refusals are {@code io.cta.server.error} exceptions, which
+ * server-core's {@code ProblemHandler} alone maps to HTTP (docs/architecture.md#errors).
  */
 class ArchitectureTest {
 
@@ -26,6 +29,30 @@ class ArchitectureTest {
           .importPackages("io.cta.api");
 
   private static final Set<String> TEMPLATE_IN_API = Set.of("io.cta.api.common.Definitions");
+
+  @Test
+  void givenApiClasses_whenImported_thenNoneUsesAnExceptionCarryingAnHttpStatus() {
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .areAssignableTo(ErrorResponse.class)
+        .because(
+            "a controller refuses with an io.cta.server.error exception and ProblemHandler gives it"
+                + " its status: an exception carrying one here would be a second mapping")
+        .check(API);
+  }
+
+  @Test
+  void givenTheApisStorageHelper_whenImported_thenItUsesNoSpringWebOrHttpTypes() {
+    noClasses()
+        .that()
+        .haveFullyQualifiedName("io.cta.api.common.Definitions")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.springframework.http..", "org.springframework.web..")
+        .because("storage speaks in io.cta.server.error refusals, not in HTTP statuses")
+        .check(API);
+  }
 
   @Test
   void givenApiClasses_whenImported_thenOnlyTheListedOnesUseTheMongoTemplate() {

@@ -1,5 +1,8 @@
 package io.cta.consumer;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -12,8 +15,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.mongodb.core.ReactiveMongoOperations;
+import org.springframework.web.ErrorResponse;
 
 /**
  * The rules of docs/architecture.md#rules-the-build-enforces, over the consumer's class path (the
@@ -31,11 +37,48 @@ class ArchitectureTest {
           .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
           .importPackages("io.cta");
 
-  /** Activity implementations that still read HTTP statuses out of {@code ApiException}. */
-  private static final Set<String> ACTIVITIES_ON_HTTP =
-      Set.of(
-          "io.cta.consumer.notification.NotificationActivitiesImpl",
-          "io.cta.consumer.schedule.ScheduleActivitiesImpl");
+  /**
+   * Where domain code, stores and activities live: they speak in {@code io.cta.server.error}
+   * refusals and outcomes, never in HTTP. The rest (server-core's {@code web}, {@code security} and
+   * {@code config}, the consumer's agent endpoints {@code agent} and its {@code config}) is the web
+   * side and the wiring.
+   */
+  private static final String[] DOMAIN_STORE_AND_ACTIVITY_PACKAGES = {
+    "io.cta.server.audit..",
+    "io.cta.server.definition..",
+    "io.cta.server.error..",
+    "io.cta.server.execution..",
+    "io.cta.server.history..",
+    "io.cta.server.live..",
+    "io.cta.server.machine..",
+    "io.cta.server.notification..",
+    "io.cta.server.scenario..",
+    "io.cta.server.secret..",
+    "io.cta.server.temporal..",
+    "io.cta.consumer.execution..",
+    "io.cta.consumer.metrics..",
+    "io.cta.consumer.notification..",
+    "io.cta.consumer.periodic..",
+    "io.cta.consumer.reconcile..",
+    "io.cta.consumer.retention..",
+    "io.cta.consumer.schedule.."
+  };
+
+  /**
+   * The Spring web classes that domain code may use, each for a reason that has nothing to do with
+   * HTTP: {@code HtmlUtils} escapes text for the HTML part of a notification email.
+   */
+  private static final Set<String> WEB_UTILITIES_ALLOWED_IN_DOMAIN =
+      Set.of("org.springframework.web.util.HtmlUtils");
+
+  /**
+   * The classes that may use Spring's exceptions carrying an HTTP status ({@code ErrorResponse}):
+   * the one mapping from refusals to HTTP (docs/architecture.md#errors), and {@code AcceptHeader},
+   * which catches Spring's own 406 for an unparsable {@code Accept} to answer with a problem
+   * instead (it throws none).
+   */
+  private static final Set<String> ERROR_RESPONSE_USERS =
+      Set.of("io.cta.server.web.ProblemHandler", "io.cta.server.web.AcceptHeader");
 
   /** Classes that are not stores but use the MongoDB template directly. */
   private static final Set<String> TEMPLATE_OUTSIDE_STORES =
@@ -65,17 +108,46 @@ class ArchitectureTest {
   }
 
   @Test
-  void givenActivityImplementations_whenImported_thenOnlyTheListedOnesUseHttpTypes() {
-    assertEquals(
-        new TreeSet<>(ACTIVITIES_ON_HTTP),
-        violators(
-            c -> c.getSimpleName().endsWith("ActivitiesImpl"),
-            target ->
-                target.getPackageName().startsWith("org.springframework.http")
-                    || target.getPackageName().startsWith("org.springframework.web")
-                    || target.getName().equals("io.cta.server.web.ApiException")),
-        "activities speak in outcomes and FailureType, not in HTTP statuses: a new violator is a"
-            + " regression, a listed class that no longer violates leaves the list");
+  void givenDomainStoreAndActivityPackages_whenImported_thenTheyUseNoSpringWebOrHttpTypes() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(DOMAIN_STORE_AND_ACTIVITY_PACKAGES)
+        .or()
+        .haveSimpleNameEndingWith("ActivitiesImpl")
+        .should()
+        .dependOnClassesThat(
+            resideInAnyPackage("org.springframework.http..", "org.springframework.web..")
+                .and(not(nameMatching(alternatives(WEB_UTILITIES_ALLOWED_IN_DOMAIN)))))
+        .because(
+            "domain code, stores and activities throw io.cta.server.error refusals or return"
+                + " outcomes; only the web side speaks HTTP (docs/architecture.md#errors)")
+        .check(CTA);
+  }
+
+  @Test
+  void givenErrorResponses_whenImported_thenOnlyTheProblemMappingUsesThem() {
+    noClasses()
+        .that()
+        .haveNameNotMatching(alternatives(ERROR_RESPONSE_USERS))
+        .should()
+        .dependOnClassesThat()
+        .areAssignableTo(ErrorResponse.class)
+        .because(
+            "a refusal is an io.cta.server.error exception, and ProblemHandler alone gives it a"
+                + " status: an exception carrying an HTTP status elsewhere would be a second"
+                + " mapping (docs/architecture.md#errors)")
+        .check(CTA);
+  }
+
+  @Test
+  void givenTheRefusals_whenImported_thenTheyDependOnNothingButTheJdk() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.cta.server.error..")
+        .should()
+        .dependOnClassesThat(not(resideInAnyPackage("java..", "io.cta.server.error..")))
+        .because("domain code of every module throws them, with no framework attached")
+        .check(CTA);
   }
 
   @Test
@@ -111,5 +183,10 @@ class ArchitectureTest {
       top = top.getEnclosingClass().get();
     }
     return top;
+  }
+
+  /** A regular expression matching exactly the given class names. */
+  private static String alternatives(Set<String> names) {
+    return names.stream().map(Pattern::quote).collect(Collectors.joining("|"));
   }
 }

@@ -1,6 +1,7 @@
 package io.cta.api.common;
 
-import io.cta.server.web.ApiException;
+import io.cta.server.error.NotFoundException;
+import io.cta.server.error.PreconditionFailedException;
 import io.cta.server.web.PageRequest;
 import io.cta.server.web.PageView;
 import java.time.Instant;
@@ -12,7 +13,6 @@ import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
@@ -51,7 +51,7 @@ public class Definitions {
   public <D> Mono<D> get(Class<D> type, String id, String what) {
     return mongo
         .findById(id, type)
-        .switchIfEmpty(Mono.error(() -> ApiException.notFound(what, id)));
+        .switchIfEmpty(Mono.error(() -> new NotFoundException(what, id)));
   }
 
   /** The entity tag of a definition: the instant of its last change, in milliseconds. */
@@ -146,9 +146,8 @@ public class Definitions {
   }
 
   /** The 412 of a write whose {@code If-Match} is not the current tag of the thing. */
-  public static ApiException stale(String what, String id) {
-    return new ApiException(
-        HttpStatus.PRECONDITION_FAILED,
+  public static PreconditionFailedException stale(String what, String id) {
+    return new PreconditionFailedException(
         what + " '" + id + "' has changed since you read it: GET it again and retry with its ETag");
   }
 
@@ -174,7 +173,7 @@ public class Definitions {
         .flatMap(
             r ->
                 r.getDeletedCount() == 0
-                    ? Mono.error(ApiException.notFound(what, id))
+                    ? Mono.error(new NotFoundException(what, id))
                     : Mono.<Void>empty());
   }
 }

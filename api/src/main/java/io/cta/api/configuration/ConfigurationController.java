@@ -6,8 +6,9 @@ import io.cta.server.definition.ConfigurationDocument;
 import io.cta.server.definition.ConfigurationDocument.MachineType;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.definition.Target;
+import io.cta.server.error.ConflictException;
+import io.cta.server.error.InvalidInputException;
 import io.cta.server.machine.Selector;
-import io.cta.server.web.ApiException;
 import io.cta.server.web.PageRequest;
 import io.cta.server.web.PageView;
 import io.cta.temporal.TaskQueues;
@@ -126,7 +127,7 @@ class ConfigurationController {
             used ->
                 used
                     ? Mono.error(
-                        ApiException.conflict("configuration '" + id + "' is used by a scenario"))
+                        new ConflictException("configuration '" + id + "' is used by a scenario"))
                     : definitions.delete(ConfigurationDocument.class, id, WHAT));
   }
 
@@ -135,24 +136,24 @@ class ConfigurationController {
       String id, ConfigurationRequest request, Instant createdAt, Instant updatedAt) {
     Target target = request.target();
     if (target.kinds() != 1) {
-      throw ApiException.badRequest("target: give exactly one of machine, group or selector");
+      throw new InvalidInputException("target: give exactly one of machine, group or selector");
     }
     if (target.selector() != null) {
       try {
         Selector.parse(target.selector());
       } catch (Selector.InvalidSelectorException e) {
-        throw ApiException.badRequest("target.selector: " + e.getMessage());
+        throw new InvalidInputException("target.selector: " + e.getMessage());
       }
     } else {
       String name = target.machine() != null ? target.machine() : target.group();
       if (!TaskQueues.isValidName(name)) {
-        throw ApiException.badRequest(
+        throw new InvalidInputException(
             "target: '" + name + "' is not a valid name (1-128 letters, digits, '.', '_' or '-')");
       }
     }
     RunMode runMode = request.runMode() == null ? RunMode.mono : request.runMode();
     if (runMode == RunMode.group && target.machine() != null) {
-      throw ApiException.badRequest("runMode: group mode needs a group or selector target");
+      throw new InvalidInputException("runMode: group mode needs a group or selector target");
     }
     MachineType type = request.type() == null ? MachineType.physical : request.type();
     return new ConfigurationDocument(

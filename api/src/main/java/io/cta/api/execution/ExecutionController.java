@@ -7,6 +7,9 @@ import io.cta.activities.notification.NotificationType;
 import io.cta.server.definition.SuiteDocument;
 import io.cta.server.definition.TestDefinition;
 import io.cta.server.definition.WebhookUrls;
+import io.cta.server.error.ConflictException;
+import io.cta.server.error.InvalidInputException;
+import io.cta.server.error.NotFoundException;
 import io.cta.server.execution.Counting;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
@@ -22,7 +25,6 @@ import io.cta.server.notification.DeliveryLog;
 import io.cta.server.scenario.ScenarioRunner;
 import io.cta.server.security.CtaPrincipal;
 import io.cta.server.temporal.ExecutionWorkflows;
-import io.cta.server.web.ApiException;
 import io.cta.server.web.PageRequest;
 import io.cta.server.web.PageView;
 import io.cta.workflows.execution.CancelSignal;
@@ -202,7 +204,7 @@ class ExecutionController {
             original -> {
               if (!original.state().isTerminal()) {
                 return Mono.error(
-                    ApiException.conflict(
+                    new ConflictException(
                         "execution '"
                             + id
                             + "' is still "
@@ -214,7 +216,7 @@ class ExecutionController {
                   .switchIfEmpty(
                       Mono.error(
                           () ->
-                              ApiException.conflict(
+                              new ConflictException(
                                   "execution '" + id + "' has no suite snapshot to run again")))
                   .flatMap(
                       snapshot ->
@@ -250,7 +252,7 @@ class ExecutionController {
               List<TestDefinition> failed =
                   suite.tests().stream().filter(t -> !ok.contains(t.id())).toList();
               if (failed.isEmpty()) {
-                throw ApiException.badRequest(
+                throw new InvalidInputException(
                     "onlyFailed: every test of execution '"
                         + original.id()
                         + "' ended ok; there is nothing to rerun");
@@ -348,7 +350,7 @@ class ExecutionController {
               }
               if (execution.state().isTerminal()) {
                 return Mono.error(
-                    ApiException.conflict(
+                    new ConflictException(
                         "execution '" + id + "' already ended " + execution.state()));
               }
               return executions
@@ -373,7 +375,7 @@ class ExecutionController {
   private Mono<ExecutionDocument> find(String id) {
     return executions
         .findById(id)
-        .switchIfEmpty(Mono.error(() -> ApiException.notFound("execution", id)));
+        .switchIfEmpty(Mono.error(() -> new NotFoundException("execution", id)));
   }
 
   private <D, V> Mono<PageView<V>> all(
@@ -385,7 +387,7 @@ class ExecutionController {
     try {
       return Enum.valueOf(type, value);
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest(
+      throw new InvalidInputException(
           field + ": '" + value + "' is not one of " + List.of(type.getEnumConstants()));
     }
   }
@@ -396,7 +398,7 @@ class ExecutionController {
       instant.toEpochMilli(); // MongoDB stores milliseconds since the epoch in a long
       return instant;
     } catch (DateTimeParseException | ArithmeticException e) {
-      throw ApiException.badRequest(
+      throw new InvalidInputException(
           field + ": expected an ISO-8601 UTC instant such as 2026-01-31T12:00:00Z");
     }
   }

@@ -1,7 +1,7 @@
 package io.cta.api.file;
 
+import io.cta.server.error.NotFoundException;
 import io.cta.server.execution.FileStore;
-import io.cta.server.web.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -51,7 +51,7 @@ class FileController {
   Mono<ResponseEntity<Flux<DataBuffer>>> download(@PathVariable String id) {
     return files
         .download(id)
-        .switchIfEmpty(Mono.error(ApiException.notFound("file", id)))
+        .switchIfEmpty(Mono.error(new NotFoundException("file", id)))
         .map(
             download ->
                 ResponseEntity.ok()

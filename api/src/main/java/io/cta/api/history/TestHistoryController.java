@@ -2,11 +2,11 @@ package io.cta.api.history;
 
 import io.cta.api.common.Definitions;
 import io.cta.server.definition.SuiteDocument;
+import io.cta.server.error.InvalidInputException;
+import io.cta.server.error.NotFoundException;
 import io.cta.server.history.TestHistoryStore;
 import io.cta.server.history.TestRun;
-import io.cta.server.web.ApiException;
 import java.util.List;
-import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -36,7 +36,7 @@ class TestHistoryController {
       @RequestParam(required = false) Integer limit) {
     int n = limit == null ? TestHistoryStore.DEFAULT_WINDOW : limit;
     if (n < 1 || n > TestHistoryStore.MAX_RUNS) {
-      throw ApiException.badRequest("limit: must be between 1 and " + TestHistoryStore.MAX_RUNS);
+      throw new InvalidInputException("limit: must be between 1 and " + TestHistoryStore.MAX_RUNS);
     }
     return history
         .runs(suiteId, testId, n)
@@ -50,8 +50,7 @@ class TestHistoryController {
                         .switchIfEmpty(
                             Mono.error(
                                 () ->
-                                    new ApiException(
-                                        HttpStatus.NOT_FOUND,
+                                    new NotFoundException(
                                         "suite '"
                                             + suiteId
                                             + "' has no test '"

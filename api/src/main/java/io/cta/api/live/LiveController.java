@@ -1,8 +1,8 @@
 package io.cta.api.live;
 
+import io.cta.server.error.TooManyRequestsException;
 import io.cta.server.security.CtaPrincipal;
 import io.cta.server.security.TicketService;
-import io.cta.server.web.ApiException;
 import java.time.Instant;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -34,7 +34,7 @@ public class LiveController {
     // A ticket for a session the handshake would refuse is refused now (the handshake checks too).
     String refusal = hub.refusal(caller.tokenId());
     if (refusal != null) {
-      throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, refusal);
+      throw new TooManyRequestsException(refusal);
     }
     return tickets
         .issue(caller, Instant.now())

@@ -1,10 +1,11 @@
 package io.cta.api.machine;
 
+import io.cta.server.error.InvalidInputException;
+import io.cta.server.error.NotFoundException;
 import io.cta.server.machine.LabelLimits;
 import io.cta.server.machine.LabelRemovals;
 import io.cta.server.machine.Labels;
 import io.cta.server.machine.MachineStore;
-import io.cta.server.web.ApiException;
 import io.cta.server.web.PageRequest;
 import io.cta.server.web.PageView;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -57,11 +58,11 @@ class MachineController {
       @RequestParam(required = false) String sort) {
     PageRequest paging = PageRequest.of(page, size, sort, SORTABLE, Sort.by("name"));
     if (status != null && !STATUSES.contains(status)) {
-      throw ApiException.badRequest("status: must be one of " + STATUSES);
+      throw new InvalidInputException("status: must be one of " + STATUSES);
     }
     String[] keyValue = property == null ? null : property.split("=", 2);
     if (keyValue != null && (keyValue.length != 2 || keyValue[0].isBlank())) {
-      throw ApiException.badRequest("property: use key=value");
+      throw new InvalidInputException("property: use key=value");
     }
     Instant now = Instant.now();
     return machines
@@ -84,7 +85,7 @@ class MachineController {
   Mono<MachineView> get(@PathVariable String id) {
     return machines
         .findByNameOrId(id)
-        .switchIfEmpty(Mono.error(() -> ApiException.notFound("machine", id)))
+        .switchIfEmpty(Mono.error(() -> new NotFoundException("machine", id)))
         .map(m -> MachineView.of(m, Instant.now(), machines.offlineAfter()));
   }
 
@@ -114,12 +115,12 @@ class MachineController {
       LabelLimits.checkGroups("groups", patch.groups());
       LabelLimits.checkGroups("removeGroups", patch.removeGroups());
     } catch (LabelLimits.LimitException e) {
-      throw ApiException.badRequest(e.getMessage());
+      throw new InvalidInputException(e.getMessage());
     }
     if (patch.groups() != null && patch.removeGroups() != null) {
       for (String g : patch.groups()) {
         if (patch.removeGroups().contains(g)) {
-          throw ApiException.badRequest(
+          throw new InvalidInputException(
               "groups, removeGroups: '" + g + "' cannot be both assigned and removed");
         }
       }
@@ -128,7 +129,7 @@ class MachineController {
     List<String> newRemovedProperties = removedProperties;
     return machines
         .findByNameOrId(id)
-        .switchIfEmpty(Mono.error(() -> ApiException.notFound("machine", id)))
+        .switchIfEmpty(Mono.error(() -> new NotFoundException("machine", id)))
         .flatMap(
             m -> {
               Labels before = m.assigned() == null ? Labels.EMPTY : m.assigned();
@@ -172,7 +173,7 @@ class MachineController {
   private Mono<MachineView> setDraining(String id, boolean draining) {
     return machines
         .findByNameOrId(id)
-        .switchIfEmpty(Mono.error(() -> ApiException.notFound("machine", id)))
+        .switchIfEmpty(Mono.error(() -> new NotFoundException("machine", id)))
         .flatMap(m -> machines.drain(m.id(), draining))
         .map(m -> MachineView.of(m, Instant.now(), machines.offlineAfter()));
   }

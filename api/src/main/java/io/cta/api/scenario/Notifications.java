@@ -3,7 +3,7 @@ package io.cta.api.scenario;
 import io.cta.activities.notification.NotificationType;
 import io.cta.server.definition.Notification;
 import io.cta.server.definition.WebhookUrls;
-import io.cta.server.web.ApiException;
+import io.cta.server.error.InvalidInputException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -33,7 +33,7 @@ final class Notifications {
       return List.of();
     }
     if (requested.size() > MAX_NOTIFICATIONS) {
-      throw ApiException.badRequest("notifications: at most " + MAX_NOTIFICATIONS);
+      throw new InvalidInputException("notifications: at most " + MAX_NOTIFICATIONS);
     }
     List<Notification> documents = new ArrayList<>();
     for (int i = 0; i < requested.size(); i++) {
@@ -45,14 +45,14 @@ final class Notifications {
   private static Notification document(
       String field, NotificationRequest request, List<Notification> stored) {
     if (request == null || request.type() == null) {
-      throw ApiException.badRequest(field + "type: must be webhook, email or chain");
+      throw new InvalidInputException(field + "type: must be webhook, email or chain");
     }
     Notification.On on = request.on() == null ? Notification.On.finish : request.on();
     return switch (request.type()) {
       case webhook -> {
         String url = url(field + "url", request.url());
         if (request.secret() != null && request.secret().length() > MAX_SECRET) {
-          throw ApiException.badRequest(field + "secret: at most " + MAX_SECRET + " characters");
+          throw new InvalidInputException(field + "secret: at most " + MAX_SECRET + " characters");
         }
         String secret =
             request.secret() != null
@@ -79,13 +79,13 @@ final class Notifications {
       case email -> {
         List<String> to = request.to();
         if (to == null || to.isEmpty() || to.size() > MAX_RECIPIENTS) {
-          throw ApiException.badRequest(
+          throw new InvalidInputException(
               field + "to: between 1 and " + MAX_RECIPIENTS + " email addresses");
         }
         for (int j = 0; j < to.size(); j++) {
           String address = to.get(j);
           if (address == null || address.length() > 254 || !EMAIL.matcher(address).matches()) {
-            throw ApiException.badRequest(field + "to[" + j + "]: not an email address");
+            throw new InvalidInputException(field + "to[" + j + "]: not an email address");
           }
         }
         yield new Notification(NotificationType.email, null, null, List.copyOf(to), null, on);
@@ -93,7 +93,7 @@ final class Notifications {
       case chain -> {
         String scenarioId = request.scenarioId();
         if (scenarioId == null || scenarioId.isBlank() || scenarioId.length() > 100) {
-          throw ApiException.badRequest(field + "scenarioId: the id of the scenario to run");
+          throw new InvalidInputException(field + "scenarioId: the id of the scenario to run");
         }
         yield new Notification(NotificationType.chain, null, null, null, scenarioId, on);
       }
@@ -103,12 +103,12 @@ final class Notifications {
   private static String url(String field, String url) {
     String problem = field + ": an absolute http or https URL";
     if (url == null || url.length() > 2000) {
-      throw ApiException.badRequest(problem);
+      throw new InvalidInputException(problem);
     }
     try {
       if (WebhookUrls.isRedacted(url)) {
         // Copied from a viewer's redacted view: saving it would lose the real URL.
-        throw ApiException.badRequest(
+        throw new InvalidInputException(
             field
                 + ": a redacted URL (with "
                 + WebhookUrls.REDACTED
@@ -118,11 +118,11 @@ final class Notifications {
       URI uri = new URI(url);
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
       if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-        throw ApiException.badRequest(problem);
+        throw new InvalidInputException(problem);
       }
       return url;
     } catch (URISyntaxException e) {
-      throw ApiException.badRequest(problem);
+      throw new InvalidInputException(problem);
     }
   }
 }

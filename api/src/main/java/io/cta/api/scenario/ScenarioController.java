@@ -10,9 +10,10 @@ import io.cta.server.definition.Retention;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.definition.SuiteDocument;
 import io.cta.server.definition.WebhookUrls;
+import io.cta.server.error.InvalidInputException;
+import io.cta.server.error.NotFoundException;
 import io.cta.server.scenario.ScenarioRunner;
 import io.cta.server.security.CtaPrincipal;
-import io.cta.server.web.ApiException;
 import io.cta.server.web.PageRequest;
 import io.cta.server.web.PageView;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -219,17 +220,17 @@ class ScenarioController {
         definitions
             .get(SuiteDocument.class, request.testSuiteId(), "suite")
             .onErrorMap(
-                ApiException.class,
+                NotFoundException.class,
                 e ->
-                    ApiException.badRequest(
+                    new InvalidInputException(
                         "testSuiteId: suite '" + request.testSuiteId() + "' does not exist"));
     Mono<ConfigurationDocument> configuration =
         definitions
             .get(ConfigurationDocument.class, request.configurationId(), "configuration")
             .onErrorMap(
-                ApiException.class,
+                NotFoundException.class,
                 e ->
-                    ApiException.badRequest(
+                    new InvalidInputException(
                         "configurationId: configuration '"
                             + request.configurationId()
                             + "' does not exist"));
@@ -241,9 +242,9 @@ class ScenarioController {
                     definitions
                         .get(ScenarioDocument.class, notifications.get(i).scenarioId(), WHAT)
                         .onErrorMap(
-                            ApiException.class,
+                            NotFoundException.class,
                             e ->
-                                ApiException.badRequest(
+                                new InvalidInputException(
                                     "notifications["
                                         + i
                                         + "].scenarioId: scenario '"
@@ -258,7 +259,7 @@ class ScenarioController {
       return null;
     }
     if (requested.max() < 1 || requested.max() > 1_000) {
-      throw ApiException.badRequest("concurrency.max: must be between 1 and 1000");
+      throw new InvalidInputException("concurrency.max: must be between 1 and 1000");
     }
     return new Concurrency(
         requested.max(),
@@ -268,7 +269,7 @@ class ScenarioController {
   private static Retention retention(Retention requested) {
     String problem = requested == null ? null : requested.problem();
     if (problem != null) {
-      throw ApiException.badRequest(problem);
+      throw new InvalidInputException(problem);
     }
     return requested;
   }

@@ -2,7 +2,7 @@ package io.cta.api.scenario;
 
 import io.cta.api.common.Definitions;
 import io.cta.server.definition.ScenarioDocument;
-import io.cta.server.web.ApiException;
+import io.cta.server.error.NotFoundException;
 import jakarta.validation.Valid;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -59,7 +59,7 @@ class ScheduleController {
             deleted ->
                 deleted
                     ? Mono.<Void>empty()
-                    : Mono.error(ApiException.notFound("schedule of scenario", id)));
+                    : Mono.error(new NotFoundException("schedule of scenario", id)));
   }
 
   @PostMapping("/pause")

@@ -2,10 +2,11 @@ package io.cta.api.scenario;
 
 import io.cta.activities.schedule.ScheduleSpec;
 import io.cta.api.common.Definitions;
+import io.cta.server.error.InvalidInputException;
+import io.cta.server.error.NotFoundException;
 import io.cta.server.scenario.ScheduleDocument;
 import io.cta.server.scenario.ScheduleStore;
 import io.cta.server.temporal.ScheduleWorkflows;
-import io.cta.server.web.ApiException;
 import io.cta.workflows.schedule.FireTimes;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -40,11 +41,11 @@ class Schedules {
   /** Validates the request; throws a 400 naming the bad field. */
   static void validate(ScheduleRequest request) {
     if (request.at() != null && request.at().isAfter(LATEST)) {
-      throw ApiException.badRequest("schedule.at: must be at most " + LATEST);
+      throw new InvalidInputException("schedule.at: must be at most " + LATEST);
     }
     String problem = FireTimes.problem(request.toSpec(), Instant.now().toEpochMilli());
     if (problem != null) {
-      throw ApiException.badRequest(problem);
+      throw new InvalidInputException(problem);
     }
   }
 
@@ -56,7 +57,7 @@ class Schedules {
   Mono<ScheduleView> get(String scenarioId) {
     return store
         .find(scenarioId)
-        .switchIfEmpty(Mono.error(() -> ApiException.notFound(WHAT, scenarioId)))
+        .switchIfEmpty(Mono.error(() -> new NotFoundException(WHAT, scenarioId)))
         .map(d -> ScheduleView.of(d, Instant.now()));
   }
 
@@ -98,7 +99,7 @@ class Schedules {
   Mono<ScheduleView> pause(String scenarioId, boolean paused) {
     return store
         .setPaused(scenarioId, paused, Instant.now())
-        .switchIfEmpty(Mono.error(() -> ApiException.notFound(WHAT, scenarioId)))
+        .switchIfEmpty(Mono.error(() -> new NotFoundException(WHAT, scenarioId)))
         .flatMap(
             d ->
                 tell(d, paused ? ScheduleWorkflows.Signal.pause : ScheduleWorkflows.Signal.resume));
@@ -107,7 +108,7 @@ class Schedules {
   Mono<ScheduleView> trigger(String scenarioId) {
     return store
         .find(scenarioId)
-        .switchIfEmpty(Mono.error(() -> ApiException.notFound(WHAT, scenarioId)))
+        .switchIfEmpty(Mono.error(() -> new NotFoundException(WHAT, scenarioId)))
         .flatMap(d -> workflows.signal(d, ScheduleWorkflows.Signal.trigger).thenReturn(d))
         .map(d -> ScheduleView.of(d, Instant.now()));
   }

@@ -1,9 +1,11 @@
 package io.cta.api.secret;
 
 import io.cta.api.common.Definitions;
+import io.cta.server.error.ConflictException;
+import io.cta.server.error.InvalidInputException;
+import io.cta.server.error.NotFoundException;
 import io.cta.server.secret.SecretStore;
 import io.cta.server.secret.SecretsUnavailableException;
-import io.cta.server.web.ApiException;
 import io.cta.server.web.PageRequest;
 import io.cta.server.web.PageView;
 import io.cta.temporal.TaskQueues;
@@ -68,7 +70,7 @@ class SecretController {
   Mono<ResponseEntity<SecretView>> create(@RequestBody SecretRequest request) {
     requireKey();
     if (request.name() == null || !TaskQueues.isValidName(request.name())) {
-      throw ApiException.badRequest("name: use 1-128 letters, digits, '.', '_' or '-'");
+      throw new InvalidInputException("name: use 1-128 letters, digits, '.', '_' or '-'");
     }
     checkValue(request.value());
     Instant now = Definitions.nextUpdate(null);
@@ -76,7 +78,7 @@ class SecretController {
         .create(request.name(), request.value(), now)
         .onErrorMap(
             DuplicateKeyException.class,
-            e -> ApiException.conflict("secret '" + request.name() + "' exists; PUT rotates it"))
+            e -> new ConflictException("secret '" + request.name() + "' exists; PUT rotates it"))
         .map(
             saved ->
                 ResponseEntity.created(URI.create("/api/v1/secrets/" + saved.name()))
@@ -89,15 +91,15 @@ class SecretController {
   Mono<SecretView> rotate(@PathVariable String name, @RequestBody SecretRequest request) {
     requireKey();
     if (request.name() != null && !request.name().equals(name)) {
-      throw ApiException.badRequest("name: a secret cannot be renamed; create another one");
+      throw new InvalidInputException("name: a secret cannot be renamed; create another one");
     }
     checkValue(request.value());
     return secrets
         .find(name)
-        .switchIfEmpty(Mono.error(() -> ApiException.notFound("secret", name)))
+        .switchIfEmpty(Mono.error(() -> new NotFoundException("secret", name)))
         .flatMap(
             old -> secrets.rotate(name, request.value(), Definitions.nextUpdate(old.updatedAt())))
-        .switchIfEmpty(Mono.error(() -> ApiException.notFound("secret", name)))
+        .switchIfEmpty(Mono.error(() -> new NotFoundException("secret", name)))
         .map(SecretView::of);
   }
 
@@ -108,14 +110,14 @@ class SecretController {
     requireKey();
     return secrets
         .find(name)
-        .switchIfEmpty(Mono.error(() -> ApiException.notFound("secret", name)))
+        .switchIfEmpty(Mono.error(() -> new NotFoundException("secret", name)))
         .flatMap(found -> secrets.usedBy(name).collectList())
         .flatMap(
             users ->
                 users.isEmpty()
                     ? secrets.delete(name).then()
                     : Mono.error(
-                        ApiException.conflict(
+                        new ConflictException(
                             "secret '" + name + "' is used by " + String.join(", ", users))));
   }
 
@@ -127,10 +129,10 @@ class SecretController {
 
   private static void checkValue(String value) {
     if (value == null || value.isEmpty()) {
-      throw ApiException.badRequest("value: required, a non-empty string");
+      throw new InvalidInputException("value: required, a non-empty string");
     }
     if (value.getBytes(StandardCharsets.UTF_8).length > MAX_VALUE_BYTES) {
-      throw ApiException.badRequest("value: at most " + MAX_VALUE_BYTES / 1024 + " KiB (UTF-8)");
+      throw new InvalidInputException("value: at most " + MAX_VALUE_BYTES / 1024 + " KiB (UTF-8)");
     }
   }
 }

@@ -6,9 +6,10 @@ import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.definition.StageDefinition;
 import io.cta.server.definition.SuiteDocument;
 import io.cta.server.definition.TestDefinition;
+import io.cta.server.error.ConflictException;
+import io.cta.server.error.InvalidInputException;
 import io.cta.server.secret.SecretReferences;
 import io.cta.server.secret.SecretStore;
-import io.cta.server.web.ApiException;
 import io.cta.server.web.PageRequest;
 import io.cta.server.web.PageView;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -140,7 +141,7 @@ class SuiteController {
         .flatMap(
             used ->
                 used
-                    ? Mono.error(ApiException.conflict("suite '" + id + "' is used by a scenario"))
+                    ? Mono.error(new ConflictException("suite '" + id + "' is used by a scenario"))
                     : definitions.delete(SuiteDocument.class, id, WHAT));
   }
 
@@ -158,7 +159,7 @@ class SuiteController {
           try {
             SecretReferences.in(env.getValue()).forEach(name -> firstUse.putIfAbsent(name, where));
           } catch (IllegalArgumentException malformed) {
-            throw ApiException.badRequest(where + ": " + malformed.getMessage());
+            throw new InvalidInputException(where + ": " + malformed.getMessage());
           }
         }
       }
@@ -174,7 +175,7 @@ class SuiteController {
               for (Map.Entry<String, String> use : firstUse.entrySet()) {
                 if (!stored.contains(use.getKey())) {
                   return Mono.error(
-                      ApiException.badRequest(
+                      new InvalidInputException(
                           use.getValue() + ": secret '" + use.getKey() + "' does not exist"));
                 }
               }
@@ -188,11 +189,11 @@ class SuiteController {
     for (int i = 0; i < request.tests().size(); i++) {
       TestDefinition test = request.tests().get(i);
       if (!seen.add(test.id())) {
-        throw ApiException.badRequest("tests: the test id '" + test.id() + "' appears twice");
+        throw new InvalidInputException("tests: the test id '" + test.id() + "' appears twice");
       }
       for (int j = 0; j < test.reports().size(); j++) {
         if (TestSpec.escapesWorkDir(test.reports().get(j))) {
-          throw ApiException.badRequest(
+          throw new InvalidInputException(
               "tests["
                   + i
                   + "].reports["

@@ -1,11 +1,13 @@
 package io.cta.api.token;
 
+import io.cta.server.error.ConflictException;
+import io.cta.server.error.InvalidInputException;
+import io.cta.server.error.NotFoundException;
 import io.cta.server.machine.AllowList;
 import io.cta.server.machine.LabelLimits;
 import io.cta.server.security.CtaPrincipal;
 import io.cta.server.security.Role;
 import io.cta.server.security.TokenService;
-import io.cta.server.web.ApiException;
 import io.cta.server.web.PageView;
 import io.cta.temporal.TaskQueues;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -55,10 +57,10 @@ class TokenController {
     CtaPrincipal.requireRole(exchange, Role.admin);
     if (request.machine() != null) {
       if (request.role() != Role.agent) {
-        throw ApiException.badRequest("machine: only agent tokens can be bound to a machine");
+        throw new InvalidInputException("machine: only agent tokens can be bound to a machine");
       }
       if (!TaskQueues.isValidName(request.machine())) {
-        throw ApiException.badRequest(
+        throw new InvalidInputException(
             "machine: '" + request.machine() + "' is not a valid machine name");
       }
     }
@@ -77,7 +79,7 @@ class TokenController {
       return AllowList.ANY;
     }
     if (request.role() != Role.agent) {
-      throw ApiException.badRequest("groups, properties: only agent tokens carry allow-lists");
+      throw new InvalidInputException("groups, properties: only agent tokens carry allow-lists");
     }
     List<AllowList.AllowedProperty> properties = null;
     try {
@@ -104,7 +106,7 @@ class TokenController {
         }
       }
     } catch (LabelLimits.LimitException e) {
-      throw ApiException.badRequest(e.getMessage());
+      throw new InvalidInputException(e.getMessage());
     }
     return new AllowList(
         request.groups() == null ? null : List.copyOf(request.groups()), properties);
@@ -118,13 +120,13 @@ class TokenController {
   Mono<Void> revoke(@PathVariable String id, ServerWebExchange exchange) {
     CtaPrincipal.requireRole(exchange, Role.admin);
     if (TokenService.BOOTSTRAP_ADMIN_ID.equals(id)) {
-      throw ApiException.conflict(
+      throw new ConflictException(
           "the bootstrap admin token is managed by CTA_ADMIN_TOKEN or its file");
     }
     return tokens
         .revoke(id)
         .flatMap(
             deleted ->
-                deleted ? Mono.<Void>empty() : Mono.error(ApiException.notFound("token", id)));
+                deleted ? Mono.<Void>empty() : Mono.error(new NotFoundException("token", id)));
   }
 }

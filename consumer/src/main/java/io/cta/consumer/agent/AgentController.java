@@ -7,6 +7,9 @@ import io.cta.activities.events.EventBatch;
 import io.cta.activities.events.HeartbeatRequest;
 import io.cta.activities.events.RegisterRequest;
 import io.cta.server.config.CtaServerProperties;
+import io.cta.server.error.ForbiddenException;
+import io.cta.server.error.InvalidInputException;
+import io.cta.server.error.NotFoundException;
 import io.cta.server.machine.AllowList;
 import io.cta.server.machine.LabelLimits;
 import io.cta.server.machine.MachineDocument;
@@ -15,12 +18,10 @@ import io.cta.server.machine.PoolStore;
 import io.cta.server.security.CtaPrincipal;
 import io.cta.server.security.TokenDocument;
 import io.cta.server.security.TokenService;
-import io.cta.server.web.ApiException;
 import io.cta.temporal.TaskQueues;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -60,15 +61,15 @@ class AgentController {
   @PostMapping("/register")
   Mono<AgentConfig> register(@RequestBody RegisterRequest request, ServerWebExchange exchange) {
     if (request.name() == null || !TaskQueues.isValidName(request.name())) {
-      throw ApiException.badRequest("name: use 1-128 letters, digits, '.', '_' or '-'");
+      throw new InvalidInputException("name: use 1-128 letters, digits, '.', '_' or '-'");
     }
     if (request.slots() < 1 || request.slots() > 1024) {
-      throw ApiException.badRequest("slots: must be between 1 and 1024");
+      throw new InvalidInputException("slots: must be between 1 and 1024");
     }
     try {
       LabelLimits.checkLabels("", request.properties(), request.groups());
     } catch (LabelLimits.LimitException e) {
-      throw ApiException.badRequest(e.getMessage());
+      throw new InvalidInputException(e.getMessage());
     }
     CtaPrincipal principal = CtaPrincipal.of(exchange);
     return ownership
@@ -89,7 +90,7 @@ class AgentController {
                 () ->
                     machines.heartbeat(
                         request.name(), request.executions(), request.stopping(), Instant.now())))
-        .switchIfEmpty(Mono.error(ApiException.notFound("machine", request.name())))
+        .switchIfEmpty(Mono.error(new NotFoundException("machine", request.name())))
         .flatMap(this::config);
   }
 
@@ -99,31 +100,30 @@ class AgentController {
     return ownership
         .check(exchange, request.name())
         .then(Mono.defer(() -> machines.deregister(request.name(), Instant.now())))
-        .switchIfEmpty(Mono.error(ApiException.notFound("machine", request.name())))
+        .switchIfEmpty(Mono.error(new NotFoundException("machine", request.name())))
         .flatMap(this::config);
   }
 
   @PostMapping("/events")
   Mono<BatchAck> events(@RequestBody EventBatch batch, ServerWebExchange exchange) {
     if (batch.events() == null || batch.events().size() > MAX_BATCH) {
-      throw ApiException.badRequest("events: between 0 and " + MAX_BATCH + " per batch");
+      throw new InvalidInputException("events: between 0 and " + MAX_BATCH + " per batch");
     }
     return ownership
         .check(exchange, batch.machine())
         .then(Mono.defer(() -> machines.findByName(batch.machine())))
-        .switchIfEmpty(Mono.error(ApiException.notFound("machine", batch.machine())))
+        .switchIfEmpty(Mono.error(new NotFoundException("machine", batch.machine())))
         .flatMap(machine -> ingestor.ingest(machine, batch.events()));
   }
 
   /** A token bound to a machine may speak only for that machine. */
   static void checkMachine(ServerWebExchange exchange, String machine) {
     if (machine == null || machine.isBlank()) {
-      throw ApiException.badRequest("the machine name is required");
+      throw new InvalidInputException("the machine name is required");
     }
     CtaPrincipal principal = CtaPrincipal.of(exchange);
     if (principal.machine() != null && !principal.machine().equals(machine)) {
-      throw new ApiException(
-          HttpStatus.FORBIDDEN, "this token is bound to machine '" + principal.machine() + "'");
+      throw new ForbiddenException("this token is bound to machine '" + principal.machine() + "'");
     }
   }
 

@@ -7,6 +7,7 @@ import io.cta.activities.events.BatchAck;
 import io.cta.consumer.metrics.ConsumerMetrics;
 import io.cta.server.definition.ConfigurationDocument;
 import io.cta.server.definition.Target;
+import io.cta.server.error.InvalidInputException;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.FileStore;
@@ -18,7 +19,6 @@ import io.cta.server.execution.StoredFile;
 import io.cta.server.live.LiveFeed;
 import io.cta.server.machine.MachineDocument;
 import io.cta.server.machine.Selector;
-import io.cta.server.web.ApiException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -357,24 +357,24 @@ class AgentEventIngestor {
    */
   private static void validate(AgentEvent event, String at) {
     if (event == null) {
-      throw ApiException.badRequest(at + ": required");
+      throw new InvalidInputException(at + ": required");
     }
     if (event.key() == null || event.key().isBlank() || event.key().length() > 300) {
-      throw ApiException.badRequest(at + ".key: required, at most 300 characters");
+      throw new InvalidInputException(at + ".key: required, at most 300 characters");
     }
     if (event.type() == null || event.type().isBlank()) {
-      throw ApiException.badRequest(at + ".type: required (state, result or log)");
+      throw new InvalidInputException(at + ".type: required (state, result or log)");
     }
     if (event.executionId() == null || event.executionId().isBlank()) {
-      throw ApiException.badRequest(at + ".executionId: required");
+      throw new InvalidInputException(at + ".executionId: required");
     }
     switch (event.type()) {
       case AgentEvent.STATE -> {
         if (event.state() == null || event.state().isBlank()) {
-          throw ApiException.badRequest(at + ".state: required");
+          throw new InvalidInputException(at + ".state: required");
         }
         if (!STATES.contains(event.state())) {
-          throw ApiException.badRequest(
+          throw new InvalidInputException(
               at
                   + ".state: running, finished, canceled or timeout, not '"
                   + cut(event.state())
@@ -383,12 +383,12 @@ class AgentEventIngestor {
       }
       case AgentEvent.RESULT -> {
         if (event.testId() == null || event.testId().isBlank()) {
-          throw ApiException.badRequest(at + ".testId: required for a result");
+          throw new InvalidInputException(at + ".testId: required for a result");
         }
         try {
           TestStatus.valueOf(String.valueOf(event.status()));
         } catch (IllegalArgumentException e) {
-          throw ApiException.badRequest(
+          throw new InvalidInputException(
               at
                   + ".status: ok, failed, partial or inconclusive, not '"
                   + cut(event.status())
@@ -397,11 +397,11 @@ class AgentEventIngestor {
       }
       case AgentEvent.LOG -> {
         if (event.text() == null) {
-          throw ApiException.badRequest(at + ".text: required for a log chunk");
+          throw new InvalidInputException(at + ".text: required for a log chunk");
         }
       }
       default ->
-          throw ApiException.badRequest(
+          throw new InvalidInputException(
               at + ".type: state, result or log, not '" + cut(event.type()) + "'");
     }
   }

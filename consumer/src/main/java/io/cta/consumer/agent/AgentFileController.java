@@ -2,13 +2,16 @@ package io.cta.consumer.agent;
 
 import io.cta.consumer.config.ConsumerProperties;
 import io.cta.server.definition.Target;
+import io.cta.server.error.ForbiddenException;
+import io.cta.server.error.InvalidInputException;
+import io.cta.server.error.NotFoundException;
+import io.cta.server.error.TooLargeException;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.FileStore;
 import io.cta.server.execution.StoredFile;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.Selector;
-import io.cta.server.web.ApiException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -70,13 +73,13 @@ class AgentFileController {
       @RequestParam String key,
       ServerWebExchange exchange) {
     if (!"attachment".equals(kind) && !"screenshot".equals(kind)) {
-      throw ApiException.badRequest("kind: must be attachment or screenshot");
+      throw new InvalidInputException("kind: must be attachment or screenshot");
     }
     if (key.isBlank() || key.length() > MAX_KEY) {
-      throw ApiException.badRequest("key: 1 to " + MAX_KEY + " characters");
+      throw new InvalidInputException("key: 1 to " + MAX_KEY + " characters");
     }
     if (testId.isBlank()) {
-      throw ApiException.badRequest("testId: must not be blank");
+      throw new InvalidInputException("testId: must not be blank");
     }
     ServerHttpRequest request = exchange.getRequest();
     FileStore.Upload upload =
@@ -92,7 +95,7 @@ class AgentFileController {
     return ownership
         .check(exchange, machine)
         .then(executions.findById(executionId))
-        .switchIfEmpty(Mono.error(ApiException.notFound("execution", executionId)))
+        .switchIfEmpty(Mono.error(new NotFoundException("execution", executionId)))
         .flatMap(execution -> takesPart(execution, machine).thenReturn(execution))
         .flatMap(
             execution ->
@@ -104,8 +107,7 @@ class AgentFileController {
                             () -> {
                               if (execution.state().isTerminal()) {
                                 return Mono.error(
-                                    new ApiException(
-                                        HttpStatus.FORBIDDEN,
+                                    new ForbiddenException(
                                         "execution '"
                                             + executionId
                                             + "' has ended ("
@@ -185,8 +187,7 @@ class AgentFileController {
             yes
                 ? Mono.<Void>empty()
                 : Mono.error(
-                    new ApiException(
-                        HttpStatus.FORBIDDEN,
+                    new ForbiddenException(
                         "machine '"
                             + machine
                             + "' takes no part in execution '"
@@ -194,7 +195,7 @@ class AgentFileController {
                             + "'")));
   }
 
-  private ApiException quotaReached(FileStore.Upload upload, boolean machine) {
+  private TooLargeException quotaReached(FileStore.Upload upload, boolean machine) {
     String detail =
         machine
             ? "machine '"
@@ -209,8 +210,7 @@ class AgentFileController {
                 + "' reached its limit of "
                 + limits.maxExecutionSize().toMegabytes()
                 + " MB of files";
-    return new ApiException(
-        HttpStatus.CONTENT_TOO_LARGE, "file '" + upload.name() + "': " + detail);
+    return new TooLargeException("file '" + upload.name() + "': " + detail);
   }
 
   /** The body, failing with 413 as soon as it passes {@code max} bytes. */
@@ -228,7 +228,7 @@ class AgentFileController {
         });
   }
 
-  private ApiException tooLarge(FileStore.Upload upload, long size, long left, String limit) {
+  private TooLargeException tooLarge(FileStore.Upload upload, long size, long left, String limit) {
     String detail =
         left < limits.maxFileSize().toBytes()
             ? "file '"
@@ -244,7 +244,7 @@ class AgentFileController {
                 + "': larger than the limit of "
                 + limits.maxFileSize().toMegabytes()
                 + " MB per file";
-    return new ApiException(HttpStatus.CONTENT_TOO_LARGE, detail + " (" + size + " bytes or more)");
+    return new TooLargeException(detail + " (" + size + " bytes or more)");
   }
 
   /** The body's declared type, or {@code application/octet-stream}. */

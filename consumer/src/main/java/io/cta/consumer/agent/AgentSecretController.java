@@ -3,6 +3,9 @@ package io.cta.consumer.agent;
 import io.cta.server.audit.AuditStore;
 import io.cta.server.audit.AuditStore.AuditEntry;
 import io.cta.server.definition.TestDefinition;
+import io.cta.server.error.ForbiddenException;
+import io.cta.server.error.InvalidInputException;
+import io.cta.server.error.NotFoundException;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.SuiteSnapshot;
@@ -11,7 +14,6 @@ import io.cta.server.machine.MachineStore;
 import io.cta.server.secret.SecretReferences;
 import io.cta.server.secret.SecretStore;
 import io.cta.server.security.CtaPrincipal;
-import io.cta.server.web.ApiException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -82,7 +84,7 @@ class AgentSecretController {
     CtaPrincipal principal = CtaPrincipal.of(exchange);
     String machineName = principal.machine() != null ? principal.machine() : request.machine();
     if (machineName == null) {
-      throw ApiException.badRequest("machine: required with a token not bound to a machine");
+      throw new InvalidInputException("machine: required with a token not bound to a machine");
     }
     Set<String> names = new LinkedHashSet<>(request.names());
     // Who asks is settled before anything about the execution is said (a 404 tells it exists).
@@ -95,7 +97,7 @@ class AgentSecretController {
                 executions
                     .findById(request.executionId())
                     .switchIfEmpty(
-                        Mono.error(ApiException.notFound("execution", request.executionId()))))
+                        Mono.error(new NotFoundException("execution", request.executionId()))))
         .flatMap(
             found -> {
               MachineDocument machine = found.getT1();
@@ -104,7 +106,7 @@ class AgentSecretController {
               return executions
                   .snapshot(execution.id())
                   .map(snapshot -> test(snapshot, request.testId()))
-                  .switchIfEmpty(Mono.error(ApiException.notFound("test", request.testId())))
+                  .switchIfEmpty(Mono.error(new NotFoundException("test", request.testId())))
                   .flatMap(test -> serve(principal, machine, request, test, names));
             });
   }
@@ -154,20 +156,20 @@ class AgentSecretController {
 
   private static void check(SecretsRequest request) {
     if (request.executionId() == null || request.executionId().isBlank()) {
-      throw ApiException.badRequest("executionId: required");
+      throw new InvalidInputException("executionId: required");
     }
     if (request.testId() == null || request.testId().isBlank()) {
-      throw ApiException.badRequest("testId: required");
+      throw new InvalidInputException("testId: required");
     }
     if (request.attempt() == null || request.attempt() < 1) {
-      throw ApiException.badRequest("attempt: must be 1 or more");
+      throw new InvalidInputException("attempt: must be 1 or more");
     }
     if (request.names() == null || request.names().size() > MAX_NAMES) {
-      throw ApiException.badRequest("names: an array of at most " + MAX_NAMES + " secret names");
+      throw new InvalidInputException("names: an array of at most " + MAX_NAMES + " secret names");
     }
     for (String name : request.names()) {
       if (name == null || name.isBlank() || name.length() > 128) {
-        throw ApiException.badRequest("names: each must be a secret name");
+        throw new InvalidInputException("names: each must be a secret name");
       }
     }
   }
@@ -189,15 +191,15 @@ class AgentSecretController {
 
   private static TestDefinition test(SuiteSnapshot snapshot, String testId) {
     if (snapshot.suite() == null || snapshot.suite().tests() == null) {
-      throw ApiException.notFound("test", testId);
+      throw new NotFoundException("test", testId);
     }
     return snapshot.suite().tests().stream()
         .filter(t -> testId.equals(t.id()))
         .findFirst()
-        .orElseThrow(() -> ApiException.notFound("test", testId));
+        .orElseThrow(() -> new NotFoundException("test", testId));
   }
 
-  private static ApiException forbidden(String detail) {
-    return new ApiException(HttpStatus.FORBIDDEN, detail);
+  private static ForbiddenException forbidden(String detail) {
+    return new ForbiddenException(detail);
   }
 }

@@ -1,9 +1,8 @@
 package io.cta.consumer.agent;
 
+import io.cta.server.error.ForbiddenException;
 import io.cta.server.security.CtaPrincipal;
 import io.cta.server.security.TokenService;
-import io.cta.server.web.ApiException;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -35,8 +34,7 @@ class MachineOwnership {
             owned ->
                 owned
                     ? Mono.error(
-                        new ApiException(
-                            HttpStatus.FORBIDDEN,
+                        new ForbiddenException(
                             "machine '"
                                 + machine
                                 + "' belongs to the agent token bound to it: only that token"

@@ -9,12 +9,12 @@ import io.cta.activities.notification.NotificationActivities;
 import io.cta.consumer.config.ConsumerProperties;
 import io.cta.consumer.metrics.ConsumerMetrics;
 import io.cta.server.definition.Notification;
+import io.cta.server.error.CtaException;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.notification.Delivery;
 import io.cta.server.notification.DeliveryLog;
 import io.cta.server.scenario.ScenarioRunner;
-import io.cta.server.web.ApiException;
 import io.temporal.activity.Activity;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -177,10 +177,9 @@ public class NotificationActivitiesImpl implements NotificationActivities {
                   source.chainDepth() + 1))
           .block()
           .id();
-    } catch (ApiException e) {
+    } catch (CtaException e) {
       // The scenario is gone or refuses the run (its concurrency limit): no retry helps.
-      throw new DeliveryException(
-          e.getBody().getDetail(), null, e.getStatusCode().is4xxClientError());
+      throw new DeliveryException(e.getMessage(), null, true);
     }
   }
 

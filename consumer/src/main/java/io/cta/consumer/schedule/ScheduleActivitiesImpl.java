@@ -4,18 +4,18 @@ import io.cta.activities.schedule.FireRequest;
 import io.cta.activities.schedule.FireResult;
 import io.cta.activities.schedule.ScheduleActivities;
 import io.cta.activities.schedule.ScheduleSpec;
+import io.cta.server.error.ConflictException;
+import io.cta.server.error.NotFoundException;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.scenario.ScenarioRunner;
 import io.cta.server.scenario.ScheduleDocument;
 import io.cta.server.scenario.ScheduleStore;
-import io.cta.server.web.ApiException;
 import io.cta.workflows.schedule.FireTimes;
 import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /** Starts scheduled executions and records what each fire did. */
@@ -94,19 +94,14 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
                   new ScenarioRunner.Run(
                       id, 0, "schedule (" + request.trigger() + ")", "schedule", 0))
               .block();
-    } catch (ApiException e) {
-      if (e.getStatusCode() == HttpStatus.NOT_FOUND) {
-        return new FireResult(
-            FireResult.Outcome.gone, null, "the scenario was deleted", null, false);
-      }
-      if (e.getStatusCode() == HttpStatus.CONFLICT) {
-        // The scenario's concurrency limit rejects it (or its suite or configuration is gone).
-        String reason = e.getBody().getDetail();
-        record(request, "skipped", null, reason, schedule.spec().isFixed());
-        return new FireResult(
-            FireResult.Outcome.skipped, null, reason, schedule.spec(), schedule.paused());
-      }
-      throw e;
+    } catch (NotFoundException e) {
+      return new FireResult(FireResult.Outcome.gone, null, "the scenario was deleted", null, false);
+    } catch (ConflictException e) {
+      // The scenario's concurrency limit rejects it (or its suite or configuration is gone).
+      String reason = e.getMessage();
+      record(request, "skipped", null, reason, schedule.spec().isFixed());
+      return new FireResult(
+          FireResult.Outcome.skipped, null, reason, schedule.spec(), schedule.paused());
     }
     if (request.missed() > 0) {
       record(request, "missed", null, missedText(request.missed()), false);

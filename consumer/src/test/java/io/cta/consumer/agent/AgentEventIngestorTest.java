@@ -13,6 +13,7 @@ import io.cta.activities.events.BatchAck;
 import io.cta.consumer.Fixtures;
 import io.cta.consumer.metrics.ConsumerMetrics;
 import io.cta.server.definition.Target;
+import io.cta.server.error.InvalidInputException;
 import io.cta.server.execution.Counters;
 import io.cta.server.execution.Counting;
 import io.cta.server.execution.ExecutionDocument;
@@ -25,7 +26,7 @@ import io.cta.server.execution.StoredFile;
 import io.cta.server.live.LiveFeed;
 import io.cta.server.machine.Labels;
 import io.cta.server.machine.MachineDocument;
-import io.cta.server.web.ApiException;
+import io.cta.server.web.ProblemHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -354,11 +355,11 @@ class AgentEventIngestorTest {
     }
     batch.add(AgentEvent.state("s-broken", id, null, 1));
 
-    ApiException refused =
-        assertThrows(ApiException.class, () -> ingestor.ingest(machine, batch).block());
+    InvalidInputException refused =
+        assertThrows(InvalidInputException.class, () -> ingestor.ingest(machine, batch).block());
 
-    assertEquals(400, refused.getStatusCode().value());
-    assertEquals("events[3].state: required", refused.getBody().getDetail());
+    assertEquals(400, ProblemHandler.status(refused).value());
+    assertEquals("events[3].state: required", refused.getMessage());
     assertEquals(0, results.results(id).count().block(), "checked before anything is stored");
   }
 
@@ -371,13 +372,13 @@ class AgentEventIngestorTest {
             "u-1", "metric", id, null, 0, 1, null, null, null, null, null, null, null, null, null,
             null, null, null, null, null, null);
 
-    ApiException refused =
+    InvalidInputException refused =
         assertThrows(
-            ApiException.class, () -> ingestor.ingest(machine, List.of(log, unknown)).block());
+            InvalidInputException.class,
+            () -> ingestor.ingest(machine, List.of(log, unknown)).block());
 
-    assertEquals(400, refused.getStatusCode().value());
-    assertEquals(
-        "events[1].type: state, result or log, not 'metric'", refused.getBody().getDetail());
+    assertEquals(400, ProblemHandler.status(refused).value());
+    assertEquals("events[1].type: state, result or log, not 'metric'", refused.getMessage());
     assertEquals(0, results.logs(id).count().block());
   }
 

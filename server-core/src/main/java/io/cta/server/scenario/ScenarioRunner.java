@@ -6,12 +6,13 @@ import io.cta.server.definition.ConfigurationDocument;
 import io.cta.server.definition.Notification;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.definition.SuiteDocument;
+import io.cta.server.error.ConflictException;
+import io.cta.server.error.NotFoundException;
 import io.cta.server.execution.Counters;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.SuiteSnapshot;
 import io.cta.server.temporal.ExecutionWorkflows;
-import io.cta.server.web.ApiException;
 import io.cta.workflows.execution.ExecutionWorkflow;
 import java.time.Instant;
 import java.util.List;
@@ -74,7 +75,7 @@ public class ScenarioRunner {
 
   private Mono<ExecutionDocument> create(String scenarioId, Run run) {
     return nextNumber(scenarioId)
-        .switchIfEmpty(Mono.error(() -> ApiException.notFound("scenario", scenarioId)))
+        .switchIfEmpty(Mono.error(() -> new NotFoundException("scenario", scenarioId)))
         .flatMap(
             scenario ->
                 Mono.zip(
@@ -83,7 +84,7 @@ public class ScenarioRunner {
                             .switchIfEmpty(
                                 Mono.error(
                                     () ->
-                                        ApiException.conflict(
+                                        new ConflictException(
                                             "the scenario's suite '"
                                                 + scenario.testSuiteId()
                                                 + "' no longer exists"))),
@@ -92,7 +93,7 @@ public class ScenarioRunner {
                             .switchIfEmpty(
                                 Mono.error(
                                     () ->
-                                        ApiException.conflict(
+                                        new ConflictException(
                                             "the scenario's configuration '"
                                                 + scenario.configurationId()
                                                 + "' no longer exists"))))
@@ -111,7 +112,7 @@ public class ScenarioRunner {
         .switchIfEmpty(
             Mono.error(
                 () ->
-                    ApiException.conflict(
+                    new ConflictException(
                         "the scenario '" + original.scenarioId() + "' no longer exists")))
         .flatMap(scenario -> start(rerunExecution(scenario, original, run), suite));
   }
@@ -196,7 +197,7 @@ public class ScenarioRunner {
                         .release(execution.scenarioId(), execution.id(), execution.requestedAt())
                         .then(
                             Mono.error(
-                                ApiException.conflict(
+                                new ConflictException(
                                     "scenario '"
                                         + execution.scenarioName()
                                         + "' already has "

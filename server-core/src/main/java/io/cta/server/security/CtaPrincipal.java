@@ -1,5 +1,6 @@
 package io.cta.server.security;
 
+import io.cta.server.error.ForbiddenException;
 import java.security.Principal;
 import org.springframework.web.server.ServerWebExchange;
 
@@ -28,7 +29,7 @@ public record CtaPrincipal(String tokenId, String name, Role role, String machin
   public static CtaPrincipal requireRole(ServerWebExchange exchange, Role role) {
     CtaPrincipal principal = of(exchange);
     if (principal.role() != role) {
-      throw new AccessDeniedException("role '" + principal.role() + "' may not do this");
+      throw new ForbiddenException("role '" + principal.role() + "' may not do this");
     }
     return principal;
   }

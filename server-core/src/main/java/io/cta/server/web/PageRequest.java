@@ -1,5 +1,6 @@
 package io.cta.server.web;
 
+import io.cta.server.error.InvalidInputException;
 import java.util.Set;
 import org.springframework.data.domain.Sort;
 
@@ -16,14 +17,14 @@ public record PageRequest(int page, int size, Sort sort) {
     int p = page == null ? 0 : page;
     int s = size == null ? 20 : size;
     if (p < 0) {
-      throw ApiException.badRequest("page: must be 0 or more");
+      throw new InvalidInputException("page: must be 0 or more");
     }
     if (s < 1 || s > MAX_SIZE) {
-      throw ApiException.badRequest("size: must be between 1 and " + MAX_SIZE);
+      throw new InvalidInputException("size: must be between 1 and " + MAX_SIZE);
     }
     if ((long) p * s > Integer.MAX_VALUE) {
       // MongoDB's skip is an int: a larger offset would wrap around.
-      throw ApiException.badRequest("page: page × size must be at most " + Integer.MAX_VALUE);
+      throw new InvalidInputException("page: page × size must be at most " + Integer.MAX_VALUE);
     }
     return new PageRequest(p, s, parseSort(sort, sortable, defaultSort));
   }
@@ -39,15 +40,15 @@ public record PageRequest(int page, int size, Sort sort) {
     String[] parts = sort.split(",", -1);
     String field = parts[0].trim();
     if (!sortable.contains(field)) {
-      throw ApiException.badRequest("sort: field must be one of " + sortable);
+      throw new InvalidInputException("sort: field must be one of " + sortable);
     }
     Sort.Direction direction = Sort.Direction.ASC;
     if (parts.length == 2) {
       direction =
           Sort.Direction.fromOptionalString(parts[1].trim())
-              .orElseThrow(() -> ApiException.badRequest("sort: direction must be asc or desc"));
+              .orElseThrow(() -> new InvalidInputException("sort: direction must be asc or desc"));
     } else if (parts.length > 2) {
-      throw ApiException.badRequest("sort: use field,asc or field,desc");
+      throw new InvalidInputException("sort: use field,asc or field,desc");
     }
     return Sort.by(direction, field);
   }

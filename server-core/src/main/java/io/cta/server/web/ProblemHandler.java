@@ -1,8 +1,15 @@
 package io.cta.server.web;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.cta.server.error.ConflictException;
+import io.cta.server.error.CtaException;
+import io.cta.server.error.ForbiddenException;
+import io.cta.server.error.InvalidInputException;
+import io.cta.server.error.NotFoundException;
+import io.cta.server.error.PreconditionFailedException;
+import io.cta.server.error.TooLargeException;
+import io.cta.server.error.TooManyRequestsException;
 import io.cta.server.secret.SecretsUnavailableException;
-import io.cta.server.security.AccessDeniedException;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowServiceException;
 import java.time.temporal.Temporal;
@@ -43,13 +50,26 @@ import tools.jackson.databind.exc.MismatchedInputException;
 /**
  * The one mapping from exceptions to HTTP: RFC 9457 problem details, always as {@code
  * application/problem+json} whatever the request's {@code Accept}, 4xx logged at WARN, 5xx at
- * ERROR. Framework errors (bad JSON, wrong media type, unknown path) arrive through the base class;
- * a {@code 400} names the field or parameter at fault.
+ * ERROR. CTA's own refusals are the {@link CtaException}s of {@code io.cta.server.error}, each kind
+ * with its status in {@link #STATUS}; framework errors (bad JSON, wrong media type, unknown path)
+ * arrive through the base class; a {@code 400} names the field or parameter at fault. See
+ * docs/architecture.md#errors.
  */
 @RestControllerAdvice
 public class ProblemHandler extends ResponseEntityExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+  /** The status of each kind of refusal; {@code ProblemHandlerTest} checks every kind has one. */
+  static final Map<Class<? extends CtaException>, HttpStatus> STATUS =
+      Map.of(
+          InvalidInputException.class, HttpStatus.BAD_REQUEST,
+          ForbiddenException.class, HttpStatus.FORBIDDEN,
+          NotFoundException.class, HttpStatus.NOT_FOUND,
+          ConflictException.class, HttpStatus.CONFLICT,
+          PreconditionFailedException.class, HttpStatus.PRECONDITION_FAILED,
+          TooLargeException.class, HttpStatus.CONTENT_TOO_LARGE,
+          TooManyRequestsException.class, HttpStatus.TOO_MANY_REQUESTS);
 
   private final DataSize maxBody;
 
@@ -95,10 +115,17 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     return handleExceptionInternal(ex, problem, null, HttpStatus.CONTENT_TOO_LARGE, exchange);
   }
 
-  @ExceptionHandler(AccessDeniedException.class)
-  Mono<ResponseEntity<Object>> denied(AccessDeniedException ex, ServerWebExchange exchange) {
-    ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, ex.getMessage());
-    return handleExceptionInternal(ex, problem, null, HttpStatus.FORBIDDEN, exchange);
+  /** A refusal of CTA's own: its status by kind, its message as the detail. */
+  @ExceptionHandler(CtaException.class)
+  Mono<ResponseEntity<Object>> refused(CtaException ex, ServerWebExchange exchange) {
+    HttpStatus status = status(ex);
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, ex.getMessage());
+    return handleExceptionInternal(ex, problem, null, status, exchange);
+  }
+
+  /** The HTTP status that answers {@code refusal}. */
+  public static HttpStatus status(CtaException refusal) {
+    return STATUS.get(refusal.getClass());
   }
 
   @ExceptionHandler(DuplicateKeyException.class)
