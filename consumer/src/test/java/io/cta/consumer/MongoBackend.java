@@ -1,5 +1,6 @@
 package io.cta.consumer;
 
+import io.cta.server.config.MongoConversions;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
@@ -7,6 +8,7 @@ import io.cta.server.config.MongoIndexes;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Assumptions;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.SimpleReactiveMongoDatabaseFactory;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.mongodb.MongoDBContainer;
 
@@ -41,7 +43,7 @@ public enum MongoBackend {
   /** A new empty database with CTA's indexes; skips the test when this backend cannot run here. */
   public ReactiveMongoTemplate newDatabase() {
     ReactiveMongoTemplate mongo =
-        new ReactiveMongoTemplate(client(), "cta-" + new ObjectId().toHexString());
+        new ReactiveMongoTemplate(new SimpleReactiveMongoDatabaseFactory(client(), "cta-" + new ObjectId().toHexString()), MongoConversions.converter());
     new MongoIndexes(mongo).afterPropertiesSet();
     return mongo;
   }

@@ -1,5 +1,6 @@
 package io.cta.api.execution;
 
+import io.cta.server.config.MongoConversions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.SimpleReactiveMongoDatabaseFactory;
 import reactor.core.publisher.Mono;
 
 /** Why an execution waits, as GET /executions/{id} shows it. */
@@ -38,8 +40,7 @@ class ExecutionViewsTest {
   }
 
   private final ReactiveMongoTemplate mongo =
-      new ReactiveMongoTemplate(
-          MongoClients.create(server.getConnectionString()), "cta-" + new ObjectId().toHexString());
+      new ReactiveMongoTemplate(new SimpleReactiveMongoDatabaseFactory(MongoClients.create(server.getConnectionString()), "cta-" + new ObjectId().toHexString()), MongoConversions.converter());
 
   private final ExecutionViews views =
       new ExecutionViews(
