@@ -1,18 +1,18 @@
 package io.cta.consumer;
 
-import io.cta.server.config.MongoConversions;
 import com.mongodb.reactivestreams.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.cta.activities.ExecutionState;
 import io.cta.activities.RunMode;
 import io.cta.activities.TestStatus;
+import io.cta.server.config.MongoConversions;
 import io.cta.server.definition.Concurrency;
 import io.cta.server.definition.ConfigurationDocument;
+import io.cta.server.definition.MachineTarget;
 import io.cta.server.definition.Notification;
 import io.cta.server.definition.StageDefinition;
 import io.cta.server.definition.SuiteDocument;
-import io.cta.server.definition.MachineTarget;
 import io.cta.server.definition.Target;
 import io.cta.server.definition.TestDefinition;
 import io.cta.server.execution.Counters;
@@ -49,7 +49,11 @@ public final class Fixtures {
 
   /** A fresh database on a running embedded server. */
   public static ReactiveMongoTemplate mongo(MongoServer server) {
-    return new ReactiveMongoTemplate(new SimpleReactiveMongoDatabaseFactory(MongoClients.create(server.getConnectionString()), "cta-" + new ObjectId().toHexString()), MongoConversions.converter());
+    return new ReactiveMongoTemplate(
+        new SimpleReactiveMongoDatabaseFactory(
+            MongoClients.create(server.getConnectionString()),
+            "cta-" + new ObjectId().toHexString()),
+        MongoConversions.converter());
   }
 
   public static MongoServer mongoServer() {

@@ -1,9 +1,9 @@
 package io.cta.consumer;
 
-import io.cta.server.config.MongoConversions;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
+import io.cta.server.config.MongoConversions;
 import io.cta.server.config.MongoIndexes;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Assumptions;
@@ -43,7 +43,9 @@ public enum MongoBackend {
   /** A new empty database with CTA's indexes; skips the test when this backend cannot run here. */
   public ReactiveMongoTemplate newDatabase() {
     ReactiveMongoTemplate mongo =
-        new ReactiveMongoTemplate(new SimpleReactiveMongoDatabaseFactory(client(), "cta-" + new ObjectId().toHexString()), MongoConversions.converter());
+        new ReactiveMongoTemplate(
+            new SimpleReactiveMongoDatabaseFactory(client(), "cta-" + new ObjectId().toHexString()),
+            MongoConversions.converter());
     new MongoIndexes(mongo).afterPropertiesSet();
     return mongo;
   }

@@ -1,12 +1,12 @@
 package io.cta.server;
 
-import io.cta.server.config.MongoConversions;
 import com.mongodb.reactivestreams.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.cta.activities.ExecutionState;
 import io.cta.activities.RunMode;
 import io.cta.activities.TestStatus;
+import io.cta.server.config.MongoConversions;
 import io.cta.server.definition.ConfigurationDocument;
 import io.cta.server.definition.GroupTarget;
 import io.cta.server.execution.Counters;
@@ -35,7 +35,11 @@ public final class Fixtures {
 
   /** A fresh database on a running embedded server. */
   public static ReactiveMongoTemplate mongo(MongoServer server) {
-    return new ReactiveMongoTemplate(new SimpleReactiveMongoDatabaseFactory(MongoClients.create(server.getConnectionString()), "cta-" + new ObjectId().toHexString()), MongoConversions.converter());
+    return new ReactiveMongoTemplate(
+        new SimpleReactiveMongoDatabaseFactory(
+            MongoClients.create(server.getConnectionString()),
+            "cta-" + new ObjectId().toHexString()),
+        MongoConversions.converter());
   }
 
   /** A finished execution of scenario {@code sc1} in this run mode, with the next number. */

@@ -1,6 +1,5 @@
 package io.cta.api.execution;
 
-import io.cta.server.config.MongoConversions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -8,6 +7,7 @@ import com.mongodb.reactivestreams.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.cta.server.config.CtaServerProperties;
+import io.cta.server.config.MongoConversions;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.live.LiveFeed;
 import io.cta.server.machine.MachineStore;
@@ -40,7 +40,11 @@ class ExecutionViewsTest {
   }
 
   private final ReactiveMongoTemplate mongo =
-      new ReactiveMongoTemplate(new SimpleReactiveMongoDatabaseFactory(MongoClients.create(server.getConnectionString()), "cta-" + new ObjectId().toHexString()), MongoConversions.converter());
+      new ReactiveMongoTemplate(
+          new SimpleReactiveMongoDatabaseFactory(
+              MongoClients.create(server.getConnectionString()),
+              "cta-" + new ObjectId().toHexString()),
+          MongoConversions.converter());
 
   private final ExecutionViews views =
       new ExecutionViews(

@@ -16,9 +16,9 @@ import io.cta.activities.server.LoadTestsRequest;
 import io.cta.consumer.Fixtures;
 import io.cta.consumer.config.ConsumerProperties;
 import io.cta.server.config.CtaServerProperties;
-import io.cta.server.definition.SuiteDocument;
 import io.cta.server.definition.GroupTarget;
 import io.cta.server.definition.SelectorTarget;
+import io.cta.server.definition.SuiteDocument;
 import io.cta.server.definition.Target;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
@@ -118,8 +118,7 @@ class ComposeTest {
    * milliseconds: compose reads what complete wrote to the test history.
    */
   private void ranBefore(SuiteDocument suite, Map<String, Long> took) {
-    ExecutionDocument earlier =
-        execution(RunMode.parallel, new GroupTarget("g"), false, suite);
+    ExecutionDocument earlier = execution(RunMode.parallel, new GroupTarget("g"), false, suite);
     results
         .appendResults(
             earlier.id(),
@@ -142,8 +141,7 @@ class ComposeTest {
     ranBefore(suite, Map.of("a", 100L, "b", 9_000L, "c", 1_000L));
     ranBefore(suite, Map.of("a", 100L, "b", 1_000L, "c", 1_000L));
     machine("m2", Instant.now(), 3, Map.of(), "g");
-    ExecutionDocument execution =
-        execution(RunMode.parallel, new GroupTarget("g"), false, suite);
+    ExecutionDocument execution = execution(RunMode.parallel, new GroupTarget("g"), false, suite);
 
     ExecutionPlan plan = activities.compose(new ComposeRequest(execution.id()));
 

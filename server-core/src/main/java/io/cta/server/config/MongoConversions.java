@@ -39,7 +39,8 @@ public class MongoConversions {
     MongoMappingContext context = new MongoMappingContext();
     context.setSimpleTypeHolder(conversions.getSimpleTypeHolder());
     context.afterPropertiesSet();
-    MappingMongoConverter converter = new MappingMongoConverter(NoOpDbRefResolver.INSTANCE, context);
+    MappingMongoConverter converter =
+        new MappingMongoConverter(NoOpDbRefResolver.INSTANCE, context);
     converter.setCustomConversions(conversions);
     converter.afterPropertiesSet();
     return converter;

@@ -12,8 +12,6 @@ final class NameCheck {
     return TaskQueues.isValidName(name)
         ? Optional.empty()
         : Optional.of(
-            "target: '"
-                + name
-                + "' is not a valid name (1-128 letters, digits, '.', '_' or '-')");
+            "target: '" + name + "' is not a valid name (1-128 letters, digits, '.', '_' or '-')");
   }
 }

@@ -72,7 +72,8 @@ class TargetStorageTest {
   @Test
   void givenEachKind_whenStored_thenTheDocumentHoldsOnlyItsOneField() {
     List<Target> targets =
-        List.of(new MachineTarget("lab-01"), new GroupTarget("gpu"), new SelectorTarget("os=linux"));
+        List.of(
+            new MachineTarget("lab-01"), new GroupTarget("gpu"), new SelectorTarget("os=linux"));
     List<Document> expected =
         List.of(
             new Document("machine", "lab-01"),
