@@ -6,8 +6,10 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.cta.activities.ExecutionState;
 import io.cta.activities.RunMode;
 import io.cta.activities.TestStatus;
+import io.cta.server.config.MongoConversions;
 import io.cta.server.definition.Concurrency;
 import io.cta.server.definition.ConfigurationDocument;
+import io.cta.server.definition.MachineTarget;
 import io.cta.server.definition.Notification;
 import io.cta.server.definition.StageDefinition;
 import io.cta.server.definition.SuiteDocument;
@@ -33,6 +35,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bson.types.ObjectId;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.SimpleReactiveMongoDatabaseFactory;
 
 /** Test data and an embedded MongoDB (memory backend) for the consumer's tests. */
 public final class Fixtures {
@@ -47,7 +50,10 @@ public final class Fixtures {
   /** A fresh database on a running embedded server. */
   public static ReactiveMongoTemplate mongo(MongoServer server) {
     return new ReactiveMongoTemplate(
-        MongoClients.create(server.getConnectionString()), "cta-" + new ObjectId().toHexString());
+        new SimpleReactiveMongoDatabaseFactory(
+            MongoClients.create(server.getConnectionString()),
+            "cta-" + new ObjectId().toHexString()),
+        MongoConversions.converter());
   }
 
   public static MongoServer mongoServer() {
@@ -109,7 +115,7 @@ public final class Fixtures {
   public static ExecutionDocument execution(
       ExecutionState state, Instant requestedAt, long pendingTimeout) {
     return execution(
-        state, requestedAt, pendingTimeout, RunMode.mono, new Target(MACHINE, null, null), false);
+        state, requestedAt, pendingTimeout, RunMode.mono, new MachineTarget(MACHINE), false);
   }
 
   public static ExecutionDocument execution(

@@ -3,10 +3,12 @@ package io.cta.consumer;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
+import io.cta.server.config.MongoConversions;
 import io.cta.server.config.MongoIndexes;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Assumptions;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.SimpleReactiveMongoDatabaseFactory;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.mongodb.MongoDBContainer;
 
@@ -41,7 +43,9 @@ public enum MongoBackend {
   /** A new empty database with CTA's indexes; skips the test when this backend cannot run here. */
   public ReactiveMongoTemplate newDatabase() {
     ReactiveMongoTemplate mongo =
-        new ReactiveMongoTemplate(client(), "cta-" + new ObjectId().toHexString());
+        new ReactiveMongoTemplate(
+            new SimpleReactiveMongoDatabaseFactory(client(), "cta-" + new ObjectId().toHexString()),
+            MongoConversions.converter());
     new MongoIndexes(mongo).afterPropertiesSet();
     return mongo;
   }

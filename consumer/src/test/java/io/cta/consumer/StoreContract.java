@@ -13,7 +13,7 @@ import io.cta.activities.notification.NotificationType;
 import io.cta.activities.schedule.ScheduleSpec;
 import io.cta.server.audit.AuditStore;
 import io.cta.server.audit.AuditStore.AuditEntry;
-import io.cta.server.definition.Target;
+import io.cta.server.definition.SelectorTarget;
 import io.cta.server.execution.Counters;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
@@ -193,7 +193,7 @@ abstract class StoreContract {
                       Instant.now(),
                       60_000,
                       RunMode.stress,
-                      new Target(null, null, "os=linux"),
+                      new SelectorTarget("os=linux"),
                       false))
               .block();
       List<String> names = List.of("m1", "m2", "m3");

@@ -6,8 +6,9 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.cta.activities.ExecutionState;
 import io.cta.activities.RunMode;
 import io.cta.activities.TestStatus;
+import io.cta.server.config.MongoConversions;
 import io.cta.server.definition.ConfigurationDocument;
-import io.cta.server.definition.Target;
+import io.cta.server.definition.GroupTarget;
 import io.cta.server.execution.Counters;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ResultDocument;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bson.types.ObjectId;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.SimpleReactiveMongoDatabaseFactory;
 
 /** Test data and an embedded MongoDB (memory backend) for server-core's tests. */
 public final class Fixtures {
@@ -34,7 +36,10 @@ public final class Fixtures {
   /** A fresh database on a running embedded server. */
   public static ReactiveMongoTemplate mongo(MongoServer server) {
     return new ReactiveMongoTemplate(
-        MongoClients.create(server.getConnectionString()), "cta-" + new ObjectId().toHexString());
+        new SimpleReactiveMongoDatabaseFactory(
+            MongoClients.create(server.getConnectionString()),
+            "cta-" + new ObjectId().toHexString()),
+        MongoConversions.converter());
   }
 
   /** A finished execution of scenario {@code sc1} in this run mode, with the next number. */
@@ -67,7 +72,7 @@ public final class Fixtures {
             "config",
             runMode,
             ConfigurationDocument.MachineType.physical,
-            new Target(null, "g", null),
+            new GroupTarget("g"),
             false,
             now,
             now),

@@ -6,12 +6,11 @@ import io.cta.server.definition.ConfigurationDocument;
 import io.cta.server.definition.ConfigurationDocument.MachineType;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.definition.Target;
+import io.cta.server.definition.TargetFields;
 import io.cta.server.error.ConflictException;
 import io.cta.server.error.InvalidInputException;
-import io.cta.server.machine.Selector;
 import io.cta.server.web.PageRequest;
 import io.cta.server.web.PageView;
-import io.cta.temporal.TaskQueues;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
@@ -134,25 +133,18 @@ class ConfigurationController {
   /** Validates the request and builds the document. */
   private static ConfigurationDocument document(
       String id, ConfigurationRequest request, Instant createdAt, Instant updatedAt) {
-    Target target = request.target();
-    if (target.kinds() != 1) {
-      throw new InvalidInputException("target: give exactly one of machine, group or selector");
+    Target target = request.target().target();
+    if (target == null) {
+      throw new InvalidInputException(TargetFields.EXACTLY_ONE);
     }
-    if (target.selector() != null) {
-      try {
-        Selector.parse(target.selector());
-      } catch (Selector.InvalidSelectorException e) {
-        throw new InvalidInputException("target.selector: " + e.getMessage());
-      }
-    } else {
-      String name = target.machine() != null ? target.machine() : target.group();
-      if (!TaskQueues.isValidName(name)) {
-        throw new InvalidInputException(
-            "target: '" + name + "' is not a valid name (1-128 letters, digits, '.', '_' or '-')");
-      }
-    }
+    target
+        .problem()
+        .ifPresent(
+            problem -> {
+              throw new InvalidInputException(problem);
+            });
     RunMode runMode = request.runMode() == null ? RunMode.mono : request.runMode();
-    if (runMode == RunMode.group && target.machine() != null) {
+    if (runMode == RunMode.group && target.namesOneMachine()) {
       throw new InvalidInputException("runMode: group mode needs a group or selector target");
     }
     MachineType type = request.type() == null ? MachineType.physical : request.type();

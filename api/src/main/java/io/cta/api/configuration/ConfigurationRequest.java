@@ -2,7 +2,7 @@ package io.cta.api.configuration;
 
 import io.cta.activities.RunMode;
 import io.cta.server.definition.ConfigurationDocument.MachineType;
-import io.cta.server.definition.Target;
+import io.cta.server.definition.TargetFields;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -17,5 +17,5 @@ public record ConfigurationRequest(
     @NotBlank @Size(max = 200) String name,
     RunMode runMode,
     MachineType type,
-    @NotNull Target target,
+    @NotNull TargetFields target,
     Boolean includeOffline) {}

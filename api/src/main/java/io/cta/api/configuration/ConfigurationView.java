@@ -3,7 +3,7 @@ package io.cta.api.configuration;
 import io.cta.activities.RunMode;
 import io.cta.server.definition.ConfigurationDocument;
 import io.cta.server.definition.ConfigurationDocument.MachineType;
-import io.cta.server.definition.Target;
+import io.cta.server.definition.TargetFields;
 import java.time.Instant;
 
 public record ConfigurationView(
@@ -11,7 +11,7 @@ public record ConfigurationView(
     String name,
     RunMode runMode,
     MachineType type,
-    Target target,
+    TargetFields target,
     boolean includeOffline,
     Instant createdAt,
     Instant updatedAt) {
@@ -22,7 +22,7 @@ public record ConfigurationView(
         d.name(),
         d.runMode(),
         d.type(),
-        d.target(),
+        d.target() == null ? null : d.target().fields(),
         d.includeOffline(),
         d.createdAt(),
         d.updatedAt());

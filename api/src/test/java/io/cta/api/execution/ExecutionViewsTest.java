@@ -7,6 +7,7 @@ import com.mongodb.reactivestreams.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.cta.server.config.CtaServerProperties;
+import io.cta.server.config.MongoConversions;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.live.LiveFeed;
 import io.cta.server.machine.MachineStore;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.SimpleReactiveMongoDatabaseFactory;
 import reactor.core.publisher.Mono;
 
 /** Why an execution waits, as GET /executions/{id} shows it. */
@@ -39,7 +41,10 @@ class ExecutionViewsTest {
 
   private final ReactiveMongoTemplate mongo =
       new ReactiveMongoTemplate(
-          MongoClients.create(server.getConnectionString()), "cta-" + new ObjectId().toHexString());
+          new SimpleReactiveMongoDatabaseFactory(
+              MongoClients.create(server.getConnectionString()),
+              "cta-" + new ObjectId().toHexString()),
+          MongoConversions.converter());
 
   private final ExecutionViews views =
       new ExecutionViews(

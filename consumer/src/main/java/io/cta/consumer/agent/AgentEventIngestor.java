@@ -1,6 +1,5 @@
 package io.cta.consumer.agent;
 
-import io.cta.activities.RunMode;
 import io.cta.activities.TestStatus;
 import io.cta.activities.events.AgentEvent;
 import io.cta.activities.events.BatchAck;
@@ -18,7 +17,6 @@ import io.cta.server.execution.StateEventDocument;
 import io.cta.server.execution.StoredFile;
 import io.cta.server.live.LiveFeed;
 import io.cta.server.machine.MachineDocument;
-import io.cta.server.machine.Selector;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -170,21 +168,7 @@ class AgentEventIngestor {
     if (target == null) {
       return false;
     }
-    if (target.machine() != null) {
-      return target.machine().equals(machine.name()) || target.machine().equals(machine.id());
-    }
-    if (configuration.runMode() == RunMode.stress) {
-      return false;
-    }
-    if (target.group() != null) {
-      return machine.effective().groups().contains(target.group());
-    }
-    try {
-      return target.selector() != null
-          && Selector.parse(target.selector()).matches(machine.effective().properties());
-    } catch (IllegalArgumentException unparsable) {
-      return false;
-    }
+    return target.takesPart(machine, configuration.runMode());
   }
 
   /**

@@ -11,7 +11,6 @@ import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.FileStore;
 import io.cta.server.execution.StoredFile;
 import io.cta.server.machine.MachineStore;
-import io.cta.server.machine.Selector;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -169,19 +168,9 @@ class AgentFileController {
     Mono<Boolean> matches =
         target == null
             ? Mono.just(false)
-            : target.machine() != null && target.machine().equals(machine)
+            : target.names(machine)
                 ? Mono.just(true)
-                : machines
-                    .findByName(machine)
-                    .map(
-                        m ->
-                            target.machine() != null
-                                ? target.machine().equals(m.id())
-                                : target.group() != null
-                                    ? m.effective().groups().contains(target.group())
-                                    : Selector.parse(target.selector())
-                                        .matches(m.effective().properties()))
-                    .defaultIfEmpty(false);
+                : machines.findByName(machine).map(target::matches).defaultIfEmpty(false);
     return matches.flatMap(
         yes ->
             yes

@@ -29,7 +29,6 @@ import io.cta.server.history.TestHistoryStore;
 import io.cta.server.machine.MachineDocument;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.PoolStore;
-import io.cta.server.machine.Selector;
 import io.cta.server.scenario.SlotStore;
 import io.cta.temporal.TaskQueues;
 import java.time.Instant;
@@ -44,7 +43,6 @@ import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import reactor.core.publisher.Flux;
 
 /**
  * The workflow's steps that touch MongoDB. Activities run on Temporal's worker threads, so blocking
@@ -108,31 +106,23 @@ public class ServerActivitiesImpl implements ServerActivities {
     RunMode mode = configuration.runMode();
     Target target = configuration.target();
     Instant now = Instant.now();
-    String queue;
-    String machineName = null;
-    List<MachineDocument> eligible;
-    if (target.machine() != null) {
-      MachineDocument machine = machines.findByNameOrId(target.machine()).block();
-      machineName = machine == null ? target.machine() : machine.name();
-      if (!TaskQueues.isValidName(machineName)) {
-        return ExecutionPlan.impossible("invalid machine name '" + machineName + "'");
-      }
-      queue = TaskQueues.machine(machineName);
-      eligible = machine == null ? List.of() : List.of(machine);
-    } else if (target.group() != null) {
-      queue = TaskQueues.group(target.group());
-      eligible = eligible(machines.inGroup(target.group()), configuration, now);
-    } else {
-      eligible = eligible(machines.matching(Selector.parse(target.selector())), configuration, now);
-      queue = TaskQueues.pool(execution.id());
-      if (mode != RunMode.stress) {
-        pools.open(new PoolStore.Pool(queue, execution.id(), target.selector())).block();
-      }
+    List<MachineDocument> taken = target.machines(machines).collectList().block();
+    Target.Dispatch dispatch = target.dispatch(execution.id(), taken);
+    String machineName = dispatch.machine();
+    if (dispatch.queue() == null) {
+      return ExecutionPlan.impossible("invalid machine name '" + machineName + "'");
+    }
+    String queue = dispatch.queue();
+    // A named machine is listed and waited for whatever its status.
+    List<MachineDocument> eligible =
+        machineName != null ? taken : eligible(taken, configuration, now);
+    if (dispatch.poolSelector() != null && mode != RunMode.stress) {
+      pools.open(new PoolStore.Pool(queue, execution.id(), dispatch.poolSelector())).block();
     }
     long plannedStart =
         mode == RunMode.stress ? now.plus(properties.stressLead()).toEpochMilli() : 0;
     List<MachineRun> runs = new ArrayList<>();
-    if (target.machine() != null && eligible.isEmpty()) {
+    if (machineName != null && eligible.isEmpty()) {
       runs.add(new MachineRun(null, machineName, "pending"));
     }
     for (MachineDocument machine : eligible) {
@@ -174,16 +164,15 @@ public class ServerActivitiesImpl implements ServerActivities {
 
   /** Machines that count as targeted: not draining, and online unless the configuration says so. */
   private List<MachineDocument> eligible(
-      Flux<MachineDocument> candidates, ConfigurationDocument configuration, Instant now) {
-    return candidates
+      List<MachineDocument> candidates, ConfigurationDocument configuration, Instant now) {
+    return candidates.stream()
         .filter(
             m -> {
               String status = m.status(now, machines.offlineAfter());
               return !status.equals("draining")
                   && (configuration.includeOffline() || !status.equals("offline"));
             })
-        .collectList()
-        .block();
+        .toList();
   }
 
   /**

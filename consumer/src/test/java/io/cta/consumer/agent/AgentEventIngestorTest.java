@@ -12,6 +12,9 @@ import io.cta.activities.events.AgentEvent;
 import io.cta.activities.events.BatchAck;
 import io.cta.consumer.Fixtures;
 import io.cta.consumer.metrics.ConsumerMetrics;
+import io.cta.server.definition.GroupTarget;
+import io.cta.server.definition.MachineTarget;
+import io.cta.server.definition.SelectorTarget;
 import io.cta.server.definition.Target;
 import io.cta.server.error.InvalidInputException;
 import io.cta.server.execution.Counters;
@@ -329,7 +332,7 @@ class AgentEventIngestorTest {
   void
       givenEventsOfAnotherMachinesAndOfAnUnknownExecution_whenIngested_thenOnlyThoseAreRefusedAndTheRestStored() {
     String mine = running().id();
-    String theirs = composed(RunMode.mono, new Target("lab-02", null, null), "lab-02").id();
+    String theirs = composed(RunMode.mono, new MachineTarget("lab-02"), "lab-02").id();
 
     List<AgentEvent> batch = new ArrayList<>(startAndResult(mine, Fixtures.MACHINE));
     batch.add(result(theirs, 2, 1, "ok"));
@@ -386,8 +389,8 @@ class AgentEventIngestorTest {
   void
       givenAGroupOrSelectorExecution_whenAMatchingMachineSendsItsStartAndResults_thenTheyAreStored() {
     MachineDocument member = machine("lab-07", Map.of("os", "linux"), "linux");
-    String group = composed(RunMode.group, new Target(null, "linux", null), "lab-01").id();
-    String pool = composed(RunMode.parallel, new Target(null, null, "os=linux"), "lab-01").id();
+    String group = composed(RunMode.group, new GroupTarget("linux"), "lab-01").id();
+    String pool = composed(RunMode.parallel, new SelectorTarget("os=linux"), "lab-01").id();
 
     for (String id : List.of(group, pool)) {
       // Not listed at compose: it took work from the shared queue, started and reported at once.
@@ -407,7 +410,7 @@ class AgentEventIngestorTest {
   void givenAStressExecution_whenAGroupMemberItDidNotListReports_thenItIsRefused() {
     MachineDocument listed = machine("lab-07", Map.of(), "linux");
     MachineDocument latecomer = machine("lab-09", Map.of(), "linux");
-    String id = composed(RunMode.stress, new Target(null, "linux", null), "lab-07").id();
+    String id = composed(RunMode.stress, new GroupTarget("linux"), "lab-07").id();
 
     assertEquals(2, ingestor.ingest(listed, startAndResult(id, "lab-07")).block().accepted());
     assertRefused(ingestor.ingest(latecomer, startAndResult(id, "lab-09")).block(), id);

@@ -224,7 +224,7 @@ class AgentFileControllerTest {
                     Instant.now(),
                     600_000,
                     io.cta.activities.RunMode.mono,
-                    new io.cta.server.definition.Target("lab-99", null, null),
+                    new io.cta.server.definition.MachineTarget("lab-99"),
                     false))
             .id();
     long filesBefore = count("fs.files");

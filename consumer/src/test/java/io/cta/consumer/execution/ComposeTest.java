@@ -16,6 +16,8 @@ import io.cta.activities.server.LoadTestsRequest;
 import io.cta.consumer.Fixtures;
 import io.cta.consumer.config.ConsumerProperties;
 import io.cta.server.config.CtaServerProperties;
+import io.cta.server.definition.GroupTarget;
+import io.cta.server.definition.SelectorTarget;
 import io.cta.server.definition.SuiteDocument;
 import io.cta.server.definition.Target;
 import io.cta.server.execution.ExecutionDocument;
@@ -116,8 +118,7 @@ class ComposeTest {
    * milliseconds: compose reads what complete wrote to the test history.
    */
   private void ranBefore(SuiteDocument suite, Map<String, Long> took) {
-    ExecutionDocument earlier =
-        execution(RunMode.parallel, new Target(null, "g", null), false, suite);
+    ExecutionDocument earlier = execution(RunMode.parallel, new GroupTarget("g"), false, suite);
     results
         .appendResults(
             earlier.id(),
@@ -140,8 +141,7 @@ class ComposeTest {
     ranBefore(suite, Map.of("a", 100L, "b", 9_000L, "c", 1_000L));
     ranBefore(suite, Map.of("a", 100L, "b", 1_000L, "c", 1_000L));
     machine("m2", Instant.now(), 3, Map.of(), "g");
-    ExecutionDocument execution =
-        execution(RunMode.parallel, new Target(null, "g", null), false, suite);
+    ExecutionDocument execution = execution(RunMode.parallel, new GroupTarget("g"), false, suite);
 
     ExecutionPlan plan = activities.compose(new ComposeRequest(execution.id()));
 
@@ -174,10 +174,10 @@ class ComposeTest {
         .block();
 
     ExecutionDocument online =
-        execution(RunMode.group, new Target(null, "g", null), false, Fixtures.suite("t"));
+        execution(RunMode.group, new GroupTarget("g"), false, Fixtures.suite("t"));
     activities.compose(new ComposeRequest(online.id()));
     ExecutionDocument all =
-        execution(RunMode.group, new Target(null, "g", null), true, Fixtures.suite("t"));
+        execution(RunMode.group, new GroupTarget("g"), true, Fixtures.suite("t"));
     activities.compose(new ComposeRequest(all.id()));
 
     assertEquals(List.of("up"), names(online.id()));
@@ -197,7 +197,7 @@ class ComposeTest {
     machine("other", Instant.now(), 1, Map.of("role", "web"));
     Instant before = Instant.now();
     ExecutionDocument execution =
-        execution(RunMode.stress, new Target(null, null, "role=load"), false, Fixtures.suite("t"));
+        execution(RunMode.stress, new SelectorTarget("role=load"), false, Fixtures.suite("t"));
 
     ExecutionPlan plan = activities.compose(new ComposeRequest(execution.id()));
 
@@ -213,7 +213,7 @@ class ComposeTest {
   @Test
   void givenASelectorPool_whenAMachineStartsMatchingLater_thenItsHeartbeatAnswerJoinsThePool() {
     ExecutionDocument execution =
-        execution(RunMode.mono, new Target(null, null, "pool=x"), false, Fixtures.suite("t"));
+        execution(RunMode.mono, new SelectorTarget("pool=x"), false, Fixtures.suite("t"));
     activities.compose(new ComposeRequest(execution.id()));
     String queue = TaskQueues.pool(execution.id());
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.cta.activities.ExecutionState;
 import io.cta.activities.RunMode;
 import io.cta.consumer.Fixtures;
-import io.cta.server.definition.Target;
+import io.cta.server.definition.SelectorTarget;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.MachineRun;
 import io.micrometer.core.instrument.Timer;
@@ -41,7 +41,7 @@ class ConsumerMetricsTest {
                 REQUESTED,
                 60_000,
                 RunMode.stress,
-                new Target(null, null, "os=linux"),
+                new SelectorTarget("os=linux"),
                 false),
             List.of(
                 new MachineRun("1", "m1", "running", planned, planned.plusMillis(3)),

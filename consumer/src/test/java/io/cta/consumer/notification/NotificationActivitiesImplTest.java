@@ -21,9 +21,9 @@ import io.cta.consumer.Fixtures;
 import io.cta.consumer.config.ConsumerProperties;
 import io.cta.consumer.metrics.ConsumerMetrics;
 import io.cta.server.definition.ConfigurationDocument;
+import io.cta.server.definition.MachineTarget;
 import io.cta.server.definition.Notification;
 import io.cta.server.definition.ScenarioDocument;
-import io.cta.server.definition.Target;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.live.LiveFeed;
@@ -417,7 +417,7 @@ class NotificationActivitiesImplTest {
                 "config",
                 RunMode.mono,
                 ConfigurationDocument.MachineType.physical,
-                new Target(Fixtures.MACHINE, null, null),
+                new MachineTarget(Fixtures.MACHINE),
                 false,
                 now,
                 now))

@@ -7,24 +7,22 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.bson.Document;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.data.convert.ReadingConverter;
 import org.springframework.data.convert.WritingConverter;
-import org.springframework.data.mongodb.core.convert.MongoCustomConversions;
 
 /**
  * How {@link Labels} are stored: properties as a list of {@code {name, value}} pairs, since Spring
  * Data refuses map keys with dots and agents declare names such as {@code os.version}. Documents
- * written before, with properties as a sub-document, are read too.
+ * written before, with properties as a sub-document, are read too. Registered with the others in
+ * {@code io.cta.server.config.MongoConversions}.
  */
-@Configuration(proxyBeanMethods = false)
-public class LabelsConversions {
+public final class LabelsConversions {
 
-  @Bean
-  MongoCustomConversions mongoCustomConversions() {
-    return new MongoCustomConversions(List.of(new LabelsWriter(), new LabelsReader()));
+  private LabelsConversions() {}
+
+  public static List<Converter<?, ?>> converters() {
+    return List.of(new LabelsWriter(), new LabelsReader());
   }
 
   @WritingConverter

@@ -56,7 +56,7 @@ public class MachineStore {
     return mongo.findOne(Query.query(Criteria.where("name").is(name)), MachineDocument.class);
   }
 
-  /** A {@code {"machine": …}} target matches a machine's name or its id. */
+  /** A machine target names a machine by its name or its id. */
   public Mono<MachineDocument> findByNameOrId(String nameOrId) {
     return findByName(nameOrId)
         .switchIfEmpty(Mono.defer(() -> mongo.findById(nameOrId, MachineDocument.class)));
@@ -201,19 +201,7 @@ public class MachineStore {
    * machine is online and free.
    */
   public Mono<String> explainWaiting(Target target, Instant now) {
-    if (target.machine() != null) {
-      return findByNameOrId(target.machine())
-          .map(m -> Optional.ofNullable(describe(m, now)))
-          .defaultIfEmpty(Optional.of("no machine named '" + target.machine() + "' has registered"))
-          .flatMap(Mono::justOrEmpty);
-    }
-    if (target.group() != null) {
-      return explainAmong(
-          inGroup(target.group()), "no machine is in group '" + target.group() + "'", now);
-    }
-    Selector selector = Selector.parse(target.selector());
-    return explainAmong(
-        matching(selector), "no machine matches the selector '" + selector + "'", now);
+    return explainAmong(target.machines(this), target.noMachine(), now);
   }
 
   /**
@@ -223,10 +211,12 @@ public class MachineStore {
    * target, whose suite moves to another machine instead, and while the machine takes work.
    */
   public Mono<String> explainStalled(Target target, Instant now) {
-    if (target.machine() == null) {
+    if (!target.namesOneMachine()) {
       return Mono.empty();
     }
-    return findByNameOrId(target.machine())
+    return target
+        .machines(this)
+        .next()
         .filter(m -> STALLED.contains(m.status(now, offlineAfter)))
         .map(m -> describe(m, now));
   }
@@ -243,30 +233,24 @@ public class MachineStore {
   /** Non-matching machines listed at most, so that a large fleet keeps the answer short. */
   static final int MAX_MISMATCHES = 20;
 
-  /** Every machine the target matches, then up to {@link #MAX_MISMATCHES} that it does not. */
+  /**
+   * Every machine the target matches, then up to {@link #MAX_MISMATCHES} that it does not; a target
+   * that names one machine lists that machine only.
+   */
   public Flux<Candidate> candidates(Target target, Instant now) {
-    if (target.machine() != null) {
-      return findByNameOrId(target.machine())
-          .map(m -> new Candidate(m.name(), true, m.status(now, offlineAfter), describe(m, now)))
-          .flux();
-    }
-    Selector selector = target.selector() == null ? null : Selector.parse(target.selector());
+    Flux<MachineDocument> considered =
+        target.namesOneMachine()
+            ? target.machines(this)
+            : mongo.find(new Query().with(Sort.by("name")), MachineDocument.class);
     Flux<Candidate> all =
-        mongo
-            .find(new Query().with(Sort.by("name")), MachineDocument.class)
-            .map(
-                m -> {
-                  String mismatch =
-                      selector != null
-                          ? selector.mismatch(m.effective().properties())
-                          : m.effective().groups().contains(target.group())
-                              ? null
-                              : "not in group '" + target.group() + "'";
-                  String status = m.status(now, offlineAfter);
-                  return mismatch == null
-                      ? new Candidate(m.name(), true, status, describe(m, now))
-                      : new Candidate(m.name(), false, status, mismatch);
-                });
+        considered.map(
+            m -> {
+              String mismatch = target.mismatch(m);
+              String status = m.status(now, offlineAfter);
+              return mismatch == null
+                  ? new Candidate(m.name(), true, status, describe(m, now))
+                  : new Candidate(m.name(), false, status, mismatch);
+            });
     return all.collectList()
         .flatMapMany(
             list ->
