@@ -9,6 +9,7 @@ import io.cta.server.definition.TestDefinition;
 import io.cta.server.definition.WebhookUrls;
 import io.cta.server.execution.Counting;
 import io.cta.server.execution.ExecutionDocument;
+import io.cta.server.execution.ExecutionLifecycle;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.LogChunkDocument;
 import io.cta.server.execution.ResultDocument;
@@ -63,6 +64,7 @@ class ExecutionController {
       Set.of("requestedAt", "number", "state", "finishedAt");
 
   private final ExecutionStore executions;
+  private final ExecutionLifecycle lifecycle;
   private final ResultStore results;
   private final ExecutionViews views;
   private final ExecutionWorkflows workflows;
@@ -72,6 +74,7 @@ class ExecutionController {
 
   ExecutionController(
       ExecutionStore executions,
+      ExecutionLifecycle lifecycle,
       ResultStore results,
       ExecutionViews views,
       ExecutionWorkflows workflows,
@@ -79,6 +82,7 @@ class ExecutionController {
       TestHistoryStore history,
       ScenarioRunner runner) {
     this.executions = executions;
+    this.lifecycle = lifecycle;
     this.results = results;
     this.views = views;
     this.workflows = workflows;
@@ -351,7 +355,7 @@ class ExecutionController {
                     ApiException.conflict(
                         "execution '" + id + "' already ended " + execution.state()));
               }
-              return executions
+              return lifecycle
                   .requestCancel(id, new ExecutionDocument.Cancellation(by, reason, Instant.now()))
                   .then(
                       workflows

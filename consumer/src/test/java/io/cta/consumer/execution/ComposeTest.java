@@ -63,7 +63,7 @@ class ComposeTest {
     pools = new PoolStore(mongo, Duration.ZERO);
     results = new ResultStore(mongo);
     activities =
-        new ServerActivitiesImpl(
+        Fixtures.serverActivities(
             executions,
             results,
             machines,
