@@ -3,11 +3,14 @@ package io.cta.api;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.cta.server.execution.ExecutionStore;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -19,7 +22,8 @@ import org.springframework.web.ErrorResponse;
  * covers server-core): the api holds no MongoDB template but those listed here, which predate the
  * rule; a new one fails the build, and so does a listed class that no longer uses the template, so
  * the list only shrinks. Its refusals are {@code io.cta.server.error} exceptions, which
- * server-core's {@code ProblemHandler} alone maps to HTTP (docs/architecture.md#errors).
+ * server-core's {@code ProblemHandler} alone maps to HTTP (docs/architecture.md#errors). And no api
+ * class changes an execution's state but through {@code ExecutionLifecycle}.
  */
 class ArchitectureTest {
 
@@ -75,5 +79,30 @@ class ArchitectureTest {
         found,
         "storage belongs in server-core's stores: a new violator is a regression, a listed class"
             + " that no longer violates leaves the list");
+  }
+
+  /** The state-changing methods of {@link ExecutionStore} (as in the consumer's test). */
+  private static final Set<String> STATE_CHANGING =
+      Set.of(
+          "insert",
+          "setMachines",
+          "markMachineRunning",
+          "markMachineLost",
+          "requestCancel",
+          "complete",
+          "completeCounted");
+
+  @Test
+  void givenApiClasses_whenImported_thenNoneChangesAnExecutionsStateButThroughTheLifecycleOwner() {
+    noClasses()
+        .should()
+        .callMethodWhere(
+            DescribedPredicate.describe(
+                "a state-changing method of ExecutionStore " + STATE_CHANGING,
+                (JavaMethodCall call) ->
+                    call.getTargetOwner().isAssignableTo(ExecutionStore.class)
+                        && STATE_CHANGING.contains(call.getName())))
+        .because("ExecutionLifecycle owns every transition of an execution")
+        .check(API);
   }
 }

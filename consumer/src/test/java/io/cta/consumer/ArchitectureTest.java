@@ -5,12 +5,19 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyP
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.cta.server.execution.ExecutionLifecycle;
+import io.cta.server.execution.ExecutionStore;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -159,6 +166,45 @@ class ArchitectureTest {
             target -> target.isAssignableTo(ReactiveMongoOperations.class)),
         "every MongoDB query lives in a store class: a new violator is a regression, a listed"
             + " class that no longer violates leaves the list");
+  }
+
+  /**
+   * The methods of {@link ExecutionStore} that change an execution's state: each is a conditional
+   * update that only the lifecycle owner calls (docs/architecture.md#lifecycle-owner).
+   */
+  static final Set<String> STATE_CHANGING =
+      Set.of(
+          "insert",
+          "setMachines",
+          "markMachineRunning",
+          "markMachineLost",
+          "requestCancel",
+          "complete",
+          "completeCounted");
+
+  @Test
+  void givenExecutionStore_whenImported_thenOnlyTheLifecycleOwnerChangesAnExecutionsState() {
+    Set<String> declared = new TreeSet<>();
+    for (Method method : ExecutionStore.class.getDeclaredMethods()) {
+      if (Modifier.isPublic(method.getModifiers())) {
+        declared.add(method.getName());
+      }
+    }
+    assertTrue(
+        declared.containsAll(STATE_CHANGING),
+        "a listed method was renamed or removed: " + STATE_CHANGING + " vs " + declared);
+    noClasses()
+        .that()
+        .doNotBelongToAnyOf(ExecutionLifecycle.class, ExecutionStore.class)
+        .should()
+        .callMethodWhere(
+            DescribedPredicate.describe(
+                "a state-changing method of ExecutionStore " + STATE_CHANGING,
+                (JavaMethodCall call) ->
+                    call.getTargetOwner().isAssignableTo(ExecutionStore.class)
+                        && STATE_CHANGING.contains(call.getName())))
+        .because("one class owns every transition of an execution and its conditional update")
+        .check(CTA);
   }
 
   /** The top-level classes matching {@code scope} with a dependency on a class {@code banned}. */

@@ -6,6 +6,13 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.cta.activities.ExecutionState;
 import io.cta.activities.RunMode;
 import io.cta.activities.TestStatus;
+import io.cta.consumer.config.ConsumerProperties;
+import io.cta.consumer.execution.Completion;
+import io.cta.consumer.execution.Composer;
+import io.cta.consumer.execution.ExecutionSlots;
+import io.cta.consumer.execution.ServerActivitiesImpl;
+import io.cta.consumer.execution.SuiteOrder;
+import io.cta.consumer.metrics.ConsumerMetrics;
 import io.cta.server.config.MongoConversions;
 import io.cta.server.definition.Concurrency;
 import io.cta.server.definition.ConfigurationDocument;
@@ -17,10 +24,17 @@ import io.cta.server.definition.Target;
 import io.cta.server.definition.TestDefinition;
 import io.cta.server.execution.Counters;
 import io.cta.server.execution.ExecutionDocument;
+import io.cta.server.execution.ExecutionLifecycle;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.ResultDocument;
+import io.cta.server.execution.ResultStore;
 import io.cta.server.execution.SuiteSnapshot;
+import io.cta.server.history.TestHistoryStore;
+import io.cta.server.machine.MachineStore;
+import io.cta.server.machine.PoolStore;
+import io.cta.server.scenario.SlotStore;
 import io.cta.workflows.execution.ExecutionWorkflow;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -354,5 +368,27 @@ public final class Fixtures {
                 List.of(new StageDefinition("run", "true", null, null, Map.of(), true, 60_000L)))),
         now,
         now);
+  }
+
+  /** The server activities wired as Spring wires them, over the given stores. */
+  public static ServerActivitiesImpl serverActivities(
+      ExecutionStore executions,
+      ResultStore results,
+      MachineStore machines,
+      PoolStore pools,
+      SlotStore slots,
+      TestHistoryStore history,
+      ConsumerProperties properties) {
+    ExecutionLifecycle lifecycle = new ExecutionLifecycle(executions);
+    SuiteOrder order = new SuiteOrder(executions, history);
+    ExecutionSlots executionSlots = new ExecutionSlots(executions, slots);
+    return new ServerActivitiesImpl(
+        new Composer(executions, lifecycle, machines, pools, order, properties),
+        order,
+        executionSlots,
+        new Completion(
+            executions, lifecycle, results, machines, pools, executionSlots, order, history),
+        lifecycle,
+        new ConsumerMetrics(new SimpleMeterRegistry()));
   }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cta.activities.ExecutionState;
 import io.cta.activities.RunMode;
+import io.cta.activities.StartRule;
 import io.cta.activities.TestStatus;
 import io.cta.activities.notification.NotificationType;
 import io.cta.activities.schedule.ScheduleSpec;
@@ -16,9 +17,11 @@ import io.cta.server.audit.AuditStore.AuditEntry;
 import io.cta.server.definition.SelectorTarget;
 import io.cta.server.execution.Counters;
 import io.cta.server.execution.ExecutionDocument;
+import io.cta.server.execution.ExecutionLifecycle;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.LogChunkDocument;
 import io.cta.server.execution.MachineRun;
+import io.cta.server.execution.MachineRunState;
 import io.cta.server.execution.ResultDocument;
 import io.cta.server.execution.ResultStore;
 import io.cta.server.execution.StateEventDocument;
@@ -170,7 +173,9 @@ abstract class StoreContract {
         executions
             .requestCancel(execution.id(), new ExecutionDocument.Cancellation("admin", "late", end))
             .block();
-    executions.setMachines(execution.id(), List.of(new MachineRun("1", "m1", "pending"))).block();
+    executions
+        .setMachines(execution.id(), List.of(new MachineRun("1", "m1", MachineRunState.pending)))
+        .block();
 
     assertEquals(ExecutionState.finished, finished.state());
     assertNull(again, "a second terminal write changes nothing");
@@ -199,7 +204,8 @@ abstract class StoreContract {
       List<String> names = List.of("m1", "m2", "m3");
       executions
           .setMachines(
-              execution.id(), names.stream().map(n -> new MachineRun(n, n, "pending")).toList())
+              execution.id(),
+              names.stream().map(n -> new MachineRun(n, n, MachineRunState.pending)).toList())
           .block();
 
       List<ExecutionDocument> started =
@@ -211,8 +217,67 @@ abstract class StoreContract {
       assertEquals(1, started.size(), "round " + round + ": " + started);
       ExecutionDocument stored = executions.findById(execution.id()).block();
       assertEquals(ExecutionState.running, stored.state());
-      assertTrue(stored.machines().stream().allMatch(m -> m.state().equals("running")));
+      assertTrue(stored.machines().stream().allMatch(m -> m.state() == MachineRunState.running));
     }
+  }
+
+  @Test
+  void givenAStressMachineLostBeforeItStarted_whenTheOthersStart_thenTheStoreStartsAsTheWorkflow() {
+    ExecutionLifecycle lifecycle = new ExecutionLifecycle(executions);
+    List<String> names = List.of("m1", "m2", "m3");
+    // The loss comes last, then first: either way the stored execution starts with its last part.
+    for (boolean lossLast : List.of(true, false)) {
+      ExecutionDocument execution = pendingStress(names);
+      List<ExecutionDocument> starts = new ArrayList<>();
+      if (!lossLast) {
+        lifecycle.machineLost(execution.id(), "m3", AT).doOnNext(starts::add).block();
+      }
+      lifecycle.machineStarted(execution.id(), "m1", "m1", AT).doOnNext(starts::add).block();
+      lifecycle.machineStarted(execution.id(), "m2", "m2", AT).doOnNext(starts::add).block();
+      if (lossLast) {
+        assertEquals(
+            ExecutionState.pending,
+            executions.findById(execution.id()).block().state(),
+            "m3 neither started nor was lost yet");
+        lifecycle
+            .machineLost(execution.id(), "m3", AT.plusSeconds(4))
+            .doOnNext(starts::add)
+            .block();
+      }
+
+      ExecutionDocument stored = executions.findById(execution.id()).block();
+      assertEquals(1, starts.size(), "exactly one transition started it: " + starts);
+      assertEquals(ExecutionState.running, stored.state(), "lossLast " + lossLast);
+      assertEquals(lossLast ? AT.plusSeconds(4) : AT, stored.startedAt());
+      // The workflow's rule over what it saw: two machines started, one lost.
+      assertTrue(StartRule.started(RunMode.stress, 3, 2, 1));
+      assertNull(
+          lifecycle.machineLost(execution.id(), "m3", AT.plusSeconds(9)).block(),
+          "a repeated report starts nothing again");
+      assertEquals(
+          lossLast ? AT.plusSeconds(4) : AT,
+          executions.findById(execution.id()).block().startedAt());
+    }
+  }
+
+  private ExecutionDocument pendingStress(List<String> names) {
+    ExecutionDocument execution =
+        executions
+            .insert(
+                Fixtures.execution(
+                    ExecutionState.pending,
+                    Instant.now(),
+                    60_000,
+                    RunMode.stress,
+                    new SelectorTarget("os=linux"),
+                    false))
+            .block();
+    executions
+        .setMachines(
+            execution.id(),
+            names.stream().map(n -> new MachineRun(n, n, MachineRunState.pending)).toList())
+        .block();
+    return execution;
   }
 
   @Test

@@ -62,6 +62,13 @@ class WorkflowReplayTest {
   }
 
   @Test
+  void givenAStressExecutionWithAMachineLostBeforeItStarted_whenReplayed_thenTheCurrentCodeMatches()
+      throws Exception {
+    // Recorded with record-stress-machine-lost-before-start: the loss is told to the consumer.
+    replay("histories/execution-stress-lost-before-start.json", ExecutionWorkflowImpl.class);
+  }
+
+  @Test
   void givenALaneRecordedMidSuite_whenReplayed_thenTheCurrentCodeMatches() throws Exception {
     // Recorded before move-untaken-pinned-test: a large group suite's lane with its second test
     // waiting on the queue of the machine that ran the first.

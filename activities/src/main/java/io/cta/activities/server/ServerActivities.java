@@ -26,6 +26,13 @@ public interface ServerActivities {
   void acquireSlot(String executionId);
 
   /**
+   * Records that a stress machine was lost before it started, so that the stored execution starts
+   * without it, as the workflow does (idempotent).
+   */
+  @ActivityMethod
+  void machineLost(MachineLostRequest request);
+
+  /**
    * Stores the terminal state with counters and overall result, and frees the execution's slot.
    * Fails with the retryable type {@link io.cta.activities.FailureType#RESULTS_MISSING} while
    * announced results are not all stored, unless forced.

@@ -12,6 +12,7 @@ import io.cta.server.error.InvalidInputException;
 import io.cta.server.error.NotFoundException;
 import io.cta.server.execution.Counting;
 import io.cta.server.execution.ExecutionDocument;
+import io.cta.server.execution.ExecutionLifecycle;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.LogChunkDocument;
 import io.cta.server.execution.ResultDocument;
@@ -65,6 +66,7 @@ class ExecutionController {
       Set.of("requestedAt", "number", "state", "finishedAt");
 
   private final ExecutionStore executions;
+  private final ExecutionLifecycle lifecycle;
   private final ResultStore results;
   private final ExecutionViews views;
   private final ExecutionWorkflows workflows;
@@ -74,6 +76,7 @@ class ExecutionController {
 
   ExecutionController(
       ExecutionStore executions,
+      ExecutionLifecycle lifecycle,
       ResultStore results,
       ExecutionViews views,
       ExecutionWorkflows workflows,
@@ -81,6 +84,7 @@ class ExecutionController {
       TestHistoryStore history,
       ScenarioRunner runner) {
     this.executions = executions;
+    this.lifecycle = lifecycle;
     this.results = results;
     this.views = views;
     this.workflows = workflows;
@@ -353,7 +357,7 @@ class ExecutionController {
                     new ConflictException(
                         "execution '" + id + "' already ended " + execution.state()));
               }
-              return executions
+              return lifecycle
                   .requestCancel(id, new ExecutionDocument.Cancellation(by, reason, Instant.now()))
                   .then(
                       workflows

@@ -6,6 +6,7 @@ import io.cta.server.definition.Concurrency;
 import io.cta.server.definition.Target;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.MachineRun;
+import io.cta.server.execution.MachineRunState;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.scenario.SlotStore;
 import java.time.Duration;
@@ -113,7 +114,7 @@ public class ExecutionViews {
     }
     List<String> waiting =
         execution.machines().stream()
-            .filter(m -> m.state().equals("pending"))
+            .filter(m -> m.state() == MachineRunState.pending)
             .map(MachineRun::name)
             .toList();
     return waiting.isEmpty()

@@ -8,6 +8,7 @@ import io.cta.server.definition.ConfigurationDocument;
 import io.cta.server.definition.Target;
 import io.cta.server.error.InvalidInputException;
 import io.cta.server.execution.ExecutionDocument;
+import io.cta.server.execution.ExecutionLifecycle;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.FileStore;
 import io.cta.server.execution.LogChunkDocument;
@@ -52,6 +53,7 @@ class AgentEventIngestor {
   private static final int MAX_FILES = 20;
 
   private final ExecutionStore executions;
+  private final ExecutionLifecycle lifecycle;
   private final ResultStore results;
   private final FileStore files;
   private final LiveFeed live;
@@ -59,11 +61,13 @@ class AgentEventIngestor {
 
   AgentEventIngestor(
       ExecutionStore executions,
+      ExecutionLifecycle lifecycle,
       ResultStore results,
       FileStore files,
       LiveFeed live,
       ConsumerMetrics metrics) {
     this.executions = executions;
+    this.lifecycle = lifecycle;
     this.results = results;
     this.files = files;
     this.live = live;
@@ -280,8 +284,8 @@ class AgentEventIngestor {
    * execution's start (its first machine; in stress mode its last) ends its dispatch latency.
    */
   private Mono<Void> started(MachineDocument machine, String executionId, Instant at) {
-    return executions
-        .markMachineRunning(executionId, machine.id(), machine.name(), at)
+    return lifecycle
+        .machineStarted(executionId, machine.id(), machine.name(), at)
         .doOnNext(execution -> metrics.executionStarted(execution, at))
         .then();
   }

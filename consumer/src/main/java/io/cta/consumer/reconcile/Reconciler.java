@@ -4,10 +4,9 @@ import io.cta.activities.ExecutionState;
 import io.cta.activities.schedule.ScheduleSpec;
 import io.cta.consumer.config.ConsumerProperties;
 import io.cta.consumer.periodic.PeriodicJob;
-import io.cta.server.execution.Counters;
 import io.cta.server.execution.ExecutionDocument;
+import io.cta.server.execution.ExecutionLifecycle;
 import io.cta.server.execution.ExecutionStore;
-import io.cta.server.execution.MachineRun;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.PoolStore;
 import io.cta.server.scenario.ScheduleDocument;
@@ -60,6 +59,7 @@ public class Reconciler implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
   private final ExecutionStore executions;
+  private final ExecutionLifecycle lifecycle;
   private final ExecutionWorkflows workflows;
   private final ScheduleStore schedules;
   private final ScheduleWorkflows scheduleWorkflows;
@@ -75,6 +75,7 @@ public class Reconciler implements SmartLifecycle {
   @Autowired
   Reconciler(
       ExecutionStore executions,
+      ExecutionLifecycle lifecycle,
       ExecutionWorkflows workflows,
       ScheduleStore schedules,
       ScheduleWorkflows scheduleWorkflows,
@@ -84,6 +85,7 @@ public class Reconciler implements SmartLifecycle {
       ConsumerProperties properties) {
     this(
         executions,
+        lifecycle,
         workflows,
         schedules,
         scheduleWorkflows,
@@ -96,6 +98,7 @@ public class Reconciler implements SmartLifecycle {
 
   Reconciler(
       ExecutionStore executions,
+      ExecutionLifecycle lifecycle,
       ExecutionWorkflows workflows,
       ScheduleStore schedules,
       ScheduleWorkflows scheduleWorkflows,
@@ -105,6 +108,7 @@ public class Reconciler implements SmartLifecycle {
       ConsumerProperties properties,
       Clock clock) {
     this.executions = executions;
+    this.lifecycle = lifecycle;
     this.workflows = workflows;
     this.schedules = schedules;
     this.scheduleWorkflows = scheduleWorkflows;
@@ -338,33 +342,13 @@ public class Reconciler implements SmartLifecycle {
   private Mono<Boolean> end(
       ExecutionDocument execution, ExecutionState state, String reason, Instant now) {
     log.warn("execution {} ends {}: {}", execution.id(), state, reason);
-    Counters counters = execution.counters() == null ? Counters.ZERO : execution.counters();
-    List<MachineRun> runs =
-        execution.machines() == null
-            ? List.of()
-            : execution.machines().stream()
-                .map(
-                    m ->
-                        m.state().equals("running") || m.state().equals("pending")
-                            ? m.withState(state.name())
-                            : m)
-                .toList();
     // Its workflow is gone, and with it the start of its notifications: the debt is written with
     // the terminal state, and paid by startOwedNotifications (now, or by a later pass if this
     // process dies first).
     boolean owesNotifications =
         execution.notifications() != null && !execution.notifications().isEmpty();
-    return executions
-        .complete(
-            execution.id(),
-            state,
-            reason,
-            counters,
-            counters.result(),
-            runs,
-            null,
-            now,
-            owesNotifications)
+    return lifecycle
+        .end(execution, state, reason, now, owesNotifications)
         .hasElement()
         .flatMap(
             ended ->

@@ -20,9 +20,11 @@ import io.cta.server.error.InvalidInputException;
 import io.cta.server.execution.Counters;
 import io.cta.server.execution.Counting;
 import io.cta.server.execution.ExecutionDocument;
+import io.cta.server.execution.ExecutionLifecycle;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.FileStore;
 import io.cta.server.execution.MachineRun;
+import io.cta.server.execution.MachineRunState;
 import io.cta.server.execution.ResultDocument;
 import io.cta.server.execution.ResultStore;
 import io.cta.server.execution.StoredFile;
@@ -101,7 +103,12 @@ class AgentEventIngestorTest {
     files = new FileStore(mongo);
     ingestor =
         new AgentEventIngestor(
-            executions, results, files, live, new ConsumerMetrics(new SimpleMeterRegistry()));
+            executions,
+            new ExecutionLifecycle(executions),
+            results,
+            files,
+            live,
+            new ConsumerMetrics(new SimpleMeterRegistry()));
   }
 
   private ExecutionDocument running() {
@@ -202,6 +209,7 @@ class AgentEventIngestorTest {
 
     new AgentEventIngestor(
             readBeforeTheEnd,
+            new ExecutionLifecycle(readBeforeTheEnd),
             results,
             files,
             new LiveFeed(mongo),
@@ -301,7 +309,7 @@ class AgentEventIngestorTest {
             Fixtures.execution(ExecutionState.pending, Instant.now(), 60_000, mode, target, false));
     List<MachineRun> runs = new ArrayList<>();
     for (String name : listed) {
-      runs.add(new MachineRun("id-" + name, name, "pending"));
+      runs.add(new MachineRun("id-" + name, name, MachineRunState.pending));
     }
     executions.setMachines(execution.id(), runs).block();
     return execution;

@@ -11,6 +11,7 @@ import io.cta.activities.ExecutionState;
 import io.cta.consumer.Fixtures;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.FileStore;
+import io.cta.server.execution.MachineRunState;
 import io.cta.server.security.Role;
 import io.cta.server.security.TokenService;
 import io.temporal.testserver.TestServer;
@@ -288,7 +289,9 @@ class AgentFileControllerTest {
                 org.springframework.data.mongodb.core.query.Criteria.where("_id").is(executionId)),
             new org.springframework.data.mongodb.core.query.Update()
                 .push(
-                    "machines", new io.cta.server.execution.MachineRun(null, "lab-02", "running")),
+                    "machines",
+                    new io.cta.server.execution.MachineRun(
+                        null, "lab-02", MachineRunState.running)),
             "executions")
         .block();
     agent = other;

@@ -65,7 +65,7 @@ class ComposeTest {
     pools = new PoolStore(mongo, Duration.ZERO);
     results = new ResultStore(mongo);
     activities =
-        new ServerActivitiesImpl(
+        Fixtures.serverActivities(
             executions,
             results,
             machines,

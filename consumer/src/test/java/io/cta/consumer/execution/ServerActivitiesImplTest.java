@@ -17,6 +17,7 @@ import io.cta.server.execution.Counters;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.MachineRun;
+import io.cta.server.execution.MachineRunState;
 import io.cta.server.execution.ResultStore;
 import io.cta.server.history.TestHistoryStore;
 import io.cta.server.history.TestRun;
@@ -63,7 +64,7 @@ class ServerActivitiesImplTest {
       ExecutionStore executions,
       ResultStore results,
       TestHistoryStore history) {
-    return new ServerActivitiesImpl(
+    return Fixtures.serverActivities(
         executions,
         results,
         new MachineStore(
@@ -90,9 +91,9 @@ class ServerActivitiesImplTest {
                 .set(
                     "machines",
                     List.of(
-                        new MachineRun("1", "m1", "running"),
-                        new MachineRun("2", "m2", "running"),
-                        new MachineRun("3", "m3", "pending"))),
+                        new MachineRun("1", "m1", MachineRunState.running),
+                        new MachineRun("2", "m2", MachineRunState.running),
+                        new MachineRun("3", "m3", MachineRunState.pending))),
             ExecutionDocument.class)
         .block();
 
@@ -104,9 +105,9 @@ class ServerActivitiesImplTest {
     assertEquals(ExecutionState.finished, done.state());
     assertEquals(
         List.of(
-            new MachineRun("1", "m1", "timeout"),
-            new MachineRun("2", "m2", "finished"),
-            new MachineRun("3", "m3", "acked")),
+            new MachineRun("1", "m1", MachineRunState.timeout),
+            new MachineRun("2", "m2", MachineRunState.finished),
+            new MachineRun("3", "m3", MachineRunState.acked)),
         done.machines());
   }
 

@@ -8,6 +8,7 @@ import io.cta.consumer.Fixtures;
 import io.cta.server.definition.SelectorTarget;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.MachineRun;
+import io.cta.server.execution.MachineRunState;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
@@ -44,8 +45,9 @@ class ConsumerMetricsTest {
                 new SelectorTarget("os=linux"),
                 false),
             List.of(
-                new MachineRun("1", "m1", "running", planned, planned.plusMillis(3)),
-                new MachineRun("2", "m2", "running", planned, planned.plusMillis(7))));
+                new MachineRun("1", "m1", MachineRunState.running, planned, planned.plusMillis(3)),
+                new MachineRun(
+                    "2", "m2", MachineRunState.running, planned, planned.plusMillis(7))));
 
     metrics.executionStarted(stress, planned.plusMillis(7));
     // An agent whose clock runs a little behind the server's never makes it negative.

@@ -25,6 +25,7 @@ import io.cta.server.definition.MachineTarget;
 import io.cta.server.definition.Notification;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.execution.ExecutionDocument;
+import io.cta.server.execution.ExecutionLifecycle;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.live.LiveFeed;
 import io.cta.server.notification.Delivery;
@@ -159,6 +160,7 @@ class NotificationActivitiesImplTest {
         new ScenarioRunner(
             mongo,
             executions,
+            new ExecutionLifecycle(executions),
             new ExecutionWorkflows(env.getWorkflowClient()),
             new SlotStore(mongo));
     activities =

@@ -13,10 +13,10 @@ import io.cta.activities.notification.NotificationType;
 import io.cta.activities.schedule.ScheduleSpec;
 import io.cta.consumer.Fixtures;
 import io.cta.consumer.config.ConsumerProperties;
-import io.cta.consumer.execution.ServerActivitiesImpl;
 import io.cta.server.config.CtaServerProperties;
 import io.cta.server.definition.Notification;
 import io.cta.server.execution.ExecutionDocument;
+import io.cta.server.execution.ExecutionLifecycle;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.ResultDocument;
 import io.cta.server.execution.ResultStore;
@@ -98,7 +98,7 @@ class ReconcilerTest {
             RecordedNotifications.class);
     env.newWorker(TaskQueues.SERVER)
         .registerActivitiesImplementations(
-            new ServerActivitiesImpl(
+            Fixtures.serverActivities(
                 executions,
                 results,
                 machines,
@@ -110,6 +110,7 @@ class ReconcilerTest {
     reconciler =
         new Reconciler(
             executions,
+            new ExecutionLifecycle(executions),
             new ExecutionWorkflows(env.getWorkflowClient()),
             schedules,
             new ScheduleWorkflows(env.getWorkflowClient()),

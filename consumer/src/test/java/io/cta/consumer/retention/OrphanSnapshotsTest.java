@@ -8,6 +8,7 @@ import io.cta.activities.ExecutionState;
 import io.cta.consumer.Fixtures;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.execution.ExecutionDocument;
+import io.cta.server.execution.ExecutionLifecycle;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.SuiteSnapshot;
 import io.cta.server.live.LiveFeed;
@@ -69,7 +70,13 @@ class OrphanSnapshotsTest {
                 now,
                 now))
         .block();
-    ScenarioRunner runner = new ScenarioRunner(mongo, failingInsert, null, new SlotStore(mongo));
+    ScenarioRunner runner =
+        new ScenarioRunner(
+            mongo,
+            failingInsert,
+            new ExecutionLifecycle(failingInsert),
+            null,
+            new SlotStore(mongo));
 
     assertThrows(
         IllegalStateException.class,

@@ -56,7 +56,7 @@ class ScheduleActivitiesImplTest {
     ExecutionStore executions = new ExecutionStore(mongo, new LiveFeed(mongo));
     schedules = new ScheduleStore(mongo);
     ScenarioRunner runner =
-        new ScenarioRunner(mongo, executions, null, null) {
+        new ScenarioRunner(mongo, executions, null, null, null) {
           @Override
           public Mono<ExecutionDocument> run(String scenarioId, Run run) {
             runs.add(scenarioId);

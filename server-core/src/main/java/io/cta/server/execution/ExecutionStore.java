@@ -1,7 +1,7 @@
 package io.cta.server.execution;
 
 import io.cta.activities.ExecutionState;
-import io.cta.activities.RunMode;
+import io.cta.activities.StartRule;
 import io.cta.activities.TestStatus;
 import io.cta.server.definition.Concurrency;
 import io.cta.server.live.LiveEvent;
@@ -161,8 +161,8 @@ public class ExecutionStore {
 
   /**
    * Records that a machine started its part: the machine's state becomes running and a pending
-   * execution becomes running — in stress mode only with its last targeted machine. Emits the
-   * execution (as read just before) when this call is the one that started it, else nothing: of
+   * execution becomes running once {@link StartRule} says so (in stress mode with its last targeted
+   * machine). Emits the execution when this call is the one that started it, else nothing: of
    * concurrent callers, the conditional update lets exactly one through.
    */
   public Mono<ExecutionDocument> markMachineRunning(
@@ -178,19 +178,48 @@ public class ExecutionStore {
         mongo
             .updateFirst(
                 known,
-                new Update().set("machines.$.state", "running").set("machines.$.startedAt", at),
+                new Update()
+                    .set("machines.$.state", MachineRunState.running)
+                    .set("machines.$.startedAt", at),
                 ExecutionDocument.class)
             .then(
                 mongo.updateFirst(
                     unknown,
                     new Update()
-                        .push("machines", new MachineRun(machineId, machine, "running", null, at)),
+                        .push(
+                            "machines",
+                            new MachineRun(machineId, machine, MachineRunState.running, null, at)),
                     ExecutionDocument.class))
             .then();
-    // Read after this machine's write: of machines starting together, the last one sees them all.
-    return machineState
-        .then(findById(id))
-        .filter(e -> e.state() == ExecutionState.pending && allStarted(e))
+    return machineState.then(startIfDue(id, at));
+  }
+
+  /**
+   * Records that a listed machine of a stress execution was lost before it started: it becomes
+   * {@code timeout} (as completion would make it), and the execution starts if every other machine
+   * has ({@link StartRule}). Emits the execution when this call started it, else nothing.
+   */
+  public Mono<ExecutionDocument> markMachineLost(String id, String machine, Instant at) {
+    // Any state: the workflow reports only a machine it never saw start, and one whose running
+    // event did arrive ends timeout on completion anyway, as a lost machine.
+    Query listed =
+        Query.query(
+            Criteria.where("_id").is(id).and("state").in(ACTIVE).and("machines.name").is(machine));
+    return mongo
+        .updateFirst(
+            listed,
+            new Update().set("machines.$.state", MachineRunState.timeout),
+            ExecutionDocument.class)
+        .then(startIfDue(id, at));
+  }
+
+  /**
+   * Moves a pending execution to running when its machines say it started. Reads after the caller's
+   * machine write: of machines starting together, the last one sees them all.
+   */
+  private Mono<ExecutionDocument> startIfDue(String id, Instant at) {
+    return findById(id)
+        .filter(e -> e.state() == ExecutionState.pending && started(e))
         .flatMap(
             e ->
                 mongo
@@ -203,9 +232,16 @@ public class ExecutionStore {
                     .flatMap(this::published));
   }
 
-  private static boolean allStarted(ExecutionDocument execution) {
-    return execution.configuration().runMode() != RunMode.stress
-        || execution.machines().stream().noneMatch(m -> m.state().equals("pending"));
+  /** {@link StartRule} over the stored machines: a {@code timeout} one was lost. */
+  private static boolean started(ExecutionDocument execution) {
+    List<MachineRun> machines = execution.machines() == null ? List.of() : execution.machines();
+    int lost = (int) machines.stream().filter(m -> m.state() == MachineRunState.timeout).count();
+    int pending = (int) machines.stream().filter(m -> m.state() == MachineRunState.pending).count();
+    return StartRule.started(
+        execution.configuration().runMode(),
+        machines.size(),
+        machines.size() - pending - lost,
+        lost);
   }
 
   /** How many executions are in one state, and the earliest request among them. */

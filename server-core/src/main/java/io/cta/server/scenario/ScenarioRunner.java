@@ -10,6 +10,7 @@ import io.cta.server.error.ConflictException;
 import io.cta.server.error.NotFoundException;
 import io.cta.server.execution.Counters;
 import io.cta.server.execution.ExecutionDocument;
+import io.cta.server.execution.ExecutionLifecycle;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.SuiteSnapshot;
 import io.cta.server.temporal.ExecutionWorkflows;
@@ -40,16 +41,19 @@ public class ScenarioRunner {
 
   private final ReactiveMongoTemplate mongo;
   private final ExecutionStore executions;
+  private final ExecutionLifecycle lifecycle;
   private final ExecutionWorkflows workflows;
   private final SlotStore slots;
 
   public ScenarioRunner(
       ReactiveMongoTemplate mongo,
       ExecutionStore executions,
+      ExecutionLifecycle lifecycle,
       ExecutionWorkflows workflows,
       SlotStore slots) {
     this.mongo = mongo;
     this.executions = executions;
+    this.lifecycle = lifecycle;
     this.workflows = workflows;
     this.slots = slots;
   }
@@ -128,8 +132,8 @@ public class ScenarioRunner {
     return admit(execution)
         .then(executions.createSnapshot(new SuiteSnapshot(id, suite, null), Instant.now()))
         .then(
-            executions
-                .insert(execution)
+            lifecycle
+                .create(execution)
                 .onErrorResume(
                     failed ->
                         executions

@@ -2,11 +2,13 @@ package io.cta.workflows.execution;
 
 import io.cta.activities.ExecutionState;
 import io.cta.activities.RunMode;
+import io.cta.activities.StartRule;
 import io.cta.activities.agent.StartedSignal;
 import io.cta.activities.server.CompleteRequest;
 import io.cta.activities.server.CompleteResult;
 import io.cta.activities.server.ComposeRequest;
 import io.cta.activities.server.ExecutionPlan;
+import io.cta.activities.server.MachineLostRequest;
 import io.cta.activities.server.ServerActivities;
 import io.cta.temporal.TaskQueues;
 import io.cta.workflows.ServerActivityOptions;
@@ -45,12 +47,17 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
   private final ServerActivities server =
       Workflow.newActivityStub(ServerActivities.class, ServerActivityOptions.DEFAULT);
 
+  private String executionId;
   private ExecutionPlan plan;
   private String phase = "composing";
   private boolean started;
   private long startedAt;
   private String machine;
   private final Set<String> startedMachines = new HashSet<>();
+
+  /** Stress machines whose part ended (ran or lost): they no longer hold back the start. */
+  private final Set<String> endedParts = new HashSet<>();
+
   private CancelSignal cancelRequest;
   private final List<Lane> inlineLanes = new ArrayList<>();
   private LaneSummary done = LaneSummary.EMPTY;
@@ -58,6 +65,7 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
 
   @Override
   public ExecutionOutcome run(ExecutionInput input) {
+    executionId = input.executionId();
     plan = server.compose(new ComposeRequest(input.executionId()));
     if (plan.problem() != null) {
       return complete(input, ExecutionState.error, plan.problem());
@@ -184,8 +192,7 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
             Async.function(
                 () -> {
                   lane.sequence(tests, 0, plan.plannedStartAt(), () -> false);
-                  // Ran or lost: either way this machine no longer holds back the start.
-                  machineStarted(target);
+                  partEnded(target, lane.summary().lostMachines().contains(target));
                   return lane.summary();
                 }));
       }
@@ -245,9 +252,11 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
     }
     List<LaneSummary> summaries = new ArrayList<>();
     for (int i = 0; i < running.size(); i++) {
-      summaries.add(laneResult(running.get(i)));
+      LaneSummary summary = laneResult(running.get(i));
+      summaries.add(summary);
       if (plan.runMode() == RunMode.stress) {
-        machineStarted(plan.machines().get(i));
+        String target = plan.machines().get(i);
+        partEnded(target, summary.lostMachines().contains(target));
       }
     }
     return summaries;
@@ -304,13 +313,48 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
             + summary.lostReason());
   }
 
-  /** In stress the execution starts once every machine has; otherwise with the first. */
   private void machineStarted(String name) {
     startedMachines.add(name);
+    decideStart();
+  }
+
+  /**
+   * A stress machine's part ended, ran or lost: either way it no longer holds back the start. A
+   * machine lost before it started is recorded in MongoDB too, so that the stored execution starts
+   * by the same rule (behind a version: histories recorded before it call no activity here).
+   */
+  private void partEnded(String name, boolean lost) {
+    boolean lostBeforeStart = lost && phase.equals("pending") && !startedMachines.contains(name);
+    endedParts.add(name);
+    decideStart();
+    if (lostBeforeStart
+        && Workflow.getVersion(RECORD_LOST_BEFORE_START, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      try {
+        server.machineLost(new MachineLostRequest(executionId, name, Workflow.currentTimeMillis()));
+      } catch (ActivityFailure | CanceledFailure stopped) {
+        // Canceled meanwhile: complete marks the machine lost anyway.
+      }
+    }
+  }
+
+  /** The change id of recording a stress machine lost before it started. */
+  static final String RECORD_LOST_BEFORE_START = "record-stress-machine-lost-before-start";
+
+  /** {@link StartRule}, over the machines seen starting and the stress parts that ended. */
+  private void decideStart() {
     if (!phase.equals("pending")) {
       return; // too late: the pending timeout or a cancel already decided
     }
-    if (plan.runMode() != RunMode.stress || startedMachines.containsAll(plan.machines())) {
+    int started =
+        plan.runMode() == RunMode.stress
+            ? (int) plan.machines().stream().filter(startedMachines::contains).count()
+            : startedMachines.size();
+    int lost =
+        (int)
+            plan.machines().stream()
+                .filter(m -> endedParts.contains(m) && !startedMachines.contains(m))
+                .count();
+    if (StartRule.started(plan.runMode(), plan.machines().size(), started, lost)) {
       markStarted();
     }
   }
@@ -414,9 +458,11 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
 
   private Verdict pendingTimedOut() {
     // The consumer adds why it waited (which machines were offline, busy or missing) on completion.
+    Set<String> seen = new HashSet<>(startedMachines);
+    seen.addAll(endedParts);
     String notStarted =
-        plan.runMode() == RunMode.stress && !startedMachines.isEmpty()
-            ? " (" + startedMachines.size() + " of " + plan.machines().size() + " machines started)"
+        plan.runMode() == RunMode.stress && !seen.isEmpty()
+            ? " (" + seen.size() + " of " + plan.machines().size() + " machines started)"
             : "";
     return new Verdict(
         ExecutionState.timeout,

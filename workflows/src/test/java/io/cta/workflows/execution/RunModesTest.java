@@ -3,7 +3,9 @@ package io.cta.workflows.execution;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.verify;
 
 import io.cta.activities.ExecutionState;
 import io.cta.activities.FailureType;
@@ -211,6 +213,39 @@ class RunModesTest {
     assertEquals(List.of("m2"), completions.get(0).lostMachines());
     assertTrue(
         completions.get(0).reason().startsWith("machine lost: m2"), completions.get(0).reason());
+  }
+
+  @Test
+  void givenStress_whenAMachineIsLostBeforeItStarts_thenTheOthersStartItAndTheConsumerIsTold(
+      TestWorkflowEnvironment env, Worker worker) {
+    for (String machine : List.of("m1", "m2")) {
+      env.newWorker(TaskQueues.machine(machine))
+          .registerActivitiesImplementations(
+              (AgentActivities)
+                  request -> {
+                    if (machine.equals("m2")) {
+                      sleep(Duration.ofSeconds(10)); // m2 dies holding its first test
+                    }
+                    return new RunTestResult(request.test().id(), machine, TestStatus.ok, 1);
+                  });
+    }
+    ServerActivities server =
+        server(Fixtures.stressPlan(List.of("m1", "m2"), 0, 60_000, 1_000, "a"), List.of());
+
+    ExecutionOutcome outcome = run(env, worker, server);
+    Histories.record(env, "execution-stress-lost-before-start.json");
+
+    assertEquals(ExecutionState.finished, outcome.state());
+    assertTrue(
+        completions.get(0).startedAt() > 0,
+        "m2's loss no longer holds back the start (StartRule), as in the store");
+    verify(server)
+        .machineLost(
+            argThat(
+                lost ->
+                    lost.executionId().equals(Fixtures.EXECUTION_ID)
+                        && lost.machine().equals("m2")
+                        && lost.at() == completions.get(0).startedAt()));
   }
 
   @Test
