@@ -32,7 +32,8 @@ class ArchitectureTest {
           .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
           .importPackages("io.cta.api");
 
-  private static final Set<String> TEMPLATE_IN_API = Set.of("io.cta.api.common.Definitions");
+  /** None any more: suites, configurations and scenarios are stored by server-core's stores. */
+  private static final Set<String> TEMPLATE_IN_API = Set.of();
 
   @Test
   void givenApiClasses_whenImported_thenNoneUsesAnExceptionCarryingAnHttpStatus() {
@@ -43,18 +44,6 @@ class ArchitectureTest {
         .because(
             "a controller refuses with an io.cta.server.error exception and ProblemHandler gives it"
                 + " its status: an exception carrying one here would be a second mapping")
-        .check(API);
-  }
-
-  @Test
-  void givenTheApisStorageHelper_whenImported_thenItUsesNoSpringWebOrHttpTypes() {
-    noClasses()
-        .that()
-        .haveFullyQualifiedName("io.cta.api.common.Definitions")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage("org.springframework.http..", "org.springframework.web..")
-        .because("storage speaks in io.cta.server.error refusals, not in HTTP statuses")
         .check(API);
   }
 

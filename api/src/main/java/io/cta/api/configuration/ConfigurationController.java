@@ -1,7 +1,7 @@
 package io.cta.api.configuration;
 
 import io.cta.activities.RunMode;
-import io.cta.api.common.Definitions;
+import io.cta.server.definition.DefinitionStore;
 import io.cta.server.definition.ConfigurationDocument;
 import io.cta.server.definition.ConfigurationDocument.MachineType;
 import io.cta.server.definition.ScenarioDocument;
@@ -44,9 +44,9 @@ class ConfigurationController {
   private static final Set<String> SORTABLE = Set.of("name", "createdAt", "updatedAt");
   private static final String WHAT = "configuration";
 
-  private final Definitions definitions;
+  private final DefinitionStore definitions;
 
-  ConfigurationController(Definitions definitions) {
+  ConfigurationController(DefinitionStore definitions) {
     this.definitions = definitions;
   }
 
@@ -57,16 +57,18 @@ class ConfigurationController {
       @RequestParam(required = false) Integer page,
       @RequestParam(required = false) Integer size,
       @RequestParam(required = false) String sort) {
-    return definitions.page(
-        ConfigurationDocument.class,
-        name,
-        PageRequest.of(page, size, sort, SORTABLE, Sort.by("name")),
-        ConfigurationView::of);
+    PageRequest paging = PageRequest.of(page, size, sort, SORTABLE, Sort.by("name"));
+    return PageView.of(
+        paging,
+        definitions
+            .find(ConfigurationDocument.class, name, paging.sort(), paging.offset(), paging.size())
+            .map(ConfigurationView::of),
+        definitions.count(ConfigurationDocument.class, name));
   }
 
   @PostMapping
   Mono<ResponseEntity<ConfigurationView>> create(@Valid @RequestBody ConfigurationRequest request) {
-    Instant now = Definitions.nextUpdate(null);
+    Instant now = DefinitionStore.nextUpdate(null);
     ConfigurationDocument configuration = document(new ObjectId().toHexString(), request, now, now);
     return definitions
         .insert(configuration)
@@ -85,7 +87,7 @@ class ConfigurationController {
 
   private static ResponseEntity<ConfigurationView> tagged(ConfigurationDocument configuration) {
     return ResponseEntity.ok()
-        .eTag(Definitions.etag(configuration.updatedAt()))
+        .eTag(DefinitionStore.etag(configuration.updatedAt()))
         .body(ConfigurationView.of(configuration));
   }
 
@@ -112,7 +114,7 @@ class ConfigurationController {
                     checked.target(),
                     checked.includeOffline(),
                     old.createdAt(),
-                    Definitions.nextUpdate(old.updatedAt())))
+                    DefinitionStore.nextUpdate(old.updatedAt())))
         .map(ConfigurationController::tagged);
   }
 

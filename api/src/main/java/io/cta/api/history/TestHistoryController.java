@@ -1,6 +1,6 @@
 package io.cta.api.history;
 
-import io.cta.api.common.Definitions;
+import io.cta.server.definition.DefinitionStore;
 import io.cta.server.definition.SuiteDocument;
 import io.cta.server.error.InvalidInputException;
 import io.cta.server.error.NotFoundException;
@@ -17,9 +17,9 @@ import reactor.core.publisher.Mono;
 class TestHistoryController {
 
   private final TestHistoryStore history;
-  private final Definitions definitions;
+  private final DefinitionStore definitions;
 
-  TestHistoryController(TestHistoryStore history, Definitions definitions) {
+  TestHistoryController(TestHistoryStore history, DefinitionStore definitions) {
     this.history = history;
     this.definitions = definitions;
   }

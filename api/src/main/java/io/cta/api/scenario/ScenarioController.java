@@ -1,6 +1,6 @@
 package io.cta.api.scenario;
 
-import io.cta.api.common.Definitions;
+import io.cta.server.definition.DefinitionStore;
 import io.cta.api.execution.ExecutionView;
 import io.cta.api.execution.ExecutionViews;
 import io.cta.server.definition.Concurrency;
@@ -52,13 +52,13 @@ class ScenarioController {
   private static final Set<String> SORTABLE = Set.of("name", "createdAt", "updatedAt");
   private static final String WHAT = "scenario";
 
-  private final Definitions definitions;
+  private final DefinitionStore definitions;
   private final ScenarioRunner runner;
   private final ExecutionViews views;
   private final Schedules schedules;
 
   ScenarioController(
-      Definitions definitions, ScenarioRunner runner, ExecutionViews views, Schedules schedules) {
+      DefinitionStore definitions, ScenarioRunner runner, ExecutionViews views, Schedules schedules) {
     this.definitions = definitions;
     this.runner = runner;
     this.views = views;
@@ -74,18 +74,13 @@ class ScenarioController {
       @RequestParam(required = false) String sort,
       ServerWebExchange exchange) {
     boolean fullUrls = fullUrls(exchange);
-    return definitions
-        .page(
-            ScenarioDocument.class,
-            name,
-            PageRequest.of(page, size, sort, SORTABLE, Sort.by("name")),
-            d -> d)
-        .flatMap(
-            p ->
-                Flux.fromIterable(p.items())
-                    .concatMap(d -> view(d, fullUrls))
-                    .collectList()
-                    .map(items -> new PageView<>(items, p.page(), p.size(), p.total())));
+    PageRequest paging = PageRequest.of(page, size, sort, SORTABLE, Sort.by("name"));
+    return PageView.of(
+        paging,
+        definitions
+            .find(ScenarioDocument.class, name, paging.sort(), paging.offset(), paging.size())
+            .concatMap(d -> view(d, fullUrls)),
+        definitions.count(ScenarioDocument.class, name));
   }
 
   @PostMapping
@@ -94,7 +89,7 @@ class ScenarioController {
       Schedules.validate(request.schedule());
     }
     List<Notification> notifications = Notifications.documents(request.notifications(), null);
-    Instant now = Definitions.nextUpdate(null);
+    Instant now = DefinitionStore.nextUpdate(null);
     return checkReferences(request, notifications)
         .then(
             definitions.insert(
@@ -123,7 +118,7 @@ class ScenarioController {
 
   private Mono<ResponseEntity<ScenarioView>> tagged(ScenarioDocument scenario, boolean fullUrls) {
     return view(scenario, fullUrls)
-        .map(v -> ResponseEntity.ok().eTag(Definitions.etag(scenario.updatedAt())).body(v));
+        .map(v -> ResponseEntity.ok().eTag(DefinitionStore.etag(scenario.updatedAt())).body(v));
   }
 
   @PutMapping("/{id}")
@@ -153,7 +148,7 @@ class ScenarioController {
                         Notifications.documents(request.notifications(), old.notifications()),
                         old.lastNumber(),
                         old.createdAt(),
-                        Definitions.nextUpdate(old.updatedAt()))))
+                        DefinitionStore.nextUpdate(old.updatedAt()))))
         .flatMap(saved -> applySchedule(saved, request).then(tagged(saved, true)));
   }
 

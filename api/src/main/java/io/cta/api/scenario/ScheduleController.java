@@ -1,6 +1,6 @@
 package io.cta.api.scenario;
 
-import io.cta.api.common.Definitions;
+import io.cta.server.definition.DefinitionStore;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.error.NotFoundException;
 import jakarta.validation.Valid;
@@ -27,10 +27,10 @@ import reactor.core.publisher.Mono;
     produces = MediaType.APPLICATION_JSON_VALUE)
 class ScheduleController {
 
-  private final Definitions definitions;
+  private final DefinitionStore definitions;
   private final Schedules schedules;
 
-  ScheduleController(Definitions definitions, Schedules schedules) {
+  ScheduleController(DefinitionStore definitions, Schedules schedules) {
     this.definitions = definitions;
     this.schedules = schedules;
   }
@@ -83,7 +83,7 @@ class ScheduleController {
   }
 
   private static ResponseEntity<ScheduleView> tagged(ScheduleView schedule) {
-    return ResponseEntity.ok().eTag(Definitions.etag(schedule.updatedAt())).body(schedule);
+    return ResponseEntity.ok().eTag(DefinitionStore.etag(schedule.updatedAt())).body(schedule);
   }
 
   private Mono<ScenarioDocument> scenario(String id) {

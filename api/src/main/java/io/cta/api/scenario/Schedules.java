@@ -1,7 +1,7 @@
 package io.cta.api.scenario;
 
 import io.cta.activities.schedule.ScheduleSpec;
-import io.cta.api.common.Definitions;
+import io.cta.server.definition.DefinitionStore;
 import io.cta.server.error.InvalidInputException;
 import io.cta.server.error.NotFoundException;
 import io.cta.server.scenario.ScheduleDocument;
@@ -30,9 +30,9 @@ class Schedules {
 
   private final ScheduleStore store;
   private final ScheduleWorkflows workflows;
-  private final Definitions definitions;
+  private final DefinitionStore definitions;
 
-  Schedules(ScheduleStore store, ScheduleWorkflows workflows, Definitions definitions) {
+  Schedules(ScheduleStore store, ScheduleWorkflows workflows, DefinitionStore definitions) {
     this.store = store;
     this.workflows = workflows;
     this.definitions = definitions;
@@ -87,10 +87,10 @@ class Schedules {
                     ifMatch,
                     ScheduleDocument::updatedAt,
                     old ->
-                        ScheduleStore.newSpec(spec, now, Definitions.nextUpdate(old.updatedAt())));
+                        ScheduleStore.newSpec(spec, now, DefinitionStore.nextUpdate(old.updatedAt())));
               }
               return ifMatch != null
-                  ? Mono.error(Definitions.stale(WHAT, scenarioId))
+                  ? Mono.error(DefinitionStore.stale(WHAT, scenarioId))
                   : store.put(scenarioId, spec, now);
             })
         .flatMap(d -> tell(d, ScheduleWorkflows.Signal.update));

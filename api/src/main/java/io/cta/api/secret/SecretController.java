@@ -1,6 +1,6 @@
 package io.cta.api.secret;
 
-import io.cta.api.common.Definitions;
+import io.cta.server.definition.DefinitionStore;
 import io.cta.server.error.ConflictException;
 import io.cta.server.error.InvalidInputException;
 import io.cta.server.error.NotFoundException;
@@ -73,7 +73,7 @@ class SecretController {
       throw new InvalidInputException("name: use 1-128 letters, digits, '.', '_' or '-'");
     }
     checkValue(request.value());
-    Instant now = Definitions.nextUpdate(null);
+    Instant now = DefinitionStore.nextUpdate(null);
     return secrets
         .create(request.name(), request.value(), now)
         .onErrorMap(
@@ -98,7 +98,7 @@ class SecretController {
         .find(name)
         .switchIfEmpty(Mono.error(() -> new NotFoundException("secret", name)))
         .flatMap(
-            old -> secrets.rotate(name, request.value(), Definitions.nextUpdate(old.updatedAt())))
+            old -> secrets.rotate(name, request.value(), DefinitionStore.nextUpdate(old.updatedAt())))
         .switchIfEmpty(Mono.error(() -> new NotFoundException("secret", name)))
         .map(SecretView::of);
   }

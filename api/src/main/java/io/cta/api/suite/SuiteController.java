@@ -1,7 +1,7 @@
 package io.cta.api.suite;
 
 import io.cta.activities.agent.TestSpec;
-import io.cta.api.common.Definitions;
+import io.cta.server.definition.DefinitionStore;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.definition.StageDefinition;
 import io.cta.server.definition.SuiteDocument;
@@ -50,10 +50,10 @@ class SuiteController {
   private static final Set<String> SORTABLE = Set.of("name", "createdAt", "updatedAt");
   private static final String WHAT = "suite";
 
-  private final Definitions definitions;
+  private final DefinitionStore definitions;
   private final SecretStore secrets;
 
-  SuiteController(Definitions definitions, SecretStore secrets) {
+  SuiteController(DefinitionStore definitions, SecretStore secrets) {
     this.definitions = definitions;
     this.secrets = secrets;
   }
@@ -65,11 +65,13 @@ class SuiteController {
       @RequestParam(required = false) Integer page,
       @RequestParam(required = false) Integer size,
       @RequestParam(required = false) String sort) {
-    return definitions.page(
-        SuiteDocument.class,
-        name,
-        PageRequest.of(page, size, sort, SORTABLE, Sort.by("name")),
-        SuiteView::of);
+    PageRequest paging = PageRequest.of(page, size, sort, SORTABLE, Sort.by("name"));
+    return PageView.of(
+        paging,
+        definitions
+            .find(SuiteDocument.class, name, paging.sort(), paging.offset(), paging.size())
+            .map(SuiteView::of),
+        definitions.count(SuiteDocument.class, name));
   }
 
   @PostMapping
@@ -79,7 +81,7 @@ class SuiteController {
         .then(
             Mono.defer(
                 () -> {
-                  Instant now = Definitions.nextUpdate(null);
+                  Instant now = DefinitionStore.nextUpdate(null);
                   return definitions.insert(
                       new SuiteDocument(
                           new ObjectId().toHexString(),
@@ -101,7 +103,7 @@ class SuiteController {
   }
 
   private static ResponseEntity<SuiteView> tagged(SuiteDocument suite) {
-    return ResponseEntity.ok().eTag(Definitions.etag(suite.updatedAt())).body(SuiteView.of(suite));
+    return ResponseEntity.ok().eTag(DefinitionStore.etag(suite.updatedAt())).body(SuiteView.of(suite));
   }
 
   @PutMapping("/{id}")
@@ -128,7 +130,7 @@ class SuiteController {
                                 request.description(),
                                 request.tests(),
                                 old.createdAt(),
-                                Definitions.nextUpdate(old.updatedAt())))))
+                                DefinitionStore.nextUpdate(old.updatedAt())))))
         .map(SuiteController::tagged);
   }
 

@@ -1,51 +1,51 @@
-package io.cta.api.common;
+package io.cta.server.definition;
 
 import io.cta.server.error.NotFoundException;
 import io.cta.server.error.PreconditionFailedException;
-import io.cta.server.web.PageRequest;
-import io.cta.server.web.PageView;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
-/** Reads and deletes of suites, configurations and scenarios, which all work the same way. */
+/**
+ * Reads and writes of suites, configurations and scenarios (and the version checks of schedules),
+ * which all work the same way: by {@code _id}, with optimistic concurrency on {@code updatedAt}.
+ */
 @Component
-public class Definitions {
+public class DefinitionStore {
 
   private final ReactiveMongoTemplate mongo;
 
-  Definitions(ReactiveMongoTemplate mongo) {
+  public DefinitionStore(ReactiveMongoTemplate mongo) {
     this.mongo = mongo;
   }
 
-  public <D, V> Mono<PageView<V>> page(Class<D> type, PageRequest page, Function<D, V> view) {
-    return page(type, null, page, view);
+  /**
+   * The definitions in {@code sort} order, from {@code offset}; with a {@code name}, only those
+   * with exactly that name (compared as a value, never as a pattern or an operator): the CLI finds
+   * definitions by name with it (docs/cli.md), and names are not unique, so a page may hold several.
+   */
+  public <D> Flux<D> find(Class<D> type, String name, Sort sort, long offset, int limit) {
+    return mongo.find(Query.of(named(name)).with(sort).skip(offset).limit(limit), type);
   }
 
-  /**
-   * One page of the definitions; with a {@code name}, only those with exactly that name (compared
-   * as a value, never as a pattern or an operator): the CLI finds definitions by name with it
-   * (docs/cli.md), and names are not unique, so a page may hold several.
-   */
-  public <D, V> Mono<PageView<V>> page(
-      Class<D> type, String name, PageRequest page, Function<D, V> view) {
-    Query filter = name == null ? new Query() : Query.query(Criteria.where("name").is(name));
-    Query query = Query.of(filter).with(page.sort()).skip(page.offset()).limit(page.size());
-    return mongo
-        .find(query, type)
-        .map(view)
-        .collectList()
-        .zipWith(mongo.count(Query.of(filter), type))
-        .map(t -> new PageView<>(t.getT1(), page.page(), page.size(), t.getT2()));
+  /** How many definitions {@link #find} pages through. */
+  public Mono<Long> count(Class<?> type, String name) {
+    return mongo.count(named(name), type);
+  }
+
+  private static Query named(String name) {
+    return name == null ? new Query() : Query.query(Criteria.where("name").is(name));
   }
 
   public <D> Mono<D> get(Class<D> type, String id, String what) {
@@ -54,7 +54,10 @@ public class Definitions {
         .switchIfEmpty(Mono.error(() -> new NotFoundException(what, id)));
   }
 
-  /** The entity tag of a definition: the instant of its last change, in milliseconds. */
+  /**
+   * The version tag of a definition (its HTTP entity tag, compared with {@code If-Match}): the
+   * instant of its last change, in milliseconds.
+   */
   public static String etag(Instant updatedAt) {
     return "\"" + updatedAt.toEpochMilli() + "\"";
   }
