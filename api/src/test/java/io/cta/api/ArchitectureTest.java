@@ -48,6 +48,18 @@ class ArchitectureTest {
   }
 
   @Test
+  void givenApiClasses_whenImported_thenNoneBuildsAMongoQueryOrUpdate() {
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.springframework.data.mongodb..", "com.mongodb..")
+        .because(
+            "every MongoDB query and update lives in a server-core store; the api passes typed"
+                + " values (a filter record, a Sort), never Criteria, Query or Update")
+        .check(API);
+  }
+
+  @Test
   void givenApiClasses_whenImported_thenOnlyTheListedOnesUseTheMongoTemplate() {
     Set<String> found = new TreeSet<>();
     for (JavaClass c : API) {

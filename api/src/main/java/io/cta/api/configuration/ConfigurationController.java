@@ -1,9 +1,9 @@
 package io.cta.api.configuration;
 
 import io.cta.activities.RunMode;
-import io.cta.server.definition.DefinitionStore;
 import io.cta.server.definition.ConfigurationDocument;
 import io.cta.server.definition.ConfigurationDocument.MachineType;
+import io.cta.server.definition.DefinitionStore;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.definition.Target;
 import io.cta.server.definition.TargetFields;

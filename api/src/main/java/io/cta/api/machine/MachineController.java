@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.data.domain.Sort;
-import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -66,7 +65,7 @@ class MachineController {
     }
     Instant now = Instant.now();
     return machines
-        .list(new Query().with(paging.sort()))
+        .list(paging.sort())
         .map(m -> MachineView.of(m, now, machines.offlineAfter()))
         .filter(m -> status == null || status.equals(m.status()))
         .filter(m -> group == null || m.groups().contains(group))

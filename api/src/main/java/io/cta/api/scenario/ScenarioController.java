@@ -1,10 +1,10 @@
 package io.cta.api.scenario;
 
-import io.cta.server.definition.DefinitionStore;
 import io.cta.api.execution.ExecutionView;
 import io.cta.api.execution.ExecutionViews;
 import io.cta.server.definition.Concurrency;
 import io.cta.server.definition.ConfigurationDocument;
+import io.cta.server.definition.DefinitionStore;
 import io.cta.server.definition.Notification;
 import io.cta.server.definition.Retention;
 import io.cta.server.definition.ScenarioDocument;
@@ -58,7 +58,10 @@ class ScenarioController {
   private final Schedules schedules;
 
   ScenarioController(
-      DefinitionStore definitions, ScenarioRunner runner, ExecutionViews views, Schedules schedules) {
+      DefinitionStore definitions,
+      ScenarioRunner runner,
+      ExecutionViews views,
+      Schedules schedules) {
     this.definitions = definitions;
     this.runner = runner;
     this.views = views;

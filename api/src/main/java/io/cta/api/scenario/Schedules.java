@@ -30,12 +30,10 @@ class Schedules {
 
   private final ScheduleStore store;
   private final ScheduleWorkflows workflows;
-  private final DefinitionStore definitions;
 
-  Schedules(ScheduleStore store, ScheduleWorkflows workflows, DefinitionStore definitions) {
+  Schedules(ScheduleStore store, ScheduleWorkflows workflows) {
     this.store = store;
     this.workflows = workflows;
-    this.definitions = definitions;
   }
 
   /** Validates the request; throws a 400 naming the bad field. */
@@ -80,14 +78,7 @@ class Schedules {
         .flatMap(
             exists -> {
               if (exists) {
-                return definitions.update(
-                    ScheduleDocument.class,
-                    scenarioId,
-                    WHAT,
-                    ifMatch,
-                    ScheduleDocument::updatedAt,
-                    old ->
-                        ScheduleStore.newSpec(spec, now, DefinitionStore.nextUpdate(old.updatedAt())));
+                return store.changeSpec(scenarioId, spec, now, ifMatch, WHAT);
               }
               return ifMatch != null
                   ? Mono.error(DefinitionStore.stale(WHAT, scenarioId))

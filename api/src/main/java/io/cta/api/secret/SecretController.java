@@ -98,7 +98,8 @@ class SecretController {
         .find(name)
         .switchIfEmpty(Mono.error(() -> new NotFoundException("secret", name)))
         .flatMap(
-            old -> secrets.rotate(name, request.value(), DefinitionStore.nextUpdate(old.updatedAt())))
+            old ->
+                secrets.rotate(name, request.value(), DefinitionStore.nextUpdate(old.updatedAt())))
         .switchIfEmpty(Mono.error(() -> new NotFoundException("secret", name)))
         .map(SecretView::of);
   }

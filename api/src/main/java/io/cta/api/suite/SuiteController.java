@@ -103,7 +103,9 @@ class SuiteController {
   }
 
   private static ResponseEntity<SuiteView> tagged(SuiteDocument suite) {
-    return ResponseEntity.ok().eTag(DefinitionStore.etag(suite.updatedAt())).body(SuiteView.of(suite));
+    return ResponseEntity.ok()
+        .eTag(DefinitionStore.etag(suite.updatedAt()))
+        .body(SuiteView.of(suite));
   }
 
   @PutMapping("/{id}")

@@ -30,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -152,7 +152,7 @@ public class Reconciler implements SmartLifecycle {
     Instant since = lastPass == null ? now.minus(properties.reconcileInterval()) : lastPass;
     lastPass = now;
     return machines
-        .list(new Query())
+        .list(Sort.unsorted())
         .filter(
             m -> {
               Instant offlineAt =

@@ -74,8 +74,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
-import org.springframework.data.mongodb.core.query.Criteria;
-import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
 import tools.jackson.databind.JsonNode;
@@ -454,7 +452,7 @@ class NotificationActivitiesImplTest {
     assertEquals("chained from nightly <main> #7", chained.requestReason());
     assertEquals(
         1,
-        executions.count(Query.query(Criteria.where("scenarioId").is("cleanup"))).block(),
+        executions.count(ExecutionStore.ListFilter.ofScenario("cleanup")).block(),
         "exactly one run");
     ExecutionOutcome outcome =
         env.getWorkflowClient()
@@ -471,8 +469,7 @@ class NotificationActivitiesImplTest {
 
     notify(execution);
 
-    assertEquals(
-        0, executions.count(Query.query(Criteria.where("scenarioId").is("cleanup"))).block());
+    assertEquals(0, executions.count(ExecutionStore.ListFilter.ofScenario("cleanup")).block());
     List<Delivery> log = deliveries.deliveries(execution.id()).block();
     assertEquals(
         List.of(Delivery.Status.failed, Delivery.Status.abandoned),

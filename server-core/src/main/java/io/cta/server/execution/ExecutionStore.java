@@ -4,6 +4,7 @@ import io.cta.activities.ExecutionState;
 import io.cta.activities.StartRule;
 import io.cta.activities.TestStatus;
 import io.cta.server.definition.Concurrency;
+import io.cta.server.error.NotFoundException;
 import io.cta.server.live.LiveEvent;
 import io.cta.server.live.LiveFeed;
 import java.time.Instant;
@@ -108,12 +109,64 @@ public class ExecutionStore {
     return mongo.findById(id, ExecutionDocument.class);
   }
 
-  public Flux<ExecutionDocument> find(Query query) {
-    return mongo.find(query, ExecutionDocument.class);
+  /** The execution, or a {@link NotFoundException} when there is none with this id. */
+  public Mono<ExecutionDocument> get(String id) {
+    return findById(id).switchIfEmpty(Mono.error(() -> new NotFoundException("execution", id)));
   }
 
-  public Mono<Long> count(Query query) {
-    return mongo.count(query, ExecutionDocument.class);
+  /**
+   * What the execution list ({@code GET /executions}) filters by; each null matches any. {@code
+   * from} is inclusive and {@code to} exclusive, on {@code requestedAt}.
+   */
+  public record ListFilter(
+      String scenarioId,
+      ExecutionState state,
+      TestStatus result,
+      String machine,
+      Instant from,
+      Instant to) {
+
+    /** The executions of one scenario. */
+    public static ListFilter ofScenario(String scenarioId) {
+      return new ListFilter(scenarioId, null, null, null, null, null);
+    }
+
+    // Every value is bound as a typed literal, never parsed as a query: no operator injection.
+    Query query() {
+      Criteria criteria = new Criteria();
+      if (scenarioId != null) {
+        criteria = criteria.and("scenarioId").is(scenarioId);
+      }
+      if (state != null) {
+        criteria = criteria.and("state").is(state);
+      }
+      if (result != null) {
+        criteria = criteria.and("result").is(result);
+      }
+      if (machine != null) {
+        criteria = criteria.and("machines.name").is(machine);
+      }
+      if (from != null || to != null) {
+        Criteria requested = criteria.and("requestedAt");
+        if (from != null) {
+          requested.gte(from);
+        }
+        if (to != null) {
+          requested.lt(to);
+        }
+      }
+      return Query.query(criteria);
+    }
+  }
+
+  /** The executions matching {@code filter} in {@code sort} order, from {@code offset}. */
+  public Flux<ExecutionDocument> list(ListFilter filter, Sort sort, long offset, int limit) {
+    return mongo.find(filter.query().with(sort).skip(offset).limit(limit), ExecutionDocument.class);
+  }
+
+  /** How many executions {@link #list} pages through. */
+  public Mono<Long> count(ListFilter filter) {
+    return mongo.count(filter.query(), ExecutionDocument.class);
   }
 
   /** Pending or running executions requested before {@code before}, oldest first. */

@@ -62,8 +62,9 @@ public class MachineStore {
         .switchIfEmpty(Mono.defer(() -> mongo.findById(nameOrId, MachineDocument.class)));
   }
 
-  public Flux<MachineDocument> list(Query query) {
-    return mongo.find(query, MachineDocument.class);
+  /** Every machine, in {@code sort} order (the list filters them in memory). */
+  public Flux<MachineDocument> list(Sort sort) {
+    return mongo.find(new Query().with(sort), MachineDocument.class);
   }
 
   /** Creates the machine on first registration, else refreshes what its agent declares. */

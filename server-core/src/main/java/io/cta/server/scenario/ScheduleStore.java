@@ -1,6 +1,7 @@
 package io.cta.server.scenario;
 
 import io.cta.activities.schedule.ScheduleSpec;
+import io.cta.server.definition.DefinitionStore;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
@@ -18,8 +19,12 @@ public class ScheduleStore {
 
   private final ReactiveMongoTemplate mongo;
 
+  /** The optimistic concurrency of the definitions, which a change of spec shares. */
+  private final DefinitionStore versions;
+
   public ScheduleStore(ReactiveMongoTemplate mongo) {
     this.mongo = mongo;
+    this.versions = new DefinitionStore(mongo);
   }
 
   public Mono<ScheduleDocument> find(String scenarioId) {
@@ -40,8 +45,23 @@ public class ScheduleStore {
         ScheduleDocument.class);
   }
 
-  /** The update that gives an existing schedule a new spec, starting from now, not done. */
-  public static Update newSpec(ScheduleSpec spec, Instant now, Instant updatedAt) {
+  /**
+   * Gives an existing schedule a new spec, starting from now, not done, under the definitions'
+   * optimistic concurrency ({@link DefinitionStore#update}: {@code ifMatch} as on suites).
+   */
+  public Mono<ScheduleDocument> changeSpec(
+      String scenarioId, ScheduleSpec spec, Instant now, String ifMatch, String what) {
+    return versions.update(
+        ScheduleDocument.class,
+        scenarioId,
+        what,
+        ifMatch,
+        ScheduleDocument::updatedAt,
+        old -> newSpec(spec, now, DefinitionStore.nextUpdate(old.updatedAt())));
+  }
+
+  /** The update that gives a schedule a new spec, starting from now, not done. */
+  private static Update newSpec(ScheduleSpec spec, Instant now, Instant updatedAt) {
     return new Update()
         .set("spec", spec)
         .set("done", false)
