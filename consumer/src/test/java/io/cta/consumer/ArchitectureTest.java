@@ -90,13 +90,11 @@ class ArchitectureTest {
   /** Classes that are not stores but use the MongoDB template directly. */
   private static final Set<String> TEMPLATE_OUTSIDE_STORES =
       Set.of(
-          "io.cta.consumer.retention.RetentionJob",
           "io.cta.server.config.MongoIndexes",
           "io.cta.server.config.MongoPingHealthIndicator",
           "io.cta.server.execution.Buckets",
           "io.cta.server.live.LiveFeed",
           "io.cta.server.notification.DeliveryLog",
-          "io.cta.server.scenario.ScenarioRunner",
           "io.cta.server.secret.SuiteSecretUsers",
           "io.cta.server.security.TicketService",
           "io.cta.server.security.TokenService");

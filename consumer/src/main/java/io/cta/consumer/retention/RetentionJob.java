@@ -3,8 +3,9 @@ package io.cta.consumer.retention;
 import io.cta.consumer.config.ConsumerProperties;
 import io.cta.consumer.metrics.ConsumerMetrics;
 import io.cta.consumer.periodic.PeriodicJob;
+import io.cta.server.audit.AuditStore;
+import io.cta.server.definition.DefinitionStore;
 import io.cta.server.definition.Retention;
-import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.FileStore;
 import io.cta.server.execution.ResultStore;
@@ -18,17 +19,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
-import org.bson.types.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.data.annotation.Id;
-import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
-import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -51,14 +47,10 @@ public class RetentionJob implements SmartLifecycle {
   static final Duration ORPHAN_GRACE = Duration.ofMinutes(10);
 
   /** The api's audit log (io.cta.api.audit.AuditLog). */
-  static final String AUDIT = "audit";
-
   private static final Logger log = LoggerFactory.getLogger(RetentionJob.class);
 
-  /** What a pass reads of each scenario. */
-  record ScenarioLimits(@Id String id, long lastNumber, Retention retention) {}
-
-  private final ReactiveMongoTemplate mongo;
+  private final DefinitionStore definitions;
+  private final AuditStore audit;
   private final ExecutionStore executions;
   private final ResultStore results;
   private final FileStore files;
@@ -74,7 +66,8 @@ public class RetentionJob implements SmartLifecycle {
 
   @Autowired
   RetentionJob(
-      ReactiveMongoTemplate mongo,
+      DefinitionStore definitions,
+      AuditStore audit,
       ExecutionStore executions,
       ResultStore results,
       FileStore files,
@@ -86,7 +79,8 @@ public class RetentionJob implements SmartLifecycle {
       ConsumerMetrics metrics,
       ConsumerProperties properties) {
     this(
-        mongo,
+        definitions,
+        audit,
         executions,
         results,
         files,
@@ -101,7 +95,8 @@ public class RetentionJob implements SmartLifecycle {
   }
 
   RetentionJob(
-      ReactiveMongoTemplate mongo,
+      DefinitionStore definitions,
+      AuditStore audit,
       ExecutionStore executions,
       ResultStore results,
       FileStore files,
@@ -113,7 +108,8 @@ public class RetentionJob implements SmartLifecycle {
       ConsumerMetrics metrics,
       ConsumerProperties.RetentionSettings settings,
       Clock clock) {
-    this.mongo = mongo;
+    this.definitions = definitions;
+    this.audit = audit;
     this.executions = executions;
     this.results = results;
     this.files = files;
@@ -171,22 +167,17 @@ public class RetentionJob implements SmartLifecycle {
             });
   }
 
-  /**
-   * Audit entries older than {@code auditDays}. Their ids are ObjectIds (Spring stores a String id
-   * that is one as one), which sort by creation time: one range on {@code _id}.
-   */
+  /** Audit entries older than {@code auditDays}. */
   private Mono<Void> deleteAudit(Instant now) {
     if (settings.auditDays() == null) {
       return Mono.empty();
     }
-    ObjectId before =
-        ObjectId.getSmallestWithDate(Date.from(now.minus(Duration.ofDays(settings.auditDays()))));
-    return mongo
-        .remove(Query.query(Criteria.where("_id").lt(before)), AUDIT)
+    return audit
+        .deleteWrittenBefore(now.minus(Duration.ofDays(settings.auditDays())))
         .doOnNext(
             removed -> {
-              if (removed.getDeletedCount() > 0) {
-                log.info("retention deleted {} audit entries", removed.getDeletedCount());
+              if (removed > 0) {
+                log.info("retention deleted {} audit entries", removed);
               }
             })
         .then();
@@ -219,16 +210,14 @@ public class RetentionJob implements SmartLifecycle {
    * MongoDB, all of them in one query. Reads the scenarios (a small collection) once.
    */
   private Mono<List<Criteria>> limits(Instant now) {
-    Query query = new Query();
-    query.fields().include("lastNumber", "retention");
-    return mongo
-        .find(query, ScenarioLimits.class, mongo.getCollectionName(ScenarioDocument.class))
+    return definitions
+        .scenarioLimits()
         .collectList()
         .map(
             scenarios -> {
               List<Criteria> limits = new ArrayList<>();
               List<String> ownRetention = new ArrayList<>();
-              for (ScenarioLimits scenario : scenarios) {
+              for (DefinitionStore.ScenarioLimits scenario : scenarios) {
                 Retention own = scenario.retention();
                 if (own != null && own.problem() == null) {
                   ownRetention.add(scenario.id());
@@ -252,7 +241,8 @@ public class RetentionJob implements SmartLifecycle {
             });
   }
 
-  private static void keepLast(List<Criteria> limits, ScenarioLimits scenario, int last) {
+  private static void keepLast(
+      List<Criteria> limits, DefinitionStore.ScenarioLimits scenario, int last) {
     if (scenario.lastNumber() > last) {
       limits.add(
           ExecutionStore.ofScenarioNumberedUpTo(scenario.id(), scenario.lastNumber() - last));

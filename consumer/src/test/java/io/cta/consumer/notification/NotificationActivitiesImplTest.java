@@ -21,6 +21,7 @@ import io.cta.consumer.Fixtures;
 import io.cta.consumer.config.ConsumerProperties;
 import io.cta.consumer.metrics.ConsumerMetrics;
 import io.cta.server.definition.ConfigurationDocument;
+import io.cta.server.definition.DefinitionStore;
 import io.cta.server.definition.MachineTarget;
 import io.cta.server.definition.Notification;
 import io.cta.server.definition.ScenarioDocument;
@@ -156,7 +157,7 @@ class NotificationActivitiesImplTest {
     env = TestWorkflowEnvironment.newInstance();
     ScenarioRunner runner =
         new ScenarioRunner(
-            mongo,
+            new DefinitionStore(mongo),
             executions,
             new ExecutionLifecycle(executions),
             new ExecutionWorkflows(env.getWorkflowClient()),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import de.bwaldvogel.mongo.MongoServer;
 import io.cta.activities.ExecutionState;
 import io.cta.consumer.Fixtures;
+import io.cta.server.definition.DefinitionStore;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionLifecycle;
@@ -72,7 +73,7 @@ class OrphanSnapshotsTest {
         .block();
     ScenarioRunner runner =
         new ScenarioRunner(
-            mongo,
+            new DefinitionStore(mongo),
             failingInsert,
             new ExecutionLifecycle(failingInsert),
             null,

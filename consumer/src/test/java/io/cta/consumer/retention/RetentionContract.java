@@ -14,8 +14,10 @@ import io.cta.consumer.Fixtures;
 import io.cta.consumer.MongoBackend;
 import io.cta.consumer.config.ConsumerProperties.RetentionSettings;
 import io.cta.consumer.metrics.ConsumerMetrics;
+import io.cta.server.audit.AuditStore;
 import io.cta.server.config.CtaServerProperties;
 import io.cta.server.definition.Concurrency;
+import io.cta.server.definition.DefinitionStore;
 import io.cta.server.definition.Retention;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.execution.Counters;
@@ -126,7 +128,8 @@ abstract class RetentionContract {
 
   private RetentionJob job(RetentionSettings settings, SimpleMeterRegistry registry) {
     return new RetentionJob(
-        mongo,
+        new DefinitionStore(mongo),
+        new AuditStore(mongo),
         executions,
         results,
         files,

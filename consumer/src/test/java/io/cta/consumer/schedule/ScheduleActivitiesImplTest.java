@@ -9,6 +9,7 @@ import io.cta.activities.schedule.FireRequest;
 import io.cta.activities.schedule.FireResult;
 import io.cta.activities.schedule.ScheduleSpec;
 import io.cta.consumer.Fixtures;
+import io.cta.server.definition.DefinitionStore;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.live.LiveFeed;
@@ -56,7 +57,7 @@ class ScheduleActivitiesImplTest {
     ExecutionStore executions = new ExecutionStore(mongo, new LiveFeed(mongo));
     schedules = new ScheduleStore(mongo);
     ScenarioRunner runner =
-        new ScenarioRunner(mongo, executions, null, null, null) {
+        new ScenarioRunner(new DefinitionStore(mongo), executions, null, null, null) {
           @Override
           public Mono<ExecutionDocument> run(String scenarioId, Run run) {
             runs.add(scenarioId);

@@ -1,8 +1,11 @@
 package io.cta.server.audit;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.mongodb.client.result.DeleteResult;
 import java.time.Instant;
+import java.util.Date;
 import java.util.List;
+import org.bson.types.ObjectId;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
@@ -70,6 +73,18 @@ public class AuditStore {
             .skip(offset)
             .limit(limit),
         AuditEntry.class);
+  }
+
+  /**
+   * Removes the entries written before {@code before}, and answers how many. Their ids are
+   * ObjectIds (Spring stores a String id that is one as one), which sort by creation time: one
+   * range on {@code _id}.
+   */
+  public Mono<Long> deleteWrittenBefore(Instant before) {
+    ObjectId smallest = ObjectId.getSmallestWithDate(Date.from(before));
+    return mongo
+        .remove(Query.query(Criteria.where("_id").lt(smallest)), COLLECTION)
+        .map(DeleteResult::getDeletedCount);
   }
 
   public Mono<Long> count(String by, String resource, String resourceId) {

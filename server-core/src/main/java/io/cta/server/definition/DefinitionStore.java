@@ -7,7 +7,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.springframework.data.annotation.Id;
 import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -33,7 +35,8 @@ public class DefinitionStore {
   /**
    * The definitions in {@code sort} order, from {@code offset}; with a {@code name}, only those
    * with exactly that name (compared as a value, never as a pattern or an operator): the CLI finds
-   * definitions by name with it (docs/cli.md), and names are not unique, so a page may hold several.
+   * definitions by name with it (docs/cli.md), and names are not unique, so a page may hold
+   * several.
    */
   public <D> Flux<D> find(Class<D> type, String name, Sort sort, long offset, int limit) {
     return mongo.find(Query.of(named(name)).with(sort).skip(offset).limit(limit), type);
@@ -48,10 +51,36 @@ public class DefinitionStore {
     return name == null ? new Query() : Query.query(Criteria.where("name").is(name));
   }
 
+  /** The definition, or empty when there is none with this id. */
+  public <D> Mono<D> findById(Class<D> type, String id) {
+    return mongo.findById(id, type);
+  }
+
+  /** The definition, or a {@link NotFoundException} naming it {@code what}. */
   public <D> Mono<D> get(Class<D> type, String id, String what) {
-    return mongo
-        .findById(id, type)
-        .switchIfEmpty(Mono.error(() -> new NotFoundException(what, id)));
+    return findById(type, id).switchIfEmpty(Mono.error(() -> new NotFoundException(what, id)));
+  }
+
+  /** What retention reads of each scenario (docs/architecture.md#retention). */
+  public record ScenarioLimits(@Id String id, long lastNumber, Retention retention) {}
+
+  /** Every scenario's number and retention, and nothing else of it. */
+  public Flux<ScenarioLimits> scenarioLimits() {
+    Query query = new Query();
+    query.fields().include("lastNumber", "retention");
+    return mongo.find(query, ScenarioLimits.class, mongo.getCollectionName(ScenarioDocument.class));
+  }
+
+  /**
+   * Atomically takes the scenario's next execution number ({@code $inc lastNumber}) and answers the
+   * scenario as it is after; empty when there is no such scenario.
+   */
+  public Mono<ScenarioDocument> takeNextNumber(String scenarioId) {
+    return mongo.findAndModify(
+        Query.query(Criteria.where("_id").is(scenarioId)),
+        new Update().inc("lastNumber", 1),
+        FindAndModifyOptions.options().returnNew(true),
+        ScenarioDocument.class);
   }
 
   /**

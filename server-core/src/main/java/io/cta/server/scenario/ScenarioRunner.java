@@ -3,6 +3,7 @@ package io.cta.server.scenario;
 import io.cta.activities.ExecutionState;
 import io.cta.server.definition.Concurrency;
 import io.cta.server.definition.ConfigurationDocument;
+import io.cta.server.definition.DefinitionStore;
 import io.cta.server.definition.Notification;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.definition.SuiteDocument;
@@ -20,11 +21,6 @@ import java.util.List;
 import org.bson.types.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.data.mongodb.core.FindAndModifyOptions;
-import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
-import org.springframework.data.mongodb.core.query.Criteria;
-import org.springframework.data.mongodb.core.query.Query;
-import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -39,19 +35,19 @@ public class ScenarioRunner {
 
   private static final Logger log = LoggerFactory.getLogger(ScenarioRunner.class);
 
-  private final ReactiveMongoTemplate mongo;
+  private final DefinitionStore definitions;
   private final ExecutionStore executions;
   private final ExecutionLifecycle lifecycle;
   private final ExecutionWorkflows workflows;
   private final SlotStore slots;
 
   public ScenarioRunner(
-      ReactiveMongoTemplate mongo,
+      DefinitionStore definitions,
       ExecutionStore executions,
       ExecutionLifecycle lifecycle,
       ExecutionWorkflows workflows,
       SlotStore slots) {
-    this.mongo = mongo;
+    this.definitions = definitions;
     this.executions = executions;
     this.lifecycle = lifecycle;
     this.workflows = workflows;
@@ -78,13 +74,14 @@ public class ScenarioRunner {
   }
 
   private Mono<ExecutionDocument> create(String scenarioId, Run run) {
-    return nextNumber(scenarioId)
+    return definitions
+        .takeNextNumber(scenarioId)
         .switchIfEmpty(Mono.error(() -> new NotFoundException("scenario", scenarioId)))
         .flatMap(
             scenario ->
                 Mono.zip(
-                        mongo
-                            .findById(scenario.testSuiteId(), SuiteDocument.class)
+                        definitions
+                            .findById(SuiteDocument.class, scenario.testSuiteId())
                             .switchIfEmpty(
                                 Mono.error(
                                     () ->
@@ -92,8 +89,8 @@ public class ScenarioRunner {
                                             "the scenario's suite '"
                                                 + scenario.testSuiteId()
                                                 + "' no longer exists"))),
-                        mongo
-                            .findById(scenario.configurationId(), ConfigurationDocument.class)
+                        definitions
+                            .findById(ConfigurationDocument.class, scenario.configurationId())
                             .switchIfEmpty(
                                 Mono.error(
                                     () ->
@@ -112,7 +109,8 @@ public class ScenarioRunner {
    * current concurrency limit; the rest of the run is a normal run's (audit, live events, slots).
    */
   public Mono<ExecutionDocument> rerun(ExecutionDocument original, SuiteDocument suite, Run run) {
-    return nextNumber(original.scenarioId())
+    return definitions
+        .takeNextNumber(original.scenarioId())
         .switchIfEmpty(
             Mono.error(
                 () ->
@@ -167,15 +165,6 @@ public class ScenarioRunner {
                                   return Mono.just(false);
                                 }))
                     .thenReturn(inserted));
-  }
-
-  /** Atomically takes the scenario's next execution number. */
-  private Mono<ScenarioDocument> nextNumber(String scenarioId) {
-    return mongo.findAndModify(
-        Query.query(Criteria.where("_id").is(scenarioId)),
-        new Update().inc("lastNumber", 1),
-        FindAndModifyOptions.options().returnNew(true),
-        ScenarioDocument.class);
   }
 
   /**
