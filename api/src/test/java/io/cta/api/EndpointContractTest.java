@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cta.activities.notification.NotificationType;
 import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.notification.Delivery;
-import io.cta.server.notification.DeliveryLog;
+import io.cta.server.notification.DeliveryStore;
 import io.cta.server.security.Role;
 import io.cta.server.security.TokenService;
 import java.net.http.HttpResponse;
@@ -48,7 +48,7 @@ class EndpointContractTest extends ApiHttpTest {
   @Autowired TokenService tokens;
 
   @Autowired ReactiveMongoTemplate documents;
-  @Autowired DeliveryLog deliveries;
+  @Autowired DeliveryStore deliveries;
 
   private final ObjectMapper json = new ObjectMapper();
 

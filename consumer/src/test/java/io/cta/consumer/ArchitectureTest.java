@@ -94,9 +94,7 @@ class ArchitectureTest {
           "io.cta.server.config.MongoPingHealthIndicator",
           "io.cta.server.execution.Buckets",
           "io.cta.server.live.LiveFeed",
-          "io.cta.server.notification.DeliveryLog",
           "io.cta.server.secret.SuiteSecretUsers",
-          "io.cta.server.security.TicketService",
           "io.cta.server.security.TokenService");
 
   @Test

@@ -32,13 +32,13 @@ import io.cta.server.machine.Labels;
 import io.cta.server.machine.MachineDocument;
 import io.cta.server.machine.PoolStore;
 import io.cta.server.notification.Delivery;
-import io.cta.server.notification.DeliveryLog;
+import io.cta.server.notification.DeliveryStore;
 import io.cta.server.scenario.ScheduleDocument;
 import io.cta.server.scenario.ScheduleStore;
 import io.cta.server.scenario.SlotStore;
 import io.cta.server.security.CtaPrincipal;
 import io.cta.server.security.Role;
-import io.cta.server.security.TicketService;
+import io.cta.server.security.TicketStore;
 import io.cta.server.security.TokenService;
 import java.time.Duration;
 import java.time.Instant;
@@ -702,7 +702,7 @@ abstract class StoreContract {
     assertEquals(List.of(), schedules.findLive().collectList().block(), "done");
   }
 
-  // TokenService, TicketService
+  // TokenService, TicketStore
 
   @Test
   void givenAToken_whenRevoked_thenItNoLongerAuthenticates() {
@@ -720,7 +720,7 @@ abstract class StoreContract {
 
   @Test
   void givenATicket_whenRedeemedTwiceAtOnceOrLate_thenExactlyOneRedemptionGetsIn() {
-    TicketService tickets = new TicketService(mongo);
+    TicketStore tickets = new TicketStore(mongo);
     CtaPrincipal viewer = new CtaPrincipal("t1", "dashboard", Role.viewer, null);
     Instant now = Instant.now();
     String ticket = tickets.issue(viewer, now).block().ticket();
@@ -731,7 +731,7 @@ abstract class StoreContract {
 
     assertEquals(List.of(viewer), redeemed);
     assertNull(
-        tickets.redeem(late, now.plus(TicketService.LIFETIME).plusSeconds(1)).block(), "expired");
+        tickets.redeem(late, now.plus(TicketStore.LIFETIME).plusSeconds(1)).block(), "expired");
   }
 
   // PoolStore
@@ -775,11 +775,11 @@ abstract class StoreContract {
         false);
   }
 
-  // DeliveryLog
+  // DeliveryStore
 
   @Test
   void givenMoreDeliveriesThanItKeeps_whenRead_thenTheLatestAreThereInOrderUntilDeleted() {
-    DeliveryLog log = new DeliveryLog(mongo);
+    DeliveryStore log = new DeliveryStore(mongo);
     for (int attempt = 1; attempt <= 205; attempt++) {
       log.append(
               "e1",

@@ -14,9 +14,10 @@ import io.cta.server.execution.StateEventDocument;
 import io.cta.server.history.Flakiness;
 import io.cta.server.history.TestHistoryStore;
 import io.cta.server.notification.Delivery;
-import io.cta.server.notification.DeliveryLog;
+import io.cta.server.notification.DeliveryStore;
 import io.cta.server.security.CtaPrincipal;
 import io.cta.server.web.PageView;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -38,19 +39,22 @@ import reactor.core.publisher.Mono;
  * events and logs, and the delivery log of its notifications. Each answers 404 for an unknown
  * execution.
  */
+// The tag springdoc gave these operations when they were ExecutionController's: the OpenAPI
+// document groups them as before.
+@Tag(name = "execution-controller")
 @RestController
 @RequestMapping(path = "/api/v1/executions", produces = MediaType.APPLICATION_JSON_VALUE)
 class ExecutionResultsController {
 
   private final ExecutionStore executions;
   private final ResultStore results;
-  private final DeliveryLog deliveries;
+  private final DeliveryStore deliveries;
   private final TestHistoryStore history;
 
   ExecutionResultsController(
       ExecutionStore executions,
       ResultStore results,
-      DeliveryLog deliveries,
+      DeliveryStore deliveries,
       TestHistoryStore history) {
     this.executions = executions;
     this.results = results;

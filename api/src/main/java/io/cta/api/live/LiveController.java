@@ -2,7 +2,7 @@ package io.cta.api.live;
 
 import io.cta.server.error.TooManyRequestsException;
 import io.cta.server.security.CtaPrincipal;
-import io.cta.server.security.TicketService;
+import io.cta.server.security.TicketStore;
 import java.time.Instant;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -18,10 +18,10 @@ public class LiveController {
 
   public static final String TICKETS = "/api/v1/ws/tickets";
 
-  private final TicketService tickets;
+  private final TicketStore tickets;
   private final LiveHub hub;
 
-  LiveController(TicketService tickets, LiveHub hub) {
+  LiveController(TicketStore tickets, LiveHub hub) {
     this.tickets = tickets;
     this.hub = hub;
   }

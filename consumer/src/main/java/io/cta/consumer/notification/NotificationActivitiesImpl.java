@@ -13,7 +13,7 @@ import io.cta.server.error.CtaException;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.notification.Delivery;
-import io.cta.server.notification.DeliveryLog;
+import io.cta.server.notification.DeliveryStore;
 import io.cta.server.scenario.ScenarioRunner;
 import io.temporal.activity.Activity;
 import java.net.URI;
@@ -38,7 +38,7 @@ public class NotificationActivitiesImpl implements NotificationActivities {
   private static final Logger log = LoggerFactory.getLogger(NotificationActivitiesImpl.class);
 
   private final ExecutionStore executions;
-  private final DeliveryLog deliveries;
+  private final DeliveryStore deliveries;
   private final WebhookSender webhooks;
   private final EmailSender emails;
   private final ScenarioRunner runner;
@@ -47,7 +47,7 @@ public class NotificationActivitiesImpl implements NotificationActivities {
 
   public NotificationActivitiesImpl(
       ExecutionStore executions,
-      DeliveryLog deliveries,
+      DeliveryStore deliveries,
       WebhookSender webhooks,
       EmailSender emails,
       ScenarioRunner runner,

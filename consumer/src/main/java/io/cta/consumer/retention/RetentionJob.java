@@ -11,7 +11,7 @@ import io.cta.server.execution.FileStore;
 import io.cta.server.execution.ResultStore;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.PoolStore;
-import io.cta.server.notification.DeliveryLog;
+import io.cta.server.notification.DeliveryStore;
 import io.cta.server.scenario.ScheduleStore;
 import io.cta.server.scenario.SlotStore;
 import io.cta.temporal.TaskQueues;
@@ -54,7 +54,7 @@ public class RetentionJob implements SmartLifecycle {
   private final ExecutionStore executions;
   private final ResultStore results;
   private final FileStore files;
-  private final DeliveryLog deliveries;
+  private final DeliveryStore deliveries;
   private final PoolStore pools;
   private final SlotStore slots;
   private final ScheduleStore schedules;
@@ -71,7 +71,7 @@ public class RetentionJob implements SmartLifecycle {
       ExecutionStore executions,
       ResultStore results,
       FileStore files,
-      DeliveryLog deliveries,
+      DeliveryStore deliveries,
       PoolStore pools,
       SlotStore slots,
       ScheduleStore schedules,
@@ -100,7 +100,7 @@ public class RetentionJob implements SmartLifecycle {
       ExecutionStore executions,
       ResultStore results,
       FileStore files,
-      DeliveryLog deliveries,
+      DeliveryStore deliveries,
       PoolStore pools,
       SlotStore slots,
       ScheduleStore schedules,

@@ -30,7 +30,7 @@ import io.cta.server.execution.ExecutionLifecycle;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.live.LiveFeed;
 import io.cta.server.notification.Delivery;
-import io.cta.server.notification.DeliveryLog;
+import io.cta.server.notification.DeliveryStore;
 import io.cta.server.scenario.ScenarioRunner;
 import io.cta.server.scenario.SlotStore;
 import io.cta.server.temporal.ExecutionWorkflows;
@@ -120,7 +120,7 @@ class NotificationActivitiesImplTest {
   private TestWorkflowEnvironment env;
   private ReactiveMongoTemplate mongo;
   private ExecutionStore executions;
-  private DeliveryLog deliveries;
+  private DeliveryStore deliveries;
   private NotificationActivitiesImpl activities;
 
   @BeforeEach
@@ -140,7 +140,7 @@ class NotificationActivitiesImplTest {
     receiver.start();
     mongo = Fixtures.mongo(mongoServer);
     executions = new ExecutionStore(mongo, new LiveFeed(mongo));
-    deliveries = new DeliveryLog(mongo);
+    deliveries = new DeliveryStore(mongo);
     ConsumerProperties properties =
         new ConsumerProperties(
             null,

@@ -33,7 +33,7 @@ import io.cta.server.live.LiveFeed;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.PoolStore;
 import io.cta.server.notification.Delivery;
-import io.cta.server.notification.DeliveryLog;
+import io.cta.server.notification.DeliveryStore;
 import io.cta.server.scenario.ScheduleDocument;
 import io.cta.server.scenario.ScheduleStore;
 import io.cta.server.scenario.SlotStore;
@@ -85,7 +85,7 @@ abstract class RetentionContract {
   private ExecutionStore executions;
   private ResultStore results;
   private FileStore files;
-  private DeliveryLog deliveries;
+  private DeliveryStore deliveries;
   private PoolStore pools;
   private SlotStore slots;
   private ScheduleStore schedules;
@@ -103,7 +103,7 @@ abstract class RetentionContract {
     executions = new ExecutionStore(mongo, live);
     results = new ResultStore(mongo);
     files = new FileStore(mongo);
-    deliveries = new DeliveryLog(mongo);
+    deliveries = new DeliveryStore(mongo);
     pools = new PoolStore(mongo);
     slots = new SlotStore(mongo);
     schedules = new ScheduleStore(mongo);

@@ -32,16 +32,16 @@ public class BearerTokenFilter implements WebFilter {
 
   private static final String PREFIX = "Bearer ";
 
-  /** The WebSocket handshake, which also accepts a ticket ({@link TicketService}). */
+  /** The WebSocket handshake, which also accepts a ticket ({@link TicketStore}). */
   public static final String WEBSOCKET_PATH = "/ws";
 
   private final TokenService tokens;
-  private final TicketService tickets;
+  private final TicketStore tickets;
   private final AccessPolicy policy;
   private final AuthThrottle throttle;
 
   BearerTokenFilter(
-      TokenService tokens, TicketService tickets, AccessPolicy policy, AuthThrottle throttle) {
+      TokenService tokens, TicketStore tickets, AccessPolicy policy, AuthThrottle throttle) {
     this.tokens = tokens;
     this.tickets = tickets;
     this.policy = policy;

@@ -33,7 +33,7 @@ class BearerTokenFilterTest {
                   : Mono.empty();
             }
           },
-          new TicketService(null),
+          new TicketStore(null),
           (method, path, role) -> AccessPolicy.Decision.ALLOW,
           new AuthThrottle(new AuthThrottleProperties(Duration.ofMinutes(1), 5, 3, 1000), clock));
 

@@ -17,7 +17,7 @@ import reactor.core.publisher.Mono;
  * practice).
  */
 @Component
-public class DeliveryLog {
+public class DeliveryStore {
 
   static final int MAX_ENTRIES = 200;
 
@@ -26,7 +26,7 @@ public class DeliveryLog {
 
   private final ReactiveMongoTemplate mongo;
 
-  public DeliveryLog(ReactiveMongoTemplate mongo) {
+  public DeliveryStore(ReactiveMongoTemplate mongo) {
     this.mongo = mongo;
   }
 

@@ -16,13 +16,13 @@ import reactor.core.publisher.Mono;
  * Tickets live in MongoDB, so any api process accepts a ticket that another one issued.
  */
 @Service
-public class TicketService {
+public class TicketStore {
 
   public static final Duration LIFETIME = Duration.ofSeconds(30);
 
   private final ReactiveMongoTemplate mongo;
 
-  public TicketService(ReactiveMongoTemplate mongo) {
+  public TicketStore(ReactiveMongoTemplate mongo) {
     this.mongo = mongo;
   }
 
