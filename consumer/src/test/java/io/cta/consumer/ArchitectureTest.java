@@ -94,7 +94,6 @@ class ArchitectureTest {
           "io.cta.server.config.MongoPingHealthIndicator",
           "io.cta.server.execution.Buckets",
           "io.cta.server.live.LiveFeed",
-          "io.cta.server.secret.SuiteSecretUsers",
           "io.cta.server.security.TokenService");
 
   @Test

@@ -51,6 +51,11 @@ public class DefinitionStore {
     return name == null ? new Query() : Query.query(Criteria.where("name").is(name));
   }
 
+  /** Every definition of {@code type}, in no order: a scan, for the rare reader that needs one. */
+  public <D> Flux<D> all(Class<D> type) {
+    return mongo.find(new Query(), type);
+  }
+
   /** The definition, or empty when there is none with this id. */
   public <D> Mono<D> findById(Class<D> type, String id) {
     return mongo.findById(id, type);

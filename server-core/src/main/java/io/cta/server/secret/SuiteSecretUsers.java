@@ -1,8 +1,7 @@
 package io.cta.server.secret;
 
+import io.cta.server.definition.DefinitionStore;
 import io.cta.server.definition.SuiteDocument;
-import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
-import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 
@@ -13,16 +12,16 @@ import reactor.core.publisher.Flux;
 @Component
 class SuiteSecretUsers implements SecretUsers {
 
-  private final ReactiveMongoTemplate mongo;
+  private final DefinitionStore definitions;
 
-  SuiteSecretUsers(ReactiveMongoTemplate mongo) {
-    this.mongo = mongo;
+  SuiteSecretUsers(DefinitionStore definitions) {
+    this.definitions = definitions;
   }
 
   @Override
   public Flux<String> using(String name) {
-    return mongo
-        .find(new Query(), SuiteDocument.class)
+    return definitions
+        .all(SuiteDocument.class)
         .filter(suite -> suite.tests() != null && SecretReferences.in(suite.tests()).contains(name))
         .map(suite -> "suite '" + suite.name() + "' (" + suite.id() + ")");
   }
