@@ -220,28 +220,16 @@ public class EventSender implements AutoCloseable {
             cut(entry.getValue(), MAX_CUSTOM_VALUE));
       }
     }
-    return new AgentEvent(
-        e.key(),
-        e.type(),
-        e.executionId(),
-        e.testId(),
-        e.attempt(),
-        e.at(),
-        e.state(),
-        e.caseName(),
-        e.status(),
-        cut(e.message(), MAX_MESSAGE),
-        cut(e.description(), MAX_MESSAGE),
-        e.durationMs(),
-        custom,
-        e.attachments() == null ? null : e.attachments().stream().limit(MAX_FILES).toList(),
-        e.screenshots() == null ? null : e.screenshots().stream().limit(MAX_FILES).toList(),
-        e.startedAt(),
-        e.finishedAt(),
-        e.stage(),
-        e.stream(),
-        e.seq(),
-        cut(e.text(), MAX_TEXT));
+    return e.toBuilder()
+        .message(cut(e.message(), MAX_MESSAGE))
+        .description(cut(e.description(), MAX_MESSAGE))
+        .custom(custom)
+        .attachments(
+            e.attachments() == null ? null : e.attachments().stream().limit(MAX_FILES).toList())
+        .screenshots(
+            e.screenshots() == null ? null : e.screenshots().stream().limit(MAX_FILES).toList())
+        .text(cut(e.text(), MAX_TEXT))
+        .build();
   }
 
   private static String cut(String text, int max) {

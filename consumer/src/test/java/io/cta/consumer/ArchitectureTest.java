@@ -11,13 +11,19 @@ import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaConstructorCall;
 import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.cta.activities.events.AgentEvent;
+import io.cta.activities.server.ExecutionPlan;
+import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionLifecycle;
 import io.cta.server.execution.ExecutionStore;
+import io.cta.workflows.execution.LaneInput;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -95,6 +101,11 @@ class ArchitectureTest {
           "io.cta.server.execution.Buckets",
           "io.cta.server.live.LiveFeed",
           "io.cta.server.security.TokenService");
+
+  /** Records too wide to build positionally: built through their named builders and factories. */
+  private static final Class<?>[] WIDE_RECORDS = {
+    ExecutionDocument.class, AgentEvent.class, ExecutionPlan.class, LaneInput.class
+  };
 
   @Test
   void givenWorkflowAndActivityContracts_whenImported_thenTheyUseNoSpringHttpMongoOrReactor() {
@@ -199,6 +210,23 @@ class ArchitectureTest {
                     call.getTargetOwner().isAssignableTo(ExecutionStore.class)
                         && STATE_CHANGING.contains(call.getName())))
         .because("one class owns every transition of an execution and its conditional update")
+        .check(CTA);
+  }
+
+  @Test
+  void givenWideRecords_whenImported_thenOnlyTheyAndTheirBuildersCallTheirConstructors() {
+    noClasses()
+        .that()
+        .doNotBelongToAnyOf(WIDE_RECORDS)
+        .should()
+        .callConstructorWhere(
+            DescribedPredicate.describe(
+                "the constructor of a wide record " + Arrays.toString(WIDE_RECORDS),
+                (JavaConstructorCall call) ->
+                    Arrays.stream(WIDE_RECORDS).anyMatch(call.getTargetOwner()::isEquivalentTo)))
+        .because(
+            "a row of positional values lets two of one type be swapped silently; their builders"
+                + " and factories name each value (docs/architecture.md#rules-the-build-enforces)")
         .check(CTA);
   }
 

@@ -151,63 +151,29 @@ public final class Fixtures {
             includeOffline,
             now,
             now);
-    return new ExecutionDocument(
-        id,
-        NUMBERS.incrementAndGet(),
-        "sc1",
-        "scenario",
-        state,
-        null,
-        Counters.ZERO,
-        List.of(),
-        requestedAt,
-        state == ExecutionState.running ? requestedAt : null,
-        null,
-        null,
-        ExecutionWorkflow.workflowId(id),
-        0,
-        null,
-        "tester",
-        pendingTimeout,
-        600_000,
-        0,
-        null,
-        configuration,
-        null,
-        List.of(),
-        0,
-        null);
+    return ExecutionDocument.builder()
+        .id(id)
+        .number(NUMBERS.incrementAndGet())
+        .scenarioId("sc1")
+        .scenarioName("scenario")
+        .state(state)
+        .counters(Counters.ZERO)
+        .machines(List.of())
+        .requestedAt(requestedAt)
+        .startedAt(state == ExecutionState.running ? requestedAt : null)
+        .workflowId(ExecutionWorkflow.workflowId(id))
+        .requestedBy("tester")
+        .pendingTimeout(pendingTimeout)
+        .runningTimeout(600_000)
+        .configuration(configuration)
+        .notifications(List.of())
+        .build();
   }
 
   /** The execution with these notifications. */
   public static ExecutionDocument withNotifications(
       ExecutionDocument e, List<Notification> notifications) {
-    return new ExecutionDocument(
-        e.id(),
-        e.number(),
-        e.scenarioId(),
-        e.scenarioName(),
-        e.state(),
-        e.result(),
-        e.counters(),
-        e.machines(),
-        e.requestedAt(),
-        e.startedAt(),
-        e.finishedAt(),
-        e.reason(),
-        e.workflowId(),
-        e.priority(),
-        e.requestReason(),
-        e.requestedBy(),
-        e.pendingTimeout(),
-        e.runningTimeout(),
-        e.retries(),
-        e.concurrency(),
-        e.configuration(),
-        e.cancellation(),
-        notifications,
-        e.chainDepth(),
-        e.rerunOf());
+    return e.toBuilder().notifications(notifications).build();
   }
 
   /** An execution of the scenario with this number, requested at {@code requestedAt}. */
@@ -218,32 +184,12 @@ public final class Fixtures {
       Instant requestedAt,
       Concurrency concurrency) {
     ExecutionDocument e = execution(state, requestedAt, 60_000);
-    return new ExecutionDocument(
-        e.id(),
-        number,
-        scenarioId,
-        "scenario " + scenarioId,
-        state,
-        null,
-        Counters.ZERO,
-        List.of(),
-        requestedAt,
-        e.startedAt(),
-        null,
-        null,
-        e.workflowId(),
-        0,
-        null,
-        "tester",
-        e.pendingTimeout(),
-        e.runningTimeout(),
-        0,
-        concurrency,
-        e.configuration(),
-        null,
-        List.of(),
-        0,
-        null);
+    return e.toBuilder()
+        .number(number)
+        .scenarioId(scenarioId)
+        .scenarioName("scenario " + scenarioId)
+        .concurrency(concurrency)
+        .build();
   }
 
   /**
@@ -260,32 +206,17 @@ public final class Fixtures {
     Instant requestedAt = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
     ExecutionDocument e = execution(state, requestedAt, 60_000);
     Instant startedAt = e.requestedAt().plusSeconds(1);
-    return new ExecutionDocument(
-        e.id(),
-        number,
-        scenarioId,
-        "nightly <main>",
-        state,
-        result,
-        new Counters(1, result == TestStatus.failed ? 1 : 0, 0, 0),
-        e.machines(),
-        e.requestedAt(),
-        startedAt,
-        startedAt.plusMillis(42_500),
-        null,
-        e.workflowId(),
-        0,
-        null,
-        "tester",
-        e.pendingTimeout(),
-        e.runningTimeout(),
-        0,
-        null,
-        e.configuration(),
-        null,
-        notifications,
-        chainDepth,
-        null);
+    return e.toBuilder()
+        .number(number)
+        .scenarioId(scenarioId)
+        .scenarioName("nightly <main>")
+        .result(result)
+        .counters(new Counters(1, result == TestStatus.failed ? 1 : 0, 0, 0))
+        .startedAt(startedAt)
+        .finishedAt(startedAt.plusMillis(42_500))
+        .notifications(notifications)
+        .chainDepth(chainDepth)
+        .build();
   }
 
   /** A result of one attempt of a test on a machine, finished now after {@code durationMs}. */

@@ -46,40 +46,33 @@ public final class Fixtures {
   public static ExecutionDocument execution(RunMode runMode) {
     String id = new ObjectId().toHexString();
     Instant now = Instant.now();
-    return new ExecutionDocument(
-        id,
-        NUMBERS.incrementAndGet(),
-        "sc1",
-        "nightly",
-        ExecutionState.finished,
-        null,
-        Counters.ZERO,
-        List.of(),
-        now,
-        now,
-        now,
-        null,
-        "execution-" + id,
-        0,
-        null,
-        "tester",
-        60_000,
-        600_000,
-        0,
-        null,
-        new ConfigurationDocument(
-            "c1",
-            "config",
-            runMode,
-            ConfigurationDocument.MachineType.physical,
-            new GroupTarget("g"),
-            false,
-            now,
-            now),
-        null,
-        List.of(),
-        0,
-        null);
+    return ExecutionDocument.builder()
+        .id(id)
+        .number(NUMBERS.incrementAndGet())
+        .scenarioId("sc1")
+        .scenarioName("nightly")
+        .state(ExecutionState.finished)
+        .counters(Counters.ZERO)
+        .machines(List.of())
+        .requestedAt(now)
+        .startedAt(now)
+        .finishedAt(now)
+        .workflowId("execution-" + id)
+        .requestedBy("tester")
+        .pendingTimeout(60_000)
+        .runningTimeout(600_000)
+        .configuration(
+            new ConfigurationDocument(
+                "c1",
+                "config",
+                runMode,
+                ConfigurationDocument.MachineType.physical,
+                new GroupTarget("g"),
+                false,
+                now,
+                now))
+        .notifications(List.of())
+        .build();
   }
 
   public static ResultDocument result(

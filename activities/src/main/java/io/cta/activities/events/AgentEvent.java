@@ -44,31 +44,13 @@ public record AgentEvent(
   public static final String LOG = "log";
 
   public static AgentEvent state(String key, String executionId, String state, long at) {
-    return new AgentEvent(
-        key,
-        STATE,
-        executionId,
-        null,
-        0,
-        at,
-        state,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
+    return builder().key(key).type(STATE).executionId(executionId).at(at).state(state).build();
   }
 
-  /** A result whose duration is the time between its start and finish. */
+  /**
+   * A result whose duration is the time between its start and finish; {@code at} is its finish. Its
+   * optional parts (description, custom values, files) are set by name on {@link #toBuilder}.
+   */
   public static AgentEvent result(
       String key,
       String executionId,
@@ -79,61 +61,20 @@ public record AgentEvent(
       String message,
       long startedAt,
       long finishedAt) {
-    return result(
-        key,
-        executionId,
-        testId,
-        attempt,
-        caseName,
-        status,
-        message,
-        null,
-        finishedAt - startedAt,
-        null,
-        null,
-        null,
-        startedAt,
-        finishedAt);
-  }
-
-  /** A result with every field; {@code at} is its finish. */
-  public static AgentEvent result(
-      String key,
-      String executionId,
-      String testId,
-      int attempt,
-      String caseName,
-      String status,
-      String message,
-      String description,
-      Long durationMs,
-      Map<String, String> custom,
-      List<String> attachments,
-      List<String> screenshots,
-      long startedAt,
-      long finishedAt) {
-    return new AgentEvent(
-        key,
-        RESULT,
-        executionId,
-        testId,
-        attempt,
-        finishedAt,
-        null,
-        caseName,
-        status,
-        message,
-        description,
-        durationMs,
-        custom,
-        attachments,
-        screenshots,
-        startedAt,
-        finishedAt,
-        null,
-        null,
-        null,
-        null);
+    return builder()
+        .key(key)
+        .type(RESULT)
+        .executionId(executionId)
+        .testId(testId)
+        .attempt(attempt)
+        .at(finishedAt)
+        .caseName(caseName)
+        .status(status)
+        .message(message)
+        .durationMs(finishedAt - startedAt)
+        .startedAt(startedAt)
+        .finishedAt(finishedAt)
+        .build();
   }
 
   public static AgentEvent log(
@@ -146,27 +87,209 @@ public record AgentEvent(
       long seq,
       String text,
       long at) {
-    return new AgentEvent(
-        key,
-        LOG,
-        executionId,
-        testId,
-        attempt,
-        at,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        stage,
-        stream,
-        seq,
-        text);
+    return builder()
+        .key(key)
+        .type(LOG)
+        .executionId(executionId)
+        .testId(testId)
+        .attempt(attempt)
+        .at(at)
+        .stage(stage)
+        .stream(stream)
+        .seq(seq)
+        .text(text)
+        .build();
+  }
+
+  /**
+   * A builder that names every value; unset values are null or 0. The kinds have factories ({@link
+   * #state}, {@link #result}, {@link #log}); this is for the rest, e.g. a result's optional parts.
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this record's values, to change a few by name. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.key = key;
+    b.type = type;
+    b.executionId = executionId;
+    b.testId = testId;
+    b.attempt = attempt;
+    b.at = at;
+    b.state = state;
+    b.caseName = caseName;
+    b.status = status;
+    b.message = message;
+    b.description = description;
+    b.durationMs = durationMs;
+    b.custom = custom;
+    b.attachments = attachments;
+    b.screenshots = screenshots;
+    b.startedAt = startedAt;
+    b.finishedAt = finishedAt;
+    b.stage = stage;
+    b.stream = stream;
+    b.seq = seq;
+    b.text = text;
+    return b;
+  }
+
+  /** Names each value of a {@link AgentEvent}, so two values of one type cannot be swapped. */
+  public static final class Builder {
+    private String key;
+    private String type;
+    private String executionId;
+    private String testId;
+    private int attempt;
+    private long at;
+    private String state;
+    private String caseName;
+    private String status;
+    private String message;
+    private String description;
+    private Long durationMs;
+    private Map<String, String> custom;
+    private List<String> attachments;
+    private List<String> screenshots;
+    private Long startedAt;
+    private Long finishedAt;
+    private String stage;
+    private String stream;
+    private Long seq;
+    private String text;
+
+    private Builder() {}
+
+    public Builder key(String key) {
+      this.key = key;
+      return this;
+    }
+
+    public Builder type(String type) {
+      this.type = type;
+      return this;
+    }
+
+    public Builder executionId(String executionId) {
+      this.executionId = executionId;
+      return this;
+    }
+
+    public Builder testId(String testId) {
+      this.testId = testId;
+      return this;
+    }
+
+    public Builder attempt(int attempt) {
+      this.attempt = attempt;
+      return this;
+    }
+
+    public Builder at(long at) {
+      this.at = at;
+      return this;
+    }
+
+    public Builder state(String state) {
+      this.state = state;
+      return this;
+    }
+
+    public Builder caseName(String caseName) {
+      this.caseName = caseName;
+      return this;
+    }
+
+    public Builder status(String status) {
+      this.status = status;
+      return this;
+    }
+
+    public Builder message(String message) {
+      this.message = message;
+      return this;
+    }
+
+    public Builder description(String description) {
+      this.description = description;
+      return this;
+    }
+
+    public Builder durationMs(Long durationMs) {
+      this.durationMs = durationMs;
+      return this;
+    }
+
+    public Builder custom(Map<String, String> custom) {
+      this.custom = custom;
+      return this;
+    }
+
+    public Builder attachments(List<String> attachments) {
+      this.attachments = attachments;
+      return this;
+    }
+
+    public Builder screenshots(List<String> screenshots) {
+      this.screenshots = screenshots;
+      return this;
+    }
+
+    public Builder startedAt(Long startedAt) {
+      this.startedAt = startedAt;
+      return this;
+    }
+
+    public Builder finishedAt(Long finishedAt) {
+      this.finishedAt = finishedAt;
+      return this;
+    }
+
+    public Builder stage(String stage) {
+      this.stage = stage;
+      return this;
+    }
+
+    public Builder stream(String stream) {
+      this.stream = stream;
+      return this;
+    }
+
+    public Builder seq(Long seq) {
+      this.seq = seq;
+      return this;
+    }
+
+    public Builder text(String text) {
+      this.text = text;
+      return this;
+    }
+
+    public AgentEvent build() {
+      return new AgentEvent(
+          key,
+          type,
+          executionId,
+          testId,
+          attempt,
+          at,
+          state,
+          caseName,
+          status,
+          message,
+          description,
+          durationMs,
+          custom,
+          attachments,
+          screenshots,
+          startedAt,
+          finishedAt,
+          stage,
+          stream,
+          seq,
+          text);
+    }
   }
 }

@@ -48,35 +48,175 @@ public record ExecutionPlan(
     tests = tests == null ? List.of() : List.copyOf(tests);
   }
 
+  /** A plan that cannot run: the execution ends in error with {@code problem}. */
   public static ExecutionPlan impossible(String problem) {
-    return new ExecutionPlan(
-        null, null, null, List.of(), 0, List.of(), 0, 1, 0, 0, 0, 0, 1, 0, 0, false, problem);
+    return builder().window(1).maxAttempts(1).problem(problem).build();
   }
 
   /** This plan without its tests, for lanes that load their share themselves. */
   public ExecutionPlan withoutTests() {
-    return new ExecutionPlan(
-        runMode,
-        queue,
-        machine,
-        machines,
-        plannedStartAt,
-        List.of(),
-        testCount,
-        window,
-        pendingTimeoutMs,
-        runningTimeoutMs,
-        heartbeatTimeoutMs,
-        resultGraceMs,
-        maxAttempts,
-        retries,
-        priority,
-        concurrencyLimited,
-        problem);
+    return toBuilder().tests(List.of()).build();
   }
 
   /** Whether the suite travels in this plan rather than being loaded lane by lane. */
   public boolean testsInline() {
     return tests.size() >= testCount;
+  }
+
+  /** A builder that names every value; unset values are null, 0 or false. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this record's values, to change a few by name. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.runMode = runMode;
+    b.queue = queue;
+    b.machine = machine;
+    b.machines = machines;
+    b.plannedStartAt = plannedStartAt;
+    b.tests = tests;
+    b.testCount = testCount;
+    b.window = window;
+    b.pendingTimeoutMs = pendingTimeoutMs;
+    b.runningTimeoutMs = runningTimeoutMs;
+    b.heartbeatTimeoutMs = heartbeatTimeoutMs;
+    b.resultGraceMs = resultGraceMs;
+    b.maxAttempts = maxAttempts;
+    b.retries = retries;
+    b.priority = priority;
+    b.concurrencyLimited = concurrencyLimited;
+    b.problem = problem;
+    return b;
+  }
+
+  /** Names each value of a {@link ExecutionPlan}, so two values of one type cannot be swapped. */
+  public static final class Builder {
+    private RunMode runMode;
+    private String queue;
+    private String machine;
+    private List<String> machines;
+    private long plannedStartAt;
+    private List<TestSpec> tests;
+    private int testCount;
+    private int window;
+    private long pendingTimeoutMs;
+    private long runningTimeoutMs;
+    private long heartbeatTimeoutMs;
+    private long resultGraceMs;
+    private int maxAttempts;
+    private int retries;
+    private int priority;
+    private boolean concurrencyLimited;
+    private String problem;
+
+    private Builder() {}
+
+    public Builder runMode(RunMode runMode) {
+      this.runMode = runMode;
+      return this;
+    }
+
+    public Builder queue(String queue) {
+      this.queue = queue;
+      return this;
+    }
+
+    public Builder machine(String machine) {
+      this.machine = machine;
+      return this;
+    }
+
+    public Builder machines(List<String> machines) {
+      this.machines = machines;
+      return this;
+    }
+
+    public Builder plannedStartAt(long plannedStartAt) {
+      this.plannedStartAt = plannedStartAt;
+      return this;
+    }
+
+    public Builder tests(List<TestSpec> tests) {
+      this.tests = tests;
+      return this;
+    }
+
+    public Builder testCount(int testCount) {
+      this.testCount = testCount;
+      return this;
+    }
+
+    public Builder window(int window) {
+      this.window = window;
+      return this;
+    }
+
+    public Builder pendingTimeoutMs(long pendingTimeoutMs) {
+      this.pendingTimeoutMs = pendingTimeoutMs;
+      return this;
+    }
+
+    public Builder runningTimeoutMs(long runningTimeoutMs) {
+      this.runningTimeoutMs = runningTimeoutMs;
+      return this;
+    }
+
+    public Builder heartbeatTimeoutMs(long heartbeatTimeoutMs) {
+      this.heartbeatTimeoutMs = heartbeatTimeoutMs;
+      return this;
+    }
+
+    public Builder resultGraceMs(long resultGraceMs) {
+      this.resultGraceMs = resultGraceMs;
+      return this;
+    }
+
+    public Builder maxAttempts(int maxAttempts) {
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    public Builder retries(int retries) {
+      this.retries = retries;
+      return this;
+    }
+
+    public Builder priority(int priority) {
+      this.priority = priority;
+      return this;
+    }
+
+    public Builder concurrencyLimited(boolean concurrencyLimited) {
+      this.concurrencyLimited = concurrencyLimited;
+      return this;
+    }
+
+    public Builder problem(String problem) {
+      this.problem = problem;
+      return this;
+    }
+
+    public ExecutionPlan build() {
+      return new ExecutionPlan(
+          runMode,
+          queue,
+          machine,
+          machines,
+          plannedStartAt,
+          tests,
+          testCount,
+          window,
+          pendingTimeoutMs,
+          runningTimeoutMs,
+          heartbeatTimeoutMs,
+          resultGraceMs,
+          maxAttempts,
+          retries,
+          priority,
+          concurrencyLimited,
+          problem);
+    }
   }
 }

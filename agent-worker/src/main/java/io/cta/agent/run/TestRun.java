@@ -260,20 +260,22 @@ public final class TestRun {
     latest.put(result.caseName(), result.status());
     events.accept(
         AgentEvent.result(
-            resultKey(result.caseName()),
-            executionId,
-            test.id(),
-            attempt,
-            result.caseName(),
-            result.status().name(),
-            result.message(),
-            result.description(),
-            result.durationMs() != null ? result.durationMs() : now - startedAt,
-            result.custom().isEmpty() ? null : result.custom(),
-            result.attachments().isEmpty() ? null : result.attachments(),
-            result.screenshots().isEmpty() ? null : result.screenshots(),
-            startedAt,
-            now));
+                resultKey(result.caseName()),
+                executionId,
+                test.id(),
+                attempt,
+                result.caseName(),
+                result.status().name(),
+                result.message(),
+                startedAt,
+                now)
+            .toBuilder()
+            .description(result.description())
+            .durationMs(result.durationMs() != null ? result.durationMs() : now - startedAt)
+            .custom(result.custom().isEmpty() ? null : result.custom())
+            .attachments(result.attachments().isEmpty() ? null : result.attachments())
+            .screenshots(result.screenshots().isEmpty() ? null : result.screenshots())
+            .build());
   }
 
   /** The result with its names, texts and custom keys and values masked. */

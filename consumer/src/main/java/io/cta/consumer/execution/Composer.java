@@ -1,5 +1,6 @@
 package io.cta.consumer.execution;
 
+import io.cta.activities.DispatchSizing;
 import io.cta.activities.RunMode;
 import io.cta.activities.agent.TestSpec;
 import io.cta.activities.server.ComposeRequest;
@@ -27,12 +28,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class Composer {
-
-  /** Inline plans stay small in history: at most this many test runs (tests x attempts). */
-  static final int INLINE_RUNS = 400;
-
-  /** A parallel window is twice the eligible slots, so a machine finds work when it frees one. */
-  static final int MAX_WINDOW = 1_000;
 
   private final ExecutionStore executions;
   private final ExecutionLifecycle lifecycle;
@@ -102,24 +97,24 @@ public class Composer {
     long testRuns =
         (long) tests.size() * (1 + execution.retries()) * Math.max(1, stressMachines.size());
     int slotsAvailable = eligible.stream().mapToInt(m -> Math.max(1, m.slots())).sum();
-    return new ExecutionPlan(
-        mode,
-        queue,
-        machineName,
-        stressMachines,
-        plannedStart,
-        testRuns <= INLINE_RUNS ? tests : List.of(),
-        tests.size(),
-        Math.max(2, Math.min(MAX_WINDOW, 2 * slotsAvailable)),
-        execution.pendingTimeout(),
-        execution.runningTimeout(),
-        properties.agentHeartbeatTimeout().toMillis(),
-        properties.resultGrace().toMillis(),
-        properties.maxDispatchAttempts(),
-        execution.retries(),
-        execution.priority(),
-        execution.concurrency() != null,
-        null);
+    return ExecutionPlan.builder()
+        .runMode(mode)
+        .queue(queue)
+        .machine(machineName)
+        .machines(stressMachines)
+        .plannedStartAt(plannedStart)
+        .tests(testRuns <= DispatchSizing.INLINE_RUNS ? tests : List.of())
+        .testCount(tests.size())
+        .window(Math.max(2, Math.min(DispatchSizing.MAX_WINDOW, 2 * slotsAvailable)))
+        .pendingTimeoutMs(execution.pendingTimeout())
+        .runningTimeoutMs(execution.runningTimeout())
+        .heartbeatTimeoutMs(properties.agentHeartbeatTimeout().toMillis())
+        .resultGraceMs(properties.resultGrace().toMillis())
+        .maxAttempts(properties.maxDispatchAttempts())
+        .retries(execution.retries())
+        .priority(execution.priority())
+        .concurrencyLimited(execution.concurrency() != null)
+        .build();
   }
 
   /** Machines that count as targeted: not draining, and online unless the configuration says so. */

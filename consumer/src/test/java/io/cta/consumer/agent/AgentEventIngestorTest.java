@@ -247,21 +247,16 @@ class AgentEventIngestorTest {
         .ingest(
             machine,
             List.of(
-                AgentEvent.result(
-                    "full",
-                    id,
-                    "t1",
-                    1,
-                    "login",
-                    "failed",
-                    "no dashboard",
-                    "after 3 tries",
-                    1500L,
-                    Map.of("browser", "firefox", "java.version", "21", "$set", "x"),
-                    attachments,
-                    List.of(shot.id(), foreign.id(), "000000000000000000000000", "../etc/passwd"),
-                    10,
-                    1510)))
+                AgentEvent.result("full", id, "t1", 1, "login", "failed", "no dashboard", 10, 1510)
+                    .toBuilder()
+                    .description("after 3 tries")
+                    .durationMs(1500L)
+                    .custom(Map.of("browser", "firefox", "java.version", "21", "$set", "x"))
+                    .attachments(attachments)
+                    .screenshots(
+                        List.of(
+                            shot.id(), foreign.id(), "000000000000000000000000", "../etc/passwd"))
+                    .build()))
         .block();
 
     ResultDocument stored = results.results(id).blockFirst();
@@ -379,9 +374,7 @@ class AgentEventIngestorTest {
     String id = running().id();
     AgentEvent log = AgentEvent.log("l-1", id, "t", 1, "run", "stdout", 1, "x", 2);
     AgentEvent unknown =
-        new AgentEvent(
-            "u-1", "metric", id, null, 0, 1, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null);
+        AgentEvent.builder().key("u-1").type("metric").executionId(id).at(1).build();
 
     InvalidInputException refused =
         assertThrows(

@@ -62,31 +62,6 @@ class ConsumerMetricsTest {
   }
 
   private static ExecutionDocument withMachines(ExecutionDocument e, List<MachineRun> machines) {
-    return new ExecutionDocument(
-        e.id(),
-        e.number(),
-        e.scenarioId(),
-        e.scenarioName(),
-        e.state(),
-        e.result(),
-        e.counters(),
-        machines,
-        e.requestedAt(),
-        e.startedAt(),
-        e.finishedAt(),
-        e.reason(),
-        e.workflowId(),
-        e.priority(),
-        e.requestReason(),
-        e.requestedBy(),
-        e.pendingTimeout(),
-        e.runningTimeout(),
-        e.retries(),
-        e.concurrency(),
-        e.configuration(),
-        e.cancellation(),
-        e.notifications(),
-        e.chainDepth(),
-        null);
+    return e.toBuilder().machines(machines).rerunOf(null).build();
   }
 }

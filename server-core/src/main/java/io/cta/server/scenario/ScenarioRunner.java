@@ -237,31 +237,27 @@ public class ScenarioRunner {
       ConfigurationDocument configuration,
       List<Notification> notifications,
       String rerunOf) {
-    return new ExecutionDocument(
-        id,
-        scenario.lastNumber(),
-        scenario.id(),
-        scenario.name(),
-        ExecutionState.pending,
-        null,
-        Counters.ZERO,
-        List.of(),
-        Instant.now(),
-        null,
-        null,
-        null,
-        ExecutionWorkflow.workflowId(id),
-        run.priority(),
-        run.reason(),
-        run.requestedBy(),
-        pendingTimeout,
-        runningTimeout,
-        retries,
-        scenario.concurrency(),
-        configuration,
-        null,
-        notifications == null ? List.of() : notifications,
-        run.chainDepth(),
-        rerunOf);
+    return ExecutionDocument.builder()
+        .id(id)
+        .number(scenario.lastNumber())
+        .scenarioId(scenario.id())
+        .scenarioName(scenario.name())
+        .state(ExecutionState.pending)
+        .counters(Counters.ZERO)
+        .machines(List.of())
+        .requestedAt(Instant.now())
+        .workflowId(ExecutionWorkflow.workflowId(id))
+        .priority(run.priority())
+        .requestReason(run.reason())
+        .requestedBy(run.requestedBy())
+        .pendingTimeout(pendingTimeout)
+        .runningTimeout(runningTimeout)
+        .retries(retries)
+        .concurrency(scenario.concurrency())
+        .configuration(configuration)
+        .notifications(notifications == null ? List.of() : notifications)
+        .chainDepth(run.chainDepth())
+        .rerunOf(rerunOf)
+        .build();
   }
 }

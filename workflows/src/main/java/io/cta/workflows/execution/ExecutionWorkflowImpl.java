@@ -1,5 +1,6 @@
 package io.cta.workflows.execution;
 
+import io.cta.activities.DispatchSizing;
 import io.cta.activities.ExecutionState;
 import io.cta.activities.RunMode;
 import io.cta.activities.StartRule;
@@ -40,9 +41,6 @@ import java.util.Set;
  * {@link LaneWorkflow}), so that no workflow run's history grows with the suite.
  */
 public class ExecutionWorkflowImpl implements ExecutionWorkflow {
-
-  /** Tests per lane of a large parallel execution. */
-  static final int LANE_TESTS = 500;
 
   private final ServerActivities server =
       Workflow.newActivityStub(ServerActivities.class, ServerActivityOptions.DEFAULT);
@@ -216,29 +214,41 @@ public class ExecutionWorkflowImpl implements ExecutionWorkflow {
     if (plan.runMode() == RunMode.stress) {
       for (String target : plan.machines()) {
         inputs.add(
-            new LaneInput(
-                executionId,
-                workflowId,
-                lanePlan,
-                0,
-                1,
-                TaskQueues.machine(target),
-                0,
-                plan.plannedStartAt(),
-                0,
-                null));
+            LaneInput.builder()
+                .executionId(executionId)
+                .executionWorkflowId(workflowId)
+                .plan(lanePlan)
+                .lane(0)
+                .lanes(1)
+                .queue(TaskQueues.machine(target))
+                .notBefore(plan.plannedStartAt())
+                .build());
       }
     } else if (plan.runMode() == RunMode.parallel) {
-      int lanes = (plan.testCount() + LANE_TESTS - 1) / LANE_TESTS;
+      int lanes = (plan.testCount() + DispatchSizing.LANE_TESTS - 1) / DispatchSizing.LANE_TESTS;
       int window = Math.max(1, (plan.window() + lanes - 1) / lanes);
       for (int lane = 0; lane < lanes; lane++) {
         inputs.add(
-            new LaneInput(
-                executionId, workflowId, lanePlan, lane, lanes, plan.queue(), window, 0, 0, null));
+            LaneInput.builder()
+                .executionId(executionId)
+                .executionWorkflowId(workflowId)
+                .plan(lanePlan)
+                .lane(lane)
+                .lanes(lanes)
+                .queue(plan.queue())
+                .window(window)
+                .build());
       }
     } else {
       inputs.add(
-          new LaneInput(executionId, workflowId, lanePlan, 0, 1, plan.queue(), 0, 0, 0, null));
+          LaneInput.builder()
+              .executionId(executionId)
+              .executionWorkflowId(workflowId)
+              .plan(lanePlan)
+              .lane(0)
+              .lanes(1)
+              .queue(plan.queue())
+              .build());
     }
     List<Promise<LaneSummary>> running = new ArrayList<>();
     for (int i = 0; i < inputs.size(); i++) {

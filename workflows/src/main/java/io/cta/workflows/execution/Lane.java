@@ -1,5 +1,6 @@
 package io.cta.workflows.execution;
 
+import io.cta.activities.DispatchSizing;
 import io.cta.activities.ExecutionState;
 import io.cta.activities.FailureType;
 import io.cta.activities.RunMode;
@@ -39,11 +40,6 @@ import java.util.function.Supplier;
  * release, longest first, is the order machines take them in.
  */
 final class Lane {
-
-  /**
-   * A test refused this often by full agents is an error rather than a race (a bound on history).
-   */
-  private static final int MAX_REFUSALS = 100;
 
   /** Extra time an agent activity may live past the running timeout; the workflow timer wins. */
   private static final Duration ACTIVITY_MARGIN = Duration.ofMinutes(1);
@@ -134,7 +130,7 @@ final class Lane {
         }
         index++;
       }
-      if (page.size() < LaneWorkflowImpl.PAGE) {
+      if (page.size() < DispatchSizing.LANE_PAGE) {
         return -1;
       }
     }
@@ -177,7 +173,7 @@ final class Lane {
         scopes.add(scope);
         index++;
       }
-      if (page.size() < LaneWorkflowImpl.PAGE) {
+      if (page.size() < DispatchSizing.LANE_PAGE) {
         break;
       }
     }
@@ -194,7 +190,7 @@ final class Lane {
   /** A page of tests; a cancel (or a failure) while loading it stops the lane. */
   private List<TestSpec> page(Tests tests, int from) {
     try {
-      return tests.page(from, LaneWorkflowImpl.PAGE);
+      return tests.page(from, DispatchSizing.LANE_PAGE);
     } catch (CanceledFailure canceled) {
       stop(ExecutionState.canceled, null);
     } catch (ActivityFailure failure) {
@@ -267,7 +263,8 @@ final class Lane {
           attempt++;
           continue;
         }
-        if (FailureType.AGENT_FULL.is(failure.getCause()) && refusals++ < MAX_REFUSALS) {
+        if (FailureType.AGENT_FULL.is(failure.getCause())
+            && refusals++ < DispatchSizing.MAX_REFUSALS) {
           continue; // nothing ran: the same attempt goes back to the same queue
         }
         if (!(failure.getCause() instanceof TimeoutFailure timeout
@@ -280,7 +277,7 @@ final class Lane {
         String lost = lostMachine(timeout, target);
         if (lost != null
             && !lostMachines.contains(lost)
-            && lostMachines.size() < LaneSummary.MAX_LOST) {
+            && lostMachines.size() < DispatchSizing.MAX_LOST_MACHINES) {
           lostMachines.add(lost);
         }
         if (!redispatch || dispatches >= plan.maxAttempts()) {

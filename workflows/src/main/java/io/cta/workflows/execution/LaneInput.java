@@ -26,16 +26,107 @@ public record LaneInput(
     LaneSummary before) {
 
   LaneInput continueFrom(int index, String nextQueue, LaneSummary summary) {
-    return new LaneInput(
-        executionId,
-        executionWorkflowId,
-        plan,
-        lane,
-        lanes,
-        nextQueue,
-        window,
-        notBefore,
-        index,
-        summary);
+    return toBuilder().queue(nextQueue).next(index).before(summary).build();
+  }
+
+  /** A builder that names every value; unset values are null, 0 or false. */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this record's values, to change a few by name. */
+  Builder toBuilder() {
+    Builder b = new Builder();
+    b.executionId = executionId;
+    b.executionWorkflowId = executionWorkflowId;
+    b.plan = plan;
+    b.lane = lane;
+    b.lanes = lanes;
+    b.queue = queue;
+    b.window = window;
+    b.notBefore = notBefore;
+    b.next = next;
+    b.before = before;
+    return b;
+  }
+
+  /** Names each value of a {@link LaneInput}, so two values of one type cannot be swapped. */
+  static final class Builder {
+    private String executionId;
+    private String executionWorkflowId;
+    private ExecutionPlan plan;
+    private int lane;
+    private int lanes;
+    private String queue;
+    private int window;
+    private long notBefore;
+    private int next;
+    private LaneSummary before;
+
+    private Builder() {}
+
+    public Builder executionId(String executionId) {
+      this.executionId = executionId;
+      return this;
+    }
+
+    public Builder executionWorkflowId(String executionWorkflowId) {
+      this.executionWorkflowId = executionWorkflowId;
+      return this;
+    }
+
+    public Builder plan(ExecutionPlan plan) {
+      this.plan = plan;
+      return this;
+    }
+
+    public Builder lane(int lane) {
+      this.lane = lane;
+      return this;
+    }
+
+    public Builder lanes(int lanes) {
+      this.lanes = lanes;
+      return this;
+    }
+
+    public Builder queue(String queue) {
+      this.queue = queue;
+      return this;
+    }
+
+    public Builder window(int window) {
+      this.window = window;
+      return this;
+    }
+
+    public Builder notBefore(long notBefore) {
+      this.notBefore = notBefore;
+      return this;
+    }
+
+    public Builder next(int next) {
+      this.next = next;
+      return this;
+    }
+
+    public Builder before(LaneSummary before) {
+      this.before = before;
+      return this;
+    }
+
+    public LaneInput build() {
+      return new LaneInput(
+          executionId,
+          executionWorkflowId,
+          plan,
+          lane,
+          lanes,
+          queue,
+          window,
+          notBefore,
+          next,
+          before);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.cta.workflows.execution;
 
+import io.cta.activities.DispatchSizing;
 import io.cta.activities.ExecutionState;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +10,7 @@ import java.util.List;
  *
  * @param expectedResults results the agents announced, so that completion can wait for them
  * @param lostMachines machines that stopped heartbeating while running work of this lane (at most
- *     {@link #MAX_LOST} names)
+ *     {@link DispatchSizing#MAX_LOST_MACHINES} names)
  * @param lostTests tests that lost their machine on every allowed attempt ({@code parallel})
  * @param lostReason why the first such test, or a {@code stress} machine, was lost
  * @param stopState set when the lane stopped the execution (canceled, error, or a lost machine in
@@ -24,8 +25,6 @@ public record LaneSummary(
     ExecutionState stopState,
     String stopReason) {
 
-  static final int MAX_LOST = 20;
-
   public LaneSummary {
     lostMachines = lostMachines == null ? List.of() : List.copyOf(lostMachines);
   }
@@ -35,7 +34,7 @@ public record LaneSummary(
   LaneSummary plus(LaneSummary other) {
     List<String> lost = new ArrayList<>(lostMachines);
     for (String machine : other.lostMachines) {
-      if (!lost.contains(machine) && lost.size() < MAX_LOST) {
+      if (!lost.contains(machine) && lost.size() < DispatchSizing.MAX_LOST_MACHINES) {
         lost.add(machine);
       }
     }

@@ -1,5 +1,6 @@
 package io.cta.workflows.execution;
 
+import io.cta.activities.DispatchSizing;
 import io.cta.activities.agent.StartedSignal;
 import io.cta.activities.server.LoadTestsRequest;
 import io.cta.activities.server.ServerActivities;
@@ -7,16 +8,6 @@ import io.cta.workflows.ServerActivityOptions;
 import io.temporal.workflow.Workflow;
 
 public class LaneWorkflowImpl implements LaneWorkflow {
-
-  /** Tests loaded per activity call: bounds the size of each history event. */
-  static final int PAGE = 50;
-
-  /**
-   * A lane continues as new once its history passes this many events (about 6 per test). Low on
-   * purpose: without a sticky cache (the embedded default) every workflow task replays the whole
-   * run, so the replay cost per test grows with this limit.
-   */
-  static final int HISTORY_LIMIT = 400;
 
   private final ServerActivities server =
       Workflow.newActivityStub(ServerActivities.class, ServerActivityOptions.DEFAULT);
@@ -50,6 +41,6 @@ public class LaneWorkflowImpl implements LaneWorkflow {
   }
 
   private boolean historyFull() {
-    return Workflow.getInfo().getHistoryLength() > HISTORY_LIMIT;
+    return Workflow.getInfo().getHistoryLength() > DispatchSizing.LANE_HISTORY_LIMIT;
   }
 }

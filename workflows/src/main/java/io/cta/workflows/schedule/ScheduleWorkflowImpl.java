@@ -1,5 +1,6 @@
 package io.cta.workflows.schedule;
 
+import io.cta.activities.DispatchSizing;
 import io.cta.activities.schedule.FireRequest;
 import io.cta.activities.schedule.FireResult;
 import io.cta.activities.schedule.ScheduleActivities;
@@ -19,9 +20,6 @@ public class ScheduleWorkflowImpl implements ScheduleWorkflow {
 
   /** How often a buffered fire checks whether the previous execution ended. */
   static final Duration BUFFER_RECHECK = Duration.ofSeconds(10);
-
-  /** Continue as new well below Temporal's history limits. */
-  static final int MAX_HISTORY = 2_000;
 
   private final ScheduleActivities activities =
       Workflow.newActivityStub(ScheduleActivities.class, ServerActivityOptions.DEFAULT);
@@ -62,7 +60,7 @@ public class ScheduleWorkflowImpl implements ScheduleWorkflow {
     cursor = input.cursor() > 0 ? input.cursor() : Workflow.currentTimeMillis();
 
     while (!stopped) {
-      if (Workflow.getInfo().getHistoryLength() > MAX_HISTORY) {
+      if (Workflow.getInfo().getHistoryLength() > DispatchSizing.SCHEDULE_HISTORY_LIMIT) {
         Workflow.continueAsNew(new ScheduleInput(scenarioId, spec, paused, cursor, buffered));
       }
       Optional<Long> next = paused ? Optional.empty() : FireTimes.next(spec, cursor);

@@ -118,24 +118,18 @@ final class Fixtures {
 
   static ExecutionPlan parallelPlan(
       String group, int window, List<TestSpec> tests, boolean inline, long heartbeatMs) {
-    return new ExecutionPlan(
-        RunMode.parallel,
-        TaskQueues.group(group),
-        null,
-        List.of(),
-        0,
-        inline ? tests : List.of(),
-        tests.size(),
-        window,
-        600_000,
-        600_000,
-        heartbeatMs,
-        5_000,
-        3,
-        0,
-        0,
-        false,
-        null);
+    return ExecutionPlan.builder()
+        .runMode(RunMode.parallel)
+        .queue(TaskQueues.group(group))
+        .tests(inline ? tests : List.of())
+        .testCount(tests.size())
+        .window(window)
+        .pendingTimeoutMs(600_000)
+        .runningTimeoutMs(600_000)
+        .heartbeatTimeoutMs(heartbeatMs)
+        .resultGraceMs(5_000)
+        .maxAttempts(3)
+        .build();
   }
 
   /**
@@ -149,47 +143,32 @@ final class Fixtures {
       long heartbeatMs,
       String... testIds) {
     List<TestSpec> tests = java.util.Arrays.stream(testIds).map(Fixtures::test).toList();
-    return new ExecutionPlan(
-        RunMode.stress,
-        null,
-        null,
-        machines,
-        plannedStartAt,
-        tests,
-        tests.size(),
-        1,
-        pendingMs,
-        60_000,
-        heartbeatMs,
-        5_000,
-        3,
-        0,
-        0,
-        false,
-        null);
+    return ExecutionPlan.builder()
+        .runMode(RunMode.stress)
+        .machines(machines)
+        .plannedStartAt(plannedStartAt)
+        .tests(tests)
+        .testCount(tests.size())
+        .window(1)
+        .pendingTimeoutMs(pendingMs)
+        .runningTimeoutMs(60_000)
+        .heartbeatTimeoutMs(heartbeatMs)
+        .resultGraceMs(5_000)
+        .maxAttempts(3)
+        .build();
   }
 
   /** A plan targeting {@link #MACHINE} whose execution must first take a scenario slot. */
   static ExecutionPlan limitedPlan(long pendingMs, String... testIds) {
     ExecutionPlan plan = plan(pendingMs, 60_000, testIds);
-    return new ExecutionPlan(
-        plan.runMode(),
-        plan.queue(),
-        plan.machine(),
-        plan.machines(),
-        0,
-        plan.tests(),
-        plan.testCount(),
-        1,
-        plan.pendingTimeoutMs(),
-        plan.runningTimeoutMs(),
-        plan.heartbeatTimeoutMs(),
-        plan.resultGraceMs(),
-        plan.maxAttempts(),
-        0,
-        0,
-        true,
-        null);
+    return plan.toBuilder()
+        .plannedStartAt(0)
+        .window(1)
+        .retries(0)
+        .priority(0)
+        .concurrencyLimited(true)
+        .problem(null)
+        .build();
   }
 
   private static ExecutionPlan plan(
@@ -200,23 +179,19 @@ final class Fixtures {
       int retries,
       String... testIds) {
     List<TestSpec> tests = java.util.Arrays.stream(testIds).map(Fixtures::test).toList();
-    return new ExecutionPlan(
-        RunMode.mono,
-        queue,
-        machine,
-        List.of(),
-        0,
-        tests,
-        tests.size(),
-        1,
-        pendingMs,
-        runningMs,
-        1_000,
-        5_000,
-        3,
-        retries,
-        0,
-        false,
-        null);
+    return ExecutionPlan.builder()
+        .runMode(RunMode.mono)
+        .queue(queue)
+        .machine(machine)
+        .tests(tests)
+        .testCount(tests.size())
+        .window(1)
+        .pendingTimeoutMs(pendingMs)
+        .runningTimeoutMs(runningMs)
+        .heartbeatTimeoutMs(1_000)
+        .resultGraceMs(5_000)
+        .maxAttempts(3)
+        .retries(retries)
+        .build();
   }
 }

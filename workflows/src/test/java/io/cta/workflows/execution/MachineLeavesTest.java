@@ -114,24 +114,17 @@ class MachineLeavesTest {
     List<TestSpec> suite = List.of(Fixtures.test("a"), Fixtures.test("b"), Fixtures.test("c"));
     // The tests are not in the plan: a lane child workflow loads and runs them, as for a large run.
     ExecutionPlan plan =
-        new ExecutionPlan(
-            RunMode.mono,
-            TaskQueues.group("g"),
-            null,
-            List.of(),
-            0,
-            List.of(),
-            suite.size(),
-            1,
-            60_000,
-            60_000,
-            1_000,
-            5_000,
-            3,
-            0,
-            0,
-            false,
-            null);
+        ExecutionPlan.builder()
+            .runMode(RunMode.mono)
+            .queue(TaskQueues.group("g"))
+            .testCount(suite.size())
+            .window(1)
+            .pendingTimeoutMs(60_000)
+            .runningTimeoutMs(60_000)
+            .heartbeatTimeoutMs(1_000)
+            .resultGraceMs(5_000)
+            .maxAttempts(3)
+            .build();
     env.newWorker(TaskQueues.SERVER)
         .registerActivitiesImplementations(Fixtures.server(plan, suite, completions));
     env.newWorker(TaskQueues.group("g"))

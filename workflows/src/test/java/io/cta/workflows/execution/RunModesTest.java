@@ -355,24 +355,14 @@ class RunModesTest {
       TestWorkflowEnvironment env, Worker worker) {
     ExecutionPlan base = Fixtures.plan(60_000, 60_000, "a", "b");
     ExecutionPlan urgent =
-        new ExecutionPlan(
-            base.runMode(),
-            base.queue(),
-            base.machine(),
-            base.machines(),
-            0,
-            base.tests(),
-            base.testCount(),
-            1,
-            base.pendingTimeoutMs(),
-            base.runningTimeoutMs(),
-            base.heartbeatTimeoutMs(),
-            base.resultGraceMs(),
-            base.maxAttempts(),
-            0,
-            90,
-            false,
-            null);
+        base.toBuilder()
+            .plannedStartAt(0)
+            .window(1)
+            .retries(0)
+            .priority(90)
+            .concurrencyLimited(false)
+            .problem(null)
+            .build();
     env.newWorker(TaskQueues.machine(Fixtures.MACHINE))
         .registerActivitiesImplementations(
             (AgentActivities)
