@@ -1,18 +1,13 @@
 package io.cta.api.execution;
 
 import io.cta.activities.ExecutionState;
-import io.cta.activities.RunMode;
 import io.cta.activities.TestStatus;
-import io.cta.server.definition.SuiteDocument;
-import io.cta.server.definition.TestDefinition;
 import io.cta.server.error.ConflictException;
 import io.cta.server.error.InvalidInputException;
-import io.cta.server.execution.Counting;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionLifecycle;
 import io.cta.server.execution.ExecutionStore;
-import io.cta.server.execution.ResultStore;
-import io.cta.server.execution.SuiteSnapshot;
+import io.cta.server.scenario.RerunSelection;
 import io.cta.server.scenario.ScenarioRunner;
 import io.cta.server.security.CtaPrincipal;
 import io.cta.server.temporal.ExecutionWorkflows;
@@ -56,7 +51,7 @@ class ExecutionController {
 
   private final ExecutionStore executions;
   private final ExecutionLifecycle lifecycle;
-  private final ResultStore results;
+  private final RerunSelection reruns;
   private final ExecutionViews views;
   private final ExecutionWorkflows workflows;
   private final ScenarioRunner runner;
@@ -64,13 +59,13 @@ class ExecutionController {
   ExecutionController(
       ExecutionStore executions,
       ExecutionLifecycle lifecycle,
-      ResultStore results,
+      RerunSelection reruns,
       ExecutionViews views,
       ExecutionWorkflows workflows,
       ScenarioRunner runner) {
     this.executions = executions;
     this.lifecycle = lifecycle;
-    this.results = results;
+    this.reruns = reruns;
     this.views = views;
     this.workflows = workflows;
     this.runner = runner;
@@ -143,7 +138,9 @@ class ExecutionController {
                                   "execution '" + id + "' has no suite snapshot to run again")))
                   .flatMap(
                       snapshot ->
-                          onlyFailed ? failedPart(original, snapshot) : Mono.just(snapshot.suite()))
+                          onlyFailed
+                              ? reruns.failedPart(original, snapshot)
+                              : Mono.just(snapshot.suite()))
                   .flatMap(
                       suite ->
                           runner.rerun(
@@ -160,34 +157,6 @@ class ExecutionController {
         .map(
             view ->
                 ResponseEntity.created(URI.create("/api/v1/executions/" + view.id())).body(view));
-  }
-
-  /** The tests of the original's suite whose final status is not ok, or that have no result. */
-  private Mono<SuiteDocument> failedPart(ExecutionDocument original, SuiteSnapshot snapshot) {
-    SuiteDocument suite = snapshot.suite();
-    return results
-        .results(original.id())
-        .collectList()
-        .map(
-            stored -> {
-              Set<String> ok =
-                  Counting.okTests(stored, original.configuration().runMode() == RunMode.stress);
-              List<TestDefinition> failed =
-                  suite.tests().stream().filter(t -> !ok.contains(t.id())).toList();
-              if (failed.isEmpty()) {
-                throw new InvalidInputException(
-                    "onlyFailed: every test of execution '"
-                        + original.id()
-                        + "' ended ok; there is nothing to rerun");
-              }
-              return new SuiteDocument(
-                  suite.id(),
-                  suite.name(),
-                  suite.description(),
-                  failed,
-                  suite.createdAt(),
-                  suite.updatedAt());
-            });
   }
 
   /**

@@ -2,16 +2,10 @@ package io.cta.api.scenario;
 
 import io.cta.api.execution.ExecutionView;
 import io.cta.api.execution.ExecutionViews;
-import io.cta.server.definition.Concurrency;
-import io.cta.server.definition.ConfigurationDocument;
 import io.cta.server.definition.DefinitionStore;
 import io.cta.server.definition.Notification;
-import io.cta.server.definition.Retention;
 import io.cta.server.definition.ScenarioDocument;
-import io.cta.server.definition.SuiteDocument;
 import io.cta.server.definition.WebhookUrls;
-import io.cta.server.error.InvalidInputException;
-import io.cta.server.error.NotFoundException;
 import io.cta.server.scenario.ScenarioRunner;
 import io.cta.server.security.CtaPrincipal;
 import io.cta.server.web.PageRequest;
@@ -42,7 +36,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 @RestController
@@ -56,16 +49,19 @@ class ScenarioController {
   private final ScenarioRunner runner;
   private final ExecutionViews views;
   private final Schedules schedules;
+  private final ScenarioRequests requests;
 
   ScenarioController(
       DefinitionStore definitions,
       ScenarioRunner runner,
       ExecutionViews views,
-      Schedules schedules) {
+      Schedules schedules,
+      ScenarioRequests requests) {
     this.definitions = definitions;
     this.runner = runner;
     this.views = views;
     this.schedules = schedules;
+    this.requests = requests;
   }
 
   @GetMapping
@@ -93,10 +89,12 @@ class ScenarioController {
     }
     List<Notification> notifications = Notifications.documents(request.notifications(), null);
     Instant now = DefinitionStore.nextUpdate(null);
-    return checkReferences(request, notifications)
+    return requests
+        .checkReferences(request, notifications)
         .then(
             definitions.insert(
-                document(new ObjectId().toHexString(), request, notifications, 0, now, now)))
+                ScenarioRequests.document(
+                    new ObjectId().toHexString(), request, notifications, 0, now, now)))
         .flatMap(saved -> applySchedule(saved, request))
         .map(
             view ->
@@ -134,7 +132,8 @@ class ScenarioController {
     }
     // Checked now; the edit below keeps the stored secrets a webhook is sent without.
     List<Notification> checked = Notifications.documents(request.notifications(), null);
-    return checkReferences(request, checked)
+    return requests
+        .checkReferences(request, checked)
         .then(
             definitions.replace(
                 ScenarioDocument.class,
@@ -145,7 +144,7 @@ class ScenarioController {
                 // A run between our read and write takes the next number: never lose it.
                 old -> Map.of("lastNumber", old.lastNumber()),
                 old ->
-                    document(
+                    ScenarioRequests.document(
                         id,
                         request,
                         Notifications.documents(request.notifications(), old.notifications()),
@@ -211,92 +210,5 @@ class ScenarioController {
         .find(scenario.id())
         .map(schedule -> ScenarioView.of(scenario, schedule, fullUrls))
         .defaultIfEmpty(ScenarioView.of(scenario, null, fullUrls));
-  }
-
-  private Mono<Void> checkReferences(ScenarioRequest request, List<Notification> notifications) {
-    Mono<SuiteDocument> suite =
-        definitions
-            .get(SuiteDocument.class, request.testSuiteId(), "suite")
-            .onErrorMap(
-                NotFoundException.class,
-                e ->
-                    new InvalidInputException(
-                        "testSuiteId: suite '" + request.testSuiteId() + "' does not exist"));
-    Mono<ConfigurationDocument> configuration =
-        definitions
-            .get(ConfigurationDocument.class, request.configurationId(), "configuration")
-            .onErrorMap(
-                NotFoundException.class,
-                e ->
-                    new InvalidInputException(
-                        "configurationId: configuration '"
-                            + request.configurationId()
-                            + "' does not exist"));
-    Mono<Void> chains =
-        Flux.range(0, notifications.size())
-            .filter(i -> notifications.get(i).scenarioId() != null)
-            .concatMap(
-                i ->
-                    definitions
-                        .get(ScenarioDocument.class, notifications.get(i).scenarioId(), WHAT)
-                        .onErrorMap(
-                            NotFoundException.class,
-                            e ->
-                                new InvalidInputException(
-                                    "notifications["
-                                        + i
-                                        + "].scenarioId: scenario '"
-                                        + notifications.get(i).scenarioId()
-                                        + "' does not exist")))
-            .then();
-    return suite.then(configuration).then(chains);
-  }
-
-  private static Concurrency concurrency(Concurrency requested) {
-    if (requested == null) {
-      return null;
-    }
-    if (requested.max() < 1 || requested.max() > 1_000) {
-      throw new InvalidInputException("concurrency.max: must be between 1 and 1000");
-    }
-    return new Concurrency(
-        requested.max(),
-        requested.whenFull() == null ? Concurrency.WhenFull.queue : requested.whenFull());
-  }
-
-  private static Retention retention(Retention requested) {
-    String problem = requested == null ? null : requested.problem();
-    if (problem != null) {
-      throw new InvalidInputException(problem);
-    }
-    return requested;
-  }
-
-  private static ScenarioDocument document(
-      String id,
-      ScenarioRequest request,
-      List<Notification> notifications,
-      long lastNumber,
-      Instant createdAt,
-      Instant updatedAt) {
-    return new ScenarioDocument(
-        id,
-        request.name(),
-        request.description(),
-        request.testSuiteId(),
-        request.configurationId(),
-        request.pendingTimeout() == null
-            ? ScenarioRequest.DEFAULT_PENDING_TIMEOUT
-            : request.pendingTimeout(),
-        request.runningTimeout() == null
-            ? ScenarioRequest.DEFAULT_RUNNING_TIMEOUT
-            : request.runningTimeout(),
-        request.retries() == null ? 0 : request.retries(),
-        concurrency(request.concurrency()),
-        notifications,
-        retention(request.retention()),
-        lastNumber,
-        createdAt,
-        updatedAt);
   }
 }

@@ -9,21 +9,15 @@ import io.cta.activities.notification.NotificationActivities;
 import io.cta.consumer.config.ConsumerProperties;
 import io.cta.consumer.metrics.ConsumerMetrics;
 import io.cta.server.definition.Notification;
-import io.cta.server.error.CtaException;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.notification.Delivery;
 import io.cta.server.notification.DeliveryStore;
-import io.cta.server.scenario.ScenarioRunner;
 import io.temporal.activity.Activity;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -41,7 +35,7 @@ public class NotificationActivitiesImpl implements NotificationActivities {
   private final DeliveryStore deliveries;
   private final WebhookSender webhooks;
   private final EmailSender emails;
-  private final ScenarioRunner runner;
+  private final Chains chains;
   private final ConsumerMetrics metrics;
   private final ConsumerProperties.Notifications settings;
 
@@ -50,14 +44,14 @@ public class NotificationActivitiesImpl implements NotificationActivities {
       DeliveryStore deliveries,
       WebhookSender webhooks,
       EmailSender emails,
-      ScenarioRunner runner,
+      Chains chains,
       ConsumerMetrics metrics,
       ConsumerProperties properties) {
     this.executions = executions;
     this.deliveries = deliveries;
     this.webhooks = webhooks;
     this.emails = emails;
-    this.runner = runner;
+    this.chains = chains;
     this.metrics = metrics;
     this.settings = properties.notifications();
   }
@@ -120,7 +114,7 @@ public class NotificationActivitiesImpl implements NotificationActivities {
                     execution.id() + "-" + request.index(),
                     summary);
         case email -> emails.send(notification.to(), summary);
-        case chain -> chained = chain(execution, request.index(), notification);
+        case chain -> chained = chains.start(execution, request.index(), notification);
       }
     } catch (RuntimeException e) {
       DeliveryException failure =
@@ -145,44 +139,6 @@ public class NotificationActivitiesImpl implements NotificationActivities {
     record(request, notification, attempt, Delivery.Status.delivered, null, statusCode, chained);
   }
 
-  /**
-   * Runs the chained scenario the way the api runs one (concurrency limits apply), as an execution
-   * one chain deeper. Its id derives from this execution and notification: a retry never starts a
-   * second one.
-   */
-  private String chain(ExecutionDocument source, int index, Notification chain) {
-    if (source.chainDepth() >= settings.maxChainDepth()) {
-      throw new DeliveryException(
-          "not started: execution "
-              + source.id()
-              + " is "
-              + source.chainDepth()
-              + " chain(s) deep, the limit (cta.consumer.notifications.max-chain-depth);"
-              + " a loop such as A -> B -> A ends here",
-          null,
-          true);
-    }
-    String id =
-        "chain-"
-            + UUID.nameUUIDFromBytes((source.id() + "#" + index).getBytes(StandardCharsets.UTF_8));
-    try {
-      return runner
-          .run(
-              chain.scenarioId(),
-              new ScenarioRunner.Run(
-                  id,
-                  source.priority(),
-                  "chained from " + source.scenarioName() + " #" + source.number(),
-                  "chain",
-                  source.chainDepth() + 1))
-          .block()
-          .id();
-    } catch (CtaException e) {
-      // The scenario is gone or refuses the run (its concurrency limit): no retry helps.
-      throw new DeliveryException(e.getMessage(), null, true);
-    }
-  }
-
   @Override
   public void giveUp(DeliveryFailure failure) {
     List<Delivery> logged = deliveries.deliveries(failure.executionId()).block();
@@ -195,7 +151,7 @@ public class NotificationActivitiesImpl implements NotificationActivities {
     String target =
         execution == null || failure.index() >= sizeOf(execution)
             ? null
-            : target(execution.notifications().get(failure.index()));
+            : DeliveryTargets.of(execution.notifications().get(failure.index()));
     deliveries
         .append(
             failure.executionId(),
@@ -234,7 +190,7 @@ public class NotificationActivitiesImpl implements NotificationActivities {
             new Delivery(
                 request.index(),
                 notification.type(),
-                target(notification),
+                DeliveryTargets.of(notification),
                 attempt,
                 status,
                 failure == null ? statusCode : failure.statusCode(),
@@ -242,28 +198,6 @@ public class NotificationActivitiesImpl implements NotificationActivities {
                 chainedExecutionId,
                 Instant.now()))
         .block();
-  }
-
-  /** Where a notification goes, as the delivery log shows it: never a secret, nor a URL's query. */
-  private static String target(Notification notification) {
-    return switch (notification.type()) {
-      case webhook -> withoutQuery(notification.url());
-      case email -> notification.to() == null ? null : String.join(", ", notification.to());
-      case chain -> notification.scenarioId();
-    };
-  }
-
-  private static String withoutQuery(String url) {
-    if (url == null) {
-      return null;
-    }
-    try {
-      URI uri = new URI(url);
-      return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null)
-          .toString();
-    } catch (URISyntaxException e) {
-      return "(invalid URL)";
-    }
   }
 
   private ExecutionDocument execution(String id) {

@@ -171,7 +171,7 @@ class NotificationActivitiesImplTest {
                 new StaticListableBeanFactory(Map.of("mailSender", mailSender()))
                     .getBeanProvider(JavaMailSender.class),
                 properties),
-            runner,
+            new Chains(runner, properties),
             new ConsumerMetrics(meters),
             properties);
     Worker worker = env.newWorker(TaskQueues.SERVER);
