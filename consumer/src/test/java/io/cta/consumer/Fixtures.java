@@ -15,8 +15,6 @@ import io.cta.consumer.execution.SuiteOrder;
 import io.cta.consumer.metrics.ConsumerMetrics;
 import io.cta.server.config.MongoConversions;
 import io.cta.server.definition.Concurrency;
-import io.cta.server.definition.ConfigurationDocument;
-import io.cta.server.definition.MachineTarget;
 import io.cta.server.definition.Notification;
 import io.cta.server.definition.StageDefinition;
 import io.cta.server.definition.SuiteDocument;
@@ -33,7 +31,6 @@ import io.cta.server.history.TestHistoryStore;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.PoolStore;
 import io.cta.server.scenario.SlotStore;
-import io.cta.workflows.execution.ExecutionWorkflow;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,7 +51,7 @@ import org.springframework.data.mongodb.core.SimpleReactiveMongoDatabaseFactory;
 /** Test data and an embedded MongoDB (memory backend) for the consumer's tests. */
 public final class Fixtures {
 
-  public static final String MACHINE = "lab-01";
+  public static final String MACHINE = io.cta.server.Fixtures.MACHINE;
 
   /** Execution numbers, unique per scenario as the scenario_number index requires. */
   private static final AtomicLong NUMBERS = new AtomicLong();
@@ -128,8 +125,7 @@ public final class Fixtures {
 
   public static ExecutionDocument execution(
       ExecutionState state, Instant requestedAt, long pendingTimeout) {
-    return execution(
-        state, requestedAt, pendingTimeout, RunMode.mono, new MachineTarget(MACHINE), false);
+    return io.cta.server.Fixtures.execution(state, requestedAt, pendingTimeout);
   }
 
   public static ExecutionDocument execution(
@@ -139,35 +135,8 @@ public final class Fixtures {
       RunMode runMode,
       Target target,
       boolean includeOffline) {
-    String id = new ObjectId().toHexString();
-    Instant now = Instant.now();
-    ConfigurationDocument configuration =
-        new ConfigurationDocument(
-            "c1",
-            "config",
-            runMode,
-            ConfigurationDocument.MachineType.physical,
-            target,
-            includeOffline,
-            now,
-            now);
-    return ExecutionDocument.builder()
-        .id(id)
-        .number(NUMBERS.incrementAndGet())
-        .scenarioId("sc1")
-        .scenarioName("scenario")
-        .state(state)
-        .counters(Counters.ZERO)
-        .machines(List.of())
-        .requestedAt(requestedAt)
-        .startedAt(state == ExecutionState.running ? requestedAt : null)
-        .workflowId(ExecutionWorkflow.workflowId(id))
-        .requestedBy("tester")
-        .pendingTimeout(pendingTimeout)
-        .runningTimeout(600_000)
-        .configuration(configuration)
-        .notifications(List.of())
-        .build();
+    return io.cta.server.Fixtures.execution(
+        state, requestedAt, pendingTimeout, runMode, target, includeOffline);
   }
 
   /** The execution with these notifications. */
@@ -183,13 +152,7 @@ public final class Fixtures {
       ExecutionState state,
       Instant requestedAt,
       Concurrency concurrency) {
-    ExecutionDocument e = execution(state, requestedAt, 60_000);
-    return e.toBuilder()
-        .number(number)
-        .scenarioId(scenarioId)
-        .scenarioName("scenario " + scenarioId)
-        .concurrency(concurrency)
-        .build();
+    return io.cta.server.Fixtures.execution(scenarioId, number, state, requestedAt, concurrency);
   }
 
   /**

@@ -7,11 +7,15 @@ import io.cta.activities.ExecutionState;
 import io.cta.activities.RunMode;
 import io.cta.activities.TestStatus;
 import io.cta.server.config.MongoConversions;
+import io.cta.server.definition.Concurrency;
 import io.cta.server.definition.ConfigurationDocument;
 import io.cta.server.definition.GroupTarget;
+import io.cta.server.definition.MachineTarget;
+import io.cta.server.definition.Target;
 import io.cta.server.execution.Counters;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ResultDocument;
+import io.cta.workflows.execution.ExecutionWorkflow;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +27,9 @@ import org.springframework.data.mongodb.core.SimpleReactiveMongoDatabaseFactory;
 /** Test data and an embedded MongoDB (memory backend) for server-core's tests. */
 public final class Fixtures {
 
+  public static final String MACHINE = "lab-01";
+
+  /** Execution numbers, unique per scenario as the scenario_number index requires. */
   private static final AtomicLong NUMBERS = new AtomicLong();
 
   private Fixtures() {}
@@ -72,6 +79,66 @@ public final class Fixtures {
                 now,
                 now))
         .notifications(List.of())
+        .build();
+  }
+
+  public static ExecutionDocument execution(
+      ExecutionState state, Instant requestedAt, long pendingTimeout) {
+    return execution(
+        state, requestedAt, pendingTimeout, RunMode.mono, new MachineTarget(MACHINE), false);
+  }
+
+  public static ExecutionDocument execution(
+      ExecutionState state,
+      Instant requestedAt,
+      long pendingTimeout,
+      RunMode runMode,
+      Target target,
+      boolean includeOffline) {
+    String id = new ObjectId().toHexString();
+    Instant now = Instant.now();
+    ConfigurationDocument configuration =
+        new ConfigurationDocument(
+            "c1",
+            "config",
+            runMode,
+            ConfigurationDocument.MachineType.physical,
+            target,
+            includeOffline,
+            now,
+            now);
+    return ExecutionDocument.builder()
+        .id(id)
+        .number(NUMBERS.incrementAndGet())
+        .scenarioId("sc1")
+        .scenarioName("scenario")
+        .state(state)
+        .counters(Counters.ZERO)
+        .machines(List.of())
+        .requestedAt(requestedAt)
+        .startedAt(state == ExecutionState.running ? requestedAt : null)
+        .workflowId(ExecutionWorkflow.workflowId(id))
+        .requestedBy("tester")
+        .pendingTimeout(pendingTimeout)
+        .runningTimeout(600_000)
+        .configuration(configuration)
+        .notifications(List.of())
+        .build();
+  }
+
+  /** An execution of the scenario with this number, requested at {@code requestedAt}. */
+  public static ExecutionDocument execution(
+      String scenarioId,
+      long number,
+      ExecutionState state,
+      Instant requestedAt,
+      Concurrency concurrency) {
+    ExecutionDocument e = execution(state, requestedAt, 60_000);
+    return e.toBuilder()
+        .number(number)
+        .scenarioId(scenarioId)
+        .scenarioName("scenario " + scenarioId)
+        .concurrency(concurrency)
         .build();
   }
 

@@ -1,6 +1,6 @@
 package io.cta.consumer.retention;
 
-import io.cta.consumer.MongoBackend;
+import io.cta.server.MongoBackend;
 
 /** {@link RetentionContract} against the embedded MongoDB (mongo-java-server). */
 class RetentionEmbeddedTest extends RetentionContract {

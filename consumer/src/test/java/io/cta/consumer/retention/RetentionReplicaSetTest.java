@@ -1,6 +1,6 @@
 package io.cta.consumer.retention;
 
-import io.cta.consumer.MongoBackend;
+import io.cta.server.MongoBackend;
 
 /** {@link RetentionContract} against a real MongoDB replica set; skipped without Docker. */
 class RetentionReplicaSetTest extends RetentionContract {

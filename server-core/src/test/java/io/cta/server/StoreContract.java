@@ -1,4 +1,4 @@
-package io.cta.consumer;
+package io.cta.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

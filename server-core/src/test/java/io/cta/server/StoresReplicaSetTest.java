@@ -1,4 +1,4 @@
-package io.cta.consumer;
+package io.cta.server;
 
 /** {@link StoreContract} against a real MongoDB replica set; skipped without Docker. */
 class StoresReplicaSetTest extends StoreContract {

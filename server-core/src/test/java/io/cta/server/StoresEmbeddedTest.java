@@ -1,4 +1,4 @@
-package io.cta.consumer;
+package io.cta.server;
 
 /** {@link StoreContract} against the embedded MongoDB (mongo-java-server). */
 class StoresEmbeddedTest extends StoreContract {

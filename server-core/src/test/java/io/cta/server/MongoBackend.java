@@ -1,4 +1,4 @@
-package io.cta.consumer;
+package io.cta.server;
 
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
