@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cta.server.security.Role;
-import io.cta.server.security.TokenService;
+import io.cta.server.security.TokenStore;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +30,7 @@ class ConsoleApiTest extends ApiHttpTest {
     servers(registry, "cta-console");
   }
 
-  @Autowired TokenService tokens;
+  @Autowired TokenStore tokens;
 
   private final ObjectMapper json = new ObjectMapper();
 

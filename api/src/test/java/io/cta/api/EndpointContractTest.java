@@ -11,7 +11,7 @@ import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.notification.Delivery;
 import io.cta.server.notification.DeliveryStore;
 import io.cta.server.security.Role;
-import io.cta.server.security.TokenService;
+import io.cta.server.security.TokenStore;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,7 +45,7 @@ class EndpointContractTest extends ApiHttpTest {
     servers(registry, "cta-contract");
   }
 
-  @Autowired TokenService tokens;
+  @Autowired TokenStore tokens;
 
   @Autowired ReactiveMongoTemplate documents;
   @Autowired DeliveryStore deliveries;

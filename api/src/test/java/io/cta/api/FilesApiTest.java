@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cta.server.execution.FileStore;
 import io.cta.server.execution.StoredFile;
 import io.cta.server.security.Role;
-import io.cta.server.security.TokenService;
+import io.cta.server.security.TokenStore;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,7 +30,7 @@ class FilesApiTest extends ApiHttpTest {
   }
 
   @Autowired FileStore files;
-  @Autowired TokenService tokens;
+  @Autowired TokenStore tokens;
 
   private StoredFile store(String name, String contentType, byte[] content) {
     return files

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cta.activities.events.RegisterRequest;
 import io.cta.server.machine.MachineStore;
-import io.cta.server.security.TokenService;
+import io.cta.server.security.TokenStore;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
@@ -30,7 +30,7 @@ class MachinesApiTest extends ApiHttpTest {
   }
 
   @Autowired MachineStore machines;
-  @Autowired TokenService tokens;
+  @Autowired TokenStore tokens;
 
   private final ObjectMapper json = new ObjectMapper();
 

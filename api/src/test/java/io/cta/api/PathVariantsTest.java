@@ -3,7 +3,7 @@ package io.cta.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.cta.server.security.Role;
-import io.cta.server.security.TokenService;
+import io.cta.server.security.TokenStore;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,7 +29,7 @@ class PathVariantsTest extends ApiHttpTest {
     servers(registry, "cta-path-variants");
   }
 
-  @Autowired TokenService tokens;
+  @Autowired TokenStore tokens;
 
   /** Variants of a path, spelled differently in each of its literal (not variable) segments. */
   static List<String> variants(List<String> segments, List<Boolean> literal) {

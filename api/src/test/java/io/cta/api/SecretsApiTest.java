@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cta.server.security.Role;
-import io.cta.server.security.TokenService;
+import io.cta.server.security.TokenStore;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ class SecretsApiTest extends ApiHttpTest {
     servers(registry, "cta-secrets");
   }
 
-  @Autowired TokenService tokens;
+  @Autowired TokenStore tokens;
   @Autowired ReactiveMongoTemplate mongo;
 
   private final ObjectMapper json = new ObjectMapper();

@@ -1,7 +1,7 @@
 package io.cta.api.config;
 
 import io.cta.server.config.CtaServerProperties;
-import io.cta.server.security.TokenService;
+import io.cta.server.security.TokenStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
 /**
  * Installs the first admin token: {@code CTA_ADMIN_TOKEN} if set, else the one in the admin token
  * file, else a new one written to that file (readable by its owner only). The token itself is never
- * logged; only the file's path is. A token shorter than {@link TokenService#MIN_ADMIN_TOKEN_LENGTH}
+ * logged; only the file's path is. A token shorter than {@link TokenStore#MIN_ADMIN_TOKEN_LENGTH}
  * stops the start.
  */
 @Component
@@ -25,15 +25,15 @@ class AdminTokenBootstrap implements ApplicationRunner {
 
   private static final Logger log = LoggerFactory.getLogger(AdminTokenBootstrap.class);
 
-  private final TokenService tokens;
+  private final TokenStore tokens;
   private final CtaServerProperties properties;
 
-  AdminTokenBootstrap(TokenService tokens, CtaServerProperties properties) {
+  AdminTokenBootstrap(TokenStore tokens, CtaServerProperties properties) {
     this.tokens = tokens;
     this.properties = properties;
     // Checked here, while the context is built: the api refuses to start before it listens.
     if (properties.adminToken() != null && !properties.adminToken().isBlank()) {
-      TokenService.requireAdminTokenLength(
+      TokenStore.requireAdminTokenLength(
           properties.adminToken(), "CTA_ADMIN_TOKEN (cta.admin-token)");
     }
   }
@@ -43,7 +43,7 @@ class AdminTokenBootstrap implements ApplicationRunner {
     String secret = properties.adminToken();
     if (secret == null || secret.isBlank()) {
       secret =
-          TokenService.requireAdminTokenLength(
+          TokenStore.requireAdminTokenLength(
               readOrCreate(properties.adminTokenFile()),
               "the admin token in " + properties.adminTokenFile());
     } else {
@@ -58,7 +58,7 @@ class AdminTokenBootstrap implements ApplicationRunner {
       return Files.readString(file, StandardCharsets.UTF_8);
     }
     Files.createDirectories(file.toAbsolutePath().getParent());
-    String secret = TokenService.newSecret();
+    String secret = TokenStore.newSecret();
     try {
       Files.createFile(
           file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

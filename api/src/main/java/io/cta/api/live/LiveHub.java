@@ -1,8 +1,8 @@
 package io.cta.api.live;
 
 import io.cta.server.live.LiveEvent;
-import io.cta.server.live.LiveFeed;
-import io.cta.server.security.TokenService;
+import io.cta.server.live.LiveFeedStore;
+import io.cta.server.security.TokenStore;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,10 +24,10 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * This api process's reader of the {@link LiveFeed}: one poll of the feed's counter every {@code
- * cta.live.poll} (100 ms), and when it moved, the new events in order to every WebSocket session. A
- * sequence number reserved but not yet written holds delivery back for at most {@link #GAP_WAIT} (a
- * writer that died after reserving never writes it), then it is skipped.
+ * This api process's reader of the {@link LiveFeedStore}: one poll of the feed's counter every
+ * {@code cta.live.poll} (100 ms), and when it moved, the new events in order to every WebSocket
+ * session. A sequence number reserved but not yet written holds delivery back for at most {@link
+ * #GAP_WAIT} (a writer that died after reserving never writes it), then it is skipped.
  */
 @Component
 public class LiveHub implements SmartLifecycle {
@@ -40,8 +40,8 @@ public class LiveHub implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(LiveHub.class);
 
-  private final LiveFeed feed;
-  private final TokenService tokens;
+  private final LiveFeedStore feed;
+  private final TokenStore tokens;
   private final Duration poll;
   private final LongSupplier nanoTime;
   private final Object lock = new Object();
@@ -56,20 +56,20 @@ public class LiveHub implements SmartLifecycle {
 
   @Autowired
   LiveHub(
-      LiveFeed feed,
-      TokenService tokens,
+      LiveFeedStore feed,
+      TokenStore tokens,
       @Value("${cta.live.poll:100ms}") Duration poll,
       LiveProperties limits) {
     this(feed, tokens, poll, System::nanoTime, limits);
   }
 
-  LiveHub(LiveFeed feed, TokenService tokens, Duration poll, LongSupplier nanoTime) {
+  LiveHub(LiveFeedStore feed, TokenStore tokens, Duration poll, LongSupplier nanoTime) {
     this(feed, tokens, poll, nanoTime, LiveProperties.DEFAULTS);
   }
 
   LiveHub(
-      LiveFeed feed,
-      TokenService tokens,
+      LiveFeedStore feed,
+      TokenStore tokens,
       Duration poll,
       LongSupplier nanoTime,
       LiveProperties limits) {
@@ -80,7 +80,7 @@ public class LiveHub implements SmartLifecycle {
     this.limits = limits;
   }
 
-  LiveFeed feed() {
+  LiveFeedStore feed() {
     return feed;
   }
 

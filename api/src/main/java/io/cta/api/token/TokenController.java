@@ -7,7 +7,7 @@ import io.cta.server.machine.AllowList;
 import io.cta.server.machine.LabelLimits;
 import io.cta.server.security.CtaPrincipal;
 import io.cta.server.security.Role;
-import io.cta.server.security.TokenService;
+import io.cta.server.security.TokenStore;
 import io.cta.server.web.PageView;
 import io.cta.temporal.TaskQueues;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -39,9 +39,9 @@ import reactor.core.publisher.Mono;
 @RequestMapping(path = "/api/v1/tokens", produces = MediaType.APPLICATION_JSON_VALUE)
 class TokenController {
 
-  private final TokenService tokens;
+  private final TokenStore tokens;
 
-  TokenController(TokenService tokens) {
+  TokenController(TokenStore tokens) {
     this.tokens = tokens;
   }
 
@@ -119,7 +119,7 @@ class TokenController {
   @ResponseStatus(HttpStatus.NO_CONTENT)
   Mono<Void> revoke(@PathVariable String id, ServerWebExchange exchange) {
     CtaPrincipal.requireRole(exchange, Role.admin);
-    if (TokenService.BOOTSTRAP_ADMIN_ID.equals(id)) {
+    if (TokenStore.BOOTSTRAP_ADMIN_ID.equals(id)) {
       throw new ConflictException(
           "the bootstrap admin token is managed by CTA_ADMIN_TOKEN or its file");
     }

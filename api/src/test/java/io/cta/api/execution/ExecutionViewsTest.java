@@ -9,7 +9,7 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.cta.server.config.CtaServerProperties;
 import io.cta.server.config.MongoConversions;
 import io.cta.server.execution.ExecutionDocument;
-import io.cta.server.live.LiveFeed;
+import io.cta.server.live.LiveFeedStore;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.scenario.SlotStore;
 import java.util.Date;
@@ -49,7 +49,9 @@ class ExecutionViewsTest {
   private final ExecutionViews views =
       new ExecutionViews(
           new MachineStore(
-              mongo, new LiveFeed(mongo), new CtaServerProperties(null, null, null, null, null)),
+              mongo,
+              new LiveFeedStore(mongo),
+              new CtaServerProperties(null, null, null, null, null)),
           new SlotStore(mongo),
           WorkflowLinks.of(null, "default"));
 

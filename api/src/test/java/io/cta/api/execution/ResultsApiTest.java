@@ -22,7 +22,7 @@ import io.cta.server.execution.ResultDocument;
 import io.cta.server.execution.ResultStore;
 import io.cta.server.history.TestHistoryStore;
 import io.cta.server.security.Role;
-import io.cta.server.security.TokenService;
+import io.cta.server.security.TokenStore;
 import io.cta.server.temporal.ExecutionWorkflows;
 import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
@@ -86,7 +86,7 @@ class ResultsApiTest {
 
   @MockitoBean ExecutionWorkflows workflows;
 
-  @Autowired TokenService tokens;
+  @Autowired TokenStore tokens;
   @Autowired ExecutionStore executions;
   @Autowired ResultStore results;
   @Autowired TestHistoryStore history;

@@ -8,7 +8,7 @@ import com.mongodb.reactivestreams.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.cta.server.live.LiveEvent;
-import io.cta.server.live.LiveFeed;
+import io.cta.server.live.LiveFeedStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,14 +35,14 @@ class LiveHubTest {
   private MongoServer server;
   private MongoClient client;
   private ReactiveMongoTemplate mongo;
-  private LiveFeed writer;
+  private LiveFeedStore writer;
 
   @BeforeEach
   void setUp() {
     server = new MongoServer(new MemoryBackend());
     client = MongoClients.create("mongodb://127.0.0.1:" + server.bind().getPort());
     mongo = new ReactiveMongoTemplate(client, "cta-live");
-    writer = new LiveFeed(mongo);
+    writer = new LiveFeedStore(mongo);
   }
 
   @AfterEach
@@ -52,7 +52,7 @@ class LiveHubTest {
   }
 
   private LiveHub hub() {
-    return new LiveHub(new LiveFeed(mongo), null, Duration.ofMillis(100), nanos::get);
+    return new LiveHub(new LiveFeedStore(mongo), null, Duration.ofMillis(100), nanos::get);
   }
 
   private LiveSession session(LiveHub hub, String... subscriptions) {
@@ -249,7 +249,7 @@ class LiveHubTest {
   void givenTheSessionCaps_whenOneMoreSessionIsReserved_thenItIsRefusedUntilOneIsGivenBack() {
     LiveHub hub =
         new LiveHub(
-            new LiveFeed(mongo),
+            new LiveFeedStore(mongo),
             null,
             Duration.ofMillis(100),
             nanos::get,
@@ -292,8 +292,8 @@ class LiveHubTest {
   @Test
   void givenASinceFarBehind_whenResuming_thenItIsToldToResyncWithoutTheFeedBeingScanned() {
     List<Long> scanned = new java.util.concurrent.CopyOnWriteArrayList<>();
-    LiveFeed counting =
-        new LiveFeed(mongo) {
+    LiveFeedStore counting =
+        new LiveFeedStore(mongo) {
           @Override
           public reactor.core.publisher.Flux<LiveEvent> read(long after, long upTo) {
             scanned.add(upTo - after);

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.cta.server.live.LiveEvent;
-import io.cta.server.live.LiveFeed;
+import io.cta.server.live.LiveFeedStore;
 import io.cta.server.security.Role;
-import io.cta.server.security.TokenService;
+import io.cta.server.security.TokenStore;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -56,8 +56,8 @@ class LiveSocketTest {
   }
 
   @LocalServerPort int port;
-  @Autowired TokenService tokens;
-  @Autowired LiveFeed feed;
+  @Autowired TokenStore tokens;
+  @Autowired LiveFeedStore feed;
   @Autowired LiveHub hub;
 
   private final JsonMapper json = JsonMapper.builder().build();
@@ -163,7 +163,7 @@ class LiveSocketTest {
 
   @Test
   void givenAnOpenSocket_whenItsTokenIsRevoked_thenTheServerSaysSoAndClosesIt() throws Exception {
-    TokenService.CreatedToken viewer = tokens.create("ws revoked", Role.viewer, null).block();
+    TokenStore.CreatedToken viewer = tokens.create("ws revoked", Role.viewer, null).block();
     Inbox inbox = new Inbox();
     open("?ticket=" + ticket(viewer.secret()), null, inbox);
     hub.checkTokens().block();

@@ -17,7 +17,7 @@ import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.PoolStore;
 import io.cta.server.security.CtaPrincipal;
 import io.cta.server.security.TokenDocument;
-import io.cta.server.security.TokenService;
+import io.cta.server.security.TokenStore;
 import io.cta.temporal.TaskQueues;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ class AgentController {
   private final CtaServerProperties properties;
   private final PoolStore pools;
   private final MachineOwnership ownership;
-  private final TokenService tokens;
+  private final TokenStore tokens;
 
   AgentController(
       MachineStore machines,
@@ -49,7 +49,7 @@ class AgentController {
       CtaServerProperties properties,
       PoolStore pools,
       MachineOwnership ownership,
-      TokenService tokens) {
+      TokenStore tokens) {
     this.machines = machines;
     this.ownership = ownership;
     this.tokens = tokens;

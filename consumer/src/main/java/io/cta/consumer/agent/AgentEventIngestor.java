@@ -16,7 +16,7 @@ import io.cta.server.execution.ResultDocument;
 import io.cta.server.execution.ResultStore;
 import io.cta.server.execution.StateEventDocument;
 import io.cta.server.execution.StoredFile;
-import io.cta.server.live.LiveFeed;
+import io.cta.server.live.LiveFeedStore;
 import io.cta.server.machine.MachineDocument;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,7 +56,7 @@ class AgentEventIngestor {
   private final ExecutionLifecycle lifecycle;
   private final ResultStore results;
   private final FileStore files;
-  private final LiveFeed live;
+  private final LiveFeedStore live;
   private final ConsumerMetrics metrics;
 
   AgentEventIngestor(
@@ -64,7 +64,7 @@ class AgentEventIngestor {
       ExecutionLifecycle lifecycle,
       ResultStore results,
       FileStore files,
-      LiveFeed live,
+      LiveFeedStore live,
       ConsumerMetrics metrics) {
     this.executions = executions;
     this.lifecycle = lifecycle;

@@ -2,7 +2,7 @@ package io.cta.consumer.agent;
 
 import io.cta.activities.events.AgentEvent;
 import io.cta.server.live.LiveEvent;
-import io.cta.server.live.LiveFeed.Draft;
+import io.cta.server.live.LiveFeedStore.Draft;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

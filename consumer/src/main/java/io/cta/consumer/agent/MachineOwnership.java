@@ -2,7 +2,7 @@ package io.cta.consumer.agent;
 
 import io.cta.server.error.ForbiddenException;
 import io.cta.server.security.CtaPrincipal;
-import io.cta.server.security.TokenService;
+import io.cta.server.security.TokenStore;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -15,9 +15,9 @@ import reactor.core.publisher.Mono;
 @Component
 class MachineOwnership {
 
-  private final TokenService tokens;
+  private final TokenStore tokens;
 
-  MachineOwnership(TokenService tokens) {
+  MachineOwnership(TokenStore tokens) {
     this.tokens = tokens;
   }
 

@@ -28,7 +28,7 @@ import io.cta.server.execution.MachineRunState;
 import io.cta.server.execution.ResultDocument;
 import io.cta.server.execution.ResultStore;
 import io.cta.server.execution.StoredFile;
-import io.cta.server.live.LiveFeed;
+import io.cta.server.live.LiveFeedStore;
 import io.cta.server.machine.Labels;
 import io.cta.server.machine.MachineDocument;
 import io.cta.server.web.ProblemHandler;
@@ -97,7 +97,7 @@ class AgentEventIngestorTest {
   @BeforeEach
   void setUp() {
     mongo = Fixtures.mongo(mongoServer);
-    LiveFeed live = new LiveFeed(mongo);
+    LiveFeedStore live = new LiveFeedStore(mongo);
     executions = new ExecutionStore(mongo, live);
     results = new ResultStore(mongo);
     files = new FileStore(mongo);
@@ -196,7 +196,7 @@ class AgentEventIngestorTest {
     String id = active.id();
     // The ingestion reads the execution while it is active; complete ends it right after.
     ExecutionStore readBeforeTheEnd =
-        new ExecutionStore(mongo, new LiveFeed(mongo)) {
+        new ExecutionStore(mongo, new LiveFeedStore(mongo)) {
           @Override
           public Mono<ExecutionDocument> findById(String executionId) {
             return executionId.equals(id) ? Mono.just(active) : super.findById(executionId);
@@ -212,7 +212,7 @@ class AgentEventIngestorTest {
             new ExecutionLifecycle(readBeforeTheEnd),
             results,
             files,
-            new LiveFeed(mongo),
+            new LiveFeedStore(mongo),
             new ConsumerMetrics(new SimpleMeterRegistry()))
         .ingest(machine, List.of(result(id, 1, 1, "failed")))
         .block();

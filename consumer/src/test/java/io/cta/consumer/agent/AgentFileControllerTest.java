@@ -13,7 +13,7 @@ import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.FileStore;
 import io.cta.server.execution.MachineRunState;
 import io.cta.server.security.Role;
-import io.cta.server.security.TokenService;
+import io.cta.server.security.TokenStore;
 import io.temporal.testserver.TestServer;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -69,7 +69,7 @@ class AgentFileControllerTest {
   }
 
   @LocalServerPort int port;
-  @Autowired TokenService tokens;
+  @Autowired TokenStore tokens;
   @Autowired ExecutionStore executions;
   @Autowired FileStore files;
   @Autowired ReactiveMongoTemplate documents;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import de.bwaldvogel.mongo.MongoServer;
 import io.cta.consumer.Fixtures;
 import io.cta.server.security.Role;
-import io.cta.server.security.TokenService;
+import io.cta.server.security.TokenStore;
 import io.temporal.testserver.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -53,7 +53,7 @@ class AgentPathVariantsTest {
   }
 
   @LocalServerPort int port;
-  @Autowired TokenService tokens;
+  @Autowired TokenStore tokens;
 
   @Autowired
   @Qualifier("requestMappingHandlerMapping")

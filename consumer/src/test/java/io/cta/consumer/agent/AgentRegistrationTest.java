@@ -16,7 +16,7 @@ import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.Selector;
 import io.cta.server.security.Role;
 import io.cta.server.security.TokenDocument;
-import io.cta.server.security.TokenService;
+import io.cta.server.security.TokenStore;
 import io.temporal.testserver.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -66,7 +66,7 @@ class AgentRegistrationTest {
   }
 
   @LocalServerPort int port;
-  @Autowired TokenService tokens;
+  @Autowired TokenStore tokens;
   @Autowired MachineStore machines;
   @Autowired ReactiveMongoTemplate documents;
 
@@ -353,7 +353,7 @@ class AgentRegistrationTest {
             new Document("_id", "old-token-id")
                 .append("name", "old agent")
                 .append("role", "agent")
-                .append("hash", TokenService.hash("cta_old-secret"))
+                .append("hash", TokenStore.hash("cta_old-secret"))
                 .append("createdAt", new java.util.Date()),
             "tokens")
         .block();

@@ -17,7 +17,7 @@ import io.cta.server.execution.ExecutionStore;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.secret.SecretStore;
 import io.cta.server.security.Role;
-import io.cta.server.security.TokenService;
+import io.cta.server.security.TokenStore;
 import io.temporal.testserver.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -72,7 +72,7 @@ class AgentSecretControllerTest {
   }
 
   @LocalServerPort int port;
-  @Autowired TokenService tokens;
+  @Autowired TokenStore tokens;
   @Autowired ExecutionStore executions;
   @Autowired MachineStore machines;
   @Autowired SecretStore secrets;

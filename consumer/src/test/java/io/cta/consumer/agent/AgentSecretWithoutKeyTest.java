@@ -10,7 +10,7 @@ import io.cta.consumer.Fixtures;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.security.Role;
-import io.cta.server.security.TokenService;
+import io.cta.server.security.TokenStore;
 import io.temporal.testserver.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -53,7 +53,7 @@ class AgentSecretWithoutKeyTest {
   }
 
   @LocalServerPort int port;
-  @Autowired TokenService tokens;
+  @Autowired TokenStore tokens;
   @Autowired ExecutionStore executions;
   @Autowired MachineStore machines;
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.cta.activities.events.AgentEvent;
 import io.cta.server.live.LiveEvent;
-import io.cta.server.live.LiveFeed.Draft;
+import io.cta.server.live.LiveFeedStore.Draft;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

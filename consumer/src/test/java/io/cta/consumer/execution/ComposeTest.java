@@ -25,7 +25,7 @@ import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.MachineRun;
 import io.cta.server.execution.ResultStore;
 import io.cta.server.history.TestHistoryStore;
-import io.cta.server.live.LiveFeed;
+import io.cta.server.live.LiveFeedStore;
 import io.cta.server.machine.MachineDocument;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.PoolStore;
@@ -58,10 +58,10 @@ class ComposeTest {
   void setUp() {
     mongoServer = Fixtures.mongoServer();
     mongo = Fixtures.mongo(mongoServer);
-    executions = new ExecutionStore(mongo, new LiveFeed(mongo));
+    executions = new ExecutionStore(mongo, new LiveFeedStore(mongo));
     machines =
         new MachineStore(
-            mongo, new LiveFeed(mongo), new CtaServerProperties(null, null, null, null, null));
+            mongo, new LiveFeedStore(mongo), new CtaServerProperties(null, null, null, null, null));
     pools = new PoolStore(mongo, Duration.ZERO);
     results = new ResultStore(mongo);
     activities =

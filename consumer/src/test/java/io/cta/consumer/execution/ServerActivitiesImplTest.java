@@ -21,7 +21,7 @@ import io.cta.server.execution.MachineRunState;
 import io.cta.server.execution.ResultStore;
 import io.cta.server.history.TestHistoryStore;
 import io.cta.server.history.TestRun;
-import io.cta.server.live.LiveFeed;
+import io.cta.server.live.LiveFeedStore;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.PoolStore;
 import io.cta.server.scenario.SlotStore;
@@ -68,7 +68,7 @@ class ServerActivitiesImplTest {
         executions,
         results,
         new MachineStore(
-            mongo, new LiveFeed(mongo), new CtaServerProperties(null, null, null, null, null)),
+            mongo, new LiveFeedStore(mongo), new CtaServerProperties(null, null, null, null, null)),
         new PoolStore(mongo),
         new SlotStore(mongo),
         history,
@@ -78,7 +78,7 @@ class ServerActivitiesImplTest {
   @Test
   void givenMachinesThatRanWereLostOrNeverRan_whenCompleting_thenEachGetsItsFinalState() {
     ReactiveMongoTemplate mongo = Fixtures.mongo(mongoServer);
-    ExecutionStore executions = new ExecutionStore(mongo, new LiveFeed(mongo));
+    ExecutionStore executions = new ExecutionStore(mongo, new LiveFeedStore(mongo));
     ServerActivitiesImpl activities = activities(mongo, executions);
     ExecutionDocument execution =
         executions
@@ -114,7 +114,7 @@ class ServerActivitiesImplTest {
   @Test
   void givenItsMachineIsDraining_whenTheRunningTimeoutEndsTheExecution_thenTheReasonSaysSo() {
     ReactiveMongoTemplate mongo = Fixtures.mongo(mongoServer);
-    ExecutionStore executions = new ExecutionStore(mongo, new LiveFeed(mongo));
+    ExecutionStore executions = new ExecutionStore(mongo, new LiveFeedStore(mongo));
     ServerActivitiesImpl activities = activities(mongo, executions);
     ExecutionDocument execution =
         executions
@@ -160,7 +160,7 @@ class ServerActivitiesImplTest {
     // The terminal write fails once, after the history was written, as when MongoDB drops the
     // connection: Temporal then runs complete again.
     ExecutionStore executions =
-        new ExecutionStore(mongo, new LiveFeed(mongo)) {
+        new ExecutionStore(mongo, new LiveFeedStore(mongo)) {
           @Override
           public Mono<ExecutionDocument> completeCounted(
               String id,
@@ -225,7 +225,7 @@ class ServerActivitiesImplTest {
   @Test
   void givenAResultBeingStoredWhenCompleteRuns_whenCompleting_thenItWaitsForItAndCountsIt() {
     ReactiveMongoTemplate mongo = Fixtures.mongo(mongoServer);
-    ExecutionStore executions = new ExecutionStore(mongo, new LiveFeed(mongo));
+    ExecutionStore executions = new ExecutionStore(mongo, new LiveFeedStore(mongo));
     ResultStore results = new ResultStore(mongo);
     ServerActivitiesImpl activities =
         activities(mongo, executions, results, new TestHistoryStore(mongo));
@@ -262,7 +262,7 @@ class ServerActivitiesImplTest {
     // The interleaving, made deterministic: a whole ingestion runs after complete counted and
     // before its terminal write.
     ExecutionStore executions =
-        new ExecutionStore(mongo, new LiveFeed(mongo)) {
+        new ExecutionStore(mongo, new LiveFeedStore(mongo)) {
           @Override
           public Mono<ExecutionDocument> completeCounted(
               String id,

@@ -11,7 +11,7 @@ import io.cta.consumer.Fixtures;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.security.Role;
-import io.cta.server.security.TokenService;
+import io.cta.server.security.TokenStore;
 import io.temporal.testserver.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -59,7 +59,7 @@ class MetricsTest {
   }
 
   @LocalServerPort int port;
-  @Autowired TokenService tokens;
+  @Autowired TokenStore tokens;
   @Autowired ExecutionStore executions;
   @Autowired ExecutionGauges gauges;
 

@@ -28,7 +28,7 @@ import io.cta.server.definition.ScenarioDocument;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionLifecycle;
 import io.cta.server.execution.ExecutionStore;
-import io.cta.server.live.LiveFeed;
+import io.cta.server.live.LiveFeedStore;
 import io.cta.server.notification.Delivery;
 import io.cta.server.notification.DeliveryStore;
 import io.cta.server.scenario.ScenarioRunner;
@@ -139,7 +139,7 @@ class NotificationActivitiesImplTest {
         });
     receiver.start();
     mongo = Fixtures.mongo(mongoServer);
-    executions = new ExecutionStore(mongo, new LiveFeed(mongo));
+    executions = new ExecutionStore(mongo, new LiveFeedStore(mongo));
     deliveries = new DeliveryStore(mongo);
     ConsumerProperties properties =
         new ConsumerProperties(

@@ -21,7 +21,7 @@ import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.ResultDocument;
 import io.cta.server.execution.ResultStore;
 import io.cta.server.history.TestHistoryStore;
-import io.cta.server.live.LiveFeed;
+import io.cta.server.live.LiveFeedStore;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.PoolStore;
 import io.cta.server.scenario.ScheduleStore;
@@ -71,11 +71,11 @@ class ReconcilerTest {
   @BeforeEach
   void setUp() {
     ReactiveMongoTemplate mongo = Fixtures.mongo(mongoServer);
-    executions = new ExecutionStore(mongo, new LiveFeed(mongo));
+    executions = new ExecutionStore(mongo, new LiveFeedStore(mongo));
     results = new ResultStore(mongo);
     MachineStore machines =
         new MachineStore(
-            mongo, new LiveFeed(mongo), new CtaServerProperties(null, null, null, null, null));
+            mongo, new LiveFeedStore(mongo), new CtaServerProperties(null, null, null, null, null));
     SlotStore slots = new SlotStore(mongo);
     ConsumerProperties properties =
         new ConsumerProperties(

@@ -12,7 +12,7 @@ import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionLifecycle;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.SuiteSnapshot;
-import io.cta.server.live.LiveFeed;
+import io.cta.server.live.LiveFeedStore;
 import io.cta.server.scenario.ScenarioRunner;
 import io.cta.server.scenario.SlotStore;
 import java.time.Instant;
@@ -45,7 +45,7 @@ class OrphanSnapshotsTest {
   void givenTheExecutionInsertFails_whenRunning_thenItsSnapshotIsRemovedToo() {
     ReactiveMongoTemplate mongo = Fixtures.mongo(mongoServer);
     ExecutionStore failingInsert =
-        new ExecutionStore(mongo, new LiveFeed(mongo)) {
+        new ExecutionStore(mongo, new LiveFeedStore(mongo)) {
           @Override
           public Mono<ExecutionDocument> insert(ExecutionDocument execution) {
             return Mono.error(new IllegalStateException("connection to MongoDB lost"));

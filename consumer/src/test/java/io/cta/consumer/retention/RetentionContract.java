@@ -29,7 +29,7 @@ import io.cta.server.execution.ResultDocument;
 import io.cta.server.execution.ResultStore;
 import io.cta.server.execution.StateEventDocument;
 import io.cta.server.execution.SuiteSnapshot;
-import io.cta.server.live.LiveFeed;
+import io.cta.server.live.LiveFeedStore;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.PoolStore;
 import io.cta.server.notification.Delivery;
@@ -99,7 +99,7 @@ abstract class RetentionContract {
   @BeforeEach
   void setUp() {
     mongo = backend.newDatabase();
-    LiveFeed live = new LiveFeed(mongo);
+    LiveFeedStore live = new LiveFeedStore(mongo);
     executions = new ExecutionStore(mongo, live);
     results = new ResultStore(mongo);
     files = new FileStore(mongo);

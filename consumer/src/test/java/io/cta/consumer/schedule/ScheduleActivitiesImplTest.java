@@ -12,7 +12,7 @@ import io.cta.consumer.Fixtures;
 import io.cta.server.definition.DefinitionStore;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
-import io.cta.server.live.LiveFeed;
+import io.cta.server.live.LiveFeedStore;
 import io.cta.server.scenario.ScenarioRunner;
 import io.cta.server.scenario.ScheduleStore;
 import java.time.Instant;
@@ -54,7 +54,7 @@ class ScheduleActivitiesImplTest {
   @BeforeEach
   void setUp() {
     ReactiveMongoTemplate mongo = Fixtures.mongo(mongoServer);
-    ExecutionStore executions = new ExecutionStore(mongo, new LiveFeed(mongo));
+    ExecutionStore executions = new ExecutionStore(mongo, new LiveFeedStore(mongo));
     schedules = new ScheduleStore(mongo);
     ScenarioRunner runner =
         new ScenarioRunner(new DefinitionStore(mongo), executions, null, null, null) {

@@ -6,7 +6,7 @@ import io.cta.activities.TestStatus;
 import io.cta.server.definition.Concurrency;
 import io.cta.server.error.NotFoundException;
 import io.cta.server.live.LiveEvent;
-import io.cta.server.live.LiveFeed;
+import io.cta.server.live.LiveFeedStore;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -58,9 +58,9 @@ public class ExecutionStore {
       List.of(ExecutionState.pending, ExecutionState.running);
 
   private final ReactiveMongoTemplate mongo;
-  private final LiveFeed live;
+  private final LiveFeedStore live;
 
-  public ExecutionStore(ReactiveMongoTemplate mongo, LiveFeed live) {
+  public ExecutionStore(ReactiveMongoTemplate mongo, LiveFeedStore live) {
     this.mongo = mongo;
     this.live = live;
   }
@@ -69,7 +69,7 @@ public class ExecutionStore {
     return mongo.insert(execution).flatMap(this::published);
   }
 
-  /** Tells live clients about an execution's new state (see {@link LiveFeed}). */
+  /** Tells live clients about an execution's new state (see {@link LiveFeedStore}). */
   private Mono<ExecutionDocument> published(ExecutionDocument e) {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("id", e.id());

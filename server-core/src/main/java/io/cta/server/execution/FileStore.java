@@ -27,8 +27,9 @@ import reactor.core.publisher.Mono;
  * read and write is by key, also on the embedded MongoDB: a file by its ObjectId; an upload's
  * idempotency key in {@code file-keys} ({@code _id} = a digest of execution and key), so that a
  * re-upload after a lost answer returns the first copy; and each execution's file ids in {@link
- * Buckets} ({@code file-buckets}), which retention reads to delete them. An upload's id is appended
- * there before its content is stored, so a crash midway leaves nothing retention cannot find.
+ * BucketStore} ({@code file-buckets}), which retention reads to delete them. An upload's id is
+ * appended there before its content is stored, so a crash midway leaves nothing retention cannot
+ * find.
  */
 @Component
 public class FileStore {
@@ -64,12 +65,13 @@ public class FileStore {
 
   private final ReactiveMongoTemplate mongo;
   private final ReactiveGridFsTemplate gridFs;
-  private final Buckets<FileEntry> entries;
+  private final BucketStore<FileEntry> entries;
 
   public FileStore(ReactiveMongoTemplate mongo) {
     this.mongo = mongo;
     this.gridFs = new ReactiveGridFsTemplate(mongo.getMongoDatabaseFactory(), mongo.getConverter());
-    this.entries = new Buckets<>(mongo, "file-buckets", EntryCodecs.FILE_ENTRY, FILES_PER_BUCKET);
+    this.entries =
+        new BucketStore<>(mongo, "file-buckets", EntryCodecs.FILE_ENTRY, FILES_PER_BUCKET);
   }
 
   /** The file an earlier upload with the same execution and key stored, if any. */

@@ -12,10 +12,10 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Results, log chunks and per-machine state events of executions, in {@link Buckets} per execution:
- * every read and write is by {@code _id}. Agents may deliver an event twice; what is read back
- * holds each once: results by counting key (the later report of a key wins), log chunks and state
- * events by the agent's idempotency key.
+ * Results, log chunks and per-machine state events of executions, in {@link BucketStore} per
+ * execution: every read and write is by {@code _id}. Agents may deliver an event twice; what is
+ * read back holds each once: results by counting key (the later report of a key wins), log chunks
+ * and state events by the agent's idempotency key.
  */
 @Component
 public class ResultStore {
@@ -26,14 +26,16 @@ public class ResultStore {
   static final int LOGS_PER_BUCKET = 64;
   static final int STATES_PER_BUCKET = 200;
 
-  private final Buckets<ResultDocument> results;
-  private final Buckets<LogChunkDocument> logs;
-  private final Buckets<StateEventDocument> states;
+  private final BucketStore<ResultDocument> results;
+  private final BucketStore<LogChunkDocument> logs;
+  private final BucketStore<StateEventDocument> states;
 
   public ResultStore(ReactiveMongoTemplate mongo) {
-    this.results = new Buckets<>(mongo, "result-buckets", EntryCodecs.RESULT, RESULTS_PER_BUCKET);
-    this.logs = new Buckets<>(mongo, "log-buckets", EntryCodecs.LOG_CHUNK, LOGS_PER_BUCKET);
-    this.states = new Buckets<>(mongo, "state-buckets", EntryCodecs.STATE_EVENT, STATES_PER_BUCKET);
+    this.results =
+        new BucketStore<>(mongo, "result-buckets", EntryCodecs.RESULT, RESULTS_PER_BUCKET);
+    this.logs = new BucketStore<>(mongo, "log-buckets", EntryCodecs.LOG_CHUNK, LOGS_PER_BUCKET);
+    this.states =
+        new BucketStore<>(mongo, "state-buckets", EntryCodecs.STATE_EVENT, STATES_PER_BUCKET);
   }
 
   public Mono<Void> appendResults(String executionId, List<ResultDocument> batch) {

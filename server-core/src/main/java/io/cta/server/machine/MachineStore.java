@@ -4,7 +4,7 @@ import io.cta.activities.events.RegisterRequest;
 import io.cta.server.config.CtaServerProperties;
 import io.cta.server.definition.Target;
 import io.cta.server.live.LiveEvent;
-import io.cta.server.live.LiveFeed;
+import io.cta.server.live.LiveFeedStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -28,16 +28,17 @@ import reactor.core.publisher.Mono;
 public class MachineStore {
 
   private final ReactiveMongoTemplate mongo;
-  private final LiveFeed live;
+  private final LiveFeedStore live;
   private final Duration offlineAfter;
 
-  public MachineStore(ReactiveMongoTemplate mongo, LiveFeed live, CtaServerProperties properties) {
+  public MachineStore(
+      ReactiveMongoTemplate mongo, LiveFeedStore live, CtaServerProperties properties) {
     this.mongo = mongo;
     this.live = live;
     this.offlineAfter = properties.machineOfflineAfter();
   }
 
-  /** Tells live clients a machine's status as of {@code now} (see {@link LiveFeed}). */
+  /** Tells live clients a machine's status as of {@code now} (see {@link LiveFeedStore}). */
   public Mono<MachineDocument> published(MachineDocument m, Instant now) {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("id", m.id());

@@ -48,7 +48,7 @@ public class AuthThrottle {
    * admin token changes only with a restart, which forgets these counts).
    */
   public Optional<Duration> secretRefused(String secret) {
-    return refused(secrets, TokenService.hash(secret), settings.maxFailuresPerToken());
+    return refused(secrets, TokenStore.hash(secret), settings.maxFailuresPerToken());
   }
 
   /**
@@ -58,7 +58,7 @@ public class AuthThrottle {
    */
   public Optional<Duration> failed(InetSocketAddress address, String secret) {
     String addressKey = addressKey(address);
-    String secretKey = secret == null ? null : TokenService.hash(secret);
+    String secretKey = secret == null ? null : TokenStore.hash(secret);
     Optional<Duration> wait =
         refused(addresses, addressKey, settings.maxFailuresPerAddress())
             .or(

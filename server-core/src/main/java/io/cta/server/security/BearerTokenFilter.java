@@ -35,13 +35,13 @@ public class BearerTokenFilter implements WebFilter {
   /** The WebSocket handshake, which also accepts a ticket ({@link TicketStore}). */
   public static final String WEBSOCKET_PATH = "/ws";
 
-  private final TokenService tokens;
+  private final TokenStore tokens;
   private final TicketStore tickets;
   private final AccessPolicy policy;
   private final AuthThrottle throttle;
 
   BearerTokenFilter(
-      TokenService tokens, TicketStore tickets, AccessPolicy policy, AuthThrottle throttle) {
+      TokenStore tokens, TicketStore tickets, AccessPolicy policy, AuthThrottle throttle) {
     this.tokens = tokens;
     this.tickets = tickets;
     this.policy = policy;

@@ -35,10 +35,10 @@ public class TicketStore {
 
   /** A new ticket for the caller; also forgets expired ones, so the collection stays tiny. */
   public Mono<Issued> issue(CtaPrincipal caller, Instant now) {
-    String secret = TokenService.newSecret();
+    String secret = TokenStore.newSecret();
     Ticket ticket =
         new Ticket(
-            TokenService.hash(secret),
+            TokenStore.hash(secret),
             caller.tokenId(),
             caller.name(),
             caller.role(),
@@ -55,8 +55,7 @@ public class TicketStore {
    */
   public Mono<CtaPrincipal> redeem(String secret, Instant now) {
     return mongo
-        .findAndRemove(
-            Query.query(Criteria.where("_id").is(TokenService.hash(secret))), Ticket.class)
+        .findAndRemove(Query.query(Criteria.where("_id").is(TokenStore.hash(secret))), Ticket.class)
         .filter(t -> t.expiresAt().isAfter(now))
         .map(t -> new CtaPrincipal(t.tokenId(), t.name(), t.role(), t.machine()));
   }

@@ -24,7 +24,7 @@ class BearerTokenFilterTest {
   private final AuthThrottleTest.MutableClock clock = new AuthThrottleTest.MutableClock();
   private final BearerTokenFilter filter =
       new BearerTokenFilter(
-          new TokenService(null) {
+          new TokenStore(null) {
             @Override
             public Mono<CtaPrincipal> authenticate(String secret) {
               lookups.add(secret);

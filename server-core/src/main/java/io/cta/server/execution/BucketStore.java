@@ -37,7 +37,7 @@ import reactor.core.publisher.Mono;
  * report of the same thing is appended and wins when read. Entries go to and from BSON by their
  * codec ({@link EntryCodecs}), straight into the request and out of the reply.
  */
-final class Buckets<T> {
+final class BucketStore<T> {
 
   static final String COUNTERS = "bucket-counters";
 
@@ -46,7 +46,7 @@ final class Buckets<T> {
   private final EntryCodecs.EntryCodec<T> codec;
   private final int size;
 
-  Buckets(
+  BucketStore(
       ReactiveMongoTemplate mongo, String collection, EntryCodecs.EntryCodec<T> codec, int size) {
     this.mongo = mongo;
     this.collection = collection;

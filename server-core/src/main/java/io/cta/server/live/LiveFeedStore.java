@@ -30,14 +30,14 @@ import reactor.core.publisher.Mono;
  * clients that resume.
  */
 @Component
-public class LiveFeed {
+public class LiveFeedStore {
 
   static final int RETAINED = 65_536;
 
   /** Old events are removed this many at a time, by the writer of a multiple of it. */
   static final int RETIRE = 64;
 
-  private static final Logger log = LoggerFactory.getLogger(LiveFeed.class);
+  private static final Logger log = LoggerFactory.getLogger(LiveFeedStore.class);
   private static final String EVENTS = "live-events";
   private static final String SEQUENCE = "live";
   private static final int READ_CHUNK = 256;
@@ -46,12 +46,12 @@ public class LiveFeed {
   private final int retained;
 
   @Autowired
-  public LiveFeed(ReactiveMongoTemplate mongo) {
+  public LiveFeedStore(ReactiveMongoTemplate mongo) {
     this(mongo, RETAINED);
   }
 
   /** A feed that keeps the newest {@code retained} events (a multiple of {@value #RETIRE}). */
-  public LiveFeed(ReactiveMongoTemplate mongo, int retained) {
+  public LiveFeedStore(ReactiveMongoTemplate mongo, int retained) {
     if (retained < RETIRE || retained % RETIRE != 0) {
       throw new IllegalArgumentException("retained: a multiple of " + RETIRE);
     }

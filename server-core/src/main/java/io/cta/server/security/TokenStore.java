@@ -19,7 +19,7 @@ import reactor.core.publisher.Mono;
 
 /** Creates, checks and revokes bearer tokens; a lookup is one unique-index query on the hash. */
 @Service
-public class TokenService {
+public class TokenStore {
 
   /** The fixed id of the admin token given by CTA_ADMIN_TOKEN or the admin token file. */
   public static final String BOOTSTRAP_ADMIN_ID = "bootstrap-admin";
@@ -53,7 +53,7 @@ public class TokenService {
 
   private final ReactiveMongoTemplate mongo;
 
-  public TokenService(ReactiveMongoTemplate mongo) {
+  public TokenStore(ReactiveMongoTemplate mongo) {
     this.mongo = mongo;
   }
 
