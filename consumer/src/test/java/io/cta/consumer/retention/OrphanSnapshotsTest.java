@@ -77,7 +77,9 @@ class OrphanSnapshotsTest {
             failingInsert,
             new ExecutionLifecycle(failingInsert),
             null,
-            new SlotStore(mongo));
+            new SlotStore(mongo),
+            null,
+            null);
 
     assertThrows(
         IllegalStateException.class,
