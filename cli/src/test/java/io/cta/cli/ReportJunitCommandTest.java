@@ -83,6 +83,7 @@ class ReportJunitCommandTest {
     assertEquals(
         2, cli().run("report", "junit", home.resolve("missing.xml").toString(), "--scenario", "x"));
     assertEquals(2, cli().run("report", "junit", first.toString()));
+    assertEquals(2, cli().run("report"), "a missing subcommand is a usage error");
     api.on("GET /api/v1/scenarios?name=weekly&size=500&page=0", 200, Fixtures.scenarios());
     assertEquals(6, cli().run("report", "junit", first.toString(), "--scenario", "weekly"));
     assertEquals(1, api.count("POST", "/api/v1/scenarios/"), "only the refused upload was sent");

@@ -49,6 +49,15 @@ class ImportController {
   @ApiResponse(
       responseCode = "409",
       description = "The scenario's suite or configuration no longer exists")
+  @ApiResponse(
+      responseCode = "400",
+      description =
+          "A report is not readable JUnit XML (`detail` names it), holds no test case, or a part"
+              + " is not named `report`; an unknown `test` or a bad `machine`")
+  @ApiResponse(
+      responseCode = "413",
+      description = "Over 16 MB of reports, or more than 10,000 test cases")
+  @ApiResponse(responseCode = "415", description = "The body is not `multipart/form-data`")
   @PostMapping(path = "/{id}/imports", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
   Mono<ResponseEntity<ExecutionView>> importJunit(
       @PathVariable String id,

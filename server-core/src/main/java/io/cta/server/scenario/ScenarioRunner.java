@@ -130,7 +130,7 @@ public class ScenarioRunner {
    * run. The results are stored and recorded in the test history first, then the lifecycle owner
    * inserts the execution with their counters and, when the scenario has notifications, the debt
    * the reconciler pays by starting them. When {@code run.executionId()} (required) already exists,
-   * that execution is returned unchanged, so a retried upload never stores two.
+   * that execution is returned unchanged, as {@link #run} does.
    *
    * @param results the results for the execution with the id {@code run.executionId()}, given the
    *     scenario's suite (to check the test they belong to). It may refuse them (a {@code
