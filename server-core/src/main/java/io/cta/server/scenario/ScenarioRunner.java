@@ -189,6 +189,21 @@ public class ScenarioRunner {
         .then(results.appendResults(id, stored))
         .then(history.record(n.suite().id(), execution, stored, now))
         .then(lifecycle.imported(execution, owesNotifications))
+        .onErrorResume(
+            failed ->
+                // Not stored: remove its results and snapshot (unless the execution exists), as a
+                // failed start does. A process that dies before the insert leaves an unclaimed
+                // snapshot (retention deletes it) and results that no execution shows.
+                executions
+                    .findById(id)
+                    .hasElement()
+                    .flatMap(
+                        exists ->
+                            exists
+                                ? Mono.<Void>empty()
+                                : results.delete(id).then(executions.deleteSnapshot(id)))
+                    .onErrorResume(e -> Mono.empty())
+                    .then(Mono.error(failed)))
         .flatMap(
             inserted ->
                 executions
