@@ -86,6 +86,7 @@ class ArchitectureTest {
   private static final Set<String> STATE_CHANGING =
       Set.of(
           "insert",
+          "insertEnded",
           "setMachines",
           "markMachineRunning",
           "markMachineLost",

@@ -10,6 +10,7 @@ import io.cta.cli.definition.GetCommand;
 import io.cta.cli.execution.ExecutionsCommand;
 import io.cta.cli.execution.LogsCommand;
 import io.cta.cli.execution.ResultsCommand;
+import io.cta.cli.report.ReportCommand;
 import io.cta.cli.run.RunCommand;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       RunCommand.class,
+      ReportCommand.class,
       ApplyCommand.class,
       GetCommand.class,
       ExecutionsCommand.class,

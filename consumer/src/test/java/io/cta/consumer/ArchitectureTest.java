@@ -181,6 +181,7 @@ class ArchitectureTest {
   static final Set<String> STATE_CHANGING =
       Set.of(
           "insert",
+          "insertEnded",
           "setMachines",
           "markMachineRunning",
           "markMachineLost",

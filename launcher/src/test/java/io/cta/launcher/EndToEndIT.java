@@ -2005,6 +2005,73 @@ class EndToEndIT {
   }
 
   @Test
+  void givenJunitFromACiJob_whenTheCliReportsIt_thenEveryCaseIsStoredInAFinishedImportedExecution()
+      throws Exception {
+    String name = "cli-import-" + java.util.UUID.randomUUID();
+    String scenarioId = cliScenario(name, List.of(test("ci-suite", "true", null, Map.of())));
+    Path dir = Files.createTempDirectory("cta-cli-import");
+    // The same case name twice in one file and again in the other, as parameterized and
+    // re-run tests write them; and one failure.
+    Path first =
+        Files.writeString(
+            dir.resolve("TEST-shop.xml"),
+            """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <testsuite name="shop" tests="3">
+              <testcase classname="shop.Cart" name="adds" time="0.5"/>
+              <testcase classname="shop.Cart" name="adds" time="0.25"/>
+              <testcase classname="shop.Cart" name="pays" time="1.0">
+                <failure message="expected 3 but was 2">at shop.Cart.pays</failure>
+              </testcase>
+            </testsuite>
+            """);
+    Path second =
+        Files.writeString(
+            dir.resolve("TEST-more.xml"),
+            "<testsuites><testsuite><testcase classname=\"shop.Cart\" name=\"adds\"/>"
+                + "</testsuite></testsuites>");
+
+    CliProcess.Result r =
+        cta(
+            "report",
+            "junit",
+            first.toString(),
+            second.toString(),
+            "--scenario",
+            name,
+            "--machine",
+            "ci-runner-7",
+            "-o",
+            "json");
+
+    assertEquals(1, r.code(), r.toString());
+    JsonNode printed = new ObjectMapper().readTree(r.outText());
+    String id = printed.get("id").asText();
+    JsonNode execution = admin.get("/api/v1/executions/" + id).expect(200).body();
+    assertEquals("finished", execution.get("state").asText(), execution.toString());
+    assertEquals("import", execution.get("source").asText(), execution.toString());
+    assertEquals("failed", execution.get("result").asText());
+    assertEquals(3, execution.get("counters").get("ok").asInt(), execution.toString());
+    assertEquals(1, execution.get("counters").get("failed").asInt(), execution.toString());
+    JsonNode results = admin.get("/api/v1/executions/" + id + "/results").expect(200).body();
+    Set<String> cases = new HashSet<>();
+    for (JsonNode result : results.get("items")) {
+      cases.add(result.get("case").asText());
+      assertEquals("ci-runner-7", result.get("machine").asText(), result.toString());
+    }
+    assertEquals(
+        Set.of("shop.Cart.adds", "shop.Cart.adds #2", "shop.Cart.adds #3", "shop.Cart.pays"),
+        cases,
+        results.toString());
+    String suiteId =
+        admin.get("/api/v1/scenarios/" + scenarioId).body().get("testSuiteId").asText();
+    JsonNode history =
+        admin.get("/api/v1/suites/" + suiteId + "/tests/ci-suite/history").expect(200).body();
+    assertEquals(id, history.get("runs").get(0).get("executionId").asText(), history.toString());
+    assertTrue(execution.get("workflowId").isNull(), execution.toString());
+  }
+
+  @Test
   void givenAWaitingCli_whenItsExecutionIsCanceled_thenItExits5() throws Exception {
     String scenarioId =
         cliScenario(

@@ -17,6 +17,8 @@ import java.util.List;
  * @param workflowUrl the workflow's page in the Temporal Web UI, or null when no UI is configured
  *     ({@code cta.temporal.ui-url})
  * @param rerunOf the execution this one runs again ({@code POST /executions/{id}/rerun}), or null
+ * @param source {@code import} for results uploaded from elsewhere (no workflow,
+ *     docs/results.md#imported-executions), or null for a run of CTA
  */
 public record ExecutionView(
     String id,
@@ -41,7 +43,8 @@ public record ExecutionView(
     int retries,
     ExecutionDocument.Cancellation cancellation,
     Waiting waiting,
-    String rerunOf) {
+    String rerunOf,
+    String source) {
 
   /**
    * @param reason why it has not started, or null when a matching machine is free and the work is
@@ -84,6 +87,7 @@ public record ExecutionView(
         e.retries(),
         e.cancellation(),
         waiting,
-        e.rerunOf());
+        e.rerunOf(),
+        e.source());
   }
 }

@@ -3,6 +3,7 @@ package io.cta.cli.http;
 import io.cta.cli.CliException;
 import io.cta.cli.ExitCode;
 import io.cta.cli.connection.Connection;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -13,9 +14,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -110,18 +115,73 @@ public final class ApiClient {
 
   HttpResponse<byte[]> send(
       String method, String path, Object body, boolean starting, String accept) {
+    return body == null
+        ? send(method, path, HttpRequest.BodyPublishers.noBody(), null, starting, accept)
+        : send(
+            method,
+            path,
+            HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)),
+            "application/json",
+            starting,
+            accept);
+  }
+
+  /**
+   * Uploads files, streamed from disk, as the {@code multipart/form-data} parts named {@code part}
+   * of one request that creates an execution (404 and 409 mean it could not: exit 6).
+   */
+  public JsonNode upload(String path, String part, List<Path> files) {
+    String boundary = "cta-" + UUID.randomUUID();
+    List<HttpRequest.BodyPublisher> pieces = new ArrayList<>();
+    for (Path file : files) {
+      String filename = String.valueOf(file.getFileName()).replaceAll("[\"\\\\\r\n]", "_");
+      pieces.add(
+          text(
+              "--"
+                  + boundary
+                  + "\r\nContent-Disposition: form-data; name=\""
+                  + part
+                  + "\"; filename=\""
+                  + filename
+                  + "\"\r\nContent-Type: application/xml\r\n\r\n"));
+      try {
+        pieces.add(HttpRequest.BodyPublishers.ofFile(file));
+      } catch (FileNotFoundException e) {
+        throw new CliException(ExitCode.USAGE, file + ": no such file");
+      }
+      pieces.add(text("\r\n"));
+    }
+    pieces.add(text("--" + boundary + "--\r\n"));
+    return json(
+        send(
+            "POST",
+            path,
+            HttpRequest.BodyPublishers.concat(pieces.toArray(HttpRequest.BodyPublisher[]::new)),
+            "multipart/form-data; boundary=" + boundary,
+            true,
+            "application/json"));
+  }
+
+  private static HttpRequest.BodyPublisher text(String text) {
+    return HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8);
+  }
+
+  private HttpResponse<byte[]> send(
+      String method,
+      String path,
+      HttpRequest.BodyPublisher body,
+      String contentType,
+      boolean starting,
+      String accept) {
     URI uri = URI.create(connection.server() + path);
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri)
             .timeout(REQUEST_TIMEOUT)
             .header("Authorization", "Bearer " + connection.token())
-            .header("Accept", accept);
-    if (body != null) {
-      request
-          .header("Content-Type", "application/json")
-          .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
-    } else {
-      request.method(method, HttpRequest.BodyPublishers.noBody());
+            .header("Accept", accept)
+            .method(method, body);
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
     }
     HttpResponse<byte[]> response;
     // One client (and connection) per call: a CLI makes few calls, and reused connections to a

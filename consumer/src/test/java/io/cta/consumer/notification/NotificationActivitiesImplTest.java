@@ -161,7 +161,9 @@ class NotificationActivitiesImplTest {
             executions,
             new ExecutionLifecycle(executions),
             new ExecutionWorkflows(env.getWorkflowClient()),
-            new SlotStore(mongo));
+            new SlotStore(mongo),
+            null,
+            null);
     activities =
         new NotificationActivitiesImpl(
             executions,

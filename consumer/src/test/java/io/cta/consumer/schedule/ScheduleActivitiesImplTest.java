@@ -57,7 +57,7 @@ class ScheduleActivitiesImplTest {
     ExecutionStore executions = new ExecutionStore(mongo, new LiveFeedStore(mongo));
     schedules = new ScheduleStore(mongo);
     ScenarioRunner runner =
-        new ScenarioRunner(new DefinitionStore(mongo), executions, null, null, null) {
+        new ScenarioRunner(new DefinitionStore(mongo), executions, null, null, null, null, null) {
           @Override
           public Mono<ExecutionDocument> run(String scenarioId, Run run) {
             runs.add(scenarioId);

@@ -18,6 +18,9 @@ import org.springframework.data.mongodb.core.mapping.Document;
  *     shown)
  * @param chainDepth 0, or how many chain notifications led to this execution (the loop guard)
  * @param rerunOf the execution this one runs again ({@code POST /executions/{id}/rerun}), or null
+ * @param source {@link #SOURCE_IMPORT} for results produced elsewhere and uploaded (no workflow;
+ *     docs/results.md#imported-executions), or null for a run of CTA (documents written before the
+ *     field read as null)
  */
 @Document("executions")
 public record ExecutionDocument(
@@ -45,7 +48,16 @@ public record ExecutionDocument(
     Cancellation cancellation,
     List<Notification> notifications,
     int chainDepth,
-    String rerunOf) {
+    String rerunOf,
+    String source) {
+
+  /** The {@code source} of an execution stored from uploaded JUnit XML. */
+  public static final String SOURCE_IMPORT = "import";
+
+  /** Created from uploaded results rather than run by CTA: it never has a workflow. */
+  public boolean imported() {
+    return SOURCE_IMPORT.equals(source);
+  }
 
   /** Who asked to cancel, why and when. */
   public record Cancellation(String by, String reason, Instant at) {}
@@ -83,6 +95,7 @@ public record ExecutionDocument(
     b.notifications = notifications;
     b.chainDepth = chainDepth;
     b.rerunOf = rerunOf;
+    b.source = source;
     return b;
   }
 
@@ -115,6 +128,7 @@ public record ExecutionDocument(
     private List<Notification> notifications;
     private int chainDepth;
     private String rerunOf;
+    private String source;
 
     private Builder() {}
 
@@ -243,6 +257,11 @@ public record ExecutionDocument(
       return this;
     }
 
+    public Builder source(String source) {
+      this.source = source;
+      return this;
+    }
+
     public ExecutionDocument build() {
       return new ExecutionDocument(
           id,
@@ -269,7 +288,8 @@ public record ExecutionDocument(
           cancellation,
           notifications,
           chainDepth,
-          rerunOf);
+          rerunOf,
+          source);
     }
   }
 }

@@ -34,6 +34,23 @@ public class ExecutionLifecycle {
     return executions.insert(execution);
   }
 
+  /**
+   * Imported: results produced elsewhere, stored already {@code finished} with its counters, as one
+   * insert (docs/results.md#imported-executions). It never has a workflow, so it never passes
+   * through the active states the reconciler repairs; with {@code owesNotifications} the same write
+   * records the notifications it owes, which the reconciler starts.
+   */
+  public Mono<ExecutionDocument> imported(ExecutionDocument execution, boolean owesNotifications) {
+    if (!execution.imported()
+        || execution.state() != ExecutionState.finished
+        || execution.workflowId() != null) {
+      return Mono.error(
+          new IllegalArgumentException(
+              "an imported execution is created finished, without a workflow"));
+    }
+    return executions.insertEnded(execution, owesNotifications);
+  }
+
   /** Composed: lists the targeted machines, each pending, while the execution is pending. */
   public Mono<Void> composed(String id, List<MachineRun> machines) {
     return executions.setMachines(id, machines);

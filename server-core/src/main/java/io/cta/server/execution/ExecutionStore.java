@@ -69,6 +69,23 @@ public class ExecutionStore {
     return mongo.insert(execution).flatMap(this::published);
   }
 
+  /**
+   * Inserts an execution that is already terminal (an import); with {@code notifyPending}, the same
+   * single-document write records that its notifications are owed, as {@link #complete} does for an
+   * execution whose workflow is gone. Fails on an existing {@code _id}.
+   */
+  public Mono<ExecutionDocument> insertEnded(ExecutionDocument execution, boolean notifyPending) {
+    Document document = new Document();
+    mongo.getConverter().write(execution, document);
+    if (notifyPending) {
+      document.put(NOTIFY_PENDING, true);
+    }
+    return mongo
+        .insert(document, mongo.getCollectionName(ExecutionDocument.class))
+        .thenReturn(execution)
+        .flatMap(this::published);
+  }
+
   /** Tells live clients about an execution's new state (see {@link LiveFeedStore}). */
   private Mono<ExecutionDocument> published(ExecutionDocument e) {
     Map<String, Object> data = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package io.cta.server.scenario;
 
 import io.cta.activities.ExecutionState;
+import io.cta.activities.RunMode;
 import io.cta.server.definition.Concurrency;
 import io.cta.server.definition.ConfigurationDocument;
 import io.cta.server.definition.DefinitionStore;
@@ -10,14 +11,19 @@ import io.cta.server.definition.SuiteDocument;
 import io.cta.server.error.ConflictException;
 import io.cta.server.error.NotFoundException;
 import io.cta.server.execution.Counters;
+import io.cta.server.execution.Counting;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionLifecycle;
 import io.cta.server.execution.ExecutionStore;
+import io.cta.server.execution.ResultDocument;
+import io.cta.server.execution.ResultStore;
 import io.cta.server.execution.SuiteSnapshot;
+import io.cta.server.history.TestHistoryStore;
 import io.cta.server.temporal.ExecutionWorkflows;
 import io.cta.workflows.execution.ExecutionWorkflow;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 import org.bson.types.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +34,8 @@ import reactor.core.publisher.Mono;
  * Runs a scenario, for a user (api) or a schedule (consumer): stores a pending execution with
  * snapshots of its suite and configuration, then starts its workflow. If the start fails (Temporal
  * unreachable), the execution stays pending and the reconciler starts it later: MongoDB is written
- * first, so nothing is lost.
+ * first, so nothing is lost. It also stores results produced elsewhere as an execution of the
+ * scenario ({@link #imported}), numbered and snapshotted as a run is.
  */
 @Component
 public class ScenarioRunner {
@@ -40,18 +47,24 @@ public class ScenarioRunner {
   private final ExecutionLifecycle lifecycle;
   private final ExecutionWorkflows workflows;
   private final SlotStore slots;
+  private final ResultStore results;
+  private final TestHistoryStore history;
 
   public ScenarioRunner(
       DefinitionStore definitions,
       ExecutionStore executions,
       ExecutionLifecycle lifecycle,
       ExecutionWorkflows workflows,
-      SlotStore slots) {
+      SlotStore slots,
+      ResultStore results,
+      TestHistoryStore history) {
     this.definitions = definitions;
     this.executions = executions;
     this.lifecycle = lifecycle;
     this.workflows = workflows;
     this.slots = slots;
+    this.results = results;
+    this.history = history;
   }
 
   /**
@@ -74,6 +87,15 @@ public class ScenarioRunner {
   }
 
   private Mono<ExecutionDocument> create(String scenarioId, Run run) {
+    return numbered(scenarioId)
+        .flatMap(n -> start(newExecution(n.scenario(), n.configuration(), run), n.suite()));
+  }
+
+  /** A scenario that just gave out its next number, with its suite and configuration now. */
+  private record Numbered(
+      ScenarioDocument scenario, SuiteDocument suite, ConfigurationDocument configuration) {}
+
+  private Mono<Numbered> numbered(String scenarioId) {
     return definitions
         .takeNextNumber(scenarioId)
         .switchIfEmpty(Mono.error(() -> new NotFoundException("scenario", scenarioId)))
@@ -98,7 +120,101 @@ public class ScenarioRunner {
                                             "the scenario's configuration '"
                                                 + scenario.configurationId()
                                                 + "' no longer exists"))))
-                    .flatMap(t -> start(newExecution(scenario, t.getT2(), run), t.getT1())));
+                    .map(t -> new Numbered(scenario, t.getT1(), t.getT2())));
+  }
+
+  /**
+   * Stores results produced elsewhere (an upload of JUnit XML) as a new execution of the scenario,
+   * already {@code finished} and without a workflow (docs/results.md#imported-executions):
+   * numbered, with snapshots of the scenario's suite and configuration and its notifications, as a
+   * run. The results are stored and recorded in the test history first, then the lifecycle owner
+   * inserts the execution with their counters and, when the scenario has notifications, the debt
+   * the reconciler pays by starting them. When {@code run.executionId()} (required) already exists,
+   * that execution is returned unchanged, as {@link #run} does.
+   *
+   * @param results the results for the execution with the id {@code run.executionId()}, given the
+   *     scenario's suite (to check the test they belong to). It may refuse them (a {@code
+   *     CtaException}): it is called before anything is written, the scenario's number included.
+   */
+  public Mono<ExecutionDocument> imported(
+      String scenarioId, Run run, Function<SuiteDocument, List<ResultDocument>> results) {
+    return executions
+        .findById(run.executionId())
+        .switchIfEmpty(
+            Mono.defer(
+                () ->
+                    definitions
+                        .findById(ScenarioDocument.class, scenarioId)
+                        .switchIfEmpty(
+                            Mono.error(() -> new NotFoundException("scenario", scenarioId)))
+                        .flatMap(
+                            scenario ->
+                                definitions
+                                    .findById(SuiteDocument.class, scenario.testSuiteId())
+                                    .switchIfEmpty(
+                                        Mono.error(
+                                            () ->
+                                                new ConflictException(
+                                                    "the scenario's suite '"
+                                                        + scenario.testSuiteId()
+                                                        + "' no longer exists"))))
+                        .map(results)
+                        .flatMap(
+                            stored ->
+                                numbered(scenarioId).flatMap(n -> storeImported(n, run, stored)))));
+  }
+
+  private Mono<ExecutionDocument> storeImported(Numbered n, Run run, List<ResultDocument> stored) {
+    ExecutionDocument pending = newExecution(n.scenario(), n.configuration(), run);
+    boolean stress = pending.configuration().runMode() == RunMode.stress;
+    Counters counters = Counting.count(stored, stress);
+    Instant now = Instant.now();
+    ExecutionDocument execution =
+        pending.toBuilder()
+            .state(ExecutionState.finished)
+            .counters(counters)
+            .result(counters.result())
+            .startedAt(now)
+            .finishedAt(now)
+            .workflowId(null)
+            .source(ExecutionDocument.SOURCE_IMPORT)
+            .build();
+    boolean owesNotifications = !execution.notifications().isEmpty();
+    String id = execution.id();
+    // As a run: the snapshot first, marked unclaimed until the execution is stored (retention
+    // deletes an unclaimed one); the results and history before the execution, so that it is
+    // never seen finished without them.
+    return executions
+        .createSnapshot(new SuiteSnapshot(id, n.suite(), null), now)
+        .then(results.appendResults(id, stored))
+        .then(history.record(n.suite().id(), execution, stored, now))
+        .then(lifecycle.imported(execution, owesNotifications))
+        .onErrorResume(
+            failed ->
+                // Not stored: remove its results and snapshot (unless the execution exists), as a
+                // failed start does. A process that dies before the insert leaves an unclaimed
+                // snapshot (retention deletes it) and results that no execution shows.
+                executions
+                    .findById(id)
+                    .hasElement()
+                    .flatMap(
+                        exists ->
+                            exists
+                                ? Mono.<Void>empty()
+                                : results.delete(id).then(executions.deleteSnapshot(id)))
+                    .onErrorResume(e -> Mono.empty())
+                    .then(Mono.error(failed)))
+        .flatMap(
+            inserted ->
+                executions
+                    .claimSnapshot(id)
+                    .onErrorResume(
+                        e -> {
+                          // Retention finds the execution and claims it then.
+                          log.warn("could not claim the snapshot of {}: {}", id, e.toString());
+                          return Mono.empty();
+                        })
+                    .thenReturn(inserted));
   }
 
   /**

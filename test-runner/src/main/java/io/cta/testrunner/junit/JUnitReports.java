@@ -67,7 +67,7 @@ public final class JUnitReports {
     /** Cases per file already read, so that two globs matching one file read it once. */
     final Map<Path, Integer> read = new HashMap<>();
 
-    final Set<String> names = new HashSet<>();
+    final CaseNames names = new CaseNames();
     int cases;
 
     Reading(long notBefore, Runnable heartbeat) {
@@ -147,20 +147,38 @@ public final class JUnitReports {
         if (cases++ >= MAX_CASES) {
           break;
         }
-        String unique = unique(JUnitXml.cut(c.name(), CaseResult.MAX_CASE_NAME));
-        CaseResult r = c.result();
-        results.add(
-            new CaseResult(
-                unique,
-                r.status(),
-                r.message(),
-                r.description(),
-                r.durationMs(),
-                r.custom(),
-                null,
-                null));
+        results.add(names.named(c));
       }
       return parsed.size();
+    }
+  }
+
+  /**
+   * The cases of uploaded reports (the api's import, docs/results.md#imported-executions) as the
+   * results of one test, named as a test's own reports are: cut to {@link
+   * CaseResult#MAX_CASE_NAME}, duplicates kept apart by their ordinal. At most {@link #MAX_CASES}.
+   */
+  public static List<CaseResult> results(List<JUnitXml.Case> cases) {
+    CaseNames names = new CaseNames();
+    return cases.stream().limit(MAX_CASES).map(names::named).toList();
+  }
+
+  /** The case names already given to one test's results. */
+  private static final class CaseNames {
+    private final Set<String> names = new HashSet<>();
+
+    /** The case as a result, under a name no earlier case of the test has. */
+    CaseResult named(JUnitXml.Case c) {
+      CaseResult r = c.result();
+      return new CaseResult(
+          unique(JUnitXml.cut(c.name(), CaseResult.MAX_CASE_NAME)),
+          r.status(),
+          r.message(),
+          r.description(),
+          r.durationMs(),
+          r.custom(),
+          null,
+          null);
     }
 
     /** The name, or the name with the first ordinal ({@code #2}, {@code #3}, …) not yet used. */

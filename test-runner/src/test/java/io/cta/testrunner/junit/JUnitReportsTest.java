@@ -403,4 +403,28 @@ class JUnitReportsTest {
     assertEquals(TestStatus.failed, cases.get("tests.test_shop.test_migration").status());
     assertEquals(TestStatus.inconclusive, cases.get("tests.test_shop.test_payment").status());
   }
+
+  @Test
+  void givenUploadedReports_whenNamedAsOneTest_thenDuplicatesAcrossReportsGetOrdinals()
+      throws Exception {
+    String report =
+        "<testsuite><testcase classname=\"a.B\" name=\"c\"/><testcase classname=\"a.B\""
+            + " name=\"c\"><failure message=\"no\"/></testcase></testsuite>";
+    List<JUnitXml.Case> cases = new java.util.ArrayList<>();
+    for (int upload = 0; upload < 2; upload++) {
+      cases.addAll(
+          JUnitXml.parse(
+              new java.io.ByteArrayInputStream(
+                  report.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+              JUnitReports.MAX_CASES));
+    }
+
+    List<CaseResult> results = JUnitReports.results(cases);
+
+    assertEquals(
+        List.of("a.B.c", "a.B.c #2", "a.B.c #3", "a.B.c #4"),
+        results.stream().map(CaseResult::caseName).toList());
+    assertEquals(TestStatus.failed, results.get(1).status());
+    assertEquals("no", results.get(1).message());
+  }
 }
