@@ -3,7 +3,7 @@ import { cleanup, render, screen } from "@testing-library/react";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { MeContext } from "./me";
 import type { Me } from "./model";
-import { ExecutionPage } from "./pages/Execution";
+import { ExecutionPage, LiveProgress } from "./pages/Execution";
 import { isImage, Screenshot } from "./Screenshot";
 
 const EXECUTION = {
@@ -101,6 +101,40 @@ describe("ExecutionPage", () => {
     expect(screen.queryByRole("button", { name: "Cancel" })).toBeNull();
     expect(screen.queryByRole("button", { name: "Re-run failed" })).toBeNull();
     expect(screen.getByRole("button", { name: "Download JUnit XML" })).toBeTruthy();
+  });
+});
+
+describe("LiveProgress", () => {
+  afterEach(() => cleanup());
+
+  it("givenARunningExecution_whenShown_thenABarOfTheRunsDoneAndTheTestsRunningNow", () => {
+    render(
+      <LiveProgress
+        execution={{
+          ...EXECUTION,
+          state: "running",
+          waiting: null,
+          progress: { tests: 10, done: 4 },
+          running: [
+            { testId: "login", machine: "lab-1", attempt: 1, since: null },
+            { testId: "cart", machine: "lab-2", attempt: 2, since: null },
+          ],
+        }}
+      />,
+    );
+    const bar = screen.getByLabelText("Test runs done") as HTMLProgressElement;
+    expect(bar.value).toBe(4);
+    expect(bar.max).toBe(10);
+    expect(screen.getByText("4 / 10 test runs done", { exact: false })).toBeTruthy();
+    const items = screen.getAllByRole("listitem").map((li) => li.textContent);
+    expect(items[0]).toMatch(/^login on lab-1 · since/);
+    expect(items[1]).toMatch(/^cart on lab-2 \(attempt 2\) · since/);
+  });
+
+  it("givenARunningExecutionWithoutRunningTests_whenShown_thenItSaysSo", () => {
+    render(<LiveProgress execution={{ ...EXECUTION, state: "running", waiting: null }} />);
+    expect(screen.queryByLabelText("Test runs done")).toBeNull();
+    expect(screen.getByText("No test is running right now.")).toBeTruthy();
   });
 });
 

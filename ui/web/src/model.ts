@@ -45,6 +45,20 @@ export interface Waiting {
   machines: Candidate[] | null;
 }
 
+/** A test one of a running execution's machines runs now (from its agent's last heartbeat). */
+export interface RunningTest {
+  testId: string;
+  machine: string;
+  attempt: number;
+  since: string | null;
+}
+
+/** How many of a running execution's planned test runs have a final result. */
+export interface Progress {
+  tests: number;
+  done: number;
+}
+
 export interface Execution {
   id: string;
   number: number;
@@ -61,6 +75,10 @@ export interface Execution {
   requestedBy: string | null;
   waiting: Waiting | null;
   rerunOf: string | null;
+  /** Only while running (omitted otherwise). */
+  running?: RunningTest[] | null;
+  /** Only while running, when the suite is known (omitted otherwise). */
+  progress?: Progress | null;
 }
 
 export interface FileRef {

@@ -137,6 +137,7 @@ export function ExecutionPage(props: { id: string }) {
           {error.message}
         </p>
       )}
+      {e.state === "running" && <LiveProgress execution={e} />}
       {e.waiting && (
         <section aria-label="Why is it waiting">
           <h2>Why is it waiting</h2>
@@ -189,6 +190,31 @@ export function ExecutionPage(props: { id: string }) {
           (c) => !result || (c.testId === result.testId && c.attempt === result.attempt),
         )}
       />
+    </section>
+  );
+}
+
+/** While it runs: a bar of the test runs done, and the tests its machines run now. */
+export function LiveProgress(props: { execution: Execution }) {
+  const { progress, running } = props.execution;
+  return (
+    <section aria-label="Progress">
+      {progress && (
+        <p className="progress">
+          <progress aria-label="Test runs done" value={progress.done} max={Math.max(1, progress.tests)} />{" "}
+          {progress.done} / {progress.tests} test runs done
+        </p>
+      )}
+      <h2>Running now</h2>
+      <ul aria-label="Tests running now">
+        {(running ?? []).map((t) => (
+          <li key={`${t.machine}/${t.testId}/${t.attempt}`}>
+            {t.testId} on {t.machine}
+            {t.attempt > 1 && ` (attempt ${t.attempt})`} · since {when(t.since)}
+          </li>
+        ))}
+        {(running ?? []).length === 0 && <li>No test is running right now.</li>}
+      </ul>
     </section>
   );
 }

@@ -7,6 +7,8 @@ import io.cta.activities.agent.RunTestRequest;
 import io.cta.activities.agent.RunTestResult;
 import io.cta.activities.agent.StartedSignal;
 import io.cta.activities.events.AgentEvent;
+import io.cta.activities.events.HeartbeatRequest;
+import io.cta.activities.events.RunningTest;
 import io.cta.agent.local.LocalResultsServer;
 import io.cta.agent.run.ResultFiles;
 import io.cta.agent.run.TestExecutor;
@@ -21,6 +23,8 @@ import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.WorkflowClient;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,6 +58,12 @@ class AgentActivitiesImpl implements AgentActivities {
 
   /** Tests running per execution: a parallel execution may run several here at once. */
   private final Map<String, Integer> running = new ConcurrentHashMap<>();
+
+  /** The tests running now, by a key of their own run (the same test may run twice at once). */
+  private final Map<Object, RunningTest> runningTests = new ConcurrentHashMap<>();
+
+  /** Told when a test starts or ends, so that the next heartbeat need not wait for its interval. */
+  private volatile Runnable runningChanged = () -> {};
 
   AgentActivitiesImpl(
       String machine,
@@ -134,6 +144,19 @@ class AgentActivitiesImpl implements AgentActivities {
     return Set.copyOf(running.keySet());
   }
 
+  /** The tests this agent runs right now, oldest first, as heartbeats report them (bounded). */
+  List<RunningTest> runningTests() {
+    return runningTests.values().stream()
+        .sorted(Comparator.comparingLong(RunningTest::startedAt))
+        .limit(HeartbeatRequest.MAX_RUNNING)
+        .toList();
+  }
+
+  /** Calls {@code listener} each time a test starts or ends (the heartbeat loop's wake-up). */
+  void whenRunningTestsChange(Runnable listener) {
+    runningChanged = listener;
+  }
+
   @Override
   public RunTestResult runTest(RunTestRequest request) {
     ActivityExecutionContext context = Activity.getExecutionContext();
@@ -143,6 +166,7 @@ class AgentActivitiesImpl implements AgentActivities {
           "this agent cannot run tests of type '" + request.test().type() + "'");
     }
     String executionId = request.executionId();
+    Object runKey = new Object();
     running.merge(executionId, 1, Integer::sum);
     try {
       context.heartbeat(machine);
@@ -160,6 +184,11 @@ class AgentActivitiesImpl implements AgentActivities {
         unavailable = e.getMessage();
       }
       awaitStartInstant(context, request.notBefore());
+      runningTests.put(
+          runKey,
+          new RunningTest(
+              executionId, request.test().id(), request.attempt(), System.currentTimeMillis()));
+      runningChanged.run();
       events.send(
           AgentEvent.state(
               "state/" + executionId + "/" + machine + "/running",
@@ -214,6 +243,9 @@ class AgentActivitiesImpl implements AgentActivities {
       }
       throw e;
     } finally {
+      if (runningTests.remove(runKey) != null) {
+        runningChanged.run();
+      }
       running.computeIfPresent(executionId, (id, count) -> count > 1 ? count - 1 : null);
     }
   }

@@ -38,6 +38,9 @@ public final class AgentMain {
   /** How long stopped tests get for their stop commands (bounded at 30 s each) and clean-up. */
   static final Duration STOP_GRACE = Duration.ofSeconds(45);
 
+  /** The least time between heartbeats sent early because a test started or ended. */
+  static final long WAKE_SPACING_MS = 1000;
+
   private AgentMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -113,6 +116,7 @@ public final class AgentMain {
         config.machineId());
 
     DrainRequest drain = new DrainRequest();
+    activities.whenRunningTestsChange(drain::runningChanged);
     Thread heartbeats =
         new Thread(
             () -> heartbeatLoop(consumer, settings, activities, pollers, config, drain),
@@ -225,17 +229,26 @@ public final class AgentMain {
       DrainRequest drain) {
     long interval = Math.max(1000, initial.heartbeatIntervalMs());
     boolean stopping = false;
+    long lastSent = 0;
     while (true) {
       try {
         if (stopping == drain.signaled()) {
-          drain.sleep(interval); // SIGTERM wakes it: the machine shows draining at once
+          // SIGTERM wakes it: the machine shows draining at once. A test's start or end wakes it
+          // too, so that the api shows the tests running within about a second; changes in a
+          // burst go together, in at most one extra heartbeat a second.
+          if (drain.sleep(interval)) {
+            long sinceLast = System.currentTimeMillis() - lastSent;
+            if (sinceLast < WAKE_SPACING_MS) {
+              Thread.sleep(WAKE_SPACING_MS - sinceLast);
+            }
+          }
         }
         stopping = drain.signaled();
+        lastSent = System.currentTimeMillis();
         AgentConfig desired =
             consumer.post(
                 "agent/v1/heartbeat",
-                new HeartbeatRequest(
-                    settings.name(), new ArrayList<>(activities.runningExecutions()), stopping),
+                heartbeat(settings.name(), activities, stopping),
                 AgentConfig.class);
         drain.server(desired.drain());
         if (!desired.queues().isEmpty()
@@ -258,6 +271,12 @@ public final class AgentMain {
         log.warn("heartbeat failed: {}", e.toString());
       }
     }
+  }
+
+  /** What a heartbeat tells the consumer: the executions and the tests this agent runs. */
+  static HeartbeatRequest heartbeat(String name, AgentActivitiesImpl activities, boolean stopping) {
+    return new HeartbeatRequest(
+        name, new ArrayList<>(activities.runningExecutions()), stopping, activities.runningTests());
   }
 
   private static RegisterRequest registration(AgentSettings settings) {

@@ -13,6 +13,8 @@ import io.cta.activities.agent.StageSpec;
 import io.cta.activities.agent.TestSpec;
 import io.cta.activities.events.AgentEvent;
 import io.cta.activities.events.EventBatch;
+import io.cta.activities.events.HeartbeatRequest;
+import io.cta.activities.events.RunningTest;
 import io.cta.agent.local.LocalResultsServer;
 import io.cta.agent.run.CommandLineExecutor;
 import io.cta.agent.run.ResultFiles;
@@ -28,7 +30,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,6 +49,7 @@ class AgentActivitiesImplTest {
   private LocalResultsServer local;
   private EventSender events;
   private TestActivityEnvironment environment;
+  private AgentActivitiesImpl activities;
   private final List<AgentEvent> delivered = new CopyOnWriteArrayList<>();
   private final AtomicReference<String> secretsAnswer = new AtomicReference<>();
   private final List<String> secretRequests = new CopyOnWriteArrayList<>();
@@ -72,7 +78,7 @@ class AgentActivitiesImplTest {
     local = LocalResultsServer.start(0);
     events =
         new EventSender(client, "lab-01", new EventBuffer(dir.resolve("buffer"), 1 << 20, 4096));
-    AgentActivitiesImpl activities =
+    activities =
         new AgentActivitiesImpl(
             "lab-01",
             dir.resolve("work"),
@@ -169,5 +175,38 @@ class AgentActivitiesImplTest {
             .reduce("", String::concat);
     assertEquals("using ***\n", output);
     assertTrue(delivered.stream().noneMatch(e -> e.toString().contains("hunter2")));
+  }
+
+  @Test
+  void
+      givenATestRunning_whenTheAgentHeartbeats_thenTheHeartbeatNamesItAndItsStartAndEndWakeTheLoop()
+          throws Exception {
+    AtomicInteger wakes = new AtomicInteger();
+    activities.whenRunningTestsChange(wakes::incrementAndGet);
+    long before = System.currentTimeMillis();
+    CompletableFuture<RunTestResult> result =
+        CompletableFuture.supplyAsync(
+            () -> runTest("while [ ! -f go ]; do sleep 0.05; done", Map.of()));
+
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (activities.runningTests().isEmpty() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+    }
+    HeartbeatRequest heartbeat = AgentMain.heartbeat("lab-01", activities, false);
+
+    assertEquals(List.of("e1"), heartbeat.executions());
+    assertEquals(1, heartbeat.running().size());
+    RunningTest running = heartbeat.running().get(0);
+    assertEquals("e1", running.executionId());
+    assertEquals("t1", running.testId());
+    assertEquals(2, running.attempt());
+    assertTrue(running.startedAt() >= before, "when it started: " + running.startedAt());
+    assertEquals(1, wakes.get(), "the start wakes the heartbeat loop");
+
+    Files.createDirectories(dir.resolve("work"));
+    Files.writeString(dir.resolve("work/go"), "");
+    assertEquals(TestStatus.ok, result.get(30, TimeUnit.SECONDS).status());
+    assertEquals(List.of(), AgentMain.heartbeat("lab-01", activities, false).running());
+    assertEquals(2, wakes.get(), "so does the end");
   }
 }

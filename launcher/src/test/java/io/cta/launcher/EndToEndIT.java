@@ -1007,6 +1007,36 @@ class EndToEndIT {
   }
 
   @Test
+  void givenATwoTestSuite_whenItsExecutionIsReadWhileRunning_thenItListsTheRunningTestAndProgress()
+      throws Exception {
+    String scenarioId =
+        scenario(
+            List.of(
+                test("quick", "exit 0", null, Map.of()),
+                test("slow-progress", "sleep 8", null, Map.of())));
+    String id = run(scenarioId);
+
+    await(
+        "the slow test listed as running, after the quick one is done",
+        () -> admin.get("/api/v1/executions/" + id),
+        e ->
+            e.body().path("running").size() == 1
+                && e.body().path("running").get(0).path("testId").asText().equals("slow-progress")
+                && e.body().path("progress").path("done").asInt() == 1);
+    JsonNode running = admin.get("/api/v1/executions/" + id).body();
+    assertEquals(
+        AGENT, running.path("running").get(0).path("machine").asText(), running.toString());
+    assertEquals(1, running.path("running").get(0).path("attempt").asInt(), running.toString());
+    assertEquals(2, running.path("progress").path("tests").asInt(), running.toString());
+
+    JsonNode ended = Demo.awaitEnd(admin, id, TIMEOUT);
+    assertEquals("finished", ended.get("state").asText());
+    JsonNode read = admin.get("/api/v1/executions/" + id).body();
+    assertFalse(read.has("running"), "omitted once it ended: " + read);
+    assertFalse(read.has("progress"), "omitted once it ended: " + read);
+  }
+
+  @Test
   void givenAStagePrinting100MbWithoutANewline_whenRun_thenTheAgentLivesAndShipsTheLineCut()
       throws Exception {
     // The agent's heap is 96 MB: a reader holding the whole line would run it out of memory.

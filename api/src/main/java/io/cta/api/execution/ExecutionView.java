@@ -1,5 +1,6 @@
 package io.cta.api.execution;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.cta.activities.ExecutionState;
 import io.cta.activities.TestStatus;
 import io.cta.server.execution.Counters;
@@ -19,6 +20,10 @@ import java.util.List;
  * @param rerunOf the execution this one runs again ({@code POST /executions/{id}/rerun}), or null
  * @param source {@code import} for results uploaded from elsewhere (no workflow,
  *     docs/results.md#imported-executions), or null for a run of CTA
+ * @param running while running: the tests its machines run right now, as their last heartbeats
+ *     said; omitted otherwise
+ * @param progress while running: how many of its planned test runs have a result; omitted
+ *     otherwise, or when the suite is unknown
  */
 public record ExecutionView(
     String id,
@@ -44,7 +49,25 @@ public record ExecutionView(
     ExecutionDocument.Cancellation cancellation,
     Waiting waiting,
     String rerunOf,
-    String source) {
+    String source,
+    @JsonInclude(JsonInclude.Include.NON_NULL) List<RunningTest> running,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Progress progress) {
+
+  /**
+   * A test one of the execution's machines runs now.
+   *
+   * @param since when the machine's agent took it
+   */
+  public record RunningTest(String testId, String machine, int attempt, Instant since) {}
+
+  /**
+   * How far a running execution is.
+   *
+   * @param tests the test runs it plans: its suite's tests, once per machine in stress mode
+   * @param done how many of them have a final result (docs/design.md#counting), those running again
+   *     after a failed attempt not included
+   */
+  public record Progress(int tests, int done) {}
 
   /**
    * @param reason why it has not started, or null when a matching machine is free and the work is
@@ -64,6 +87,15 @@ public record ExecutionView(
       Instant since, long waitedMs, String reason, List<MachineStore.Candidate> machines) {}
 
   static ExecutionView of(ExecutionDocument e, Waiting waiting, WorkflowLinks links) {
+    return of(e, waiting, links, null, null);
+  }
+
+  static ExecutionView of(
+      ExecutionDocument e,
+      Waiting waiting,
+      WorkflowLinks links,
+      List<RunningTest> running,
+      Progress progress) {
     return new ExecutionView(
         e.id(),
         e.number(),
@@ -88,6 +120,8 @@ public record ExecutionView(
         e.cancellation(),
         waiting,
         e.rerunOf(),
-        e.source());
+        e.source(),
+        running,
+        progress);
   }
 }

@@ -1,17 +1,24 @@
 package io.cta.api.execution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mongodb.reactivestreams.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.cta.activities.TestStatus;
 import io.cta.server.config.CtaServerProperties;
 import io.cta.server.config.MongoConversions;
 import io.cta.server.execution.ExecutionDocument;
+import io.cta.server.execution.ExecutionStore;
+import io.cta.server.execution.ResultDocument;
+import io.cta.server.execution.ResultStore;
 import io.cta.server.live.LiveFeedStore;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.scenario.SlotStore;
+import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import org.bson.Document;
@@ -22,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.SimpleReactiveMongoDatabaseFactory;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Why an execution waits, as GET /executions/{id} shows it. */
 class ExecutionViewsTest {
@@ -46,6 +54,8 @@ class ExecutionViewsTest {
               "cta-" + new ObjectId().toHexString()),
           MongoConversions.converter());
 
+  private final ResultStore results = new ResultStore(mongo);
+
   private final ExecutionViews views =
       new ExecutionViews(
           new MachineStore(
@@ -53,7 +63,9 @@ class ExecutionViewsTest {
               new LiveFeedStore(mongo),
               new CtaServerProperties(null, null, null, null, null)),
           new SlotStore(mongo),
-          WorkflowLinks.of(null, "default"));
+          WorkflowLinks.of(null, "default"),
+          new ExecutionStore(mongo, new LiveFeedStore(mongo)),
+          results);
 
   /** Inserts raw documents, in the shape the previous version stored them. */
   private void insert(String collection, Document document) {
@@ -74,6 +86,11 @@ class ExecutionViewsTest {
   }
 
   private ExecutionDocument running(Document target) {
+    return execution(target, "running", "mono", List.of());
+  }
+
+  private ExecutionDocument execution(
+      Document target, String state, String runMode, List<String> machines) {
     String id = new ObjectId().toHexString();
     Date now = new Date();
     insert(
@@ -85,12 +102,17 @@ class ExecutionViewsTest {
             .append("runningTimeout", 600_000L)
             .append("retries", 0)
             .append("chainDepth", 0)
-            .append("state", "running")
+            .append("state", state)
+            .append(
+                "machines",
+                machines.stream()
+                    .map(m -> new Document("name", m).append("state", "running"))
+                    .toList())
             .append("requestedAt", now)
             .append("startedAt", now)
             .append(
                 "configuration",
-                new Document("runMode", "mono")
+                new Document("runMode", runMode)
                     .append("type", "physical")
                     .append("target", target)
                     .append("includeOffline", false)));
@@ -123,5 +145,130 @@ class ExecutionViewsTest {
     machine("lab-03", true, execution.id());
 
     assertNull(views.view(execution).block().waiting(), "its suite moves to another machine");
+  }
+
+  private record Runs(String testId, String executionId, int attempt) {}
+
+  /** A machine whose agent's last heartbeat, at {@code lastSeen}, ran {@code tests}. */
+  private void busyMachine(String name, Instant lastSeen, List<Runs> tests) {
+    insert(
+        "machines",
+        new Document("name", name)
+            .append("lastSeenAt", Date.from(lastSeen))
+            .append("executions", tests.stream().map(Runs::executionId).distinct().toList())
+            .append("draining", false)
+            .append("deregistered", false)
+            .append("cpus", 2)
+            .append("memoryBytes", 0L)
+            .append("slots", 4)
+            .append(
+                "running",
+                tests.stream()
+                    .map(
+                        t ->
+                            new Document("executionId", t.executionId())
+                                .append("testId", t.testId())
+                                .append("attempt", t.attempt())
+                                .append("startedAt", Date.from(SINCE)))
+                    .toList()));
+  }
+
+  private static final Instant SINCE = Instant.parse("2026-01-01T10:00:00Z");
+
+  private void suite(String executionId, String... tests) {
+    insert(
+        "suite-snapshots",
+        new Document("_id", new ObjectId(executionId))
+            .append(
+                "suite",
+                new Document("name", "s")
+                    .append(
+                        "tests",
+                        java.util.Arrays.stream(tests)
+                            .map(t -> new Document("_id", t).append("name", t))
+                            .toList())));
+  }
+
+  private void result(String executionId, String testId, String machine, int attempt, String st) {
+    results
+        .appendResults(
+            executionId,
+            List.of(
+                new ResultDocument(
+                    ResultDocument.key(executionId, testId, "", machine, attempt),
+                    executionId,
+                    testId,
+                    "",
+                    machine,
+                    attempt,
+                    TestStatus.valueOf(st),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    false,
+                    Instant.now())))
+        .block();
+  }
+
+  @Test
+  void givenARunningExecution_whenViewed_thenItShowsItsRunningTestsAndProgress() throws Exception {
+    ExecutionDocument execution =
+        execution(new Document("group", "web"), "running", "mono", List.of("lab-04", "lab-05"));
+    busyMachine(
+        "lab-04",
+        Instant.now(),
+        List.of(new Runs("cart", execution.id(), 2), new Runs("x", "other", 1)));
+    busyMachine(
+        "lab-05", Instant.now().minusSeconds(600), List.of(new Runs("pay", execution.id(), 1)));
+    suite(execution.id(), "login", "cart", "pay", "search");
+    result(execution.id(), "login", "lab-04", 1, "ok");
+    result(execution.id(), "cart", "lab-04", 1, "failed"); // runs again now: not done
+
+    ExecutionView view = views.view(execution).block();
+
+    assertEquals(
+        List.of(new ExecutionView.RunningTest("cart", "lab-04", 2, SINCE)),
+        view.running(),
+        "its own tests only, and none of a machine gone offline");
+    assertEquals(new ExecutionView.Progress(4, 1), view.progress());
+    String json = JsonMapper.builder().build().writeValueAsString(view);
+    assertTrue(json.contains("\"progress\":{\"tests\":4,\"done\":1}"), json);
+  }
+
+  @Test
+  void givenAStressExecution_whenViewed_thenEachMachineRunsTheSuite() {
+    ExecutionDocument execution =
+        execution(new Document("group", "load"), "running", "stress", List.of("st-1", "st-2"));
+    busyMachine("st-1", Instant.now(), List.of());
+    busyMachine("st-2", Instant.now(), List.of(new Runs("a", execution.id(), 1)));
+    suite(execution.id(), "a", "b");
+    result(execution.id(), "a", "st-1", 1, "ok");
+    result(execution.id(), "b", "st-1", 1, "failed");
+    result(execution.id(), "b", "st-2", 1, "ok");
+
+    ExecutionView view = views.view(execution).block();
+
+    assertEquals(new ExecutionView.Progress(4, 3), view.progress());
+    assertEquals(1, view.running().size());
+  }
+
+  @Test
+  void givenAnEndedExecution_whenViewed_thenItHasNeitherRunningTestsNorProgress() throws Exception {
+    ExecutionDocument execution =
+        execution(new Document("machine", "lab-06"), "finished", "mono", List.of("lab-06"));
+    suite(execution.id(), "login");
+
+    ExecutionView view = views.view(execution).block();
+
+    assertNull(view.running());
+    assertNull(view.progress());
+    String json = JsonMapper.builder().build().writeValueAsString(view);
+    assertFalse(json.contains("\"running\":"), json);
+    assertFalse(json.contains("\"progress\":"), json);
   }
 }

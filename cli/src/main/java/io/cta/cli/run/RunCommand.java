@@ -133,7 +133,8 @@ public final class RunCommand implements Callable<Integer> {
       Output.one(cli.out(), format, started, COLUMNS);
       return ExitCode.OK.code();
     }
-    Progress shown = new Progress(cli.err(), progress, cli.terminal());
+    Progress shown =
+        new Progress(cli.err(), progress, cli.terminal(), Progress.width(cli.env().get("COLUMNS")));
     JsonNode ended = new ExecutionWatcher(api, !noLive, cli.err()).await(id, timeout, shown::show);
     shown.finish();
     if (ended == null) {

@@ -6,6 +6,7 @@ import io.cta.activities.events.DeregisterRequest;
 import io.cta.activities.events.EventBatch;
 import io.cta.activities.events.HeartbeatRequest;
 import io.cta.activities.events.RegisterRequest;
+import io.cta.activities.events.RunningTest;
 import io.cta.server.config.CtaServerProperties;
 import io.cta.server.error.ForbiddenException;
 import io.cta.server.error.InvalidInputException;
@@ -89,9 +90,28 @@ class AgentController {
             Mono.defer(
                 () ->
                     machines.heartbeat(
-                        request.name(), request.executions(), request.stopping(), Instant.now())))
+                        request.name(),
+                        request.executions(),
+                        runningTests(request.running()),
+                        request.stopping(),
+                        Instant.now())))
         .switchIfEmpty(Mono.error(new NotFoundException("machine", request.name())))
         .flatMap(this::config);
+  }
+
+  /** The tests the agent reports, for the machine document: null (an older agent) is none. */
+  static List<MachineDocument.RunningTest> runningTests(List<RunningTest> reported) {
+    if (reported == null) {
+      return List.of();
+    }
+    return reported.stream()
+        .filter(t -> t != null && t.executionId() != null && t.testId() != null)
+        .limit(MachineStore.MAX_RUNNING)
+        .map(
+            t ->
+                new MachineDocument.RunningTest(
+                    t.executionId(), t.testId(), t.attempt(), Instant.ofEpochMilli(t.startedAt())))
+        .toList();
   }
 
   /** The agent's goodbye once it drained: its machine is offline at once, not after a timeout. */

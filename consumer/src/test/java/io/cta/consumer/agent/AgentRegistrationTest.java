@@ -321,6 +321,79 @@ class AgentRegistrationTest {
     assertFalse(json.readTree(restarted.body()).path("drain").asBoolean(), restarted.body());
   }
 
+  @Test
+  void givenHeartbeatsWithRunningTests_whenStored_thenEachReplacesTheLastAndTheGoodbyeClearsThem()
+      throws Exception {
+    String token = agentToken(null);
+    register(token, "busy-01", Map.of(), List.of());
+    Map<String, Object> login =
+        Map.of("executionId", "e1", "testId", "login", "attempt", 1, "startedAt", 1_000L);
+    Map<String, Object> cart =
+        Map.of("executionId", "e1", "testId", "cart", "attempt", 2, "startedAt", 2_000L);
+
+    HttpResponse<String> first =
+        post(
+            "heartbeat",
+            token,
+            Map.of(
+                "name",
+                "busy-01",
+                "executions",
+                List.of("e1"),
+                "stopping",
+                false,
+                "running",
+                List.of(login, cart),
+                "aFieldOfALaterAgent",
+                1));
+    assertEquals(200, first.statusCode(), first.body());
+    assertEquals(
+        List.of(
+            new MachineDocument.RunningTest("e1", "login", 1, Instant.ofEpochMilli(1_000)),
+            new MachineDocument.RunningTest("e1", "cart", 2, Instant.ofEpochMilli(2_000))),
+        machines.findByName("busy-01").block().running());
+
+    HttpResponse<String> second =
+        post(
+            "heartbeat",
+            token,
+            Map.of(
+                "name",
+                "busy-01",
+                "executions",
+                List.of("e1"),
+                "stopping",
+                false,
+                "running",
+                List.of(cart)));
+    assertEquals(200, second.statusCode(), second.body());
+    assertEquals(
+        List.of(new MachineDocument.RunningTest("e1", "cart", 2, Instant.ofEpochMilli(2_000))),
+        machines.findByName("busy-01").block().running(),
+        "replaced, not appended");
+
+    assertEquals(200, heartbeat(token, "busy-01").statusCode(), "an agent that reports none");
+    assertEquals(List.of(), machines.findByName("busy-01").block().running());
+
+    HttpResponse<String> third =
+        post(
+            "heartbeat",
+            token,
+            Map.of(
+                "name",
+                "busy-01",
+                "executions",
+                List.of("e1"),
+                "stopping",
+                false,
+                "running",
+                List.of(login)));
+    assertEquals(200, third.statusCode(), third.body());
+    assertEquals(1, machines.findByName("busy-01").block().running().size());
+    post("deregister", token, Map.of("name", "busy-01"));
+    assertEquals(List.of(), machines.findByName("busy-01").block().running());
+  }
+
   private String status(String name) {
     return machines.findByName(name).block().status(Instant.now(), machines.offlineAfter());
   }
@@ -364,6 +437,7 @@ class AgentRegistrationTest {
     assertEquals(Map.of("os", "linux", "cores", "8"), machine.effective().properties());
     assertEquals(List.of("web"), machine.effective().groups());
     assertFalse(machine.drainRequested());
+    assertEquals(List.of(), machine.running(), "stored before running tests were reported");
     assertFalse(token.allowList().restricts());
     HttpResponse<String> registered =
         register("cta_old-secret", "old-01", Map.of("os.name", "Linux"), List.of("web"));

@@ -18,6 +18,10 @@ import org.springframework.data.annotation.Id;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.aggregation.Aggregation;
+import org.springframework.data.mongodb.core.aggregation.ArrayOperators;
+import org.springframework.data.mongodb.core.aggregation.ConditionalOperators;
+import org.springframework.data.mongodb.core.aggregation.TypedAggregation;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
@@ -417,6 +421,23 @@ public class ExecutionStore {
     return mongo
         .findOne(query, SuiteSnapshot.class)
         .mapNotNull(s -> s.suite() == null ? null : s.suite().id());
+  }
+
+  /**
+   * How many tests the suite an execution runs holds, counted by the database so that the suite is
+   * not read; empty without snapshot.
+   */
+  public Mono<Integer> suiteSize(String id) {
+    TypedAggregation<SuiteSnapshot> size =
+        Aggregation.newAggregation(
+            SuiteSnapshot.class,
+            Aggregation.match(Criteria.where("_id").is(id)),
+            Aggregation.project()
+                .and(
+                    ArrayOperators.Size.lengthOfArray(
+                        ConditionalOperators.ifNull("suite.tests").then(List.of())))
+                .as("tests"));
+    return mongo.aggregate(size, Document.class).next().map(d -> d.getInteger("tests"));
   }
 
   public Mono<SuiteSnapshot> saveSnapshot(SuiteSnapshot snapshot) {

@@ -22,6 +22,8 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param removed declared labels an operator removed (null: none)
  * @param drainRequested an operator drained it (and did not undrain it): a new registration of its
  *     agent does not end that drain
+ * @param running the tests its agent ran at its last heartbeat, replaced by each heartbeat (null in
+ *     documents stored before it existed, and from agents that do not report them: none)
  */
 @Document("machines")
 public record MachineDocument(
@@ -44,12 +46,24 @@ public record MachineDocument(
     boolean deregistered,
     Labels refused,
     LabelRemovals removed,
-    Boolean drainRequested) {
+    Boolean drainRequested,
+    List<RunningTest> running) {
 
-  /** Documents stored before operator drains were told apart have no {@code drainRequested}. */
+  /**
+   * A test the machine's agent runs (docs/agent.md, the heartbeat).
+   *
+   * @param startedAt when the agent took it
+   */
+  public record RunningTest(String executionId, String testId, int attempt, Instant startedAt) {}
+
+  /**
+   * Documents stored before operator drains were told apart have no {@code drainRequested}, those
+   * stored before running tests were reported no {@code running}.
+   */
   @PersistenceCreator
   public MachineDocument {
     drainRequested = Boolean.TRUE.equals(drainRequested);
+    running = running == null ? List.of() : List.copyOf(running);
   }
 
   /** A machine without refused or removed labels and without an operator's drain. */
@@ -91,7 +105,8 @@ public record MachineDocument(
         deregistered,
         null,
         null,
-        false);
+        false,
+        null);
   }
 
   /**
@@ -111,10 +126,11 @@ public record MachineDocument(
   }
 
   /**
-   * This machine after a heartbeat at {@code now} reporting {@code running} executions, and
-   * draining from now on if {@code stopping}.
+   * This machine after a heartbeat at {@code now} reporting {@code executions} and the {@code
+   * tests} it runs of them, and draining from now on if {@code stopping}.
    */
-  public MachineDocument seen(List<String> running, Instant now, boolean stopping) {
+  public MachineDocument seen(
+      List<String> executions, List<RunningTest> tests, Instant now, boolean stopping) {
     return new MachineDocument(
         id,
         name,
@@ -130,12 +146,13 @@ public record MachineDocument(
         agentVersion,
         registeredAt,
         now,
-        running,
+        executions,
         draining || stopping,
         deregistered,
         refused,
         removed,
-        drainRequested);
+        drainRequested,
+        tests);
   }
 
   public String status(Instant now, Duration offlineAfter) {

@@ -7,6 +7,7 @@ import io.cta.server.live.LiveEvent;
 import io.cta.server.live.LiveFeedStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,14 @@ public class MachineStore {
     return offlineAfter;
   }
 
+  /** Running tests a machine keeps at most, whatever its agent reports. */
+  public static final int MAX_RUNNING = 64;
+
+  /** The machines of these names, by the unique name index (no scan). */
+  public Flux<MachineDocument> findByNames(Collection<String> names) {
+    return mongo.find(Query.query(Criteria.where("name").in(names)), MachineDocument.class);
+  }
+
   public Mono<MachineDocument> findByName(String name) {
     return mongo.findOne(Query.query(Criteria.where("name").is(name)), MachineDocument.class);
   }
@@ -94,6 +103,7 @@ public class MachineStore {
             .set("slots", Math.max(1, request.slots()))
             .set("lastSeenAt", now)
             .set("executions", List.of())
+            .set("running", List.of())
             .set("deregistered", false)
             .setOnInsert("_id", new ObjectId().toHexString())
             .setOnInsert("assigned", Labels.EMPTY)
@@ -139,8 +149,26 @@ public class MachineStore {
    */
   public Mono<MachineDocument> heartbeat(
       String name, List<String> executions, boolean stopping, Instant now) {
+    return heartbeat(name, executions, null, stopping, now);
+  }
+
+  /**
+   * Records a heartbeat that also says which {@code tests} the agent runs (null: none); they
+   * replace those of the previous heartbeat in the same write, at most {@link #MAX_RUNNING}.
+   */
+  public Mono<MachineDocument> heartbeat(
+      String name,
+      List<String> executions,
+      List<MachineDocument.RunningTest> tests,
+      boolean stopping,
+      Instant now) {
     List<String> running = executions == null ? List.of() : executions;
-    Update update = new Update().set("lastSeenAt", now).set("executions", running);
+    List<MachineDocument.RunningTest> runningTests =
+        tests == null
+            ? List.of()
+            : List.copyOf(tests.subList(0, Math.min(tests.size(), MAX_RUNNING)));
+    Update update =
+        new Update().set("lastSeenAt", now).set("executions", running).set("running", runningTests);
     if (stopping) {
       update.set("draining", true);
     }
@@ -148,7 +176,7 @@ public class MachineStore {
         .findAndModify(Query.query(Criteria.where("name").is(name)), update, MachineDocument.class)
         .flatMap(
             before -> {
-              MachineDocument after = before.seen(running, now, stopping);
+              MachineDocument after = before.seen(running, runningTests, now, stopping);
               boolean changed =
                   !before.status(now, offlineAfter).equals(after.status(now, offlineAfter))
                       || !running.equals(before.executions());
@@ -179,6 +207,7 @@ public class MachineStore {
                 .set("deregistered", true)
                 .set("draining", false)
                 .set("executions", List.of())
+                .set("running", List.of())
                 .set("lastSeenAt", now),
             FindAndModifyOptions.options().returnNew(true),
             MachineDocument.class)
