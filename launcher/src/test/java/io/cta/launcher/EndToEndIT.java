@@ -1985,7 +1985,8 @@ class EndToEndIT {
     java.util.regex.Pattern line =
         java.util.regex.Pattern.compile(
             "execution ([0-9a-f]{24}) #\\d+ (pending|running|finished)"
-                + " ok=[0-2] failed=0 partial=0 inconclusive=0( result=ok)?");
+                + " ok=[0-2] failed=0 partial=0 inconclusive=0( done=[0-2]/2)?"
+                + "( running: (first|second)@e2e-agent(, (first|second)@e2e-agent)?)?( result=ok)?");
     String id = null;
     String previous = null;
     for (String l : r.err()) {
