@@ -102,15 +102,7 @@ public class ScenarioRunner {
         .flatMap(
             scenario ->
                 Mono.zip(
-                        definitions
-                            .findById(SuiteDocument.class, scenario.testSuiteId())
-                            .switchIfEmpty(
-                                Mono.error(
-                                    () ->
-                                        new ConflictException(
-                                            "the scenario's suite '"
-                                                + scenario.testSuiteId()
-                                                + "' no longer exists"))),
+                        suiteOf(scenario),
                         definitions
                             .findById(ConfigurationDocument.class, scenario.configurationId())
                             .switchIfEmpty(
@@ -121,6 +113,16 @@ public class ScenarioRunner {
                                                 + scenario.configurationId()
                                                 + "' no longer exists"))))
                     .map(t -> new Numbered(scenario, t.getT1(), t.getT2())));
+  }
+
+  private Mono<SuiteDocument> suiteOf(ScenarioDocument scenario) {
+    return definitions
+        .findById(SuiteDocument.class, scenario.testSuiteId())
+        .switchIfEmpty(
+            Mono.error(
+                () ->
+                    new ConflictException(
+                        "the scenario's suite '" + scenario.testSuiteId() + "' no longer exists")));
   }
 
   /**
@@ -147,17 +149,7 @@ public class ScenarioRunner {
                         .findById(ScenarioDocument.class, scenarioId)
                         .switchIfEmpty(
                             Mono.error(() -> new NotFoundException("scenario", scenarioId)))
-                        .flatMap(
-                            scenario ->
-                                definitions
-                                    .findById(SuiteDocument.class, scenario.testSuiteId())
-                                    .switchIfEmpty(
-                                        Mono.error(
-                                            () ->
-                                                new ConflictException(
-                                                    "the scenario's suite '"
-                                                        + scenario.testSuiteId()
-                                                        + "' no longer exists"))))
+                        .flatMap(this::suiteOf)
                         .map(results)
                         .flatMap(
                             stored ->
@@ -189,32 +181,10 @@ public class ScenarioRunner {
         .then(results.appendResults(id, stored))
         .then(history.record(n.suite().id(), execution, stored, now))
         .then(lifecycle.imported(execution, owesNotifications))
-        .onErrorResume(
-            failed ->
-                // Not stored: remove its results and snapshot (unless the execution exists), as a
-                // failed start does. A process that dies before the insert leaves an unclaimed
-                // snapshot (retention deletes it) and results that no execution shows.
-                executions
-                    .findById(id)
-                    .hasElement()
-                    .flatMap(
-                        exists ->
-                            exists
-                                ? Mono.<Void>empty()
-                                : results.delete(id).then(executions.deleteSnapshot(id)))
-                    .onErrorResume(e -> Mono.empty())
-                    .then(Mono.error(failed)))
-        .flatMap(
-            inserted ->
-                executions
-                    .claimSnapshot(id)
-                    .onErrorResume(
-                        e -> {
-                          // Retention finds the execution and claims it then.
-                          log.warn("could not claim the snapshot of {}: {}", id, e.toString());
-                          return Mono.empty();
-                        })
-                    .thenReturn(inserted));
+        // A process that dies before the insert leaves an unclaimed snapshot (retention deletes
+        // it) and results that no execution shows.
+        .onErrorResume(failed -> undoUnlessStored(id, results.delete(id), failed))
+        .flatMap(inserted -> claimSnapshot(id).thenReturn(inserted));
   }
 
   /**
@@ -248,26 +218,10 @@ public class ScenarioRunner {
         .then(
             lifecycle
                 .create(execution)
-                .onErrorResume(
-                    failed ->
-                        executions
-                            .findById(id)
-                            .hasElement()
-                            .flatMap(
-                                exists ->
-                                    exists ? Mono.<Void>empty() : executions.deleteSnapshot(id))
-                            .onErrorResume(e -> Mono.empty()) // retention deletes it then
-                            .then(Mono.error(failed))))
+                .onErrorResume(failed -> undoUnlessStored(id, Mono.empty(), failed)))
         .flatMap(
             inserted ->
-                executions
-                    .claimSnapshot(id)
-                    .onErrorResume(
-                        e -> {
-                          // Retention finds the execution and claims it then.
-                          log.warn("could not claim the snapshot of {}: {}", id, e.toString());
-                          return Mono.empty();
-                        })
+                claimSnapshot(id)
                     .then(
                         workflows
                             .start(inserted)
@@ -281,6 +235,31 @@ public class ScenarioRunner {
                                   return Mono.just(false);
                                 }))
                     .thenReturn(inserted));
+  }
+
+  /**
+   * After a failed insert: removes what was stored ahead of the execution ({@code stored}, then its
+   * snapshot) unless the execution exists (then they are its), and answers the failure. A failed
+   * clean-up is left to retention.
+   */
+  private <T> Mono<T> undoUnlessStored(String id, Mono<Void> stored, Throwable failed) {
+    return executions
+        .findById(id)
+        .hasElement()
+        .flatMap(exists -> exists ? Mono.<Void>empty() : stored.then(executions.deleteSnapshot(id)))
+        .onErrorResume(e -> Mono.empty())
+        .then(Mono.error(failed));
+  }
+
+  /** Marks the snapshot claimed; if that fails, retention finds the execution and claims it. */
+  private Mono<Void> claimSnapshot(String id) {
+    return executions
+        .claimSnapshot(id)
+        .onErrorResume(
+            e -> {
+              log.warn("could not claim the snapshot of {}: {}", id, e.toString());
+              return Mono.empty();
+            });
   }
 
   /**
