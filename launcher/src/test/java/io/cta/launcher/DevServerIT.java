@@ -100,6 +100,43 @@ class DevServerIT {
   }
 
   @Test
+  void givenAWebSocketClient_whenAScenarioRunsOnTheDevServer_thenItSeesStatesResultsAndLogsLive() {
+    try (LiveClient live = LiveClient.connect(admin)) {
+      live.subscribe("executions", null);
+      long since =
+          live.await(m -> m.path("type").asText().equals("subscribed"), TIMEOUT)
+              .message()
+              .get("seq")
+              .asLong();
+
+      String id = run(scenario(List.of(test("live", "echo dev-live-line")), mono(AGENT), 60_000));
+
+      for (String state : List.of("pending", "running", "finished")) {
+        live.await(
+            m ->
+                m.path("topic").asText().equals("executions")
+                    && m.path("data").path("id").asText().equals(id)
+                    && m.path("data").path("state").asText().equals(state),
+            TIMEOUT);
+      }
+      String topic = "execution:" + id;
+      live.subscribe(topic, since);
+      live.await(
+          m ->
+              m.path("topic").asText().equals(topic)
+                  && m.path("type").asText().equals("results")
+                  && m.path("data").path("results").path(0).path("status").asText().equals("ok"),
+          TIMEOUT);
+      live.await(
+          m ->
+              m.path("topic").asText().equals(topic)
+                  && m.path("type").asText().equals("logs")
+                  && m.path("data").toString().contains("dev-live-line"),
+          TIMEOUT);
+    }
+  }
+
+  @Test
   void givenARunningExecution_whenCanceled_thenItEndsCanceledAndTheStopCommandRan()
       throws Exception {
     Map<String, Object> test =
