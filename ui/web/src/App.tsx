@@ -1,8 +1,8 @@
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { getJson, setUnauthorizedHandler } from "./api";
 import { LiveBanner } from "./LiveBanner";
 import { MeContext } from "./me";
-import type { Me } from "./model";
+import { isAdmin, type Me } from "./model";
 import { ExecutionPage } from "./pages/Execution";
 import { ExecutionsPage } from "./pages/Executions";
 import { MachinesPage } from "./pages/Machines";
@@ -12,6 +12,17 @@ import { clearToken, storedToken } from "./session";
 import { SignIn } from "./SignIn";
 import { startLive, stopLive } from "./live";
 import { useQueryClient } from "@tanstack/react-query";
+
+// Editing and admin pages load on first use, keeping the first page's JavaScript small.
+const ScenarioEditPage = lazy(() => import("./pages/definitions/ScenarioEdit").then((m) => ({ default: m.ScenarioEditPage })));
+const SuiteEditPage = lazy(() => import("./pages/definitions/SuiteEdit").then((m) => ({ default: m.SuiteEditPage })));
+const ConfigurationEditPage = lazy(() =>
+  import("./pages/definitions/ConfigurationEdit").then((m) => ({ default: m.ConfigurationEditPage })),
+);
+const DefinitionList = lazy(() => import("./pages/definitions/DefinitionList").then((m) => ({ default: m.DefinitionList })));
+const TokensPage = lazy(() => import("./pages/admin/Tokens").then((m) => ({ default: m.TokensPage })));
+const AuditPage = lazy(() => import("./pages/admin/Audit").then((m) => ({ default: m.AuditPage })));
+const SecretsPage = lazy(() => import("./pages/admin/Secrets").then((m) => ({ default: m.SecretsPage })));
 
 type Session = { state: "checking" } | { state: "signed-out"; notice?: string } | { state: "in"; me: Me };
 
@@ -62,7 +73,16 @@ export function App() {
         <nav aria-label="Main">
           <Link to="/executions">Executions</Link>
           <Link to="/scenarios">Scenarios</Link>
+          <Link to="/suites">Suites</Link>
+          <Link to="/configurations">Configurations</Link>
           <Link to="/machines">Machines</Link>
+          {isAdmin(session.me) && (
+            <>
+              <Link to="/admin/tokens">Tokens</Link>
+              <Link to="/admin/audit">Audit log</Link>
+              <Link to="/admin/secrets">Secrets</Link>
+            </>
+          )}
         </nav>
         <LiveBanner />
         <span className="who" data-testid="who">
@@ -71,7 +91,9 @@ export function App() {
         <button onClick={signOut}>Sign out</button>
       </header>
       <main>
-        <Page />
+        <Suspense fallback={<p>Loading…</p>}>
+          <Page />
+        </Suspense>
       </main>
     </MeContext.Provider>
   );
@@ -89,6 +111,22 @@ function Page() {
       return <MachinesPage />;
     case "scenarios":
       return <ScenariosPage />;
+    case "scenario":
+      return <ScenarioEditPage key={route.id} id={route.id} />;
+    case "suites":
+      return <DefinitionList key="suites" collection="suites" title="Suites" noun="suite" />;
+    case "suite":
+      return <SuiteEditPage key={route.id} id={route.id} />;
+    case "configurations":
+      return <DefinitionList key="configurations" collection="configurations" title="Configurations" noun="configuration" />;
+    case "configuration":
+      return <ConfigurationEditPage key={route.id} id={route.id} />;
+    case "tokens":
+      return <TokensPage />;
+    case "audit":
+      return <AuditPage />;
+    case "secrets":
+      return <SecretsPage />;
     default:
       return (
         <section>

@@ -5,6 +5,8 @@ export interface Problem {
   title?: string;
   status: number;
   detail?: string;
+  /** Per-field refusals, if the api ever lists them apart from `detail` (see problems.ts). */
+  errors?: { pointer?: string; field?: string; detail?: string; message?: string }[];
 }
 
 export class ApiError extends Error {
@@ -54,6 +56,31 @@ export async function postJson<T>(path: string, body?: unknown): Promise<T | nul
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return response.status === 204 ? null : ((await response.json()) as T);
+}
+
+/** A definition and the ETag to send back in If-Match when saving it (docs/api.md). */
+export interface Tagged<T> {
+  body: T;
+  etag: string | null;
+}
+
+export async function getTagged<T>(path: string): Promise<Tagged<T>> {
+  const response = await send(path, { method: "GET" });
+  return { body: (await response.json()) as T, etag: response.headers.get("ETag") };
+}
+
+/** A PUT that fails with 412 when `etag` is no longer current, so nobody's change is lost. */
+export async function putTagged<T>(path: string, body: unknown, etag: string | null): Promise<Tagged<T>> {
+  const response = await send(path, {
+    method: "PUT",
+    body: JSON.stringify(body),
+    headers: etag ? { "If-Match": etag } : undefined,
+  });
+  return { body: (await response.json()) as T, etag: response.headers.get("ETag") };
+}
+
+export async function putJson<T>(path: string, body: unknown): Promise<T> {
+  return (await send(path, { method: "PUT", body: JSON.stringify(body) })).json() as Promise<T>;
 }
 
 export async function deleteCall(path: string): Promise<void> {

@@ -133,6 +133,71 @@ export interface Scenario {
   description: string | null;
 }
 
+/** A scenario as `GET /api/v1/scenarios/{id}` answers it; timeouts in milliseconds. */
+export interface ScenarioDetail extends Scenario {
+  testSuiteId: string;
+  configurationId: string;
+  pendingTimeout: number;
+  runningTimeout: number;
+  retries: number;
+  concurrency: { max: number; whenFull: "queue" | "reject" } | null;
+  notifications: Record<string, unknown>[];
+  retention: { days?: number | null; lastExecutions?: number | null } | null;
+  schedule: {
+    cron: string | null;
+    timeZone: string | null;
+    at: string | null;
+    overlap: string | null;
+    state: string;
+    nextFires: string[];
+  } | null;
+  updatedAt: string | null;
+}
+
+/** A suite or configuration as listed: the console edits the rest as the REST body. */
+export interface Definition {
+  id: string;
+  name: string;
+  description?: string | null;
+  updatedAt?: string | null;
+}
+
+export interface Token {
+  id: string;
+  name: string;
+  role: Role;
+  machine?: string;
+  createdAt: string | null;
+  /** Only in the answer that created it: shown once, never kept. */
+  token?: string;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  by: string;
+  role: string;
+  method: string;
+  path: string;
+  resource: string;
+  resourceId: string | null;
+  status: number;
+  executionId?: string;
+  testId?: string;
+  attempt?: number;
+}
+
+export interface Secret {
+  name: string;
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+
+/** Whether a role may manage tokens and read the audit log (the api enforces it again). */
+export function isAdmin(me: Me | null): boolean {
+  return me !== null && me.role === "admin";
+}
+
 /** Whether a role may start, cancel and change things (the api enforces it again). */
 export function canOperate(me: Me | null): boolean {
   return me !== null && (me.role === "admin" || me.role === "operator");

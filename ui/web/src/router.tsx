@@ -8,7 +8,19 @@ export type Route =
   | { page: "execution"; id: string }
   | { page: "machines" }
   | { page: "scenarios" }
+  | { page: "scenario"; id: string | null }
+  | { page: "suites" }
+  | { page: "suite"; id: string | null }
+  | { page: "configurations" }
+  | { page: "configuration"; id: string | null }
+  | { page: "tokens" }
+  | { page: "audit" }
+  | { page: "secrets" }
   | { page: "not-found" };
+
+/** Definition lists whose items open at `/<list>/<id>`, and `/<list>/new` for a new one. */
+const DEFINITIONS = { scenarios: "scenario", suites: "suite", configurations: "configuration" } as const;
+const ADMIN = ["tokens", "audit", "secrets"] as const;
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -24,8 +36,16 @@ export function matchRoute(pathname: string): Route {
   if (parts.length === 1 && parts[0] === "machines") {
     return { page: "machines" };
   }
-  if (parts.length === 1 && parts[0] === "scenarios") {
-    return { page: "scenarios" };
+  const list = parts[0] as keyof typeof DEFINITIONS;
+  if (parts.length === 1 && Object.hasOwn(DEFINITIONS, list)) {
+    return { page: list };
+  }
+  if (parts.length === 2 && Object.hasOwn(DEFINITIONS, list) && ID.test(parts[1])) {
+    return { page: DEFINITIONS[list], id: parts[1] === "new" ? null : parts[1] };
+  }
+  const admin = ADMIN.find((a) => a === parts[1]);
+  if (parts.length === 2 && parts[0] === "admin" && admin) {
+    return { page: admin };
   }
   return { page: "not-found" };
 }

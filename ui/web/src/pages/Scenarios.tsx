@@ -21,6 +21,11 @@ export function ScenariosPage() {
   return (
     <section>
       <h1>Scenarios</h1>
+      {canOperate(me) && (
+        <div className="actions">
+          <Link to="/scenarios/new">New scenario</Link>
+        </div>
+      )}
       {(list.error || run.error) && (
         <p role="alert" className="error">
           {(list.error ?? run.error)!.message}
@@ -38,7 +43,9 @@ export function ScenariosPage() {
         <tbody>
           {list.data?.items.map((s) => (
             <tr key={s.id} data-scenario={s.name}>
-              <td>{s.name}</td>
+              <td>
+                <Link to={`/scenarios/${encodeURIComponent(s.id)}`}>{s.name}</Link>
+              </td>
               <td>{s.description ?? ""}</td>
               <td>
                 <Link to={`/executions?scenarioId=${encodeURIComponent(s.id)}`}>executions</Link>

@@ -67,7 +67,14 @@ class ConsoleApiTest extends ApiHttpTest {
             "/executions",
             "/executions/6749c0ffee00000000000001",
             "/machines",
-            "/scenarios")) {
+            "/scenarios",
+            "/scenarios/6749c0ffee00000000000002",
+            "/scenarios/new",
+            "/suites",
+            "/configurations/new",
+            "/admin/tokens",
+            "/admin/audit",
+            "/admin/secrets")) {
       HttpResponse<String> response = send("GET", page, null, null);
 
       assertEquals(200, response.statusCode(), page);

@@ -16,9 +16,14 @@ public final class UiPaths {
 
   private UiPaths() {}
 
-  /** An execution id in a page URL: what ids look like, nothing that could be a path trick. */
+  /**
+   * The pages: lists, one item of a list by id ({@code new} for a definition not saved yet), and
+   * the admin pages. An id is what ids look like, nothing that could be a path trick.
+   */
   private static final Pattern PAGE =
-      Pattern.compile("/(executions(/[a-z0-9_-]{1,64})?|machines|scenarios)");
+      Pattern.compile(
+          "/((executions|scenarios|suites|configurations)(/[a-z0-9_-]{1,64})?|machines"
+              + "|admin/(tokens|audit|secrets))");
 
   /** Vite's hashed output: one segment under {@code /assets/}. */
   private static final Pattern ASSET = Pattern.compile("/assets/[a-z0-9_.-]{1,128}");

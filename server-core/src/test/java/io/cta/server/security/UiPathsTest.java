@@ -19,6 +19,15 @@ class UiPathsTest {
             "/executions/6749c0ffee",
             "/machines",
             "/scenarios",
+            "/scenarios/6749c0ffee",
+            "/scenarios/new",
+            "/suites",
+            "/suites/6749c0ffee",
+            "/configurations",
+            "/configurations/new",
+            "/admin/tokens",
+            "/admin/audit",
+            "/admin/secrets",
             "/assets/index-d5de9cyi.js")) {
       assertTrue(AccessPolicy.isPublic(HttpMethod.GET, path), path);
     }
@@ -40,6 +49,10 @@ class UiPathsTest {
             "/assets/x/y.js",
             "/assets",
             "/machines/m1",
+            "/admin",
+            "/admin/other",
+            "/admin/tokens/t1",
+            "/suites/a/b",
             "/elsewhere")) {
       assertFalse(UiPaths.isPage(path), path);
       assertFalse(AccessPolicy.isPublic(HttpMethod.GET, path), path);
