@@ -35,6 +35,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -1848,6 +1851,67 @@ class EndToEndIT {
         new CtaClient(stack.settings().apiUrl(), viewer)
             .post("/api/v1/scenarios/" + scenarioId + "/run", null)
             .status());
+  }
+
+  @Test
+  void givenAnAdminInTheConsole_whenSavingABadScenarioAndCreatingAToken_thenFieldErrorAndValueOnce()
+      throws Exception {
+    String name = "console-edit-" + Long.toHexString(System.nanoTime());
+    String scenarioId = namedScenario(name, List.of(test("t", "true", null, Map.of())));
+    String tokenName = "console-made-" + Long.toHexString(System.nanoTime());
+
+    try (ConsoleBrowser browser = ConsoleBrowser.open(stack.settings().apiUrl())) {
+      // The scenario's own URL, opened directly; typed with the keyboard, saved, refused at the
+      // field.
+      browser.signInAt("/scenarios/" + scenarioId, adminToken);
+      WebElement retries = browser.await(d -> d.findElement(By.id("sc-retries")));
+      browser.await(d -> "0".equals(retries.getAttribute("value")));
+      retries.sendKeys(Keys.chord(Keys.CONTROL, "a"), "11");
+      browser.one(By.xpath("//button[normalize-space()='Save']")).click();
+      WebElement error =
+          browser.await(d -> d.findElement(By.cssSelector("[data-error-for='retries']")));
+      assertEquals("must be less than or equal to 10", error.getText());
+      assertEquals("true", retries.getAttribute("aria-invalid"));
+      assertEquals(
+          0,
+          admin.get("/api/v1/scenarios/" + scenarioId).expect(200).body().get("retries").asInt());
+      browser.screenshot("scenario-edit");
+
+      retries.sendKeys(Keys.chord(Keys.CONTROL, "a"), "2", Keys.ENTER); // Enter submits the form
+      browser.await(d -> d.findElement(By.xpath("//*[@role='status' and text()='Saved.']")));
+      assertEquals(
+          2,
+          admin.get("/api/v1/scenarios/" + scenarioId).expect(200).body().get("retries").asInt());
+      assertEquals(List.of(), browser.all(By.cssSelector("[data-error-for='retries']")));
+
+      // An admin creates a token: its value shows once, works, and is gone after navigating.
+      browser.one(By.xpath("//nav//a[normalize-space()='Tokens']")).click();
+      browser.await(d -> d.findElement(By.id("token-name"))).sendKeys(tokenName);
+      new Select(browser.one(By.id("token-role"))).selectByValue("operator");
+      browser.one(By.xpath("//button[normalize-space()='Create token']")).click();
+      String value =
+          browser
+              .await(d -> d.findElement(By.cssSelector("[data-testid=new-token]")))
+              .getAttribute("value");
+      JsonNode me =
+          new CtaClient(stack.settings().apiUrl(), value).get("/api/v1/me").expect(200).body();
+      assertEquals(tokenName, me.get("name").asText());
+      assertEquals("operator", me.get("role").asText());
+      browser.screenshot("token-created");
+
+      browser.one(By.xpath("//nav//a[normalize-space()='Audit log']")).click();
+      browser.await(d -> d.findElement(By.cssSelector("table[aria-label='Audit log'] tbody tr")));
+      browser.one(By.xpath("//nav//a[normalize-space()='Tokens']")).click();
+      browser.await(d -> d.findElement(By.cssSelector("tr[data-token='" + tokenName + "']")));
+      assertEquals(List.of(), browser.all(By.cssSelector("[data-testid=new-token]")));
+      assertFalse(
+          String.valueOf(
+                  browser.script(
+                      "return document.documentElement.outerHTML + JSON.stringify(sessionStorage)"
+                          + " + JSON.stringify(localStorage) + location.href"))
+              .contains(value),
+          "the token value is kept nowhere once the page is left");
+    }
   }
 
   @Test
