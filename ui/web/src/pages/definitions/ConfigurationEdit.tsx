@@ -1,8 +1,8 @@
-import { useEffect, useState, type FormEvent } from "react";
-import { Field, FormAlert } from "../../forms";
+import { useEffect, useState } from "react";
+import { Field } from "../../forms";
 import { useMe } from "../../me";
 import { canOperate } from "../../model";
-import { StaleNotice } from "./StaleNotice";
+import { DefinitionForm } from "./DefinitionForm";
 import { useDefinition } from "./useDefinition";
 
 type TargetKind = "machine" | "group" | "selector";
@@ -44,23 +44,10 @@ export function ConfigurationEditPage(props: { id: string | null }) {
   }, [editor.version]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const errors = editor.errors;
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    void editor.save({ name, runMode, type, target: { [kind]: target }, includeOffline });
-  };
+  const submit = () => void editor.save({ name, runMode, type, target: { [kind]: target }, includeOffline });
 
-  if (editor.loadError) {
-    return <p role="alert" className="error">{editor.loadError.message}</p>;
-  }
-  if (editor.stored === undefined) {
-    return <p>Loading…</p>;
-  }
   return (
-    <section>
-      <h1>{editor.stored ? `Configuration ${editor.stored.name}` : "New configuration"}</h1>
-      <StaleNotice editor={editor} />
-      <form className="form" onSubmit={submit} aria-label="Configuration" noValidate>
-        <FormAlert errors={errors} fields={FIELDS} />
+    <DefinitionForm editor={editor} noun="Configuration" fields={FIELDS} errors={errors} editable={editable} onSubmit={submit}>
         <fieldset disabled={!editable || editor.saving}>
           <legend>Configuration</legend>
           <Field id="cfg-name" label="Name" field="name" errors={errors}>
@@ -103,15 +90,6 @@ export function ConfigurationEditPage(props: { id: string | null }) {
             </label>
           </div>
         </fieldset>
-        {editable && (
-          <div className="actions">
-            <button type="submit" disabled={editor.saving}>
-              {editor.stored ? "Save" : "Create configuration"}
-            </button>
-            {editor.notice && <span role="status">{editor.notice}</span>}
-          </div>
-        )}
-      </form>
-    </section>
+    </DefinitionForm>
   );
 }

@@ -1,12 +1,12 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useState } from "react";
 import { getJson, postJson } from "../../api";
-import { Field, FormAlert } from "../../forms";
+import { Field } from "../../forms";
 import { when } from "../../format";
 import { useMe } from "../../me";
 import { canOperate, type Definition, type Execution, type Page, type ScenarioDetail } from "../../model";
 import { Link, navigate } from "../../router";
-import { StaleNotice } from "./StaleNotice";
+import { DefinitionForm } from "./DefinitionForm";
 import { useDefinition } from "./useDefinition";
 
 /** The scenario form's fields as typed: strings, turned into the REST body by `scenarioBody`. */
@@ -161,8 +161,7 @@ export function ScenarioEditPage(props: { id: string | null }) {
   const set = (key: keyof ScenarioForm) => (e: { target: { value: string } }) =>
     setForm({ ...form, [key]: e.target.value });
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
+  const submit = () => {
     const built = scenarioBody(form);
     if ("invalid" in built) {
       setClientErrors(built.invalid);
@@ -172,41 +171,27 @@ export function ScenarioEditPage(props: { id: string | null }) {
     void editor.save(built.body);
   };
 
-  if (editor.loadError) {
-    return (
-      <section>
-        <h1>Scenario</h1>
-        <p role="alert" className="error">
-          {editor.loadError.message}
-        </p>
-      </section>
-    );
-  }
-  if (editor.stored === undefined) {
-    return <p>Loading…</p>;
-  }
+  const header = (stored: ScenarioDetail) => (
+    <>
+      <div className="actions">
+        <Link to={`/executions?scenarioId=${encodeURIComponent(stored.id)}`}>Executions</Link>
+        {editable && (
+          <button type="button" disabled={run.isPending} onClick={() => run.mutate()}>
+            Run now
+          </button>
+        )}
+        {run.error && (
+          <span role="alert" className="error">
+            {run.error.message}
+          </span>
+        )}
+      </div>
+      <p className="help">Last changed {when(stored.updatedAt)}.</p>
+    </>
+  );
   const stored = editor.stored;
   return (
-    <section>
-      <h1>{stored ? `Scenario ${stored.name}` : "New scenario"}</h1>
-      {stored && (
-        <div className="actions">
-          <Link to={`/executions?scenarioId=${encodeURIComponent(stored.id)}`}>Executions</Link>
-          {editable && (
-            <button type="button" disabled={run.isPending} onClick={() => run.mutate()}>
-              Run now
-            </button>
-          )}
-          {run.error && (
-            <span role="alert" className="error">
-              {run.error.message}
-            </span>
-          )}
-        </div>
-      )}
-      <StaleNotice editor={editor} />
-      <form className="form" onSubmit={submit} aria-label="Scenario" noValidate>
-        <FormAlert errors={errors} fields={FIELDS} />
+    <DefinitionForm editor={editor} noun="Scenario" fields={FIELDS} errors={errors} editable={editable} onSubmit={submit} header={header}>
         <fieldset disabled={!editable || editor.saving}>
           <legend>What runs</legend>
           <Field id="sc-name" label="Name" field="name" errors={errors}>
@@ -309,20 +294,9 @@ export function ScenarioEditPage(props: { id: string | null }) {
             </Field>
           )}
         </fieldset>
-        {editable && (
-          <div className="actions">
-            <button type="submit" disabled={editor.saving}>
-              {stored ? "Save" : "Create scenario"}
-            </button>
-            {editor.notice && <span role="status">{editor.notice}</span>}
-          </div>
-        )}
-      </form>
-      {stored && <p className="help">Last changed {when(stored.updatedAt)}.</p>}
-    </section>
+    </DefinitionForm>
   );
 }
-
 /** A select's options, keeping a current id that the list does not hold (deleted, or beyond it). */
 function options(page: Page<Definition> | undefined, current: string) {
   const items = page?.items ?? [];

@@ -1,8 +1,8 @@
-import { useEffect, useState, type FormEvent } from "react";
-import { Field, FormAlert } from "../../forms";
+import { useEffect, useState } from "react";
+import { Field } from "../../forms";
 import { useMe } from "../../me";
 import { canOperate } from "../../model";
-import { StaleNotice } from "./StaleNotice";
+import { DefinitionForm } from "./DefinitionForm";
 import { useDefinition } from "./useDefinition";
 
 interface Suite {
@@ -35,8 +35,7 @@ export function SuiteEditPage(props: { id: string | null }) {
   }, [editor.version]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const errors = jsonError ? { fields: { tests: jsonError }, general: [] } : editor.errors;
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
+  const submit = () => {
     let parsed: unknown;
     try {
       parsed = JSON.parse(tests);
@@ -48,42 +47,23 @@ export function SuiteEditPage(props: { id: string | null }) {
     void editor.save({ name, description: description || null, tests: parsed });
   };
 
-  if (editor.loadError) {
-    return <p role="alert" className="error">{editor.loadError.message}</p>;
-  }
-  if (editor.stored === undefined) {
-    return <p>Loading…</p>;
-  }
   return (
-    <section>
-      <h1>{editor.stored ? `Suite ${editor.stored.name}` : "New suite"}</h1>
-      <StaleNotice editor={editor} />
-      <form className="form" onSubmit={submit} aria-label="Suite" noValidate>
-        <FormAlert errors={errors} fields={FIELDS} />
-        <fieldset disabled={!editable || editor.saving}>
-          <legend>Suite</legend>
-          <Field id="suite-name" label="Name" field="name" errors={errors}>
-            {(aria) => <input {...aria} value={name} onChange={(e) => setName(e.target.value)} />}
-          </Field>
-          <Field id="suite-description" label="Description" field="description" errors={errors}>
-            {(aria) => <textarea {...aria} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />}
-          </Field>
-          <Field id="suite-tests" label="Tests (JSON)" field="tests" errors={errors}
-            help="The suite's tests as the api takes them (docs: configurations and agent guides); refusals name the test and field, e.g. tests[0].stages[0].timeout.">
-            {(aria) => (
-              <textarea {...aria} className="code" rows={20} spellCheck={false} value={tests} onChange={(e) => setTests(e.target.value)} />
-            )}
-          </Field>
-        </fieldset>
-        {editable && (
-          <div className="actions">
-            <button type="submit" disabled={editor.saving}>
-              {editor.stored ? "Save" : "Create suite"}
-            </button>
-            {editor.notice && <span role="status">{editor.notice}</span>}
-          </div>
-        )}
-      </form>
-    </section>
+    <DefinitionForm editor={editor} noun="Suite" fields={FIELDS} errors={errors} editable={editable} onSubmit={submit}>
+      <fieldset disabled={!editable || editor.saving}>
+        <legend>Suite</legend>
+        <Field id="suite-name" label="Name" field="name" errors={errors}>
+          {(aria) => <input {...aria} value={name} onChange={(e) => setName(e.target.value)} />}
+        </Field>
+        <Field id="suite-description" label="Description" field="description" errors={errors}>
+          {(aria) => <textarea {...aria} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />}
+        </Field>
+        <Field id="suite-tests" label="Tests (JSON)" field="tests" errors={errors}
+          help="The suite's tests as the api takes them; refusals name the test and field, e.g. tests[0].stages[0].timeout.">
+          {(aria) => (
+            <textarea {...aria} className="code" rows={20} spellCheck={false} value={tests} onChange={(e) => setTests(e.target.value)} />
+          )}
+        </Field>
+      </fieldset>
+    </DefinitionForm>
   );
 }
