@@ -1,12 +1,13 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { deleteCall, getJson, postJson, putJson } from "../../api";
+import { getJson, postJson, putJson } from "../../api";
 import { ConfirmButton, Field, FormAlert } from "../../forms";
 import { when } from "../../format";
 import type { Page, Secret } from "../../model";
 import { errorsOf, NO_ERRORS, type FormErrors } from "../../problems";
 import { Link } from "../../router";
 import { AdminOnly } from "./AdminOnly";
+import { useRemoval } from "./useRemoval";
 
 export function SecretsPage() {
   return (
@@ -24,19 +25,9 @@ function Secrets() {
   });
   // null: the form creates a secret; a name: it sets a new value of that one (a rotation).
   const [rotating, setRotating] = useState<string | null>(null);
-  const [deleteError, setDeleteError] = useState<string | null>(null);
+  const removal = useRemoval("secrets");
   const [saved, setSaved] = useState<string | null>(null);
   const refresh = () => client.invalidateQueries({ queryKey: ["secrets"] });
-
-  const remove = async (name: string) => {
-    setDeleteError(null);
-    try {
-      await deleteCall(`/api/v1/secrets/${encodeURIComponent(name)}`);
-    } catch (e) {
-      setDeleteError(e instanceof Error ? e.message : String(e));
-    }
-    await refresh();
-  };
 
   return (
     <section>
@@ -56,9 +47,9 @@ function Secrets() {
         onCancel={() => setRotating(null)}
       />
       {saved && <p role="status">{saved}</p>}
-      {(list.error || deleteError) && (
+      {(list.error || removal.error) && (
         <p role="alert" className="error">
-          {list.error?.message ?? deleteError}
+          {list.error?.message ?? removal.error}
         </p>
       )}
       <table className="grid" aria-label="Secrets">
@@ -88,7 +79,7 @@ function Secrets() {
                   label="Delete"
                   question={`Delete secret "${s.name}"?`}
                   confirmLabel="Yes, delete"
-                  onConfirm={() => void remove(s.name)}
+                  onConfirm={() => void removal.remove(`/api/v1/secrets/${encodeURIComponent(s.name)}`)}
                 />
               </td>
             </tr>

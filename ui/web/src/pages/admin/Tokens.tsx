@@ -1,12 +1,13 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { deleteCall, getJson, postJson } from "../../api";
+import { getJson, postJson } from "../../api";
 import { ConfirmButton, Field, FormAlert } from "../../forms";
 import { when } from "../../format";
 import type { Page, Role, Token } from "../../model";
 import { Link } from "../../router";
 import { errorsOf, NO_ERRORS, type FormErrors } from "../../problems";
 import { AdminOnly } from "./AdminOnly";
+import { useRemoval } from "./useRemoval";
 
 const ROLES: Role[] = ["viewer", "operator", "admin", "agent"];
 
@@ -27,17 +28,7 @@ function Tokens() {
   // The new token's value lives in this component's state only: not in the query cache, not in
   // storage, not in a URL. Leaving the page drops it (docs/ui.md, "Admin pages").
   const [created, setCreated] = useState<Token | null>(null);
-  const [revokeError, setRevokeError] = useState<string | null>(null);
-
-  const revoke = async (token: Token) => {
-    setRevokeError(null);
-    try {
-      await deleteCall(`/api/v1/tokens/${encodeURIComponent(token.id)}`);
-    } catch (e) {
-      setRevokeError(e instanceof Error ? e.message : String(e));
-    }
-    await client.invalidateQueries({ queryKey: ["tokens"] });
-  };
+  const removal = useRemoval("tokens");
 
   return (
     <section>
@@ -52,9 +43,9 @@ function Tokens() {
           }}
         />
       )}
-      {(list.error || revokeError) && (
+      {(list.error || removal.error) && (
         <p role="alert" className="error">
-          {list.error?.message ?? revokeError}
+          {list.error?.message ?? removal.error}
         </p>
       )}
       <table className="grid" aria-label="Tokens">
@@ -79,7 +70,7 @@ function Tokens() {
                   label="Revoke"
                   question={`Revoke "${t.name}"? Whoever uses it is refused from now on.`}
                   confirmLabel="Yes, revoke"
-                  onConfirm={() => void revoke(t)}
+                  onConfirm={() => void removal.remove(`/api/v1/tokens/${encodeURIComponent(t.id)}`)}
                 />
               </td>
             </tr>
