@@ -69,6 +69,7 @@ describe("scenario editing", () => {
     expect(message.getAttribute("data-error-for")).toBe("retries");
     expect(retries.getAttribute("aria-invalid")).toBe("true");
     expect(retries.getAttribute("aria-describedby")).toContain(message.id);
+    expect(document.activeElement).toBe(retries); // focused, so the keyboard and the eye land there
     const put = fetch.mock.calls.find(([, init]) => init?.method === "PUT")!;
     expect(new Headers(put[1]!.headers).get("If-Match")).toBe('"1733392800000"');
     const body = JSON.parse(String(put[1]!.body));

@@ -1,4 +1,4 @@
-import type { FormEvent, ReactNode } from "react";
+import { useEffect, useRef, type FormEvent, type ReactNode } from "react";
 import { FormAlert } from "../../forms";
 import type { FormErrors } from "../../problems";
 import type { DefinitionEditor } from "./useDefinition";
@@ -20,6 +20,11 @@ export function DefinitionForm<T extends { name: string }>(props: {
   children: ReactNode;
 }) {
   const { editor } = props;
+  const form = useRef<HTMLFormElement>(null);
+  // After a refused save, focus (and scroll to) the first field the api named.
+  useEffect(() => {
+    form.current?.querySelector<HTMLElement>("[aria-invalid='true']")?.focus();
+  }, [props.errors]);
   if (editor.loadError) {
     return (
       <section>
@@ -43,9 +48,9 @@ export function DefinitionForm<T extends { name: string }>(props: {
       <h1>{stored ? `${props.noun} ${stored.name}` : `New ${props.noun.toLowerCase()}`}</h1>
       {stored && props.header?.(stored)}
       <StaleNotice editor={editor} />
-      <form className="form" onSubmit={submit} aria-label={props.noun} noValidate>
+      <form ref={form} className="form" onSubmit={submit} aria-label={props.noun} noValidate>
         <FormAlert errors={props.errors} fields={props.fields} />
-        {props.children}
+        <div className="fieldsets">{props.children}</div>
         {props.editable && (
           <div className="actions">
             <button type="submit" disabled={editor.saving}>
