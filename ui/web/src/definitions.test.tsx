@@ -28,13 +28,16 @@ const problem = (status: number, detail: string) =>
     headers: { "Content-Type": "application/problem+json" },
   });
 
-function renderScenario(me: Me, put: (init: RequestInit) => Response) {
+function renderScenario(me: Me, put: (init: RequestInit) => Response, scenario: object = SCENARIO) {
   const fetch = vi.fn(async (path: string, init?: RequestInit) => {
     if (init?.method === "PUT") {
       return put(init);
     }
+    if (init?.method === "POST") {
+      return new Response(JSON.stringify({}));
+    }
     if (path === "/api/v1/scenarios/s1") {
-      return new Response(JSON.stringify(SCENARIO), { headers: { ETag: '"1733392800000"' } });
+      return new Response(JSON.stringify(scenario), { headers: { ETag: '"1733392800000"' } });
     }
     const item = path.includes("suites") ? { id: "suite1", name: "smoke" } : { id: "cfg1", name: "linux lab" };
     return new Response(JSON.stringify({ items: [item], page: 0, size: 500, total: 1 }));
@@ -92,6 +95,19 @@ describe("scenario editing", () => {
     expect(name.closest("fieldset")!.disabled).toBe(true);
     expect(screen.queryByRole("button", { name: "Save" })).toBeNull();
     expect(screen.queryByRole("button", { name: "Run now" })).toBeNull();
+  });
+
+  it("givenAnActiveSchedule_whenPaused_thenThePauseCallAndTheScenarioIsReadAgain", async () => {
+    const schedule = { cron: "0 2 * * *", timeZone: "UTC", at: null, overlap: "skip", state: "active", nextFires: [] };
+    const fetch = renderScenario(OPERATOR, () => problem(400, "x"), { ...SCENARIO, schedule });
+    expect((await screen.findByLabelText("Cron") as HTMLInputElement).value).toBe("0 2 * * *");
+    const reads = () => fetch.mock.calls.filter(([p, init]) => p === "/api/v1/scenarios/s1" && init?.method === "GET").length;
+    const before = reads();
+    fireEvent.click(screen.getByRole("button", { name: "Pause" }));
+    await vi.waitFor(() =>
+      expect(fetch.mock.calls.map(([p, init]) => `${init?.method} ${p}`)).toContain("POST /api/v1/scenarios/s1/schedule/pause"),
+    );
+    await vi.waitFor(() => expect(reads()).toBe(before + 1));
   });
 
   it("givenNotificationsThatDoNotParse_whenBuilt_thenRefusedAtTheFieldWithoutACall", () => {

@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { getJson, postJson } from "../../api";
-import { Field } from "../../forms";
+import { deleteCall, getJson, postJson } from "../../api";
+import { ConfirmButton, Field } from "../../forms";
 import { when } from "../../format";
 import { useMe } from "../../me";
 import { canOperate, type Definition, type Execution, type Page, type ScenarioDetail } from "../../model";
@@ -110,7 +110,7 @@ export function scenarioBody(f: ScenarioForm): { body: Record<string, unknown> }
       runningTimeout: number(f.runningTimeout),
       retries: number(f.retries),
       concurrency: f.concurrencyMax.trim() === "" ? null : { max: number(f.concurrencyMax), whenFull: f.whenFull },
-      // Left out, the api keeps the current schedule (its own page pauses or removes it).
+      // Left out, the api keeps the current schedule (pause, resume and remove are calls of their own).
       schedule: scheduled
         ? {
             cron: f.cron.trim() || null,
@@ -143,6 +143,15 @@ export function ScenarioEditPage(props: { id: string | null }) {
   const configurations = useQuery({
     queryKey: ["configurations"],
     queryFn: () => getJson<Page<Definition>>("/api/v1/configurations?size=500"),
+  });
+  // Pausing, resuming and removing a schedule are calls of their own (docs/scheduling.md); the
+  // form then shows the scenario as stored (edits not saved yet are dropped).
+  const schedule = useMutation({
+    mutationFn: (action: "pause" | "resume" | "remove") => {
+      const path = `/api/v1/scenarios/${encodeURIComponent(props.id!)}/schedule`;
+      return action === "remove" ? deleteCall(path) : postJson(`${path}/${action}`);
+    },
+    onSuccess: () => editor.reload(),
   });
   const run = useMutation({
     mutationFn: () =>
@@ -249,11 +258,30 @@ export function ScenarioEditPage(props: { id: string | null }) {
         <fieldset disabled={!editable || editor.saving}>
           <legend>Schedule</legend>
           {stored?.schedule && (
-            <p className="help" data-testid="schedule-state">
-              {stored.schedule.state}; next: {stored.schedule.nextFires.slice(0, 3).map(when).join(", ") || "—"}
-            </p>
+            <div className="inline" data-testid="schedule-state">
+              <span>
+                {stored.schedule.state}; next: {stored.schedule.nextFires.slice(0, 3).map(when).join(", ") || "—"}
+              </span>
+              {editable && (
+                <>
+                  {stored.schedule.state === "paused" ? (
+                    <button type="button" onClick={() => schedule.mutate("resume")}>Resume</button>
+                  ) : (
+                    stored.schedule.state === "active" && (
+                      <button type="button" onClick={() => schedule.mutate("pause")}>Pause</button>
+                    )
+                  )}
+                  <ConfirmButton label="Remove schedule" question="Remove the schedule?" confirmLabel="Yes, remove" onConfirm={() => schedule.mutate("remove")} />
+                </>
+              )}
+              {schedule.error && (
+                <span role="alert" className="error">
+                  {schedule.error.message}
+                </span>
+              )}
+            </div>
           )}
-          <Field id="sc-cron" label="Cron" field="schedule.cron" errors={errors} help="e.g. 0 2 * * 1-5; empty cron and time keep the current schedule.">
+          <Field id="sc-cron" label="Cron" field="schedule.cron" errors={errors} help="e.g. 0 2 * * 1-5; with cron and time empty, saving keeps the current schedule (Remove schedule removes it).">
             {(aria) => <input {...aria} value={form.cron} onChange={set("cron")} />}
           </Field>
           <Field id="sc-timezone" label="Time zone" field="schedule.timeZone" errors={errors} help="e.g. Europe/Paris; default UTC.">
