@@ -110,6 +110,37 @@ describe("scenario editing", () => {
     await vi.waitFor(() => expect(reads()).toBe(before + 1));
   });
 
+  it("givenANewScenario_whenCreated_thenPostedAndOpenedAtItsUrl", async () => {
+    const posted: unknown[] = [];
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (path: string, init?: RequestInit) => {
+        if (init?.method === "POST") {
+          posted.push(JSON.parse(String(init.body)));
+          return new Response(JSON.stringify({ ...SCENARIO, id: "s2" }), { status: 201 });
+        }
+        const item = path.includes("suites") ? { id: "suite1", name: "smoke" } : { id: "cfg1", name: "linux lab" };
+        return new Response(JSON.stringify({ items: [item], page: 0, size: 500, total: 1 }));
+      }),
+    );
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <MeContext.Provider value={OPERATOR}>
+          <ScenarioEditPage id={null} />
+        </MeContext.Provider>
+      </QueryClientProvider>,
+    );
+    fireEvent.change(screen.getByLabelText("Name"), { target: { value: "fresh" } });
+    await screen.findByRole("option", { name: "smoke" });
+    fireEvent.change(screen.getByLabelText("Suite"), { target: { value: "suite1" } });
+    fireEvent.change(screen.getByLabelText("Configuration"), { target: { value: "cfg1" } });
+    fireEvent.click(screen.getByRole("button", { name: "Create scenario" }));
+    await vi.waitFor(() => expect(window.location.pathname).toBe("/scenarios/s2"));
+    expect(posted).toEqual([
+      expect.objectContaining({ name: "fresh", testSuiteId: "suite1", configurationId: "cfg1", notifications: [], retention: null }),
+    ]);
+  });
+
   it("givenNotificationsThatDoNotParse_whenBuilt_thenRefusedAtTheFieldWithoutACall", () => {
     const form = { ...scenarioForm(null), notifications: "[{" };
     const built = scenarioBody(form);
