@@ -81,6 +81,29 @@ class ImportApiTest extends ApiHttpTest {
         "multipart/form-data; boundary=" + BOUNDARY);
   }
 
+  private HttpResponse<String> uploadWithKey(String scenarioId, String key, String file)
+      throws Exception {
+    return send(
+        "POST",
+        "/api/v1/scenarios/" + scenarioId + "/imports",
+        multipart(file),
+        ADMIN,
+        "Content-Type",
+        "multipart/form-data; boundary=" + BOUNDARY,
+        "Idempotency-Key",
+        key);
+  }
+
+  private long executionsOf(String scenarioId) {
+    return mongo
+        .count(
+            Query.query(
+                org.springframework.data.mongodb.core.query.Criteria.where("scenarioId")
+                    .is(scenarioId)),
+            "executions")
+        .block();
+  }
+
   private String scenario(String name, String notifications) throws Exception {
     String suite = created("/api/v1/suites", Fixtures.suite(name + " suite"));
     String configuration =
@@ -205,6 +228,113 @@ class ImportApiTest extends ApiHttpTest {
     assertEquals(201, accepted.statusCode(), accepted.body());
     assertEquals(
         1, json.readTree(accepted.body()).get("number").asLong(), "no refusal took a number");
+  }
+
+  @Test
+  void givenAnIdempotencyKey_whenTheSameUploadIsSentAgain_thenTheFirstExecutionIsAnswered()
+      throws Exception {
+    String scenarioId = scenario("imported twice", null);
+    String key = java.util.UUID.randomUUID().toString();
+
+    HttpResponse<String> first = uploadWithKey(scenarioId, key, SECOND);
+    HttpResponse<String> again = uploadWithKey(scenarioId, key, SECOND);
+
+    assertEquals(201, first.statusCode(), first.body());
+    assertEquals(201, again.statusCode(), again.body());
+    JsonNode stored = json.readTree(first.body());
+    JsonNode replayed = json.readTree(again.body());
+    assertEquals(stored.get("id"), replayed.get("id"));
+    assertEquals(stored.get("number"), replayed.get("number"));
+    assertEquals(stored.get("counters"), replayed.get("counters"));
+    assertEquals(first.headers().firstValue("Location"), again.headers().firstValue("Location"));
+    assertEquals("true", again.headers().firstValue("Idempotent-Replayed").orElse(""));
+    assertTrue(first.headers().firstValue("Idempotent-Replayed").isEmpty());
+    assertEquals(1, executionsOf(scenarioId), "one execution for one key");
+
+    // Keys are per scenario: another scenario's upload with it is its own.
+    String other = scenario("imported elsewhere", null);
+    assertEquals(201, uploadWithKey(other, key, SECOND).statusCode());
+    assertEquals(1, executionsOf(other));
+  }
+
+  @Test
+  void givenAKeyUsedBefore_whenOtherReportsAreSentWithIt_thenTheyAreRefusedNamingTheKey()
+      throws Exception {
+    String scenarioId = scenario("imported conflict", null);
+    assertEquals(201, uploadWithKey(scenarioId, "ci-build-41", SECOND).statusCode());
+
+    assertProblem(
+        409, "Idempotency-Key 'ci-build-41'", uploadWithKey(scenarioId, "ci-build-41", FIRST));
+    assertProblem(
+        409,
+        "Idempotency-Key 'ci-build-41'",
+        send(
+            "POST",
+            "/api/v1/scenarios/" + scenarioId + "/imports?machine=elsewhere",
+            multipart(SECOND),
+            ADMIN,
+            "Content-Type",
+            "multipart/form-data; boundary=" + BOUNDARY,
+            "Idempotency-Key",
+            "ci-build-41"));
+    assertProblem(400, "Idempotency-Key", uploadWithKey(scenarioId, "has space", SECOND));
+    assertProblem(400, "Idempotency-Key", uploadWithKey(scenarioId, "k".repeat(256), SECOND));
+    assertEquals(1, executionsOf(scenarioId));
+  }
+
+  @Test
+  void givenNoKey_whenTheSameUploadIsSentTwice_thenTwoExecutionsAreStored() throws Exception {
+    String scenarioId = scenario("imported keyless", null);
+
+    HttpResponse<String> first = upload(scenarioId, "", SECOND);
+    HttpResponse<String> second = upload(scenarioId, "", SECOND);
+
+    assertEquals(201, first.statusCode(), first.body());
+    assertEquals(201, second.statusCode(), second.body());
+    assertTrue(
+        !json.readTree(first.body()).get("id").equals(json.readTree(second.body()).get("id")));
+    assertEquals(2, executionsOf(scenarioId));
+  }
+
+  @Test
+  void givenAnImportThatDiedBeforeItsExecution_whenRetriedWithItsKey_thenItResumesOnce()
+      throws Exception {
+    String scenarioId = scenario("imported resumed", null);
+    HttpResponse<String> first = uploadWithKey(scenarioId, "resume-me", FIRST);
+    assertEquals(201, first.statusCode(), first.body());
+    String id = json.readTree(first.body()).get("id").asText();
+    // As if the api had died after the results, before the execution's insert.
+    mongo
+        .remove(
+            Query.query(org.springframework.data.mongodb.core.query.Criteria.where("_id").is(id)),
+            "executions")
+        .block();
+    mongo
+        .updateFirst(
+            Query.query(
+                org.springframework.data.mongodb.core.query.Criteria.where("executionId").is(id)),
+            new org.springframework.data.mongodb.core.query.Update()
+                .set("state", "importing")
+                .set("unfinishedSince", java.util.Date.from(java.time.Instant.now())),
+            "imports")
+        .block();
+
+    HttpResponse<String> retried = uploadWithKey(scenarioId, "resume-me", FIRST);
+
+    assertEquals(201, retried.statusCode(), retried.body());
+    JsonNode resumed = json.readTree(retried.body());
+    assertEquals(id, resumed.get("id").asText(), "the execution the journal named");
+    assertEquals(
+        "{\"ok\":2,\"failed\":1,\"partial\":0,\"inconclusive\":0}",
+        resumed.get("counters").toString(),
+        "each result counted once");
+    assertEquals(1, executionsOf(scenarioId));
+    assertEquals(
+        "true",
+        uploadWithKey(scenarioId, "resume-me", FIRST)
+            .headers()
+            .firstValue("Idempotent-Replayed")
+            .get());
   }
 
   private void assertProblem(int status, String detail, HttpResponse<String> response)

@@ -36,6 +36,19 @@ class CommandsTest {
   }
 
   @Test
+  void givenTheCommands_whenCompletionIsGenerated_thenTheScriptCompletesEachOfThem() {
+    Fixtures.Captured c = cli("");
+
+    assertEquals(0, c.run("generate-completion"), c.err());
+
+    assertTrue(c.out().contains("complete -F _complete_cta"), "a bash completion function");
+    for (String command :
+        List.of("run", "report", "apply", "executions", "logs", "machines", "context")) {
+      assertTrue(c.out().contains(" " + command), command + " completes");
+    }
+  }
+
+  @Test
   void givenAValueOnStandardInput_whenASecretIsSetThatDoesNotExist_thenItIsCreatedAndNeverShown() {
     api.on(
         "PUT /api/v1/secrets/db-pass",

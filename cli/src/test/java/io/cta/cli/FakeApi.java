@@ -20,7 +20,8 @@ final class FakeApi implements AutoCloseable {
 
   record Answer(int status, String body, Map<String, String> headers) {}
 
-  record Request(String method, String uri, String authorization, String body) {}
+  record Request(
+      String method, String uri, String authorization, String body, String idempotencyKey) {}
 
   private final HttpServer server;
   private final Map<String, Deque<Answer>> answers = new ConcurrentHashMap<>();
@@ -39,7 +40,8 @@ final class FakeApi implements AutoCloseable {
                   exchange.getRequestMethod(),
                   exchange.getRequestURI().toString(),
                   exchange.getRequestHeaders().getFirst("Authorization"),
-                  body));
+                  body,
+                  exchange.getRequestHeaders().getFirst("Idempotency-Key")));
           Deque<Answer> queue = answers.get(key);
           Answer answer;
           if (queue == null) {

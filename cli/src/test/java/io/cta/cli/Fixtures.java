@@ -55,7 +55,7 @@ final class Fixtures {
               new PrintStream(out, true, StandardCharsets.UTF_8),
               new PrintStream(err, true, StandardCharsets.UTF_8),
               new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-              terminal,
+              terminal ? () -> Screen.terminal(err, 120) : () -> null,
               home);
     }
 

@@ -3,10 +3,12 @@ package io.cta.cli;
 import static io.cta.cli.Fixtures.SCENARIO_ID;
 import static io.cta.cli.Fixtures.execution;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,6 +67,25 @@ class ReportJunitCommandTest {
     assertTrue(upload.body().contains("name=\"report\"; filename=\"TEST-b.xml\""), upload.body());
     assertTrue(upload.body().contains("<testcase name=\"b\"/>"), upload.body());
     assertTrue(c.out().contains("finished"), c.out());
+  }
+
+  @Test
+  void givenALostAnswer_whenUploaded_thenItRetriesWithTheSameKeyAndANewRunGetsANewOne() {
+    api.on(IMPORT, 503, "{\"status\":503,\"title\":\"Service Unavailable\"}")
+        .on(IMPORT, 201, execution("finished", "ok", 2, 0, 0));
+
+    assertEquals(0, cli().run("report", "junit", first.toString(), "--scenario", "nightly"));
+    assertEquals(0, cli().run("report", "junit", first.toString(), "--scenario", "nightly"));
+
+    List<String> keys =
+        api.requests.stream()
+            .filter(r -> r.method().equals("POST"))
+            .map(FakeApi.Request::idempotencyKey)
+            .toList();
+    assertEquals(3, keys.size(), "one retry, then one request: " + keys);
+    assertEquals(keys.get(0), keys.get(1), "a retry sends its key again");
+    assertNotEquals(keys.get(1), keys.get(2), "each invocation has its own");
+    keys.forEach(key -> java.util.UUID.fromString(key));
   }
 
   @Test

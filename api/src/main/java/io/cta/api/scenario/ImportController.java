@@ -2,6 +2,9 @@ package io.cta.api.scenario;
 
 import io.cta.api.execution.ExecutionView;
 import io.cta.api.execution.ExecutionViews;
+import io.cta.server.definition.SuiteDocument;
+import io.cta.server.execution.ResultDocument;
+import io.cta.server.scenario.ScenarioImports;
 import io.cta.server.scenario.ScenarioRunner;
 import io.cta.server.security.CtaPrincipal;
 import io.cta.testrunner.junit.JUnitXml;
@@ -9,13 +12,14 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
 import java.util.List;
-import org.bson.types.ObjectId;
+import java.util.function.BiFunction;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.multipart.PartEvent;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -32,28 +36,35 @@ import reactor.core.scheduler.Schedulers;
 @RequestMapping(path = "/api/v1/scenarios", produces = MediaType.APPLICATION_JSON_VALUE)
 class ImportController {
 
-  private final ScenarioRunner runner;
+  private final ScenarioImports imports;
   private final ExecutionViews views;
 
-  ImportController(ScenarioRunner runner, ExecutionViews views) {
-    this.runner = runner;
+  ImportController(ScenarioImports imports, ExecutionViews views) {
+    this.imports = imports;
     this.views = views;
   }
 
   /**
    * Stores the JUnit XML reports of the upload (multipart parts named {@code report}) as a new
    * execution of the scenario, already {@code finished}, with {@code source: "import"}: its results
-   * join the test history, flakiness and the scenario's notifications like a run's.
+   * join the test history, flakiness and the scenario's notifications like a run's. With an {@code
+   * Idempotency-Key}, the same upload sent again answers the execution the first one stored.
    */
-  @ApiResponse(responseCode = "201", description = "The new execution, finished")
+  @ApiResponse(
+      responseCode = "201",
+      description =
+          "The new execution, finished; or, for a key already used with the same upload, the"
+              + " execution that upload stored (with `Idempotent-Replayed: true`)")
   @ApiResponse(
       responseCode = "409",
-      description = "The scenario's suite or configuration no longer exists")
+      description =
+          "The scenario's suite or configuration no longer exists; or the `Idempotency-Key` was"
+              + " used with other reports (`detail` names the key)")
   @ApiResponse(
       responseCode = "400",
       description =
           "A report is not readable JUnit XML (`detail` names it), holds no test case, or a part"
-              + " is not named `report`; an unknown `test` or a bad `machine`")
+              + " is not named `report`; an unknown `test`, a bad `machine` or `Idempotency-Key`")
   @ApiResponse(
       responseCode = "413",
       description = "Over 16 MB of reports, or more than 10,000 test cases")
@@ -70,38 +81,71 @@ class ImportController {
                       + " more than one test")
           @RequestParam(required = false)
           String test,
+      @Parameter(
+              description =
+                  "A client-chosen key (1 to 255 visible ASCII characters, a UUID say), the same"
+                      + " on each retry of one upload: a retry after a lost answer gets the"
+                      + " execution the first request stored instead of a second one. Keys are"
+                      + " per scenario and kept as long as that execution.")
+          @RequestHeader(name = IDEMPOTENCY_KEY, required = false)
+          String idempotencyKey,
       @RequestBody Flux<PartEvent> parts,
       ServerWebExchange exchange) {
-    String executionId = new ObjectId().toHexString();
     String requestedBy = CtaPrincipal.of(exchange).displayName();
-    return Mono.fromCallable(() -> JunitImport.machine(machine))
+    return Mono.fromCallable(
+            () ->
+                new Checked(
+                    JunitImport.machine(machine), JunitImport.idempotencyKey(idempotencyKey)))
         .flatMap(
-            machineName ->
+            checked ->
                 JunitImport.reports(parts)
                     .publishOn(Schedulers.boundedElastic()) // parsing: CPU work off the event loop
                     .map(
                         reports ->
-                            new Parsed(machineName, names(reports), JunitImport.cases(reports))))
+                            new ScenarioImports.Upload(
+                                checked.key(),
+                                checked.key() == null
+                                    ? null
+                                    : JunitImport.fingerprint(machine, test, reports),
+                                executionId ->
+                                    new ScenarioRunner.Run(
+                                        executionId,
+                                        0,
+                                        "imported from " + names(reports),
+                                        requestedBy,
+                                        0),
+                                cases(checked.machine(), test, JunitImport.cases(reports)))))
+        .flatMap(upload -> imports.importResults(id, upload))
         .flatMap(
-            parsed ->
-                runner.imported(
-                    id,
-                    new ScenarioRunner.Run(
-                        executionId, 0, "imported from " + parsed.names(), requestedBy, 0),
-                    suite ->
-                        JunitImport.results(
-                            executionId,
-                            JunitImport.test(suite, test),
-                            parsed.machine(),
-                            parsed.cases())))
-        .flatMap(views::view)
-        .map(
-            view ->
-                ResponseEntity.created(URI.create("/api/v1/executions/" + view.id())).body(view));
+            imported ->
+                views
+                    .view(imported.execution())
+                    .map(
+                        view -> {
+                          ResponseEntity.BodyBuilder created =
+                              ResponseEntity.created(URI.create("/api/v1/executions/" + view.id()));
+                          if (imported.replayed()) {
+                            created.header(REPLAYED, "true");
+                          }
+                          return created.body(view);
+                        }));
   }
 
-  /** What the upload holds, read before anything is stored. */
-  private record Parsed(String machine, String names, List<JUnitXml.Case> cases) {}
+  /** The header that makes an upload safe to retry (docs/api.md#imports). */
+  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+  /** Set on the answer of a retry that got the execution an earlier request stored. */
+  static final String REPLAYED = "Idempotent-Replayed";
+
+  /** The request's own settings, checked before its body is read. */
+  private record Checked(String machine, String key) {}
+
+  /** The cases as the results of the execution with the given id, given the scenario's suite. */
+  private static BiFunction<String, SuiteDocument, List<ResultDocument>> cases(
+      String machine, String test, List<JUnitXml.Case> cases) {
+    return (executionId, suite) ->
+        JunitImport.results(executionId, JunitImport.test(suite, test), machine, cases);
+  }
 
   /** The reports' file names for the request reason, at most a few hundred characters. */
   private static String names(List<JunitImport.Report> reports) {

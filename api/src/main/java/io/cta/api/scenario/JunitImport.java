@@ -10,8 +10,13 @@ import io.cta.testrunner.junit.JUnitXml;
 import io.cta.testrunner.result.CaseResult;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import javax.xml.stream.XMLStreamException;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -198,6 +203,57 @@ final class JunitImport {
   private static String oneLine(Exception e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     return cut(message.replaceAll("\\s+", " ").strip());
+  }
+
+  /** The longest {@code Idempotency-Key}. */
+  static final int MAX_KEY = 255;
+
+  /**
+   * The {@code Idempotency-Key} header (docs/api.md#imports): null when absent; else 1 to {@link
+   * #MAX_KEY} visible ASCII characters (a UUID, a CI job's id).
+   */
+  static String idempotencyKey(String header) {
+    if (header == null) {
+      return null;
+    }
+    if (header.isEmpty()
+        || header.length() > MAX_KEY
+        || header.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+      throw new InvalidInputException(
+          "Idempotency-Key: 1 to " + MAX_KEY + " visible ASCII characters, such as a UUID");
+    }
+    return header;
+  }
+
+  /**
+   * What an upload asks for, hashed: its reports (names and bytes, in order), the machine and the
+   * test. A key sent again must come with the same; multipart boundaries and headers do not count.
+   */
+  static String fingerprint(String machine, String test, List<Report> reports) {
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java has SHA-256", e);
+    }
+    field(sha, machine == null ? null : machine.getBytes(StandardCharsets.UTF_8));
+    field(sha, test == null ? null : test.getBytes(StandardCharsets.UTF_8));
+    for (Report report : reports) {
+      field(
+          sha,
+          report.filename() == null ? null : report.filename().getBytes(StandardCharsets.UTF_8));
+      field(sha, report.content());
+    }
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  /** A length before each field, so that no two different uploads hash the same bytes. */
+  private static void field(MessageDigest sha, byte[] value) {
+    sha.update(
+        ByteBuffer.allocate(Integer.BYTES).putInt(value == null ? -1 : value.length).array());
+    if (value != null) {
+      sha.update(value);
+    }
   }
 
   private static String cut(String text) {

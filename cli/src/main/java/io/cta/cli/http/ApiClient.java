@@ -116,22 +116,76 @@ public final class ApiClient {
   HttpResponse<byte[]> send(
       String method, String path, Object body, boolean starting, String accept) {
     return body == null
-        ? send(method, path, HttpRequest.BodyPublishers.noBody(), null, starting, accept)
+        ? send(method, path, HttpRequest.BodyPublishers.noBody(), null, starting, accept, null)
         : send(
             method,
             path,
             HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)),
             "application/json",
             starting,
-            accept);
+            accept,
+            null);
   }
+
+  /** Attempts of an upload whose answer was lost: the first and two retries. */
+  static final int UPLOAD_ATTEMPTS = 3;
+
+  /** The wait before the first retry of an upload; it doubles for the next. */
+  static final Duration UPLOAD_BACKOFF = Duration.ofSeconds(1);
 
   /**
    * Uploads files, streamed from disk, as the {@code multipart/form-data} parts named {@code part}
-   * of one request that creates an execution (404 and 409 mean it could not: exit 6).
+   * of one request that creates an execution (404 and 409 mean it could not: exit 6). The request
+   * carries a fresh {@code Idempotency-Key}, the same on each retry, so that a retry after a lost
+   * answer (no answer in time, a broken connection, {@code 502}, {@code 503}, {@code 504}) gets the
+   * execution the first attempt stored, never a second one (docs/api.md#imports).
    */
   public JsonNode upload(String path, String part, List<Path> files) {
     String boundary = "cta-" + UUID.randomUUID();
+    String key = UUID.randomUUID().toString();
+    Duration backoff = UPLOAD_BACKOFF;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return json(
+            send(
+                "POST",
+                path,
+                multipart(boundary, part, files),
+                "multipart/form-data; boundary=" + boundary,
+                true,
+                "application/json",
+                key));
+      } catch (CliException e) {
+        if (attempt == UPLOAD_ATTEMPTS || !answerLost(e)) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(backoff.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CliException(ExitCode.ENDED_BADLY, "interrupted", e);
+      }
+      backoff = backoff.multipliedBy(2);
+    }
+  }
+
+  /**
+   * Whether the request may have been stored without its answer reaching us. A refused connection
+   * never reached the api: that is not retried (exit 6 at once, as for any command).
+   */
+  private static boolean answerLost(CliException e) {
+    if (e instanceof ApiError refused) {
+      return refused.status() == 502 || refused.status() == 503 || refused.status() == 504;
+    }
+    Throwable cause = e.getCause();
+    return cause instanceof IOException
+        && !(cause instanceof ConnectException)
+        && !(cause instanceof HttpConnectTimeoutException);
+  }
+
+  private static HttpRequest.BodyPublisher multipart(
+      String boundary, String part, List<Path> files) {
     List<HttpRequest.BodyPublisher> pieces = new ArrayList<>();
     for (Path file : files) {
       String filename = String.valueOf(file.getFileName()).replaceAll("[\"\\\\\r\n]", "_");
@@ -152,14 +206,7 @@ public final class ApiClient {
       pieces.add(text("\r\n"));
     }
     pieces.add(text("--" + boundary + "--\r\n"));
-    return json(
-        send(
-            "POST",
-            path,
-            HttpRequest.BodyPublishers.concat(pieces.toArray(HttpRequest.BodyPublisher[]::new)),
-            "multipart/form-data; boundary=" + boundary,
-            true,
-            "application/json"));
+    return HttpRequest.BodyPublishers.concat(pieces.toArray(HttpRequest.BodyPublisher[]::new));
   }
 
   private static HttpRequest.BodyPublisher text(String text) {
@@ -172,7 +219,8 @@ public final class ApiClient {
       HttpRequest.BodyPublisher body,
       String contentType,
       boolean starting,
-      String accept) {
+      String accept,
+      String idempotencyKey) {
     URI uri = URI.create(connection.server() + path);
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri)
@@ -182,6 +230,9 @@ public final class ApiClient {
             .method(method, body);
     if (contentType != null) {
       request.header("Content-Type", contentType);
+    }
+    if (idempotencyKey != null) {
+      request.header("Idempotency-Key", idempotencyKey);
     }
     HttpResponse<byte[]> response;
     // One client (and connection) per call: a CLI makes few calls, and reused connections to a

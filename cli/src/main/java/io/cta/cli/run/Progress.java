@@ -1,16 +1,22 @@
 package io.cta.cli.run;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
+import org.jline.terminal.Terminal;
+import org.jline.utils.AttributedString;
+import org.jline.utils.Display;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Shows an execution's progress on standard error. On a terminal one line is redrawn in place, with
- * a bar and the tests running now, cut to the terminal's width; otherwise (CI logs, pipes) one line
- * is written per change and never redrawn, so logs read top to bottom (docs/cli.md "Progress").
+ * Shows an execution's progress on standard error. On a terminal one line is redrawn in place by
+ * JLine's {@link Display}, with a bar and the tests running now, cut to the terminal's width (asked
+ * of JLine at each change, so a resized window is followed); otherwise (CI logs, pipes) one line is
+ * written per change and never redrawn, so logs read top to bottom (docs/cli.md "Progress").
  */
-public final class Progress {
+public final class Progress implements AutoCloseable {
 
   /** The {@code --progress} choices; {@code auto} picks by whether standard error is a terminal. */
   public enum Mode {
@@ -19,8 +25,8 @@ public final class Progress {
     none
   }
 
-  /** The redrawn line's width when the terminal's is unknown ({@code COLUMNS} unset). */
-  static final int DEFAULT_WIDTH = 120;
+  /** The redrawn line's width when the terminal does not tell its own. */
+  static final int DEFAULT_WIDTH = 80;
 
   /** Cells of the redrawn bar. */
   static final int BAR_CELLS = 10;
@@ -29,62 +35,96 @@ public final class Progress {
   static final int PLAIN_RUNNING = 10;
 
   private final PrintStream err;
-  private final boolean redraw;
   private final boolean silent;
-  private final int width;
+  private final Terminal terminal;
+  private final Display display;
   private String last;
-  private boolean lineOpen;
-
-  public Progress(PrintStream err, Mode mode, boolean terminal) {
-    this(err, mode, terminal, DEFAULT_WIDTH);
-  }
 
   /**
-   * @param width the terminal's columns: a redrawn line longer than that would wrap and no longer
-   *     be redrawn in place
+   * @param err where plain lines go
+   * @param terminal standard error as a terminal, or null: with {@link Mode#auto} the line is
+   *     redrawn on it; this progress closes it
    */
-  public Progress(PrintStream err, Mode mode, boolean terminal, int width) {
+  public Progress(PrintStream err, Mode mode, Terminal terminal) {
     this.err = err;
     this.silent = mode == Mode.none;
-    this.redraw = mode == Mode.auto && terminal;
-    this.width = Math.max(20, width);
+    this.terminal = mode == Mode.auto ? terminal : null;
+    this.display = this.terminal == null ? null : new Display(this.terminal, false);
+    if (terminal != null && this.terminal == null) {
+      release(terminal);
+    }
   }
 
-  /** The terminal's width from {@code COLUMNS} (set by most shells), else the default. */
-  public static int width(String columns) {
-    try {
-      return columns == null ? DEFAULT_WIDTH : Integer.parseInt(columns.trim());
-    } catch (NumberFormatException e) {
-      return DEFAULT_WIDTH;
-    }
+  /** Opens the terminal only when {@code mode} may redraw on it. */
+  public static Progress open(PrintStream err, Mode mode, Supplier<Terminal> terminal) {
+    return new Progress(err, mode, mode == Mode.auto ? terminal.get() : null);
   }
 
   /** Shows the execution if anything shown changed. */
   public void show(JsonNode execution) {
-    String line =
-        redraw && !terminal(execution) ? fit(redrawnLine(execution), width - 1) : line(execution);
-    if (silent || line.equals(last)) {
+    if (silent) {
       return;
     }
-    last = line;
-    if (redraw) {
-      err.print("\r\033[K" + line);
-      lineOpen = !terminal(execution);
-      if (!lineOpen) {
-        err.println();
+    boolean ended = terminal(execution);
+    if (display == null || ended) {
+      String line = line(execution);
+      if (!line.equals(last)) {
+        last = line;
+        print(line);
       }
-    } else {
-      err.println(line);
+      return;
     }
-    err.flush();
+    int width = width();
+    String line = fit(redrawnLine(execution), width - 1);
+    if (!line.equals(last)) {
+      last = line;
+      display.resize(Math.max(1, terminal.getHeight()), width);
+      AttributedString shown = new AttributedString(line);
+      display.update(List.of(shown), shown.columnLength());
+      terminal.flush();
+    }
   }
 
-  /** Ends a redrawn line before something else is written. */
-  public void finish() {
-    if (lineOpen) {
-      err.println();
-      lineOpen = false;
+  /** Clears a redrawn line and gives the terminal back, so that what follows starts a line. */
+  @Override
+  public void close() {
+    if (terminal != null) {
+      clearLine();
+      release(terminal);
     }
+  }
+
+  /** Closing restores nothing we changed (its attributes are left alone): a failure is moot. */
+  private static void release(Terminal terminal) {
+    try {
+      terminal.close();
+    } catch (IOException e) {
+      // nothing to undo
+    }
+  }
+
+  /** A plain line; on a terminal it replaces the redrawn one, which it leaves in the scrollback. */
+  private void print(String line) {
+    if (terminal == null) {
+      err.println(line);
+      err.flush();
+      return;
+    }
+    clearLine();
+    terminal.writer().println(line);
+    terminal.flush();
+  }
+
+  private void clearLine() {
+    display.update(List.of(), 0);
+    display.reset();
+    terminal.flush();
+  }
+
+  /** The terminal's columns from JLine, at least 20; {@link #DEFAULT_WIDTH} when unknown. */
+  private int width() {
+    int columns = terminal.getWidth();
+    return columns <= 0 ? DEFAULT_WIDTH : Math.max(20, columns);
   }
 
   /**

@@ -133,10 +133,10 @@ public final class RunCommand implements Callable<Integer> {
       Output.one(cli.out(), format, started, COLUMNS);
       return ExitCode.OK.code();
     }
-    Progress shown =
-        new Progress(cli.err(), progress, cli.terminal(), Progress.width(cli.env().get("COLUMNS")));
-    JsonNode ended = new ExecutionWatcher(api, !noLive, cli.err()).await(id, timeout, shown::show);
-    shown.finish();
+    JsonNode ended;
+    try (Progress shown = Progress.open(cli.err(), progress, cli.terminal())) {
+      ended = new ExecutionWatcher(api, !noLive, cli.err()).await(id, timeout, shown::show);
+    }
     if (ended == null) {
       return timedOut(api, id);
     }

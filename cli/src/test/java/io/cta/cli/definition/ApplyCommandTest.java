@@ -30,7 +30,7 @@ class ApplyCommandTest {
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8),
             new ByteArrayInputStream(new byte[0]),
-            false,
+            () -> null,
             dir);
     assertEquals(2, CtaMain.execute(cli, "apply", "-f", file.toString()));
     return err.toString(StandardCharsets.UTF_8);

@@ -3,15 +3,20 @@ package io.cta.cli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cta.cli.Screen;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.jline.terminal.Terminal;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The progress of {@code cta run --wait}: a redrawn bar on a terminal, lines per change else. */
+/**
+ * The progress of {@code cta run --wait}: a bar redrawn by JLine on a terminal (read back through
+ * {@link Screen}), lines per change else.
+ */
 class ProgressTest {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -52,13 +57,13 @@ class ProgressTest {
 
   @Test
   void givenNoTerminal_whenTheExecutionRuns_thenOneLinePerChangeNamesTheRunningTests() {
-    Progress progress = new Progress(err, Progress.Mode.auto, false);
+    Progress progress = new Progress(err, Progress.Mode.auto, null);
 
     progress.show(execution("running", 0, 0, "login@lab-01"));
     progress.show(execution("running", 0, 0, "login@lab-01"));
     progress.show(execution("running", 1, 1, "cart@lab-01", "pay@lab-02"));
     progress.show(execution("finished", 10, 10));
-    progress.finish();
+    progress.close();
 
     assertEquals(
         List.of(
@@ -70,37 +75,78 @@ class ProgressTest {
             PREFIX + "finished ok=10 failed=0 partial=0 inconclusive=0 result=ok"),
         written().lines().toList());
     assertTrue(!written().contains("\r"), "never redrawn");
+    assertTrue(!written().contains("\033"), "no escape sequence");
   }
 
   @Test
   void givenATerminal_whenTheExecutionRuns_thenOneLineIsRedrawnWithABarAndTheRunningTests() {
-    Progress progress = new Progress(err, Progress.Mode.auto, true, 200);
+    Progress progress = new Progress(err, Progress.Mode.auto, Screen.terminal(bytes, 200));
 
     progress.show(execution("running", 4, 5, "login@lab-01", "cart@lab-02"));
-    progress.show(execution("finished", 10, 10));
-
     assertEquals(
-        "\r\033[K"
-            + PREFIX
-            + "running [#####-----] 5/10 ok=4 failed=0 partial=0 inconclusive=0"
-            + " running: login@lab-01, cart@lab-02"
-            + "\r\033[K"
-            + PREFIX
-            + "finished ok=10 failed=0 partial=0 inconclusive=0 result=ok"
-            + System.lineSeparator(),
-        written());
+        List.of(
+            PREFIX
+                + "running [#####-----] 5/10 ok=4 failed=0 partial=0 inconclusive=0"
+                + " running: login@lab-01, cart@lab-02"),
+        screen());
+
+    progress.show(execution("running", 6, 7, "pay@lab-02"));
+    assertEquals(
+        List.of(
+            PREFIX
+                + "running [#######---] 7/10 ok=6 failed=0 partial=0 inconclusive=0"
+                + " running: pay@lab-02"),
+        screen(),
+        "redrawn in place: " + Screen.visible(written()));
+
+    progress.show(execution("finished", 10, 10));
+    progress.close();
+    assertEquals(
+        List.of(PREFIX + "finished ok=10 failed=0 partial=0 inconclusive=0 result=ok", ""),
+        screen(),
+        "the last line stays, the cursor on the next: " + Screen.visible(written()));
   }
 
   @Test
   void givenANarrowTerminal_whenManyTestsRun_thenTheLineIsCutToItsWidth() {
-    Progress progress = new Progress(err, Progress.Mode.auto, true, 80);
+    Progress progress = new Progress(err, Progress.Mode.auto, Screen.terminal(bytes, 80));
 
     progress.show(execution("running", 0, 0, "a-long-test-name@lab-01", "another-one@lab-02"));
 
-    String line = written().substring("\r\033[K".length());
+    List<String> screen = screen();
+    assertEquals(1, screen.size(), Screen.visible(written()));
+    String line = screen.get(0);
     assertEquals(79, line.length(), line);
     assertTrue(line.endsWith("…"), line);
     assertTrue(line.startsWith(PREFIX + "running [----------] 0/10 ok=0"), line);
+  }
+
+  @Test
+  void givenPlainOnATerminal_whenTheExecutionRuns_thenLinesWithoutAnyEscape() {
+    Terminal terminal = Screen.terminal(bytes, 200);
+    Progress progress = new Progress(err, Progress.Mode.plain, terminal);
+
+    progress.show(execution("running", 4, 5, "login@lab-01"));
+    progress.show(execution("finished", 10, 10));
+    progress.close();
+
+    assertEquals(2, written().lines().count(), written());
+    assertTrue(!written().contains("\r") && !written().contains("\033"), written());
+  }
+
+  @Test
+  void givenNone_whenTheExecutionRuns_thenNothingIsWritten() {
+    Progress progress = new Progress(err, Progress.Mode.none, Screen.terminal(bytes, 200));
+
+    progress.show(execution("running", 4, 5, "login@lab-01"));
+    progress.show(execution("finished", 10, 10));
+    progress.close();
+
+    assertEquals("", written());
+  }
+
+  private List<String> screen() {
+    return Screen.lines(bytes.toByteArray());
   }
 
   @Test
@@ -109,7 +155,5 @@ class ProgressTest {
     assertEquals("[#####-----]", Progress.bar(5, 10));
     assertEquals("[##########]", Progress.bar(10, 10));
     assertEquals("[----------]", Progress.bar(0, 0));
-    assertEquals(120, Progress.width(null));
-    assertEquals(100, Progress.width("100"));
   }
 }

@@ -12,6 +12,8 @@ import io.cta.server.execution.ResultStore;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.PoolStore;
 import io.cta.server.notification.DeliveryStore;
+import io.cta.server.scenario.ImportDocument;
+import io.cta.server.scenario.ImportStore;
 import io.cta.server.scenario.ScheduleStore;
 import io.cta.server.scenario.SlotStore;
 import io.cta.temporal.TaskQueues;
@@ -55,6 +57,7 @@ public class RetentionJob implements SmartLifecycle {
   private final ResultStore results;
   private final FileStore files;
   private final DeliveryStore deliveries;
+  private final ImportStore imports;
   private final PoolStore pools;
   private final SlotStore slots;
   private final ScheduleStore schedules;
@@ -72,6 +75,7 @@ public class RetentionJob implements SmartLifecycle {
       ResultStore results,
       FileStore files,
       DeliveryStore deliveries,
+      ImportStore imports,
       PoolStore pools,
       SlotStore slots,
       ScheduleStore schedules,
@@ -85,6 +89,7 @@ public class RetentionJob implements SmartLifecycle {
         results,
         files,
         deliveries,
+        imports,
         pools,
         slots,
         schedules,
@@ -101,6 +106,7 @@ public class RetentionJob implements SmartLifecycle {
       ResultStore results,
       FileStore files,
       DeliveryStore deliveries,
+      ImportStore imports,
       PoolStore pools,
       SlotStore slots,
       ScheduleStore schedules,
@@ -114,6 +120,7 @@ public class RetentionJob implements SmartLifecycle {
     this.results = results;
     this.files = files;
     this.deliveries = deliveries;
+    this.imports = imports;
     this.pools = pools;
     this.slots = slots;
     this.schedules = schedules;
@@ -131,6 +138,7 @@ public class RetentionJob implements SmartLifecycle {
     Instant now = clock.instant();
     return deleteAudit(now)
         .then(deleteOrphanSnapshots(now))
+        .then(deleteUnfinishedImports(now))
         .then(Mono.defer(() -> sweepExecutions(now)));
   }
 
@@ -140,31 +148,85 @@ public class RetentionJob implements SmartLifecycle {
    * execution exists (then its claim was lost: it is claimed now).
    */
   Mono<Long> deleteOrphanSnapshots(Instant now) {
-    return executions
-        .findUnclaimedSnapshots(now.minus(ORPHAN_GRACE))
-        .concatMap(
-            id ->
-                executions
-                    .findById(id)
-                    .hasElement()
-                    .flatMap(
-                        exists ->
-                            exists
-                                ? executions.claimSnapshot(id).thenReturn(false)
-                                : executions.deleteSnapshot(id).thenReturn(true)))
+    Flux<Boolean> deletes =
+        executions
+            .findUnclaimedSnapshots(now.minus(ORPHAN_GRACE))
+            .concatMap(
+                id ->
+                    executions
+                        .findById(id)
+                        .hasElement()
+                        .flatMap(
+                            exists ->
+                                exists
+                                    ? executions.claimSnapshot(id).thenReturn(false)
+                                    : executions.deleteSnapshot(id).thenReturn(true)));
+    return counted(deletes, "orphan suite snapshot(s)");
+  }
+
+  /**
+   * How many of {@code deletes} deleted something, logged; a failure is logged and left to the next
+   * pass, so that the rest of this one goes on.
+   */
+  private static Mono<Long> counted(Flux<Boolean> deletes, String what) {
+    return deletes
         .filter(deleted -> deleted)
         .count()
         .doOnNext(
             deleted -> {
               if (deleted > 0) {
-                log.info("retention deleted {} orphan suite snapshot(s)", deleted);
+                log.info("retention deleted {} {}", deleted, what);
               }
             })
         .onErrorResume(
             e -> {
-              log.warn("retention: deleting orphan snapshots failed: {}", e.toString());
+              log.warn("retention: deleting {} failed: {}", what, e.toString());
               return Mono.just(0L);
             });
+  }
+
+  /**
+   * Imports that never completed (docs/results.md#imported-executions): the api died between its
+   * journal and the execution's insert, leaving results (and a snapshot) that no execution shows.
+   * Still unfinished after {@link #ORPHAN_GRACE}, each is abandoned (a conditional update, so a
+   * retry resuming it meanwhile wins), its results and snapshot deleted, then its journal: a pass
+   * that stops midway leaves it {@code abandoned} for the next. One whose execution exists only
+   * lost its completion mark, which it gets now. At most {@link #MAX_PER_PASS} a pass; the query
+   * reads the sparse {@code unfinishedSince} index (see {@link ImportStore#findUnfinished}).
+   */
+  Mono<Long> deleteUnfinishedImports(Instant now) {
+    Instant before = now.minus(ORPHAN_GRACE);
+    Flux<Boolean> deletes =
+        imports
+            .findUnfinished(before, MAX_PER_PASS)
+            .concatMap(
+                journal ->
+                    executions
+                        .findById(journal.executionId())
+                        .hasElement()
+                        .flatMap(
+                            exists ->
+                                exists
+                                    ? imports
+                                        .completed(journal.id(), journal.executionId())
+                                        .thenReturn(false)
+                                    : abandon(journal, before)));
+    return counted(deletes, "unfinished import(s)");
+  }
+
+  private Mono<Boolean> abandon(ImportDocument journal, Instant before) {
+    String executionId = journal.executionId();
+    return imports
+        .abandon(journal.id(), executionId, before)
+        .flatMap(
+            abandoned ->
+                !abandoned
+                    ? Mono.just(false)
+                    : results
+                        .delete(executionId)
+                        .then(executions.deleteSnapshot(executionId))
+                        .then(imports.deleteAbandoned(journal.id(), executionId))
+                        .thenReturn(true));
   }
 
   /** Audit entries older than {@code auditDays}. */
@@ -280,6 +342,7 @@ public class RetentionJob implements SmartLifecycle {
                             ? Mono.empty()
                             : slots.release(execution.scenarioId(), id, execution.requestedAt()))
                     .then(schedules.forget(execution.scenarioId(), id))
+                    .then(imports.deleteByExecution(id))
                     .then(executions.delete(id)))
         .onErrorResume(
             e -> {

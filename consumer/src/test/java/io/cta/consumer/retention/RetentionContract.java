@@ -34,6 +34,8 @@ import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.PoolStore;
 import io.cta.server.notification.Delivery;
 import io.cta.server.notification.DeliveryStore;
+import io.cta.server.scenario.ImportDocument;
+import io.cta.server.scenario.ImportStore;
 import io.cta.server.scenario.ScheduleDocument;
 import io.cta.server.scenario.ScheduleStore;
 import io.cta.server.scenario.SlotStore;
@@ -86,6 +88,7 @@ abstract class RetentionContract {
   private ResultStore results;
   private FileStore files;
   private DeliveryStore deliveries;
+  private ImportStore imports;
   private PoolStore pools;
   private SlotStore slots;
   private ScheduleStore schedules;
@@ -104,6 +107,7 @@ abstract class RetentionContract {
     results = new ResultStore(mongo);
     files = new FileStore(mongo);
     deliveries = new DeliveryStore(mongo);
+    imports = new ImportStore(mongo);
     pools = new PoolStore(mongo);
     slots = new SlotStore(mongo);
     schedules = new ScheduleStore(mongo);
@@ -134,6 +138,7 @@ abstract class RetentionContract {
         results,
         files,
         deliveries,
+        imports,
         pools,
         slots,
         schedules,
@@ -297,6 +302,19 @@ abstract class RetentionContract {
               finishedAt.isAfter(requestedAt) ? finishedAt : requestedAt)
           .block();
     }
+    // As an import with a key journals it (its journal goes with it).
+    imports
+        .begin(
+            new ImportDocument(
+                ImportDocument.keyed(scenarioId, "key-" + id),
+                scenarioId,
+                "key-" + id,
+                id,
+                "sha",
+                ImportDocument.State.imported,
+                requestedAt,
+                null))
+        .block();
     reported.add(id);
     machines.heartbeat(Fixtures.MACHINE, reported, false, NOW).block();
     return id;
@@ -360,6 +378,7 @@ abstract class RetentionContract {
               "file-keys",
               "file-usage",
               "fs.files",
+              "imports",
               "log-buckets",
               "machines",
               "pools",
@@ -456,6 +475,80 @@ abstract class RetentionContract {
         List.of(young),
         executions.findUnclaimedSnapshots(NOW).collectList().block(),
         "the stored execution's snapshot is claimed");
+  }
+
+  @Test
+  void givenImportsThatDiedBeforeTheirExecution_whenSwept_thenTheirResultsGoAndNoOtherImports() {
+    Instant longAgo = NOW.minus(RetentionJob.ORPHAN_GRACE).minusSeconds(1);
+    // The api died between the results and the execution's insert, long ago.
+    String died = journal("died", ImportDocument.State.importing, longAgo, true);
+    // One under way, and one whose retention pass stopped midway: abandoned, results still there.
+    String young = journal("young", ImportDocument.State.importing, NOW.minusSeconds(5), true);
+    String halfSwept = journal("half", ImportDocument.State.abandoned, longAgo, true);
+    // Completed: its execution is stored, the journal only answers retries.
+    String completed = journal("completed", ImportDocument.State.imported, null, false);
+    // Its execution was stored; only the completion mark after it was lost.
+    String unmarked = journal("unmarked", ImportDocument.State.importing, longAgo, false);
+
+    job(new RetentionSettings(null, null, null, MIN_AGE, null), new SimpleMeterRegistry())
+        .sweep()
+        .block();
+
+    for (String gone : List.of(died, halfSwept)) {
+      assertEquals(List.of(), results.results(gone).collectList().block(), "results of " + gone);
+      assertNull(executions.snapshot(gone).block(), "snapshot of " + gone);
+      assertNull(imports.find(journalId(gone)).block(), "journal of " + gone);
+    }
+    assertEquals(1, results.results(young).collectList().block().size(), "an import under way");
+    assertEquals(ImportDocument.State.importing, imports.find(journalId(young)).block().state());
+    for (String kept : List.of(completed, unmarked)) {
+      assertEquals(1, results.results(kept).collectList().block().size(), kept);
+      assertNotNull(executions.snapshot(kept).block(), kept);
+      ImportDocument journal = imports.find(journalId(kept)).block();
+      assertEquals(ImportDocument.State.imported, journal.state(), kept);
+      assertNull(journal.unfinishedSince(), kept);
+    }
+  }
+
+  private final Map<String, String> journals = new java.util.HashMap<>();
+
+  /**
+   * An import's journal, with a result and a snapshot stored for its execution, and the execution
+   * itself unless {@code died}; answers the execution's id.
+   */
+  private String journal(
+      String key, ImportDocument.State state, Instant unfinishedSince, boolean died) {
+    String id = new ObjectId().toHexString();
+    String journalId = ImportDocument.keyed("imported", key);
+    journals.put(id, journalId);
+    imports
+        .begin(
+            new ImportDocument(
+                journalId,
+                "imported",
+                key,
+                id,
+                "sha",
+                state,
+                NOW.minusSeconds(3600),
+                unfinishedSince))
+        .block();
+    executions.createSnapshot(new SuiteSnapshot(id, Fixtures.suite(), null), NOW).block();
+    results
+        .appendResults(id, List.of(Fixtures.result(id, "t1", "import", 1, TestStatus.ok, 10L)))
+        .block();
+    if (!died) {
+      ExecutionDocument execution =
+          Fixtures.execution(ExecutionState.finished, NOW.minusSeconds(3600), 60_000).toBuilder()
+              .id(id)
+              .build();
+      executions.insertEnded(execution, false).block();
+    }
+    return id;
+  }
+
+  private String journalId(String executionId) {
+    return journals.get(executionId);
   }
 
   @Test

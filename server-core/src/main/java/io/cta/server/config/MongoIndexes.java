@@ -5,6 +5,8 @@ import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.SuiteSnapshot;
 import io.cta.server.machine.MachineDocument;
+import io.cta.server.scenario.ImportDocument;
+import io.cta.server.scenario.ImportStore;
 import io.cta.server.security.TokenDocument;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.data.domain.Sort;
@@ -74,7 +76,18 @@ public class MongoIndexes implements InitializingBean {
                     new Index()
                         .on(ExecutionStore.SNAPSHOT_UNCLAIMED, Sort.Direction.ASC)
                         .sparse()
-                        .named("unclaimedSince")))
+                        .named("unclaimedSince")),
+            // Retention deletes an execution's import journal by it; unique, so the embedded
+            // server keeps it too.
+            mongo.indexOps(ImportDocument.class).createIndex(unique("executionId")),
+            // Sparse: only imports that have not completed carry the field.
+            mongo
+                .indexOps(ImportDocument.class)
+                .createIndex(
+                    new Index()
+                        .on(ImportStore.UNFINISHED_SINCE, Sort.Direction.ASC)
+                        .sparse()
+                        .named("unfinishedSince")))
         .blockLast();
   }
 

@@ -140,6 +140,19 @@ public class ScenarioRunner {
    */
   public Mono<ExecutionDocument> imported(
       String scenarioId, Run run, Function<SuiteDocument, List<ResultDocument>> results) {
+    return imported(scenarioId, run, results, Mono.empty());
+  }
+
+  /**
+   * {@link #imported(String, Run, Function)}, with {@code journal} written once the results are
+   * accepted and before anything else is: the import journal ({@link ScenarioImports}), which lets
+   * a retry find this import and retention remove what an import that never completed stored.
+   */
+  public Mono<ExecutionDocument> imported(
+      String scenarioId,
+      Run run,
+      Function<SuiteDocument, List<ResultDocument>> results,
+      Mono<Void> journal) {
     return executions
         .findById(run.executionId())
         .switchIfEmpty(
@@ -153,7 +166,9 @@ public class ScenarioRunner {
                         .map(results)
                         .flatMap(
                             stored ->
-                                numbered(scenarioId).flatMap(n -> storeImported(n, run, stored)))));
+                                journal
+                                    .then(numbered(scenarioId))
+                                    .flatMap(n -> storeImported(n, run, stored)))));
   }
 
   private Mono<ExecutionDocument> storeImported(Numbered n, Run run, List<ResultDocument> stored) {
