@@ -122,17 +122,6 @@ describe("ExecutionPage", () => {
     expect(screen.queryByRole("button", { name: "Re-run failed" })).toBeNull();
     expect(screen.getByRole("button", { name: "Download JUnit XML" })).toBeTruthy();
   });
-});
-
-describe("WorkflowPanel", () => {
-  beforeAll(() => {
-    Object.defineProperty(HTMLElement.prototype, "clientHeight", { configurable: true, get: () => 480 });
-    Object.defineProperty(HTMLElement.prototype, "clientWidth", { configurable: true, get: () => 800 });
-  });
-  afterEach(() => {
-    cleanup();
-    vi.unstubAllGlobals();
-  });
 
   it("givenTheWorkflowView_whenShown_thenEventsAttemptsFailuresChildrenAndTheWebUiLink", async () => {
     renderAs({ tokenId: "t", name: "vic", role: "viewer" }, "/executions/e1?view=workflow");

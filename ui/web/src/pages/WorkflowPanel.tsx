@@ -1,9 +1,8 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { useRef } from "react";
 import { getJson } from "../api";
 import { when } from "../format";
 import type { WorkflowEvent, WorkflowPage } from "../model";
+import { useVirtualRows } from "../virtualRows";
 
 const ROW_HEIGHT = 28;
 
@@ -112,17 +111,7 @@ export function describe(details: Record<string, string | number>): string {
 
 /** Only the rows in view are in the DOM: a long history scrolls like a short one. */
 function EventsTable(props: { events: WorkflowEvent[] }) {
-  const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: props.events.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 20,
-    initialRect: { width: 800, height: 480 },
-  });
-  const items = virtualizer.getVirtualItems();
-  const before = items.length > 0 ? items[0].start : 0;
-  const after = items.length > 0 ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
+  const { scroller, items, before, after } = useVirtualRows(props.events.length, ROW_HEIGHT);
   return (
     <div ref={scroller} className="results-scroll" role="region" aria-label="Workflow events" tabIndex={0}>
       <table className="grid events">

@@ -127,8 +127,7 @@ class ExecutionWorkflowApiTest extends ApiHttpTest {
     String configuration =
         created("/api/v1/configurations", Fixtures.configuration("history configuration"));
     String scenario =
-        created(
-            "/api/v1/scenarios", Fixtures.scenario("history scenario", suite, configuration));
+        created("/api/v1/scenarios", Fixtures.scenario("history scenario", suite, configuration));
     executionId = created("/api/v1/scenarios/" + scenario + "/run", Fixtures.run());
     workflowId = ok("/api/v1/executions/" + executionId).get("workflowId").asText();
     // The api started the execution's workflow, which no worker here runs: end it and run the
@@ -207,8 +206,7 @@ class ExecutionWorkflowApiTest extends ApiHttpTest {
     JsonNode failed = first(view, "ActivityTaskFailed").get("details");
     assertEquals("always fails", failed.get("failureMessage").asText(), failed.toString());
     assertEquals("ProbeFailure", failed.get("failureType").asText());
-    assertTrue(
-        first(view, "ActivityTaskCompleted").get("details").get("resultBytes").asLong() > 0);
+    assertTrue(first(view, "ActivityTaskCompleted").get("details").get("resultBytes").asLong() > 0);
     assertTrue(view.get("next").isNull());
 
     JsonNode child = view.get("children").get(0);
@@ -253,7 +251,8 @@ class ExecutionWorkflowApiTest extends ApiHttpTest {
   @Test
   void givenAnotherWorkflowOrABadToken_whenRead_thenBadRequest() throws Exception {
     for (String query :
-        List.of("?workflow=execution-other", "?workflow=schedule-x", "?pageToken=%21%21", "?size=0")) {
+        List.of(
+            "?workflow=execution-other", "?workflow=schedule-x", "?pageToken=%21%21", "?size=0")) {
       HttpResponse<String> response =
           send("GET", "/api/v1/executions/" + executionId + "/workflow" + query, null, ADMIN);
       assertEquals(400, response.statusCode(), query + ": " + response.body());

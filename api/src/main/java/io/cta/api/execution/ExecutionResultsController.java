@@ -5,6 +5,7 @@ import io.cta.activities.RunMode;
 import io.cta.activities.TestStatus;
 import io.cta.activities.notification.NotificationType;
 import io.cta.server.definition.WebhookUrls;
+import io.cta.server.error.InvalidInputException;
 import io.cta.server.execution.Counting;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
@@ -17,9 +18,8 @@ import io.cta.server.history.TestHistoryStore;
 import io.cta.server.notification.Delivery;
 import io.cta.server.notification.DeliveryStore;
 import io.cta.server.security.CtaPrincipal;
-import io.cta.server.web.PageView;
-import io.cta.server.error.InvalidInputException;
 import io.cta.server.web.PageRequest;
+import io.cta.server.web.PageView;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -87,7 +87,9 @@ class ExecutionResultsController {
     TestStatus wanted =
         status == null ? null : ExecutionController.parse(TestStatus.class, "status", status);
     PageRequest paging =
-        page == null && size == null ? null : PageRequest.of(page, size, null, Set.of(), Sort.unsorted());
+        page == null && size == null
+            ? null
+            : PageRequest.of(page, size, null, Set.of(), Sort.unsorted());
     return executions
         .get(id)
         .flatMap(
@@ -99,8 +101,8 @@ class ExecutionResultsController {
   }
 
   /**
-   * The results that pass the filters, paged in memory: flakiness within the execution needs
-   * every attempt of a key anyway, and the history is read only for the page's tests.
+   * The results that pass the filters, paged in memory: flakiness within the execution needs every
+   * attempt of a key anyway, and the history is read only for the page's tests.
    */
   private Mono<PageView<ResultView>> views(
       ExecutionDocument execution,
@@ -176,8 +178,8 @@ class ExecutionResultsController {
 
   /**
    * The execution's log. With {@code after} or {@code size}: the chunks stored after position
-   * {@code after}, at most {@code size}, as {@code {items, size, next}} for tailing; without either:
-   * every chunk on one page, as before tailing (docs/api.md#logs).
+   * {@code after}, at most {@code size}, as {@code {items, size, next}} for tailing; without
+   * either: every chunk on one page, as before tailing (docs/api.md#logs).
    */
   @GetMapping("/{id}/logs")
   @ApiResponse(
@@ -207,13 +209,10 @@ class ExecutionResultsController {
           .map(PageView::all);
     }
     long from = after == null ? 0 : after;
-    int limit = size == null ? LogTail.DEFAULT_SIZE : size;
     if (from < 0) {
       throw new InvalidInputException("after: must be 0 or more");
     }
-    if (limit < 1 || limit > PageRequest.MAX_SIZE) {
-      throw new InvalidInputException("size: must be between 1 and " + PageRequest.MAX_SIZE);
-    }
+    int limit = PageRequest.sizeOf(size, LogTail.DEFAULT_SIZE);
     return executions
         .get(id)
         .flatMap(e -> results.logsAfter(id, from, limit, filter, e.state().isTerminal()))

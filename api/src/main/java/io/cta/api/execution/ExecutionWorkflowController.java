@@ -48,8 +48,8 @@ class ExecutionWorkflowController {
   }
 
   /**
-   * A page of the history of the execution's workflow, or of one of its children ({@code
-   * workflow}: a lane's id or the notifications' id, as the history lists them).
+   * A page of the history of the execution's workflow, or of one of its children ({@code workflow}:
+   * a lane's id or the notifications' id, as the history lists them).
    */
   @GetMapping("/{id}/workflow")
   Mono<WorkflowView> workflow(
@@ -57,10 +57,7 @@ class ExecutionWorkflowController {
       @RequestParam(required = false) String workflow,
       @RequestParam(required = false) Integer size,
       @RequestParam(required = false) String pageToken) {
-    int limit = size == null ? DEFAULT_SIZE : size;
-    if (limit < 1 || limit > PageRequest.MAX_SIZE) {
-      throw new InvalidInputException("size: must be between 1 and " + PageRequest.MAX_SIZE);
-    }
+    int limit = PageRequest.sizeOf(size, DEFAULT_SIZE);
     return executions
         .get(id)
         .flatMap(
@@ -88,13 +85,14 @@ class ExecutionWorkflowController {
   }
 
   /**
-   * The workflow id if it is the execution's or one of its children's; anything else is refused,
-   * so this endpoint never reads another execution's history.
+   * The workflow id if it is the execution's or one of its children's; anything else is refused, so
+   * this endpoint never reads another execution's history.
    */
   private static String belonging(ExecutionDocument e, String workflow) {
     String root = e.workflowId();
     Pattern children =
-        Pattern.compile(Pattern.quote(root) + "-lane-\\d{1,6}|" + Pattern.quote("notify-" + e.id()));
+        Pattern.compile(
+            Pattern.quote(root) + "-lane-\\d{1,6}|" + Pattern.quote("notify-" + e.id()));
     if (!workflow.equals(root) && !children.matcher(workflow).matches()) {
       throw new InvalidInputException(
           "workflow: not a workflow of this execution (its own id, a lane's or its"
@@ -145,13 +143,7 @@ class ExecutionWorkflowController {
         }
       }
       return new WorkflowView(
-          true,
-          null,
-          workflowId,
-          url,
-          page.events(),
-          List.copyOf(children.values()),
-          page.next());
+          true, null, workflowId, url, page.events(), List.copyOf(children.values()), page.next());
     }
   }
 

@@ -561,15 +561,15 @@ class ResultsApiTest {
     assertEquals(0, whole.get("page").asInt());
     assertNull(whole.get("items").get(0).get("position"));
     assertEquals(
-        60,
-        ok("GET", "/api/v1/executions/" + id + "/logs", null, 200).get("items").size());
+        60, ok("GET", "/api/v1/executions/" + id + "/logs", null, 200).get("items").size());
   }
 
   @Test
   void givenBadTailParameters_whenLogsAreRead_thenBadRequestNamingThem() throws Exception {
     String id = run(scenario(PASSES)[1]);
     for (String query : List.of("after=-1", "size=0", "size=501", "after=abc", "size=x")) {
-      String detail = problem(send("GET", "/api/v1/executions/" + id + "/logs?" + query, null, ADMIN), 400);
+      String detail =
+          problem(send("GET", "/api/v1/executions/" + id + "/logs?" + query, null, ADMIN), 400);
       assertTrue(detail.startsWith(query.substring(0, query.indexOf('='))), detail);
     }
   }
@@ -590,8 +590,7 @@ class ResultsApiTest {
     JsonNode beyond = ok("GET", "/api/v1/executions/" + id + "/results?size=3&page=9", null, 200);
     JsonNode failed =
         ok("GET", "/api/v1/executions/" + id + "/results?status=failed&page=0&size=2", null, 200);
-    JsonNode byTest =
-        ok("GET", "/api/v1/executions/" + id + "/results?test=" + PASSES, null, 200);
+    JsonNode byTest = ok("GET", "/api/v1/executions/" + id + "/results?test=" + PASSES, null, 200);
     JsonNode all = ok("GET", "/api/v1/executions/" + id + "/results", null, 200);
 
     assertEquals(3, first.get("items").size());
@@ -617,7 +616,8 @@ class ResultsApiTest {
   void givenTemporalUnreachable_whenTheWorkflowIsRead_thenServiceUnavailable() throws Exception {
     String id = run(scenario(PASSES)[1]);
 
-    String detail = problem(send("GET", "/api/v1/executions/" + id + "/workflow", null, ADMIN), 503);
+    String detail =
+        problem(send("GET", "/api/v1/executions/" + id + "/workflow", null, ADMIN), 503);
 
     assertTrue(detail.contains("Temporal"), detail);
   }

@@ -237,7 +237,6 @@ final class BucketStore<T> {
     return new Slice<>(entries, more);
   }
 
-
   private Bucket<T> read(RawBsonDocument document, String executionId) {
     long n = 0;
     List<T> entries = new ArrayList<>();

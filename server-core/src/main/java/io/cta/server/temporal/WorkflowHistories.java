@@ -29,8 +29,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Reads workflow histories from Temporal, a page at a time, as events whose payloads show only as
- * sizes: inputs and results carry test results, log text and secret values, none of which may
- * leave through a history (docs/api.md#the-workflow-behind-an-execution).
+ * sizes: inputs and results carry test results, log text and secret values, none of which may leave
+ * through a history (docs/api.md#the-workflow-behind-an-execution).
  */
 @Component
 public class WorkflowHistories {
@@ -102,8 +102,8 @@ public class WorkflowHistories {
 
   /**
    * Where a page starts: Temporal's page token and how many of that page's events were shown
-   * already. Temporal may answer more events than the page size asked for (its test server
-   * ignores the size), so a page is cut to {@code size} and the next one skips what was shown.
+   * already. Temporal may answer more events than the page size asked for (its test server ignores
+   * the size), so a page is cut to {@code size} and the next one skips what was shown.
    */
   private record Cursor(ByteString token, int skip) {
     static Cursor parse(String pageToken) {
@@ -182,7 +182,9 @@ public class WorkflowHistories {
         }
       }
       case WORKFLOW_EXECUTION_COMPLETED_EVENT_ATTRIBUTES ->
-          d.put("resultBytes", size(event.getWorkflowExecutionCompletedEventAttributes().getResult()));
+          d.put(
+              "resultBytes",
+              size(event.getWorkflowExecutionCompletedEventAttributes().getResult()));
       case WORKFLOW_EXECUTION_FAILED_EVENT_ATTRIBUTES ->
           failure(d, event.getWorkflowExecutionFailedEventAttributes().getFailure());
       case WORKFLOW_EXECUTION_CONTINUED_AS_NEW_EVENT_ATTRIBUTES -> {
@@ -236,13 +238,16 @@ public class WorkflowHistories {
         failure(d, a.getFailure());
       }
       case ACTIVITY_TASK_CANCELED_EVENT_ATTRIBUTES ->
-          d.put("scheduledEventId", event.getActivityTaskCanceledEventAttributes().getScheduledEventId());
+          d.put(
+              "scheduledEventId",
+              event.getActivityTaskCanceledEventAttributes().getScheduledEventId());
       case TIMER_STARTED_EVENT_ATTRIBUTES -> {
         var a = event.getTimerStartedEventAttributes();
         d.put("timerId", a.getTimerId());
         d.put("startToFireSeconds", a.getStartToFireTimeout().getSeconds());
       }
-      case TIMER_FIRED_EVENT_ATTRIBUTES -> d.put("timerId", event.getTimerFiredEventAttributes().getTimerId());
+      case TIMER_FIRED_EVENT_ATTRIBUTES ->
+          d.put("timerId", event.getTimerFiredEventAttributes().getTimerId());
       case TIMER_CANCELED_EVENT_ATTRIBUTES ->
           d.put("timerId", event.getTimerCanceledEventAttributes().getTimerId());
       case MARKER_RECORDED_EVENT_ATTRIBUTES -> {
@@ -266,7 +271,10 @@ public class WorkflowHistories {
       case CHILD_WORKFLOW_EXECUTION_STARTED_EVENT_ATTRIBUTES ->
           d.put(
               "childWorkflowId",
-              event.getChildWorkflowExecutionStartedEventAttributes().getWorkflowExecution().getWorkflowId());
+              event
+                  .getChildWorkflowExecutionStartedEventAttributes()
+                  .getWorkflowExecution()
+                  .getWorkflowId());
       case CHILD_WORKFLOW_EXECUTION_COMPLETED_EVENT_ATTRIBUTES -> {
         var a = event.getChildWorkflowExecutionCompletedEventAttributes();
         d.put("childWorkflowId", a.getWorkflowExecution().getWorkflowId());
@@ -280,15 +288,24 @@ public class WorkflowHistories {
       case CHILD_WORKFLOW_EXECUTION_CANCELED_EVENT_ATTRIBUTES ->
           d.put(
               "childWorkflowId",
-              event.getChildWorkflowExecutionCanceledEventAttributes().getWorkflowExecution().getWorkflowId());
+              event
+                  .getChildWorkflowExecutionCanceledEventAttributes()
+                  .getWorkflowExecution()
+                  .getWorkflowId());
       case CHILD_WORKFLOW_EXECUTION_TIMED_OUT_EVENT_ATTRIBUTES ->
           d.put(
               "childWorkflowId",
-              event.getChildWorkflowExecutionTimedOutEventAttributes().getWorkflowExecution().getWorkflowId());
+              event
+                  .getChildWorkflowExecutionTimedOutEventAttributes()
+                  .getWorkflowExecution()
+                  .getWorkflowId());
       case CHILD_WORKFLOW_EXECUTION_TERMINATED_EVENT_ATTRIBUTES ->
           d.put(
               "childWorkflowId",
-              event.getChildWorkflowExecutionTerminatedEventAttributes().getWorkflowExecution().getWorkflowId());
+              event
+                  .getChildWorkflowExecutionTerminatedEventAttributes()
+                  .getWorkflowExecution()
+                  .getWorkflowId());
       case SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED_EVENT_ATTRIBUTES -> {
         var a = event.getSignalExternalWorkflowExecutionInitiatedEventAttributes();
         d.put("signalName", a.getSignalName());
