@@ -21,7 +21,8 @@ export function WorkflowPanel(props: {
 }) {
   const base = `/api/v1/executions/${encodeURIComponent(props.executionId)}/workflow`;
   const history = useInfiniteQuery({
-    queryKey: ["execution", props.executionId, "workflow", props.workflow],
+    // Not under the execution's key: its live notices would re-read every page loaded so far.
+    queryKey: ["workflow", props.executionId, props.workflow],
     queryFn: ({ pageParam }) => {
       const query = new URLSearchParams();
       if (props.workflow) {
@@ -91,11 +92,17 @@ export function WorkflowPanel(props: {
             </>
           )}
           <EventsTable events={events} />
-          {history.hasNextPage && (
-            <button onClick={() => void history.fetchNextPage()} disabled={history.isFetchingNextPage}>
-              Load more events
+          <p className="pager">
+            {history.hasNextPage && (
+              <button onClick={() => void history.fetchNextPage()} disabled={history.isFetchingNextPage}>
+                Load more events
+              </button>
+            )}
+            <button onClick={() => void history.refetch()} disabled={history.isFetching}>
+              Refresh
             </button>
-          )}
+            <span>{events.length} events</span>
+          </p>
         </>
       )}
     </section>
@@ -136,7 +143,9 @@ function EventsTable(props: { events: WorkflowEvent[] }) {
                 <td>{e.eventId}</td>
                 <td>{e.eventType}</td>
                 <td>{when(e.time)}</td>
-                <td className="details-cell">{describe(e.details)}</td>
+                <td className="details-cell" title={describe(e.details)}>
+                  {describe(e.details)}
+                </td>
               </tr>
             );
           })}

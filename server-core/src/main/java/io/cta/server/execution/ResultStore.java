@@ -25,7 +25,7 @@ public class ResultStore {
   /** Bounded so that a bucket of the largest possible entries stays far below 16 MB. */
   static final int RESULTS_PER_BUCKET = 100;
 
-  static final int LOGS_PER_BUCKET = 64;
+  public static final int LOGS_PER_BUCKET = 64;
   static final int STATES_PER_BUCKET = 200;
 
   private final BucketStore<ResultDocument> results;
