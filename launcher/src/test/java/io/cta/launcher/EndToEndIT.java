@@ -1836,6 +1836,8 @@ class EndToEndIT {
           "running",
           admin.get("/api/v1/executions/" + id).body().get("state").asText(),
           "the line appeared while its test ran");
+      // Its end over REST first (a loaded machine may take a while), then on the page.
+      assertEquals("finished", Demo.awaitEnd(admin, id, TIMEOUT).get("state").asText());
       browser.await(
           d -> d.findElement(By.cssSelector("[data-testid=state]")).getText().equals("finished"));
 
