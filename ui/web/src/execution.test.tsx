@@ -47,16 +47,36 @@ function result(id: string, status: string) {
   };
 }
 
+const WORKFLOW = {
+  available: true,
+  reason: null,
+  workflowId: "execution-e1",
+  workflowUrl: "http://temporal-ui/namespaces/default/workflows/execution-e1",
+  events: [
+    { eventId: 1, eventType: "WorkflowExecutionStarted", time: "2026-12-05T10:00:00Z", details: { inputBytes: 42 } },
+    { eventId: 5, eventType: "ActivityTaskScheduled", time: "2026-12-05T10:00:01Z", details: { activityType: "Dispatch", inputBytes: 120 } },
+    { eventId: 6, eventType: "ActivityTaskStarted", time: "2026-12-05T10:00:02Z", details: { attempt: 3, failureMessage: "agent gone" } },
+    { eventId: 9, eventType: "StartChildWorkflowExecutionInitiated", time: "2026-12-05T10:00:03Z", details: { childWorkflowId: "execution-e1-lane-0" } },
+  ],
+  children: [
+    { workflowId: "execution-e1-lane-0", workflowType: "LaneWorkflow", path: "/api/v1/executions/e1/workflow?workflow=execution-e1-lane-0", workflowUrl: null },
+  ],
+  next: null,
+};
+
 function renderAs(me: Me, url: string) {
   window.history.replaceState(null, "", url);
   vi.stubGlobal(
     "fetch",
-    vi.fn(async (path: string) => {
+    vi.fn(async (url: string) => {
+      const path = url.split("?")[0];
       const body = path.endsWith("/results")
         ? { items: [result("a", "ok"), result("b", "failed")], page: 0, size: 2, total: 2 }
         : path.endsWith("/logs")
-          ? { items: [], page: 0, size: 0, total: 0 }
-          : EXECUTION;
+          ? { items: [], size: 500, next: null }
+          : path.endsWith("/workflow")
+            ? WORKFLOW
+            : EXECUTION;
       return new Response(JSON.stringify(body));
     }),
   );
@@ -101,6 +121,17 @@ describe("ExecutionPage", () => {
     expect(screen.queryByRole("button", { name: "Cancel" })).toBeNull();
     expect(screen.queryByRole("button", { name: "Re-run failed" })).toBeNull();
     expect(screen.getByRole("button", { name: "Download JUnit XML" })).toBeTruthy();
+  });
+
+  it("givenTheWorkflowView_whenShown_thenEventsAttemptsFailuresChildrenAndTheWebUiLink", async () => {
+    renderAs({ tokenId: "t", name: "vic", role: "viewer" }, "/executions/e1?view=workflow");
+    await screen.findByText("ActivityTaskScheduled");
+    expect(screen.getByText(/attempt=3 · failureMessage=agent gone/)).toBeTruthy();
+    expect(document.querySelector("tr[data-event-type=ActivityTaskStarted]")!.className).toBe("status-failed");
+    expect(screen.getByRole("button", { name: "execution-e1-lane-0" })).toBeTruthy();
+    const link = screen.getByRole("link", { name: "Open in the Temporal Web UI" }) as HTMLAnchorElement;
+    expect(link.href).toBe(WORKFLOW.workflowUrl);
+    expect(screen.queryByText("test-a")).toBeNull();
   });
 });
 

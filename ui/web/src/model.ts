@@ -112,6 +112,42 @@ export interface LogChunk {
   stream: string | null;
   seq: number;
   text: string;
+  /** Where the chunk is in the execution's log: the `after` to read on from (tail reads only). */
+  position?: number;
+}
+
+/** A page of a log read after a position (docs/api.md, "Logs"). */
+export interface LogTailPage {
+  items: LogChunk[];
+  size: number;
+  /** The `after` for the following chunks, or null when none are stored yet. */
+  next: number | null;
+}
+
+/** An event of a workflow's history as Temporal recorded it; payloads only as sizes. */
+export interface WorkflowEvent {
+  eventId: number;
+  eventType: string;
+  time: string;
+  details: Record<string, string | number>;
+}
+
+export interface WorkflowChild {
+  workflowId: string;
+  workflowType: string;
+  path: string;
+  workflowUrl: string | null;
+}
+
+/** A page of the history of an execution's workflow (`GET …/workflow`). */
+export interface WorkflowPage {
+  available: boolean;
+  reason: string | null;
+  workflowId: string | null;
+  workflowUrl: string | null;
+  events: WorkflowEvent[];
+  children: WorkflowChild[];
+  next: string | null;
 }
 
 export interface Machine {

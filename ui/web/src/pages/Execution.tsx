@@ -4,13 +4,21 @@ import { download, getJson, postJson } from "../api";
 import { AnsiText } from "../AnsiText";
 import { bytes, counters, duration, when } from "../format";
 import { useLiveRefresh } from "../live";
-import { canOperate, type Execution, type LogChunk, type Page, type Result } from "../model";
+import { EMPTY_TAIL, readTail, type TailState } from "../logTail";
+import { canOperate, type Execution, type LogChunk, type LogTailPage, type Page, type Result } from "../model";
 import { useMe } from "../me";
 import { Link, navigate, setQuery, useLocation } from "../router";
 import { ResultsTable } from "./ResultsTable";
 import { isImage, Screenshot } from "../Screenshot";
+import { WorkflowPanel } from "./WorkflowPanel";
 
 const ENDED = new Set(["finished", "canceled", "timeout", "error"]);
+
+/** Results per page: the api's largest; the table virtualizes its rows. */
+export const RESULTS_PAGE = 500;
+
+/** Log chunks per tail read. */
+const LOG_PAGE = 500;
 
 export function ExecutionPage(props: { id: string }) {
   const me = useMe();
@@ -18,6 +26,9 @@ export function ExecutionPage(props: { id: string }) {
   const { search } = useLocation();
   const failedOnly = search.get("failed") === "1";
   const selected = search.get("result");
+  const view = search.get("view") === "workflow" ? "workflow" : "results";
+  const workflow = search.get("workflow");
+  const page = Math.max(0, Number.parseInt(search.get("page") ?? "0", 10) || 0);
   const base = `/api/v1/executions/${encodeURIComponent(props.id)}`;
   const interval = useLiveRefresh(`execution:${props.id}`, [["execution", props.id]]);
 
@@ -28,21 +39,17 @@ export function ExecutionPage(props: { id: string }) {
   });
   const ended = execution.data ? ENDED.has(execution.data.state) : false;
   const results = useQuery({
-    queryKey: ["execution", props.id, "results"],
-    queryFn: () => getJson<Page<Result>>(`${base}/results`),
+    queryKey: ["execution", props.id, "results", page],
+    queryFn: () => getJson<Page<Result>>(`${base}/results?page=${page}&size=${RESULTS_PAGE}`),
     refetchInterval: ended ? false : interval,
   });
-  const logs = useQuery({
-    queryKey: ["execution", props.id, "logs"],
-    queryFn: () => getJson<Page<LogChunk>>(`${base}/logs`),
-    refetchInterval: ended ? false : interval,
-  });
+  const result = results.data?.items.find((r) => r.id === selected) ?? null;
+  const logs = useLogTail(props.id, result?.testId ?? null, ended ? false : interval);
 
   const shown = useMemo(
     () => (results.data?.items ?? []).filter((r) => !failedOnly || r.status !== "ok"),
     [results.data, failedOnly],
   );
-  const result = results.data?.items.find((r) => r.id === selected) ?? null;
 
   const cancel = useMutation({
     mutationFn: () => postJson<Execution>(`${base}/cancel`, { reason: "canceled from the console" }),
@@ -60,6 +67,9 @@ export function ExecutionPage(props: { id: string }) {
     setQuery({
       failed: failedOnly ? "1" : undefined,
       result: selected ?? undefined,
+      view: view === "workflow" ? "workflow" : undefined,
+      workflow: workflow ?? undefined,
+      page: page > 0 ? String(page) : undefined,
       ...change,
     });
 
@@ -164,33 +174,110 @@ export function ExecutionPage(props: { id: string }) {
         ))}
         {(e.machines ?? []).length === 0 && <li>No machine has taken part yet.</li>}
       </ul>
-      <h2>Results</h2>
-      <label className="inline">
-        <input
-          type="checkbox"
-          checked={failedOnly}
-          onChange={(ev) => params({ failed: ev.target.checked ? "1" : undefined })}
+      <div className="tabs" role="tablist" aria-label="Views of this execution">
+        <button
+          role="tab"
+          aria-selected={view === "results"}
+          onClick={() => params({ view: undefined, workflow: undefined })}
+        >
+          Results and log
+        </button>
+        <button
+          role="tab"
+          aria-selected={view === "workflow"}
+          onClick={() => params({ view: "workflow" })}
+        >
+          Workflow
+        </button>
+      </div>
+      {view === "workflow" ? (
+        <WorkflowPanel
+          executionId={props.id}
+          workflow={workflow}
+          onOpen={(id) => params({ workflow: id ?? undefined })}
         />
-        Failed only
-      </label>
-      {results.error && (
-        <p role="alert" className="error">
-          {results.error.message}
-        </p>
+      ) : (
+        <>
+          <h2>Results</h2>
+          <label className="inline">
+            <input
+              type="checkbox"
+              checked={failedOnly}
+              onChange={(ev) => params({ failed: ev.target.checked ? "1" : undefined })}
+            />
+            Failed only
+          </label>
+          {results.error && (
+            <p role="alert" className="error">
+              {results.error.message}
+            </p>
+          )}
+          <ResultsTable
+            results={shown}
+            selected={selected}
+            onSelect={(id) => params({ result: id })}
+          />
+          {results.data && results.data.total > RESULTS_PAGE && (
+            <ResultsPager
+              page={page}
+              total={results.data.total}
+              onPage={(p) => params({ page: p > 0 ? String(p) : undefined, result: undefined })}
+            />
+          )}
+          {result && <ResultDetails result={result} />}
+          <h2>Log{result ? ` of ${result.case || result.testId}` : ""}</h2>
+          {logs.dropped && <p className="help">Older output is not shown; the latest is.</p>}
+          <LogView
+            chunks={logs.chunks.filter((c) => !result || c.attempt === result.attempt)}
+          />
+        </>
       )}
-      <ResultsTable
-        results={shown}
-        selected={selected}
-        onSelect={(id) => params({ result: id })}
-      />
-      {result && <ResultDetails result={result} />}
-      <h2>Log{result ? ` of ${result.case || result.testId}` : ""}</h2>
-      <LogView
-        chunks={(logs.data?.items ?? []).filter(
-          (c) => !result || (c.testId === result.testId && c.attempt === result.attempt),
-        )}
-      />
     </section>
+  );
+}
+
+/**
+ * The execution's log (of one test when `testId` is set), tailed: the first read follows the
+ * api's pages from the start, each refresh (a live notice, or the poll) asks only for what was
+ * stored after the last position read.
+ */
+export function useLogTail(id: string, testId: string | null, interval: number | false): TailState {
+  const client = useQueryClient();
+  const base = `/api/v1/executions/${encodeURIComponent(id)}`;
+  // Under the execution's key, so its live notices refresh the tail too.
+  const key = ["execution", id, "log-tail", testId];
+  const tail = useQuery({
+    queryKey: key,
+    queryFn: () =>
+      readTail(
+        (after) =>
+          getJson<LogTailPage>(
+            `${base}/logs?after=${after}&size=${LOG_PAGE}` +
+              (testId === null ? "" : `&test=${encodeURIComponent(testId)}`),
+          ),
+        client.getQueryData<TailState>(key) ?? EMPTY_TAIL,
+      ),
+    refetchInterval: interval,
+  });
+  return tail.data ?? EMPTY_TAIL;
+}
+
+function ResultsPager(props: { page: number; total: number; onPage: (page: number) => void }) {
+  const last = Math.ceil(props.total / RESULTS_PAGE) - 1;
+  const from = props.page * RESULTS_PAGE + 1;
+  const to = Math.min(props.total, (props.page + 1) * RESULTS_PAGE);
+  return (
+    <p className="pager" aria-label="Results pages">
+      <button onClick={() => props.onPage(props.page - 1)} disabled={props.page <= 0}>
+        Previous
+      </button>
+      <span>
+        Results {from}–{to} of {props.total}
+      </span>
+      <button onClick={() => props.onPage(props.page + 1)} disabled={props.page >= last}>
+        Next
+      </button>
+    </p>
   );
 }
 
@@ -285,7 +372,7 @@ function LogView(props: { chunks: LogChunk[] }) {
   return (
     <pre className="log" data-testid="log" tabIndex={0} aria-label="Log">
       {props.chunks.map((c) => (
-        <span key={`${c.machine}-${c.seq}`} className={c.stream === "stderr" ? "stderr" : undefined}>
+        <span key={c.position ?? `${c.machine}-${c.seq}`} className={c.stream === "stderr" ? "stderr" : undefined}>
           <AnsiText text={c.text} />
         </span>
       ))}

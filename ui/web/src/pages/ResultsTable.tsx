@@ -4,10 +4,10 @@ import {
   getCoreRowModel,
   useReactTable,
 } from "@tanstack/react-table";
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { useMemo, useRef } from "react";
+import { useMemo } from "react";
 import { duration } from "../format";
 import type { Result } from "../model";
+import { useVirtualRows } from "../virtualRows";
 
 const column = createColumnHelper<Result>();
 const COLUMNS = [
@@ -30,17 +30,7 @@ export function ResultsTable(props: {
   const data = useMemo(() => props.results, [props.results]);
   const table = useReactTable({ data, columns: COLUMNS, getCoreRowModel: getCoreRowModel() });
   const rows = table.getRowModel().rows;
-  const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 20,
-    initialRect: { width: 800, height: 480 },
-  });
-  const items = virtualizer.getVirtualItems();
-  const before = items.length > 0 ? items[0].start : 0;
-  const after = items.length > 0 ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
+  const { scroller, items, before, after } = useVirtualRows(rows.length, ROW_HEIGHT);
 
   return (
     <div ref={scroller} className="results-scroll" role="region" aria-label="Results" tabIndex={0}>

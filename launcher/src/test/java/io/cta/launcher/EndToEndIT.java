@@ -1824,6 +1824,38 @@ class EndToEndIT {
   }
 
   @Test
+  void givenARunningTestInTheConsole_whenItPrints_thenTheLogTailShowsItAndTheWorkflowItsActivities()
+      throws Exception {
+    String line = "tailed-" + System.nanoTime();
+    String scenarioId =
+        scenario(List.of(test("console-tail", "echo " + line + "; sleep 8", null, Map.of())));
+    String id = run(scenarioId);
+
+    try (ConsoleBrowser browser = ConsoleBrowser.open(stack.settings().apiUrl())) {
+      browser.signInAt("/executions/" + id, adminToken);
+      browser.await(
+          d -> d.findElement(By.cssSelector("[data-testid=log]")).getText().contains(line));
+      assertEquals(
+          "running",
+          admin.get("/api/v1/executions/" + id).body().get("state").asText(),
+          "the line appeared while its test ran");
+      // Its end over REST first (a loaded machine may take a while), then on the page.
+      assertEquals("finished", Demo.awaitEnd(admin, id, TIMEOUT).get("state").asText());
+      browser.await(
+          d -> d.findElement(By.cssSelector("[data-testid=state]")).getText().equals("finished"));
+
+      browser.await(d -> d.findElement(By.xpath("//button[normalize-space()='Workflow']"))).click();
+      browser.await(
+          d -> d.findElement(By.cssSelector("tr[data-event-type=ActivityTaskCompleted]")));
+      String events = browser.one(By.cssSelector("[data-testid=workflow]")).getText();
+      assertTrue(events.contains("WorkflowExecutionStarted"), events);
+      assertTrue(events.contains("ActivityTaskScheduled"), events);
+      assertTrue(events.contains("activityType="), events);
+      browser.screenshot("workflow");
+    }
+  }
+
+  @Test
   void givenAViewerInTheConsole_whenOpeningScenarios_thenNoRunButtonAndTheApiRefusesARun()
       throws Exception {
     String name = "console-view-" + Long.toHexString(System.nanoTime());

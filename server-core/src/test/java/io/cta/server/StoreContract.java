@@ -55,7 +55,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 import reactor.core.publisher.Flux;
 
 /**
@@ -530,6 +532,43 @@ abstract class StoreContract {
     assertEquals(1, results.results("kept").collectList().block().size());
     assertEquals(1, results.logs("kept").collectList().block().size());
     assertEquals(1, results.states("kept").collectList().block().size());
+  }
+
+  @Test
+  void givenAnAppendStillInFlight_whenTheLogIsTailed_thenTheTailWaitsForItInsteadOfSkippingIt() {
+    String id = "tailed";
+    List<LogChunkDocument> first = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      first.add(
+          new LogChunkDocument("a" + i, id, "t1", Fixtures.MACHINE, 1, "run", "out", i, "a", AT));
+    }
+    results.appendLogs(id, first).block();
+    // Another appender reserved the rest of bucket 0 and has not pushed yet; a later append fills
+    // bucket 1 meanwhile.
+    mongo
+        .findAndModify(
+            Query.query(Criteria.where("_id").is("log-buckets:" + id)),
+            new Update().inc("count", ResultStore.LOGS_PER_BUCKET - 10),
+            Document.class,
+            "bucket-counters")
+        .block();
+    results
+        .appendLogs(
+            id,
+            List.of(
+                new LogChunkDocument(
+                    "b", id, "t1", Fixtures.MACHINE, 1, "run", "out", 99, "b", AT)))
+        .block();
+    ResultStore.LogFilter any = new ResultStore.LogFilter(null, null, null);
+
+    ResultStore.LogPage running = results.logsAfter(id, 0, 500, any, false).block();
+    ResultStore.LogPage ended = results.logsAfter(id, 0, 500, any, true).block();
+
+    assertEquals(10, running.items().size());
+    assertNull(running.next(), "the end of what can be read now");
+    assertEquals(11, ended.items().size(), "once ended, a short bucket no longer stops the read");
+    assertEquals(ResultStore.LOGS_PER_BUCKET + 1, ended.items().get(10).position());
+    assertEquals(0, results.logsAfter(id, 10_000, 10, any, true).block().items().size());
   }
 
   // SlotStore

@@ -18,6 +18,7 @@ import io.cta.server.definition.TestDefinition;
 import io.cta.server.execution.Counting;
 import io.cta.server.execution.ExecutionDocument;
 import io.cta.server.execution.ExecutionStore;
+import io.cta.server.execution.LogChunkDocument;
 import io.cta.server.execution.ResultDocument;
 import io.cta.server.execution.ResultStore;
 import io.cta.server.history.TestHistoryStore;
@@ -456,5 +457,168 @@ class ResultsApiTest {
       }
     }
     return null;
+  }
+
+  private static LogChunkDocument chunk(String executionId, int i) {
+    return new LogChunkDocument(
+        "log/" + executionId + "/" + i,
+        executionId,
+        i % 2 == 0 ? PASSES : FAILS,
+        i % 3 == 0 ? "lab-02" : "lab-01",
+        1,
+        i % 4 == 0 ? "build" : "run",
+        "stdout",
+        i,
+        "line " + i + "\n",
+        Instant.now());
+  }
+
+  private List<Long> positions(JsonNode page) {
+    List<Long> positions = new ArrayList<>();
+    page.get("items").forEach(item -> positions.add(item.get("position").asLong()));
+    return positions;
+  }
+
+  @Test
+  void givenAStoredLog_whenTailedAfterPositionsInPages_thenEveryChunkComesOnceInOrderAndNextEnds()
+      throws Exception {
+    String id = run(scenario(PASSES, FAILS)[1]);
+    List<LogChunkDocument> chunks = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      chunks.add(chunk(id, i));
+    }
+    results.appendLogs(id, chunks.subList(0, 100)).block();
+    results.appendLogs(id, chunks.subList(100, 150)).block();
+    // A redelivered chunk is shown once.
+    results.appendLogs(id, List.of(chunks.get(149))).block();
+
+    List<String> texts = new ArrayList<>();
+    long after = 0;
+    int pages = 0;
+    while (true) {
+      JsonNode page =
+          ok("GET", "/api/v1/executions/" + id + "/logs?after=" + after + "&size=40", null, 200);
+      assertEquals(40, page.get("size").asInt());
+      assertTrue(page.get("items").size() <= 40, page.toString());
+      page.get("items").forEach(item -> texts.add(item.get("text").asText()));
+      pages++;
+      if (page.get("next").isNull()) {
+        break;
+      }
+      assertEquals(positions(page).get(positions(page).size() - 1), page.get("next").asLong());
+      after = page.get("next").asLong();
+    }
+    assertEquals(4, pages);
+    assertEquals(chunks.stream().map(LogChunkDocument::text).toList(), texts);
+
+    JsonNode end = ok("GET", "/api/v1/executions/" + id + "/logs?after=151", null, 200);
+    assertEquals(0, end.get("items").size());
+    assertTrue(end.get("next").isNull());
+    assertEquals(
+        0,
+        ok("GET", "/api/v1/executions/" + id + "/logs?after=100000", null, 200)
+            .get("items")
+            .size());
+
+    // A chunk stored later shows after the last position read, and only it.
+    results.appendLogs(id, List.of(chunk(id, 150))).block();
+    JsonNode tail = ok("GET", "/api/v1/executions/" + id + "/logs?after=151", null, 200);
+    assertEquals(List.of("line 150\n"), texts(tail));
+    assertEquals(List.of(152L), positions(tail));
+  }
+
+  private static List<String> texts(JsonNode page) {
+    List<String> texts = new ArrayList<>();
+    page.get("items").forEach(item -> texts.add(item.get("text").asText()));
+    return texts;
+  }
+
+  @Test
+  void givenAStoredLog_whenFilteredByTestStageAndMachine_thenOnlyThoseChunksWithOrWithoutPaging()
+      throws Exception {
+    String id = run(scenario(PASSES, FAILS)[1]);
+    List<LogChunkDocument> chunks = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      chunks.add(chunk(id, i));
+    }
+    results.appendLogs(id, chunks).block();
+    List<String> expected =
+        chunks.stream()
+            .filter(c -> c.testId().equals(PASSES) && c.stage().equals("build"))
+            .filter(c -> c.machine().equals("lab-02"))
+            .map(LogChunkDocument::text)
+            .toList();
+    String filter = "test=" + PASSES + "&stage=build&machine=lab-02";
+
+    JsonNode tail = ok("GET", "/api/v1/executions/" + id + "/logs?size=500&" + filter, null, 200);
+    JsonNode whole = ok("GET", "/api/v1/executions/" + id + "/logs?" + filter, null, 200);
+
+    assertEquals(expected, texts(tail));
+    assertTrue(tail.get("next").isNull());
+    // Without after or size: the shape from before tailing, every chunk on one page.
+    assertEquals(expected, texts(whole));
+    assertEquals(expected.size(), whole.get("total").asInt());
+    assertEquals(0, whole.get("page").asInt());
+    assertNull(whole.get("items").get(0).get("position"));
+    assertEquals(
+        60, ok("GET", "/api/v1/executions/" + id + "/logs", null, 200).get("items").size());
+  }
+
+  @Test
+  void givenBadTailParameters_whenLogsAreRead_thenBadRequestNamingThem() throws Exception {
+    String id = run(scenario(PASSES)[1]);
+    for (String query : List.of("after=-1", "size=0", "size=501", "after=abc", "size=x")) {
+      String detail =
+          problem(send("GET", "/api/v1/executions/" + id + "/logs?" + query, null, ADMIN), 400);
+      assertTrue(detail.startsWith(query.substring(0, query.indexOf('='))), detail);
+    }
+  }
+
+  @Test
+  void givenManyResults_whenPagedAndFiltered_thenThePageEnvelopeCountsTheMatchingOnes()
+      throws Exception {
+    String id = run(scenario(PASSES, FAILS, NEVER_RAN)[1]);
+    List<ResultDocument> stored = new ArrayList<>();
+    for (int attempt = 1; attempt <= 5; attempt++) {
+      stored.add(result(id, PASSES, attempt, TestStatus.ok, 10));
+      stored.add(result(id, FAILS, attempt, TestStatus.failed, 10));
+    }
+    results.appendResults(id, stored).block();
+
+    JsonNode first = ok("GET", "/api/v1/executions/" + id + "/results?size=3", null, 200);
+    JsonNode last = ok("GET", "/api/v1/executions/" + id + "/results?size=3&page=3", null, 200);
+    JsonNode beyond = ok("GET", "/api/v1/executions/" + id + "/results?size=3&page=9", null, 200);
+    JsonNode failed =
+        ok("GET", "/api/v1/executions/" + id + "/results?status=failed&page=0&size=2", null, 200);
+    JsonNode byTest = ok("GET", "/api/v1/executions/" + id + "/results?test=" + PASSES, null, 200);
+    JsonNode all = ok("GET", "/api/v1/executions/" + id + "/results", null, 200);
+
+    assertEquals(3, first.get("items").size());
+    assertEquals(10, first.get("total").asInt());
+    assertEquals(3, first.get("size").asInt());
+    assertEquals(1, last.get("items").size());
+    assertEquals(3, last.get("page").asInt());
+    assertEquals(0, beyond.get("items").size());
+    assertEquals(5, failed.get("total").asInt());
+    assertEquals(2, failed.get("items").size());
+    failed.get("items").forEach(r -> assertEquals(FAILS, r.get("testId").asText()));
+    assertEquals(5, byTest.get("items").size());
+    byTest.get("items").forEach(r -> assertEquals(PASSES, r.get("testId").asText()));
+    // Without page or size: all of them on one page, as before paging.
+    assertEquals(10, all.get("items").size());
+    assertEquals(10, all.get("size").asInt());
+    assertEquals(
+        400,
+        send("GET", "/api/v1/executions/" + id + "/results?size=501", null, ADMIN).statusCode());
+  }
+
+  @Test
+  void givenTemporalUnreachable_whenTheWorkflowIsRead_thenServiceUnavailable() throws Exception {
+    String id = run(scenario(PASSES)[1]);
+
+    String detail =
+        problem(send("GET", "/api/v1/executions/" + id + "/workflow", null, ADMIN), 503);
+
+    assertTrue(detail.contains("Temporal"), detail);
   }
 }

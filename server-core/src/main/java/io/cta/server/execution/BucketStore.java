@@ -172,6 +172,71 @@ final class BucketStore<T> {
 
   private record Bucket<T>(long n, List<T> entries) {}
 
+  /** An entry and its position: {@code n × size + its index in bucket n}, never reused. */
+  record Positioned<T>(long position, T entry) {}
+
+  /**
+   * The entries after {@code after}, in position order, from at most {@code maxBuckets} buckets.
+   * Entries of a bucket keep their index once pushed, so a position is a stable cursor. Unless
+   * {@code settled}, reading stops after a bucket that is not full: positions reserved there may
+   * still be pushed by an appender in flight, and a cursor moved past them would never see them.
+   */
+  Mono<Slice<T>> after(String executionId, long after, int maxBuckets, boolean settled) {
+    long first = Math.max(0, after) / size;
+    return mongo
+        .findById(counter(executionId), Document.class, COUNTERS)
+        .flatMap(
+            counter -> {
+              long count = ((Number) counter.get("count")).longValue();
+              long end = (count - 1) / size;
+              long last = Math.min(end, first + maxBuckets - 1);
+              if (count == 0 || first > last) {
+                return Mono.just(new Slice<T>(List.of(), false));
+              }
+              List<String> ids = new ArrayList<>();
+              for (long n = first; n <= last; n++) {
+                ids.add(bucket(executionId, n));
+              }
+              return mongo
+                  .getCollection(collection)
+                  .flatMapMany(
+                      buckets -> buckets.find(Filters.in("_id", ids), RawBsonDocument.class))
+                  .map(bucket -> read(bucket, executionId))
+                  .collectSortedList(Comparator.comparingLong(Bucket::n))
+                  .map(read -> positioned(read, first, after, settled, last < end));
+            })
+        .defaultIfEmpty(new Slice<>(List.of(), false));
+  }
+
+  /**
+   * Entries read by position.
+   *
+   * @param more whether entries beyond the last bucket read are stored
+   */
+  record Slice<T>(List<Positioned<T>> entries, boolean more) {}
+
+  private Slice<T> positioned(
+      List<Bucket<T>> read, long first, long after, boolean settled, boolean more) {
+    List<Positioned<T>> entries = new ArrayList<>();
+    long expected = first;
+    for (Bucket<T> bucket : read) {
+      if (!settled && bucket.n() != expected) {
+        return new Slice<>(entries, false); // a bucket whose first push has not landed yet
+      }
+      for (int i = 0; i < bucket.entries().size(); i++) {
+        long position = bucket.n() * size + i + 1;
+        if (position > after) {
+          entries.add(new Positioned<>(position, bucket.entries().get(i)));
+        }
+      }
+      if (!settled && bucket.entries().size() < size) {
+        return new Slice<>(entries, false);
+      }
+      expected = bucket.n() + 1;
+    }
+    return new Slice<>(entries, more);
+  }
+
   private Bucket<T> read(RawBsonDocument document, String executionId) {
     long n = 0;
     List<T> entries = new ArrayList<>();

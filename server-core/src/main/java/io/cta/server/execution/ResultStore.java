@@ -2,9 +2,11 @@ package io.cta.server.execution;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.stereotype.Component;
@@ -23,7 +25,7 @@ public class ResultStore {
   /** Bounded so that a bucket of the largest possible entries stays far below 16 MB. */
   static final int RESULTS_PER_BUCKET = 100;
 
-  static final int LOGS_PER_BUCKET = 64;
+  public static final int LOGS_PER_BUCKET = 64;
   static final int STATES_PER_BUCKET = 200;
 
   private final BucketStore<ResultDocument> results;
@@ -67,6 +69,59 @@ public class ResultStore {
         LogChunkDocument::id,
         Comparator.comparing(LogChunkDocument::at).thenComparingLong(LogChunkDocument::seq));
   }
+
+  /**
+   * A page of the execution's log chunks after position {@code after}, in the order they were
+   * stored, for tailing (docs/api.md#logs). Reads at most about a thousand chunks whatever the
+   * filter, so a page may hold fewer than {@code size} while {@code next} says more follow. A chunk
+   * an agent delivered twice is shown once per page; a redelivery stored later may show again.
+   *
+   * @param settled the execution ended: nothing is still being appended, so a bucket left short by
+   *     a failed append does not stop the reading
+   */
+  public Mono<LogPage> logsAfter(
+      String executionId, long after, int size, LogFilter filter, boolean settled) {
+    int buckets = size / LOGS_PER_BUCKET + TAIL_SCAN_BUCKETS;
+    return logs.after(executionId, after, buckets, settled)
+        .map(
+            slice -> {
+              List<LogEntry> items = new ArrayList<>();
+              Set<String> seen = new HashSet<>();
+              long scanned = after;
+              for (BucketStore.Positioned<LogChunkDocument> read : slice.entries()) {
+                if (items.size() == size) {
+                  return new LogPage(items, scanned);
+                }
+                scanned = read.position();
+                LogChunkDocument chunk = read.entry();
+                if (seen.add(chunk.id()) && filter.test(chunk)) {
+                  items.add(new LogEntry(read.position(), chunk));
+                }
+              }
+              return new LogPage(items, slice.more() ? scanned : null);
+            });
+  }
+
+  /** How many log buckets beyond a page's own a tail read may scan to fill it through a filter. */
+  static final int TAIL_SCAN_BUCKETS = 16;
+
+  /** Which chunks a log page keeps; a null field keeps any. */
+  public record LogFilter(String testId, String stage, String machine) {
+    public boolean test(LogChunkDocument chunk) {
+      return (testId == null || testId.equals(chunk.testId()))
+          && (stage == null || stage.equals(chunk.stage()))
+          && (machine == null || machine.equals(chunk.machine()));
+    }
+  }
+
+  /** A log chunk and its position in the execution's log, the cursor to read on after it. */
+  public record LogEntry(long position, LogChunkDocument chunk) {}
+
+  /**
+   * @param next the {@code after} to read the following chunks with, or null when none are stored
+   *     yet beyond these
+   */
+  public record LogPage(List<LogEntry> items, Long next) {}
 
   public Flux<StateEventDocument> states(String executionId) {
     return unique(

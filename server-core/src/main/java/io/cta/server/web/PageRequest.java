@@ -15,18 +15,24 @@ public record PageRequest(int page, int size, Sort sort) {
   public static PageRequest of(
       Integer page, Integer size, String sort, Set<String> sortable, Sort defaultSort) {
     int p = page == null ? 0 : page;
-    int s = size == null ? 20 : size;
     if (p < 0) {
       throw new InvalidInputException("page: must be 0 or more");
     }
-    if (s < 1 || s > MAX_SIZE) {
-      throw new InvalidInputException("size: must be between 1 and " + MAX_SIZE);
-    }
+    int s = sizeOf(size, 20);
     if ((long) p * s > Integer.MAX_VALUE) {
       // MongoDB's skip is an int: a larger offset would wrap around.
       throw new InvalidInputException("page: page × size must be at most " + Integer.MAX_VALUE);
     }
     return new PageRequest(p, s, parseSort(sort, sortable, defaultSort));
+  }
+
+  /** A page size alone (for lists read by cursor): {@code size}, or the default when absent. */
+  public static int sizeOf(Integer size, int defaultSize) {
+    int s = size == null ? defaultSize : size;
+    if (s < 1 || s > MAX_SIZE) {
+      throw new InvalidInputException("size: must be between 1 and " + MAX_SIZE);
+    }
+    return s;
   }
 
   public long offset() {
