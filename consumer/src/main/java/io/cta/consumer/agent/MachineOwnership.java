@@ -1,6 +1,8 @@
 package io.cta.consumer.agent;
 
 import io.cta.server.error.ForbiddenException;
+import io.cta.server.machine.MachineKind;
+import io.cta.server.machine.MachineStore;
 import io.cta.server.security.CtaPrincipal;
 import io.cta.server.security.TokenStore;
 import org.springframework.stereotype.Component;
@@ -10,20 +12,40 @@ import reactor.core.publisher.Mono;
 /**
  * Who may speak for a machine name: a token bound to a machine speaks only for that one, and a name
  * that an agent token is bound to is that token's alone, so that an unbound token cannot register
- * (or heartbeat, or upload as) a machine whose owner restricted it.
+ * (or heartbeat, or upload as) a machine whose owner restricted it. No agent speaks for an SSH
+ * machine (docs/agentless.md): an operator declared it and the SSH runner works for it.
  */
 @Component
 class MachineOwnership {
 
   private final TokenStore tokens;
+  private final MachineStore machines;
 
-  MachineOwnership(TokenStore tokens) {
+  MachineOwnership(TokenStore tokens, MachineStore machines) {
     this.tokens = tokens;
+    this.machines = machines;
   }
 
   /** Completes empty when the caller may speak for {@code machine}, else fails with a 403. */
   Mono<Void> check(ServerWebExchange exchange, String machine) {
     AgentController.checkMachine(exchange, machine);
+    return notSsh(machine).then(Mono.defer(() -> tokenMayUse(exchange, machine)));
+  }
+
+  private Mono<Void> notSsh(String machine) {
+    return machines
+        .findByName(machine)
+        .filter(m -> m.kind() == MachineKind.ssh)
+        .flatMap(
+            m ->
+                Mono.<Void>error(
+                    new ForbiddenException(
+                        "machine '"
+                            + machine
+                            + "' is an SSH machine: no agent may speak for it (docs/agentless.md)")));
+  }
+
+  private Mono<Void> tokenMayUse(ServerWebExchange exchange, String machine) {
     CtaPrincipal principal = CtaPrincipal.of(exchange);
     if (principal.machine() != null) {
       return Mono.empty();

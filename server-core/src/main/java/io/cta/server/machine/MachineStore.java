@@ -110,7 +110,9 @@ public class MachineStore {
             .setOnInsert("draining", false)
             .setOnInsert("drainRequested", false)
             .setOnInsert("registeredAt", now);
-    Query byName = Query.query(Criteria.where("name").is(request.name()));
+    // Never an SSH machine's document: the upsert then fails on the unique name instead.
+    Query byName =
+        Query.query(Criteria.where("name").is(request.name()).and("kind").ne(MachineKind.ssh));
     return mongo
         .findAndModify(
             byName,
@@ -316,12 +318,57 @@ public class MachineStore {
       case "offline" ->
           "machine '"
               + machine.name()
-              + "' is offline (last seen "
-              + (machine.lastSeenAt() == null ? "never" : machine.lastSeenAt())
+              + "' is offline ("
+              + machine.offlineReason(now, offlineAfter)
               + ")";
       case "busy" -> "machine '" + machine.name() + "' is busy with " + machine.executions();
       default -> "machine '" + machine.name() + "' is " + status;
     };
+  }
+
+  /** Stores a new machine an operator declared; fails with a duplicate key if its name is taken. */
+  public Mono<MachineDocument> create(MachineDocument machine) {
+    return mongo.insert(machine).flatMap(m -> published(m, Instant.now()));
+  }
+
+  /**
+   * Replaces an SSH machine's connection and slots; what the runner learnt of the old connection no
+   * longer holds, so it is offline until the next probe succeeds. Empty when there is no such SSH
+   * machine.
+   */
+  public Mono<MachineDocument> reconnect(String id, SshConnection ssh, int slots) {
+    return mongo
+        .findAndModify(
+            Query.query(Criteria.where("_id").is(id).and("kind").is(MachineKind.ssh)),
+            new Update()
+                .set("ssh", ssh)
+                .set("hostname", ssh.host())
+                .set("slots", slots)
+                .unset("unreachable")
+                .unset("lastSeenAt"),
+            FindAndModifyOptions.options().returnNew(true),
+            MachineDocument.class)
+        .flatMap(m -> published(m, Instant.now()));
+  }
+
+  /**
+   * Deletes a machine that runs no execution; false when it runs one (or is gone). The caller
+   * decides whether its status allows it.
+   */
+  public Mono<Boolean> deleteIdle(String id) {
+    return mongo
+        .remove(
+            Query.query(Criteria.where("_id").is(id).and("executions").size(0)),
+            MachineDocument.class)
+        .map(result -> result.getDeletedCount() > 0);
+  }
+
+  /** The SSH machines whose connection uses the secret {@code credential}, by name. */
+  public Flux<MachineDocument> usingCredential(String credential) {
+    return mongo.find(
+        Query.query(Criteria.where("kind").is(MachineKind.ssh).and("ssh.credential").is(credential))
+            .with(Sort.by("name")),
+        MachineDocument.class);
   }
 
   /** Machines whose effective groups (declared or assigned) include {@code group}, by name. */
