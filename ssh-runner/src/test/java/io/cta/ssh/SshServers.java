@@ -7,12 +7,14 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
+import java.util.List;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.apache.sshd.common.digest.BuiltinDigests;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.shell.ProcessShellCommandFactory;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
 /** Apache MINA SSHD's in-process server running real local processes, and keys for it. */
 final class SshServers {
@@ -53,6 +55,7 @@ final class SshServers {
         (user, key, session) -> KeyUtils.compareKeys(key, client.getPublic()));
     server.setPasswordAuthenticator((user, password, session) -> PASSWORD.equals(password));
     server.setCommandFactory(ProcessShellCommandFactory.INSTANCE);
+    server.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
     server.start();
     return server;
   }
