@@ -1,8 +1,14 @@
 package io.cta.ssh;
 
 import io.cta.activities.agent.StageSpec;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.session.ClientSession;
 
 /**
  * The POSIX shell text the runner sends to an SSH machine's {@code /bin/sh -s} (docs/agentless.md,
@@ -20,6 +26,32 @@ final class RemoteShell {
   private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   private RemoteShell() {}
+
+  /** A {@code /bin/sh -s} channel fed {@code script}, its standard input then closed. */
+  static ChannelExec open(ClientSession session, String script) throws IOException {
+    ChannelExec channel = session.createExecChannel(SHELL);
+    channel.open().verify(Duration.ofSeconds(30));
+    OutputStream in = channel.getInvertedIn();
+    in.write(script.getBytes(StandardCharsets.UTF_8));
+    in.flush();
+    in.close();
+    return channel;
+  }
+
+  /**
+   * What a host must have for stages: a POSIX shell (this runs in one), {@code setsid}, and {@code
+   * kill}; prints what is missing and exits 1.
+   */
+  static final String SUITABLE =
+      """
+      missing=""
+      for tool in setsid kill mkdir; do
+        command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
+      done
+      [ -z "$missing" ] && exit 0
+      echo "missing:$missing"
+      exit 1
+      """;
 
   /** {@code text} as one shell word, whatever it holds. */
   static String quote(String text) {

@@ -8,7 +8,6 @@ import io.cta.testrunner.stage.Stages;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -207,15 +206,8 @@ public final class RemoteStages {
     }
   }
 
-  /** A {@code /bin/sh -s} channel fed {@code script}, its standard input then closed. */
   private ChannelExec open(String script) throws IOException {
-    ChannelExec channel = session.createExecChannel(RemoteShell.SHELL);
-    channel.open().verify(Duration.ofSeconds(30));
-    OutputStream in = channel.getInvertedIn();
-    in.write(script.getBytes(StandardCharsets.UTF_8));
-    in.flush();
-    in.close();
-    return channel;
+    return RemoteShell.open(session, script);
   }
 
   /** The first line, read byte by byte so that the rest stays in the stream; null at its end. */

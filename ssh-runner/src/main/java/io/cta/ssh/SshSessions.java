@@ -12,7 +12,7 @@ import org.apache.sshd.client.session.ClientSession;
  */
 public final class SshSessions implements AutoCloseable {
 
-  private record Held(SshTarget target, ClientSession session) {}
+  private record Held(SshTarget target, ClientSession session, String presentedKey) {}
 
   private final SshConnector connector;
   private final Map<String, Held> held = new HashMap<>();
@@ -31,9 +31,18 @@ public final class SshSessions implements AutoCloseable {
       return current.session();
     }
     forget(machine);
-    ClientSession session = connector.open(target).session();
-    held.put(machine, new Held(target, session));
-    return session;
+    SshConnector.Opened opened = connector.open(target);
+    held.put(machine, new Held(target, opened.session(), opened.presentedKey()));
+    return opened.session();
+  }
+
+  /**
+   * The {@code SHA256:} fingerprint of the key the machine's host presented on its open session (to
+   * pin after trust on first use); null without one.
+   */
+  public synchronized String presentedKey(String machine) {
+    Held current = held.get(machine);
+    return current == null ? null : current.presentedKey();
   }
 
   /** Closes the machine's session, if any (the machine was deleted, or its probe failed). */

@@ -9,7 +9,6 @@ import io.cta.activities.agent.StageSpec;
 import io.cta.testrunner.mask.Masker;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.server.SshServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,34 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
  * output, exit statuses, and a cancel or a timeout ending the stage's whole process group, checked
  * over a second connection.
  */
-class RemoteStagesTest {
+class RemoteStagesTest extends OnMinaServer {
 
   /** Thrown by the heartbeat, as Temporal's cancel is. */
   static final class Canceled extends RuntimeException {}
-
-  static KeyPair hostKey;
-  static KeyPair clientKey;
-  static SshServer server;
-  static SshConnector connector;
 
   @TempDir Path work;
   ClientSession session;
   final StringBuffer logged = new StringBuffer();
   final AtomicBoolean cancel = new AtomicBoolean();
-
-  @BeforeAll
-  static void start() throws Exception {
-    hostKey = SshServers.ecdsa();
-    clientKey = SshServers.ed25519();
-    server = SshServers.start(hostKey, clientKey);
-    connector = new SshConnector(Duration.ofSeconds(10));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    connector.close();
-    server.stop(true);
-  }
 
   @BeforeEach
   void open() throws Exception {
@@ -67,16 +44,6 @@ class RemoteStagesTest {
   @AfterEach
   void close() throws Exception {
     session.close();
-  }
-
-  private static SshTarget target() throws Exception {
-    return new SshTarget(
-        "127.0.0.1",
-        server.getPort(),
-        "ci",
-        SshServers.openSsh(clientKey),
-        SshServers.fingerprint(hostKey),
-        false);
   }
 
   private RemoteStages stages(Masker masker) {

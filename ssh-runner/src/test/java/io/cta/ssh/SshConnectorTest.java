@@ -6,38 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ServerSocket;
-import java.security.KeyPair;
-import java.time.Duration;
-import org.apache.sshd.server.SshServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Host keys, credentials and the reasons an SSH machine goes offline, on MINA's server. */
-class SshConnectorTest {
-
-  static KeyPair hostKey;
-  static KeyPair clientKey;
-  static SshServer server;
-  static SshConnector connector;
-
-  @BeforeAll
-  static void start() throws Exception {
-    hostKey = SshServers.ecdsa();
-    clientKey = SshServers.ed25519();
-    server = SshServers.start(hostKey, clientKey);
-    connector = new SshConnector(Duration.ofSeconds(10));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    connector.close();
-    server.stop(true);
-  }
-
-  private static SshTarget target(String credential, String pin, boolean tofu) {
-    return new SshTarget("127.0.0.1", server.getPort(), "ci", credential, pin, tofu);
-  }
+class SshConnectorTest extends OnMinaServer {
 
   @Test
   void givenThePinnedKeyAndAnEd25519Key_whenOpened_thenTheSessionIsAuthenticated()

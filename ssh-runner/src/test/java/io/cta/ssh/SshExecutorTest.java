@@ -12,15 +12,11 @@ import io.cta.agent.run.ResultFiles;
 import io.cta.agent.run.TestOutcome;
 import io.cta.agent.run.TestRun;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
-import org.apache.sshd.server.SshServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,30 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
  * server: stages in order with CTA's variables, the verdict through the agent's result rules, and
  * one session reused by consecutive tests.
  */
-class SshExecutorTest {
-
-  static KeyPair hostKey;
-  static KeyPair clientKey;
-  static SshServer server;
-  static SshConnector connector;
+class SshExecutorTest extends OnMinaServer {
 
   @TempDir Path local;
   @TempDir Path remote;
   final List<AgentEvent> events = new CopyOnWriteArrayList<>();
-
-  @BeforeAll
-  static void start() throws Exception {
-    hostKey = SshServers.ecdsa();
-    clientKey = SshServers.ed25519();
-    server = SshServers.start(hostKey, clientKey);
-    connector = new SshConnector(Duration.ofSeconds(10));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    connector.close();
-    server.stop(true);
-  }
 
   private TestOutcome run(SshExecutor executor, String testId, StageSpec... stages)
       throws Exception {
@@ -76,14 +53,7 @@ class SshExecutorTest {
   @Test
   void givenTwoTests_whenRunOverSsh_thenTheyPassOrFailByTheAgentsRulesOverOneSession()
       throws Exception {
-    SshTarget target =
-        new SshTarget(
-            "127.0.0.1",
-            server.getPort(),
-            "ci",
-            SshServers.openSsh(clientKey),
-            SshServers.fingerprint(hostKey),
-            false);
+    SshTarget target = target();
     try (SshSessions sessions = new SshSessions(connector)) {
       SshExecutor executor =
           new SshExecutor(
@@ -145,20 +115,6 @@ class SshExecutorTest {
       assertTrue(
           local.resolve("project/target/r/TEST-a.xml").toFile().isFile(),
           "fetched into the runner's copy of the test directory");
-    }
-  }
-
-  private static SshTarget target() {
-    try {
-      return new SshTarget(
-          "127.0.0.1",
-          server.getPort(),
-          "ci",
-          SshServers.openSsh(clientKey),
-          SshServers.fingerprint(hostKey),
-          false);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
     }
   }
 }
