@@ -125,6 +125,10 @@ export interface Machine {
   groups: string[] | null;
   executions: string[] | null;
   lastSeenAt: string | null;
+  /** "agent" or "ssh" (docs/agentless.md); absent from servers before SSH machines. */
+  kind?: string;
+  /** Why it is offline (an SSH machine: its last probe's failure); null unless offline. */
+  offlineReason?: string | null;
 }
 
 export interface Scenario {
