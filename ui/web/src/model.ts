@@ -1,6 +1,6 @@
 // Wire shapes of the REST API (docs/api.md); only the fields the console reads.
 
-export type Role = "admin" | "operator" | "viewer" | "agent";
+export type Role = "admin" | "operator" | "viewer" | "agent" | "runner";
 
 export interface Me {
   tokenId: string;

@@ -351,6 +351,70 @@ public class MachineStore {
         .flatMap(m -> published(m, Instant.now()));
   }
 
+  /** Every SSH machine, by name (the SSH runner's list; no index: a scan of a small collection). */
+  public Flux<MachineDocument> sshMachines() {
+    return mongo.find(
+        Query.query(Criteria.where("kind").is(MachineKind.ssh)).with(Sort.by("name")),
+        MachineDocument.class);
+  }
+
+  /**
+   * Records the SSH runner's probe of an SSH machine: online now ({@code reason} null), or offline
+   * with the reason. The first key seen is pinned when the machine trusts on first use and has
+   * none, in the same conditional write, so that two probes never pin two keys. Empty when there is
+   * no such SSH machine.
+   */
+  public Mono<MachineDocument> probed(
+      String name, String reason, String presentedKey, Instant now) {
+    Criteria ssh = Criteria.where("name").is(name).and("kind").is(MachineKind.ssh);
+    Mono<MachineDocument> pinned =
+        reason == null && presentedKey != null
+            ? mongo.findAndModify(
+                Query.query(
+                    new Criteria()
+                        .andOperator(
+                            ssh,
+                            Criteria.where("ssh.trustOnFirstUse").is(true),
+                            Criteria.where("ssh.hostKey").is(null))),
+                new Update().set("ssh.hostKey", presentedKey),
+                MachineDocument.class)
+            : Mono.empty();
+    Update update =
+        reason == null
+            ? new Update().set("lastSeenAt", now).unset("unreachable")
+            : new Update().set("unreachable", reason);
+    return pinned
+        .then(mongo.findAndModify(Query.query(ssh), update, MachineDocument.class))
+        .flatMap(
+            before -> {
+              String was = before.status(now, offlineAfter);
+              return mongo
+                  .findById(before.id(), MachineDocument.class)
+                  .flatMap(
+                      after ->
+                          was.equals(after.status(now, offlineAfter))
+                                  && java.util.Objects.equals(
+                                      before.unreachable(), after.unreachable())
+                              ? Mono.just(after)
+                              : published(after, now));
+            });
+  }
+
+  /**
+   * The SSH runner starts working for an SSH machine: it runs nothing yet. Empty when there is no
+   * such SSH machine.
+   */
+  public Mono<MachineDocument> runnerRegistered(String name) {
+    return mongo.findAndModify(
+        Query.query(Criteria.where("name").is(name).and("kind").is(MachineKind.ssh)),
+        new Update()
+            .set("executions", List.of())
+            .set("running", List.of())
+            .set("deregistered", false),
+        FindAndModifyOptions.options().returnNew(true),
+        MachineDocument.class);
+  }
+
   /**
    * Deletes a machine that runs no execution; false when it runs one (or is gone). The caller
    * decides whether its status allows it.
