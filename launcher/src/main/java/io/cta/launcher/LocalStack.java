@@ -297,6 +297,41 @@ public final class LocalStack implements AutoCloseable {
     launch("agent-" + name, command, Map.of());
   }
 
+  /** The process name of the SSH runner. */
+  public static final String SSH_RUNNER = "ssh-runner";
+
+  /**
+   * Creates the SSH runner's token (role {@code runner}), writes it to a file only its owner can
+   * read, and starts the runner with it (docs/agentless.md).
+   *
+   * @param env extra environment, such as {@code CTA_SSH_PROBE_INTERVAL}
+   */
+  public void startSshRunner(Map<String, String> env) {
+    Path tokenFile = settings.secretsDir().resolve(SSH_RUNNER + ".token");
+    if (!Files.exists(tokenFile)) {
+      CtaClient admin = new CtaClient(settings.apiUrl(), settings.adminToken());
+      String token =
+          admin
+              .post("/api/v1/tokens", Map.of("name", "ssh runner", "role", "runner"))
+              .expect(201)
+              .body()
+              .get("token")
+              .asText();
+      writeSecret(tokenFile, token);
+    }
+    List<String> command =
+        jar(
+            "@" + settings.home().resolve(AGENT_JVM_OPTIONS),
+            "ssh-runner/target/cta-ssh-runner.jar");
+    command.addAll(
+        List.of(
+            "--server", settings.consumerUrl(),
+            "--temporal", "127.0.0.1:" + settings.temporalPort(),
+            "--token-file", tokenFile.toString(),
+            "--work-dir", workDir(SSH_RUNNER).toString()));
+    launch(SSH_RUNNER, command, env);
+  }
+
   /** The agent's JVM flags, shipped next to its start script. */
   public static final String AGENT_JVM_OPTIONS = "agent-worker/src/main/dist/cta-agent.jvm-options";
 
