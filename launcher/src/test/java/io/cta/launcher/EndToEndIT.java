@@ -3,6 +3,7 @@ package io.cta.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -108,6 +109,7 @@ class EndToEndIT {
     if (sshd != null) {
       return;
     }
+    assumeTrue(OpenSshServer.missing() == null, OpenSshServer.missing());
     sshd = OpenSshServer.start();
     admin
         .post("/api/v1/secrets", Map.of("name", "e2e-ssh-key", "value", sshd.clientKey()))
@@ -122,8 +124,8 @@ class EndToEndIT {
   private static void declareSsh(String name, String credential, String hostKey) {
     Map<String, Object> ssh = new java.util.HashMap<>();
     ssh.put("host", "127.0.0.1");
-    ssh.put("port", sshd.port);
-    ssh.put("user", System.getProperty("user.name"));
+    ssh.put("port", sshd.port());
+    ssh.put("user", OpenSshServer.user());
     ssh.put("credential", credential);
     ssh.put("hostKey", hostKey);
     admin

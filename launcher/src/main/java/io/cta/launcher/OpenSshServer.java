@@ -1,7 +1,5 @@
 package io.cta.launcher;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -12,17 +10,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Debian's OpenSSH server on a free loopback port, for the SSH machines of the end-to-end tests
- * (docs/agentless.md): a host key and a client key made by {@code ssh-keygen}, the client's public
- * key authorized for the current user. Tests that need it are skipped, with the reason, only when
- * {@code /usr/sbin/sshd} or {@code ssh-keygen} is absent ({@code .ci/run} installs them).
+ * Debian's OpenSSH server on a free loopback port, for SSH machines in the end-to-end tests and the
+ * benchmark (docs/agentless.md): a host key and a client key made by {@code ssh-keygen}, the
+ * client's public key authorized for the current user. Needs {@code /usr/sbin/sshd} and {@code
+ * ssh-keygen} ({@link #missing()}; {@code .ci/run} installs them).
  */
-final class OpenSshServer implements AutoCloseable {
+public final class OpenSshServer implements AutoCloseable {
 
   private static final Path SSHD = Path.of("/usr/sbin/sshd");
 
-  final Path dir;
-  final int port;
+  private final Path dir;
+  private final int port;
   private final Process process;
 
   private OpenSshServer(Path dir, int port, Process process) {
@@ -31,9 +29,19 @@ final class OpenSshServer implements AutoCloseable {
     this.process = process;
   }
 
-  static OpenSshServer start() throws Exception {
-    assumeTrue(Files.isExecutable(SSHD), "OpenSSH's server is not installed (/usr/sbin/sshd)");
-    assumeTrue(onPath("ssh-keygen"), "ssh-keygen is not installed (openssh-client)");
+  /** What is missing to start one, or null when nothing is. */
+  public static String missing() {
+    if (!Files.isExecutable(SSHD)) {
+      return "OpenSSH's server is not installed (/usr/sbin/sshd)";
+    }
+    return onPath("ssh-keygen") ? null : "ssh-keygen is not installed (openssh-client)";
+  }
+
+  /** Starts one; see {@link #missing()} first. */
+  public static OpenSshServer start() throws Exception {
+    if (missing() != null) {
+      throw new IllegalStateException(missing());
+    }
     Path dir = Files.createTempDirectory("cta-e2e-sshd");
     keygen(dir.resolve("host_key"));
     keygen(dir.resolve("client_key"));
@@ -70,23 +78,32 @@ final class OpenSshServer implements AutoCloseable {
     return server;
   }
 
+  public int port() {
+    return port;
+  }
+
+  /** The user the client key logs in as: the one running this. */
+  public static String user() {
+    return System.getProperty("user.name");
+  }
+
   /** The host's public key as a known_hosts line would give it. */
-  String hostKey() throws IOException {
+  public String hostKey() throws IOException {
     return Files.readString(dir.resolve("host_key.pub")).strip();
   }
 
   /** The private key the server accepts, as an operator stores it in the secret store. */
-  String clientKey() throws IOException {
+  public String clientKey() throws IOException {
     return Files.readString(dir.resolve("client_key"));
   }
 
   /** A private key the server does not accept. */
-  String strangerKey() throws IOException {
+  public String strangerKey() throws IOException {
     return Files.readString(dir.resolve("stranger_key"));
   }
 
   /** Another host's public key, for a pin that does not match. */
-  String otherHostKey() throws IOException {
+  public String otherHostKey() throws IOException {
     return Files.readString(dir.resolve("stranger_key.pub")).strip();
   }
 
@@ -94,7 +111,8 @@ final class OpenSshServer implements AutoCloseable {
     long until = System.currentTimeMillis() + 15_000;
     while (System.currentTimeMillis() < until) {
       if (!process.isAlive()) {
-        throw new AssertionError("sshd exited: " + Files.readString(dir.resolve("sshd.log")));
+        throw new IllegalStateException(
+            "sshd exited: " + Files.readString(dir.resolve("sshd.log")));
       }
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
@@ -103,7 +121,7 @@ final class OpenSshServer implements AutoCloseable {
         Thread.sleep(100);
       }
     }
-    throw new AssertionError("sshd did not listen within 15 s");
+    throw new IllegalStateException("sshd did not listen within 15 s");
   }
 
   private static void keygen(Path file) throws Exception {
@@ -114,7 +132,7 @@ final class OpenSshServer implements AutoCloseable {
             .redirectErrorStream(true)
             .start();
     if (!keygen.waitFor(30, TimeUnit.SECONDS) || keygen.exitValue() != 0) {
-      throw new AssertionError(
+      throw new IllegalStateException(
           "ssh-keygen failed: " + new String(keygen.getInputStream().readAllBytes()));
     }
   }
