@@ -255,6 +255,45 @@ class EndToEndIT {
   }
 
   @Test
+  void givenATestOnAnSshMachineOutlivingTheRunningTimeout_whenItExpires_thenTheRemoteGroupIsGone()
+      throws Exception {
+    sshMachineOnline();
+    String scenarioId =
+        scenario(
+            List.of(
+                test("quick-over-ssh", "true", null, Map.of()),
+                test(
+                    "too-slow-over-ssh",
+                    "sleep 3002 & sleep 3002 & echo slow-over-ssh; wait",
+                    null,
+                    Map.of())),
+            SSH_MACHINE,
+            60_000,
+            4_000,
+            null);
+
+    String id = run(scenarioId);
+    await(
+        "the slow remote stage to start",
+        () -> admin.get("/api/v1/executions/" + id + "/logs"),
+        r -> r.body().toString().contains("slow-over-ssh"));
+    JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
+
+    assertEquals("timeout", execution.get("state").asText(), execution.toString());
+    assertEquals(1, execution.get("counters").get("ok").asInt(), execution.toString());
+    await(
+        "the remote stage's group to be gone",
+        () -> admin.get("/api/v1/executions/" + id),
+        r -> {
+          try {
+            return !running("sleep 3002");
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
+  @Test
   void givenAWrongKeyOrAChangedHostKey_whenProbed_thenTheSshMachineIsOfflineSayingWhy()
       throws Exception {
     sshMachineOnline();
