@@ -255,6 +255,38 @@ class EndToEndIT {
   }
 
   @Test
+  void givenAStoredSecretInAStageOnAnSshMachine_whenRun_thenTheRunnerResolvesItAndMasksItsOutput()
+      throws Exception {
+    sshMachineOnline();
+    String canary = "ssh-canary-" + System.nanoTime();
+    admin.post("/api/v1/secrets", Map.of("name", "e2e-ssh-canary", "value", canary)).expect(201);
+    String scenarioId =
+        scenario(
+            List.of(
+                test(
+                    "secret-over-ssh",
+                    "[ \"$API_PASSWORD\" = " + canary + " ] && echo \"pw=$API_PASSWORD\"",
+                    null,
+                    Map.of("API_PASSWORD", "${secret:e2e-ssh-canary}"))),
+            SSH_MACHINE,
+            60_000,
+            120_000,
+            null);
+
+    String id = run(scenarioId);
+    JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
+
+    assertEquals("ok", execution.get("result").asText(), "the stage saw the secret's value");
+    String logs = admin.get("/api/v1/executions/" + id + "/logs").expect(200).body().toString();
+    assertTrue(logs.contains("pw=***"), logs);
+    assertFalse(logs.contains(canary), "the value never reaches the logs");
+    String runnerLog =
+        Files.readString(stack.settings().logDir().resolve(LocalStack.SSH_RUNNER + ".log"));
+    assertFalse(runnerLog.contains(canary), "nor the runner's log");
+    assertFalse(runnerLog.contains(sshd.clientKey().strip()), "nor its SSH credential");
+  }
+
+  @Test
   void givenATestOnAnSshMachineOutlivingTheRunningTimeout_whenItExpires_thenTheRemoteGroupIsGone()
       throws Exception {
     sshMachineOnline();
