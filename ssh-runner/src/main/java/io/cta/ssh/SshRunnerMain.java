@@ -37,9 +37,20 @@ public final class SshRunnerMain {
       System.exit(2);
       return;
     }
-    Duration interval =
-        Duration.ofSeconds(
-            Long.parseLong(System.getenv().getOrDefault("CTA_SSH_PROBE_INTERVAL", "10")));
+    Duration interval;
+    try {
+      interval =
+          Duration.ofSeconds(
+              Long.parseLong(System.getenv().getOrDefault("CTA_SSH_PROBE_INTERVAL", "10")));
+    } catch (NumberFormatException e) {
+      interval = Duration.ZERO;
+    }
+    if (interval.isZero() || interval.isNegative()) {
+      System.err.println(
+          "cta-ssh-runner: CTA_SSH_PROBE_INTERVAL: a whole number of seconds, 1 or more");
+      System.exit(2);
+      return;
+    }
     log.info(
         "starting the SSH runner (consumer {}, every {} s)",
         settings.server(),
