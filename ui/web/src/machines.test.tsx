@@ -15,9 +15,9 @@ const MACHINES = {
   total: 2,
 };
 
-function renderAs(me: Me) {
+function renderAs(me: Me, machines: object = MACHINES) {
   const fetch = vi.fn(async (_path: string, init?: RequestInit) =>
-    init?.method === "GET" ? new Response(JSON.stringify(MACHINES)) : new Response(null, { status: 204 }),
+    init?.method === "GET" ? new Response(JSON.stringify(machines)) : new Response(null, { status: 204 }),
   );
   vi.stubGlobal("fetch", fetch);
   render(
@@ -53,5 +53,19 @@ describe("MachinesPage", () => {
     await screen.findByText("lab-2");
     expect(screen.queryByRole("button", { name: "Drain" })).toBeNull();
     expect(screen.queryByRole("button", { name: "Undrain" })).toBeNull();
+  });
+
+  it("givenAnOfflineSshMachine_whenShown_thenItsKindAndWhyItIsOfflineAreShown", async () => {
+    const ssh = {
+      items: [
+        { id: "m3", name: "appliance-1", hostname: "10.0.0.5", os: "linux", status: "offline", slots: 1, properties: {}, groups: [], executions: [], lastSeenAt: null, kind: "ssh", offlineReason: "SSH: host key changed" },
+      ],
+      page: 0,
+      size: 500,
+      total: 1,
+    };
+    renderAs({ tokenId: "t", name: "vic", role: "viewer" }, ssh);
+    expect(await screen.findByText("SSH: host key changed")).toBeTruthy();
+    expect(screen.getByText("(SSH)")).toBeTruthy();
   });
 });

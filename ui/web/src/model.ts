@@ -1,6 +1,6 @@
 // Wire shapes of the REST API (docs/api.md); only the fields the console reads.
 
-export type Role = "admin" | "operator" | "viewer" | "agent";
+export type Role = "admin" | "operator" | "viewer" | "agent" | "runner";
 
 export interface Me {
   tokenId: string;
@@ -161,6 +161,10 @@ export interface Machine {
   groups: string[] | null;
   executions: string[] | null;
   lastSeenAt: string | null;
+  /** "agent" or "ssh" (docs/agentless.md); absent from servers before SSH machines. */
+  kind?: string;
+  /** Why it is offline (an SSH machine: its last probe's failure); null unless offline. */
+  offlineReason?: string | null;
 }
 
 export interface Scenario {

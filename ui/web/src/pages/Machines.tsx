@@ -45,8 +45,14 @@ export function MachinesPage() {
         <tbody>
           {list.data?.items.map((m) => (
             <tr key={m.id} data-machine={m.name}>
-              <td>{m.name}</td>
-              <td className={`status status-${m.status}`}>{m.status}</td>
+              <td>
+                {m.name}
+                {m.kind === "ssh" && <span className="machine-kind"> (SSH)</span>}
+              </td>
+              <td className={`status status-${m.status}`} title={m.offlineReason ?? undefined}>
+                {m.status}
+                {m.offlineReason && <div className="offline-reason">{m.offlineReason}</div>}
+              </td>
               <td>{m.slots}</td>
               <td>{m.executions?.length ?? 0}</td>
               <td>

@@ -49,7 +49,10 @@ class AgentActivitiesImpl implements AgentActivities {
   private final EventSender events;
   private final Map<String, TestExecutor> executors;
   private final WorkflowClient workflows;
+
+  /** Null where tests cannot reach one (the SSH runner's machines, docs/agentless.md). */
   private final LocalResultsServer local;
+
   private final ResultFiles files;
   private final SecretResolver secrets;
 
@@ -212,7 +215,7 @@ class AgentActivitiesImpl implements AgentActivities {
               workDir,
               events::send,
               () -> heartbeat(context),
-              local.url(),
+              local == null ? null : local.url(),
               files,
               resolved);
       TestOutcome outcome;
@@ -222,12 +225,16 @@ class AgentActivitiesImpl implements AgentActivities {
             "execution {}: test '{}' not run: {}", executionId, request.test().id(), unavailable);
         outcome = run.finishUnrun(new Verdict(TestStatus.inconclusive, unavailable));
       } else {
-        local.open(run);
+        if (local != null) {
+          local.open(run);
+        }
         try {
           Verdict verdict = executor.run(run);
           outcome = run.finish(verdict);
         } finally {
-          local.close(run);
+          if (local != null) {
+            local.close(run);
+          }
         }
       }
       awaitDelivery(context);

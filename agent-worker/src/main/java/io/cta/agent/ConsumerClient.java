@@ -31,6 +31,14 @@ public class ConsumerClient {
     this.token = token;
   }
 
+  /** Reads {@code path}; refusals as for {@link #post}. */
+  public <T> T get(String path, Class<T> answer) throws IOException {
+    return send(
+        path,
+        HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).GET(),
+        answer);
+  }
+
   public <T> T post(String path, Object body, Class<T> answer) throws IOException {
     return send(
         path,
@@ -82,7 +90,8 @@ public class ConsumerClient {
           path + " answered " + response.statusCode() + ": " + new String(response.body()),
           detail(response.body()));
     }
-    return JSON.readValue(response.body(), answer);
+    // An answer without a body (204) is null.
+    return response.body().length == 0 ? null : JSON.readValue(response.body(), answer);
   }
 
   /** The {@code detail} of a problem answer, or null. */

@@ -192,7 +192,7 @@ class AgentActivitiesImplTest {
     while (activities.runningTests().isEmpty() && System.currentTimeMillis() < deadline) {
       Thread.sleep(20);
     }
-    HeartbeatRequest heartbeat = AgentMain.heartbeat("lab-01", activities, false);
+    HeartbeatRequest heartbeat = AgentCore.heartbeat("lab-01", activities, false);
 
     assertEquals(List.of("e1"), heartbeat.executions());
     assertEquals(1, heartbeat.running().size());
@@ -206,7 +206,7 @@ class AgentActivitiesImplTest {
     Files.createDirectories(dir.resolve("work"));
     Files.writeString(dir.resolve("work/go"), "");
     assertEquals(TestStatus.ok, result.get(30, TimeUnit.SECONDS).status());
-    assertEquals(List.of(), AgentMain.heartbeat("lab-01", activities, false).running());
+    assertEquals(List.of(), AgentCore.heartbeat("lab-01", activities, false).running());
     assertEquals(2, wakes.get(), "so does the end");
   }
 }

@@ -47,7 +47,7 @@ class DistributionTest {
 
     assertEquals(AgentSettings.DEFAULT_DRAIN_SECONDS, drain, "the documented default");
     assertTrue(
-        stopTimeout > drain + AgentMain.STOP_GRACE.toSeconds(),
+        stopTimeout > drain + AgentCore.STOP_GRACE.toSeconds(),
         "TimeoutStopSec " + stopTimeout + " leaves room for the drain and the stop commands");
     assertEquals("SIGTERM", value(unit, "KillSignal"));
     assertEquals("mixed", value(unit, "KillMode"), "SIGTERM reaches the agent, not its tests");

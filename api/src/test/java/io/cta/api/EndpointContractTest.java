@@ -60,7 +60,7 @@ class EndpointContractTest extends ApiHttpTest {
       case viewer ->
           (endpoint.method().equals("GET") || endpoint.path().equals("/api/v1/ws/tickets"))
               && !adminOnly(endpoint);
-      case agent -> false;
+      case agent, runner -> false;
     };
   }
 

@@ -600,6 +600,8 @@ class EndpointFuzzTest extends ApiHttpTest {
             .statusCode());
     String execution = created("/api/v1/scenarios/" + scenario + "/run", Fixtures.run());
     String token = created("/api/v1/tokens", Fixtures.token("fuzz token"));
+    assertEquals(
+        201, send("POST", "/api/v1/secrets", Fixtures.secret("fuzz-key"), ADMIN).statusCode());
     machines
         .register(
             new RegisterRequest(
@@ -638,6 +640,7 @@ class EndpointFuzzTest extends ApiHttpTest {
         "RunRequest", r -> Fixtures.run(),
         "CancelRequest", r -> Fixtures.cancel(),
         "MachinePatch", r -> Fixtures.machinePatch(),
+        "MachineRequest", r -> Fixtures.sshMachine("ssh-" + r.nextInt(1000), "fuzz-key"),
         "TokenRequest", r -> Fixtures.token("token " + r.nextInt(1000)));
   }
 

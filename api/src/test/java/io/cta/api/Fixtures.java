@@ -50,6 +50,19 @@ final class Fixtures {
     return "{\"properties\": {\"os\": \"linux\", \"cores\": \"4\"}, \"groups\": [\"lab\"]}";
   }
 
+  static String secret(String name) {
+    return "{\"name\": \"%s\", \"value\": \"a value\"}".formatted(name);
+  }
+
+  /** An SSH machine whose credential is the secret {@code credential} (docs/agentless.md). */
+  static String sshMachine(String name, String credential) {
+    return """
+        {"name": "%s", "kind": "ssh", "ssh": {"host": "10.0.0.5", "user": "ci",
+         "credential": "%s", "hostKey": "SHA256:AlW1Yx2VSjdjgD3qdIiJsHw/BykU9ogefhkLV5a+NkQ"},
+         "groups": ["appliances"]}"""
+        .formatted(name, credential);
+  }
+
   static String token(String name) {
     return "{\"name\": \"%s\", \"role\": \"viewer\"}".formatted(name);
   }

@@ -48,6 +48,9 @@ public final class BenchMain {
         --home DIR        the built project (default: the current directory)
         --agent-footprint N   only this: one agent idles N seconds (e.g. 60); its CPU
                           and RSS against the bar (<= 1 % of a core, <= 160 MB)
+        --ssh-overhead N  only this: N sequential runs of a one-stage `true` test on an
+                          agent and on an SSH machine (OpenSSH on loopback); the
+                          difference against the bar (<= 300 ms, docs/agentless.md)
         --help            this text
       """;
 
@@ -66,7 +69,8 @@ public final class BenchMain {
           Map.entry("fanout-timeout-min", "30"),
           Map.entry("ingest", "100000"),
           Map.entry("home", "."),
-          Map.entry("agent-footprint", "0"));
+          Map.entry("agent-footprint", "0"),
+          Map.entry("ssh-overhead", "0"));
 
   /** The options; see {@link #USAGE}. */
   record Options(
@@ -83,7 +87,8 @@ public final class BenchMain {
       Duration fanOutTimeout,
       int ingest,
       Path home,
-      int agentFootprintSeconds) {
+      int agentFootprintSeconds,
+      int sshOverheadRuns) {
 
     static Options parse(String[] args) {
       Map<String, String> values = new HashMap<>(DEFAULTS);
@@ -116,7 +121,8 @@ public final class BenchMain {
           Duration.ofMinutes(positive(values, "fanout-timeout-min")),
           Integer.parseInt(values.get("ingest")),
           Path.of(values.get("home")).toAbsolutePath().normalize(),
-          Integer.parseInt(values.get("agent-footprint")));
+          Integer.parseInt(values.get("agent-footprint")),
+          Integer.parseInt(values.get("ssh-overhead")));
     }
 
     private static int positive(Map<String, String> values, String key) {
@@ -209,6 +215,22 @@ public final class BenchMain {
         WorkflowClient.newInstance(
             WorkflowServiceStubs.newServiceStubs(
                 WorkflowServiceStubsOptions.newBuilder().setTarget(temporalTarget).build()));
+    if (options.sshOverheadRuns() > 0) {
+      stack.startConsumer();
+      stack.startApi();
+      progress(
+          "SSH overhead: " + options.sshOverheadRuns() + " runs on an agent and on an SSH machine");
+      SshOverhead.print(
+          SshOverhead.measure(
+              stack,
+              new CtaClient(stack.settings().apiUrl(), stack.settings().adminToken()),
+              temporal,
+              options.sshOverheadRuns(),
+              OUT),
+          OUT);
+      stack.close();
+      return;
+    }
 
     progress("baseline: starting " + options.agents() + " worker JVMs");
     Report.Results baseline;

@@ -124,6 +124,8 @@ public final class LauncherMain {
     stack.start();
     stack.startAgent(
         agentName, List.of("--property", "os=" + System.getProperty("os.name").toLowerCase()));
+    // Works for the SSH machines operators declare (docs/agentless.md); idle without any.
+    stack.startSshRunner(Map.of());
     printWhere(settings, agentName);
     System.out.println(
         "cta: web console at "

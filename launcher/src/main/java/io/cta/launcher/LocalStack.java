@@ -269,20 +269,10 @@ public final class LocalStack implements AutoCloseable {
    * and starts the agent with it; the token never shows in a process list.
    */
   public void startAgent(String name, List<String> extraArgs) {
-    Path tokenFile = settings.secretsDir().resolve("agent-" + name + ".token");
-    if (!Files.exists(tokenFile)) {
-      CtaClient admin = new CtaClient(settings.apiUrl(), settings.adminToken());
-      String token =
-          admin
-              .post(
-                  "/api/v1/tokens",
-                  Map.of("name", "agent " + name, "role", "agent", "machine", name))
-              .expect(201)
-              .body()
-              .get("token")
-              .asText();
-      writeSecret(tokenFile, token);
-    }
+    Path tokenFile =
+        token(
+            "agent-" + name + ".token",
+            Map.of("name", "agent " + name, "role", "agent", "machine", name));
     // The JVM flags of the start script and the service wrappers: one argument file for all.
     List<String> command =
         jar("@" + settings.home().resolve(AGENT_JVM_OPTIONS), "agent-worker/target/cta-agent.jar");
@@ -295,6 +285,45 @@ public final class LocalStack implements AutoCloseable {
             "--work-dir", workDir(name).toString()));
     command.addAll(extraArgs);
     launch("agent-" + name, command, Map.of());
+  }
+
+  /**
+   * The file holding a token made by {@code request} ({@code POST /api/v1/tokens}), created once
+   * under the secrets directory and reused.
+   */
+  private Path token(String fileName, Map<String, Object> request) {
+    Path tokenFile = settings.secretsDir().resolve(fileName);
+    if (!Files.exists(tokenFile)) {
+      CtaClient admin = new CtaClient(settings.apiUrl(), settings.adminToken());
+      writeSecret(
+          tokenFile,
+          admin.post("/api/v1/tokens", request).expect(201).body().get("token").asText());
+    }
+    return tokenFile;
+  }
+
+  /** The process name of the SSH runner. */
+  public static final String SSH_RUNNER = "ssh-runner";
+
+  /**
+   * Creates the SSH runner's token (role {@code runner}), writes it to a file only its owner can
+   * read, and starts the runner with it (docs/agentless.md).
+   *
+   * @param env extra environment, such as {@code CTA_SSH_PROBE_INTERVAL}
+   */
+  public void startSshRunner(Map<String, String> env) {
+    Path tokenFile = token(SSH_RUNNER + ".token", Map.of("name", "ssh runner", "role", "runner"));
+    List<String> command =
+        jar(
+            "@" + settings.home().resolve(AGENT_JVM_OPTIONS),
+            "ssh-runner/target/cta-ssh-runner.jar");
+    command.addAll(
+        List.of(
+            "--server", settings.consumerUrl(),
+            "--temporal", "127.0.0.1:" + settings.temporalPort(),
+            "--token-file", tokenFile.toString(),
+            "--work-dir", workDir(SSH_RUNNER).toString()));
+    launch(SSH_RUNNER, command, env);
   }
 
   /** The agent's JVM flags, shipped next to its start script. */

@@ -3,6 +3,7 @@ package io.cta.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -79,6 +80,8 @@ class EndToEndIT {
     stack.startAgent(
         AGENT, List.of("--property", "os=linux", "--property", "cores=8", "--group", "e2e"));
     stack.startAgent(TIMEOUT_AGENT, List.of());
+    // Probes every second, so that the SSH tests need not wait for the default interval.
+    stack.startSshRunner(Map.of("CTA_SSH_PROBE_INTERVAL", "1"));
     admin = new CtaClient(stack.settings().apiUrl(), adminToken);
     for (String agent : List.of(AGENT, TIMEOUT_AGENT)) {
       await(
@@ -89,10 +92,274 @@ class EndToEndIT {
   }
 
   @AfterAll
-  static void stopStack() {
+  static void stopStack() throws InterruptedException {
     if (stack != null) {
       stack.close();
     }
+    if (sshd != null) {
+      sshd.close();
+    }
+  }
+
+  // SSH machines (docs/agentless.md): Debian's OpenSSH server on a loopback port, and the runner.
+
+  private static final String SSH_MACHINE = "e2e-ssh";
+  private static final String MIXED_GROUP = "e2e-mixed";
+  private static OpenSshServer sshd;
+
+  /** The OpenSSH server and an SSH machine on it, online; once. Skipped without sshd. */
+  private static synchronized void sshMachineOnline() throws Exception {
+    if (sshd != null) {
+      return;
+    }
+    assumeTrue(OpenSshServer.missing() == null, OpenSshServer.missing());
+    sshd = OpenSshServer.start();
+    admin
+        .post("/api/v1/secrets", Map.of("name", "e2e-ssh-key", "value", sshd.clientKey()))
+        .expect(201);
+    declareSsh(SSH_MACHINE, "e2e-ssh-key", sshd.hostKey());
+    await(
+        "SSH machine " + SSH_MACHINE + " to be online",
+        () -> admin.get("/api/v1/machines/" + SSH_MACHINE),
+        machine -> machine.body().get("status").asText().equals("online"));
+  }
+
+  private static void declareSsh(String name, String credential, String hostKey) {
+    Map<String, Object> ssh = new java.util.HashMap<>();
+    ssh.put("host", "127.0.0.1");
+    ssh.put("port", sshd.port());
+    ssh.put("user", OpenSshServer.user());
+    ssh.put("credential", credential);
+    ssh.put("hostKey", hostKey);
+    admin
+        .post(
+            "/api/v1/machines",
+            Map.of("name", name, "kind", "ssh", "ssh", ssh, "groups", List.of(MIXED_GROUP)))
+        .expect(201);
+  }
+
+  @Test
+  void givenAnSshMachine_whenAMonoRunTargetsIt_thenItsTestsRunOverSshWithResultsLogsAndReports()
+      throws Exception {
+    sshMachineOnline();
+    Map<String, Object> junit =
+        Map.of(
+            "id",
+            "junit-over-sftp",
+            "reports",
+            List.of("reports/*.xml"),
+            "stages",
+            List.of(
+                Map.of(
+                    "name",
+                    "report",
+                    "run",
+                    "mkdir -p reports && printf '%s' \"<testsuite name='s'><testcase classname='c'"
+                        + " name='fine'/><testcase classname='c' name='bad'><failure"
+                        + " message='boom-over-sftp'/></testcase></testsuite>\" >"
+                        + " reports/TEST-s.xml",
+                    "timeout",
+                    60_000)));
+    String scenarioId =
+        scenario(
+            List.of(
+                test(
+                    "env-and-cwd",
+                    "[ \"$GREETING\" = hello ] && [ \"$(basename \"$PWD\")\" = sub ]"
+                        + " && echo \"greeting=$GREETING over ssh\"",
+                    "sub",
+                    Map.of("GREETING", "hello")),
+                test("exits-non-zero", "echo broken >&2; exit 3", null, Map.of()),
+                junit),
+            SSH_MACHINE,
+            60_000,
+            120_000,
+            null);
+
+    String id = run(scenarioId);
+    JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
+
+    assertEquals("finished", execution.get("state").asText(), execution.toString());
+    assertEquals(SSH_MACHINE, execution.get("machines").get(0).get("name").asText());
+    JsonNode results = admin.get("/api/v1/executions/" + id + "/results").expect(200).body();
+    JsonNode ok = find(results, "env-and-cwd");
+    assertEquals("ok", ok.get("status").asText(), ok.toString());
+    assertEquals(SSH_MACHINE, ok.get("machine").asText());
+    JsonNode failed = find(results, "exits-non-zero");
+    assertTrue(failed.get("message").asText().contains("exited with 3"), failed.toString());
+    assertTrue(failed.get("message").asText().contains("broken"), failed.toString());
+    assertEquals(4, results.get("total").asInt(), "two cases of the fetched report: " + results);
+    assertTrue(results.toString().contains("boom-over-sftp"), results.toString());
+    JsonNode logs = admin.get("/api/v1/executions/" + id + "/logs").expect(200).body();
+    assertTrue(logs.toString().contains("greeting=hello over ssh"), logs.toString());
+  }
+
+  @Test
+  void givenAGroupOfAnAgentAndAnSshMachine_whenRunInParallel_thenBothRunItsTests()
+      throws Exception {
+    sshMachineOnline();
+    admin
+        .send("PATCH", "/api/v1/machines/" + AGENT, Map.of("groups", List.of(MIXED_GROUP)))
+        .expect(200);
+    List<Map<String, Object>> tests = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      tests.add(test("mixed-" + i, "sleep 1; echo mixed-" + i, null, Map.of()));
+    }
+    String scenarioId =
+        scenario(
+            tests,
+            Map.of("runMode", "parallel", "target", Map.of("group", MIXED_GROUP)),
+            Map.of("pendingTimeout", 60_000, "runningTimeout", 120_000));
+
+    JsonNode execution = Demo.awaitEnd(admin, run(scenarioId), TIMEOUT);
+
+    assertEquals("finished", execution.get("state").asText(), execution.toString());
+    assertEquals("ok", execution.get("result").asText(), execution.toString());
+    Set<String> ran = new HashSet<>();
+    execution.get("machines").forEach(m -> ran.add(m.get("name").asText()));
+    assertEquals(Set.of(AGENT, SSH_MACHINE), ran, execution.toString());
+  }
+
+  @Test
+  void givenATestRunningOnAnSshMachine_whenCanceled_thenItsStopRunsAndTheRemoteGroupIsGone()
+      throws Exception {
+    sshMachineOnline();
+    Path marks = Files.createTempDirectory("cta-e2e-ssh-cancel");
+    Map<String, Object> stage =
+        Map.of(
+            "name",
+            "run",
+            "run",
+            "sleep 3001 & sleep 3001 & echo started-over-ssh; wait",
+            "stop",
+            "touch " + marks.resolve("stopped"),
+            "timeout",
+            600_000);
+    String scenarioId =
+        scenario(
+            List.of(Map.of("id", "cancel-over-ssh", "stages", List.of(stage))),
+            SSH_MACHINE,
+            60_000,
+            600_000,
+            null);
+    String id = run(scenarioId);
+    await(
+        "the remote stage to start",
+        () -> admin.get("/api/v1/executions/" + id + "/logs"),
+        r -> r.body().toString().contains("started-over-ssh"));
+    assertTrue(running("sleep 3001"), "the remote processes run");
+
+    admin.post("/api/v1/executions/" + id + "/cancel", Map.of("reason", "over ssh")).expect(202);
+    JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
+
+    assertEquals("canceled", execution.get("state").asText(), execution.toString());
+    assertTrue(Files.exists(marks.resolve("stopped")), "the stop command ran on the host");
+    assertFalse(running("sleep 3001"), "no process of the stage's group is left");
+  }
+
+  @Test
+  void givenAStoredSecretInAStageOnAnSshMachine_whenRun_thenTheRunnerResolvesItAndMasksItsOutput()
+      throws Exception {
+    sshMachineOnline();
+    String canary = "ssh-canary-" + System.nanoTime();
+    admin.post("/api/v1/secrets", Map.of("name", "e2e-ssh-canary", "value", canary)).expect(201);
+    String scenarioId =
+        scenario(
+            List.of(
+                test(
+                    "secret-over-ssh",
+                    "[ \"$API_PASSWORD\" = " + canary + " ] && echo \"pw=$API_PASSWORD\"",
+                    null,
+                    Map.of("API_PASSWORD", "${secret:e2e-ssh-canary}"))),
+            SSH_MACHINE,
+            60_000,
+            120_000,
+            null);
+
+    String id = run(scenarioId);
+    JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
+
+    assertEquals("ok", execution.get("result").asText(), "the stage saw the secret's value");
+    String logs = admin.get("/api/v1/executions/" + id + "/logs").expect(200).body().toString();
+    assertTrue(logs.contains("pw=***"), logs);
+    assertFalse(logs.contains(canary), "the value never reaches the logs");
+    String runnerLog =
+        Files.readString(stack.settings().logDir().resolve(LocalStack.SSH_RUNNER + ".log"));
+    assertFalse(runnerLog.contains(canary), "nor the runner's log");
+    assertFalse(runnerLog.contains(sshd.clientKey().strip()), "nor its SSH credential");
+  }
+
+  @Test
+  void givenATestOnAnSshMachineOutlivingTheRunningTimeout_whenItExpires_thenTheRemoteGroupIsGone()
+      throws Exception {
+    sshMachineOnline();
+    String scenarioId =
+        scenario(
+            List.of(
+                test("quick-over-ssh", "true", null, Map.of()),
+                test(
+                    "too-slow-over-ssh",
+                    "sleep 3002 & sleep 3002 & echo slow-over-ssh; wait",
+                    null,
+                    Map.of())),
+            SSH_MACHINE,
+            60_000,
+            4_000,
+            null);
+
+    String id = run(scenarioId);
+    await(
+        "the slow remote stage to start",
+        () -> admin.get("/api/v1/executions/" + id + "/logs"),
+        r -> r.body().toString().contains("slow-over-ssh"));
+    JsonNode execution = Demo.awaitEnd(admin, id, TIMEOUT);
+
+    assertEquals("timeout", execution.get("state").asText(), execution.toString());
+    assertEquals(1, execution.get("counters").get("ok").asInt(), execution.toString());
+    await(
+        "the remote stage's group to be gone",
+        () -> admin.get("/api/v1/executions/" + id),
+        r -> {
+          try {
+            return !running("sleep 3002");
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
+  @Test
+  void givenAWrongKeyOrAChangedHostKey_whenProbed_thenTheSshMachineIsOfflineSayingWhy()
+      throws Exception {
+    sshMachineOnline();
+    admin
+        .post("/api/v1/secrets", Map.of("name", "e2e-ssh-stranger", "value", sshd.strangerKey()))
+        .expect(201);
+    declareSsh("e2e-ssh-wrong-key", "e2e-ssh-stranger", sshd.hostKey());
+    declareSsh("e2e-ssh-changed", "e2e-ssh-key", sshd.otherHostKey());
+
+    for (Map.Entry<String, String> expected :
+        Map.of(
+                "e2e-ssh-wrong-key", "SSH: authentication failed",
+                "e2e-ssh-changed", "SSH: host key changed")
+            .entrySet()) {
+      await(
+          expected.getKey() + " to say why it is offline",
+          () -> admin.get("/api/v1/machines/" + expected.getKey()),
+          r ->
+              r.body().get("status").asText().equals("offline")
+                  && r.body().path("offlineReason").asText().startsWith(expected.getValue()));
+    }
+    // Declared ones that cannot be reached take no part in later tests' groups.
+    assertEquals(204, admin.send("DELETE", "/api/v1/machines/e2e-ssh-wrong-key", null).status());
+    assertEquals(204, admin.send("DELETE", "/api/v1/machines/e2e-ssh-changed", null).status());
+  }
+
+  /** Whether a process whose command line holds {@code text} runs on this (the SSH) host. */
+  private static boolean running(String text) throws Exception {
+    Process pgrep = new ProcessBuilder("pgrep", "-f", text).start();
+    pgrep.waitFor();
+    return pgrep.exitValue() == 0;
   }
 
   @Test

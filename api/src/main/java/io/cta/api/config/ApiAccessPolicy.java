@@ -17,7 +17,7 @@ class ApiAccessPolicy implements AccessPolicy {
 
   @Override
   public Decision decide(HttpMethod method, String path, Role role) {
-    if (role == Role.agent) {
+    if (role == Role.agent || role == Role.runner) {
       return Decision.DENY;
     }
     if (adminOnly(path, "/api/v1/tokens") || adminOnly(path, "/api/v1/audit")) {

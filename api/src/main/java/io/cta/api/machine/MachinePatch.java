@@ -12,6 +12,12 @@ import java.util.Map;
  * @param groups the assigned groups (replacing those assigned before)
  * @param removeGroups declared groups that do not count for this machine (replacing those removed
  *     before; {@code []} removes none)
+ * @param ssh an SSH machine's new connection, whole (docs/agentless.md); refused for an agent's
+ * @param slots an SSH machine's tests at once, 1-1024; an agent declares its own
  */
 public record MachinePatch(
-    Map<String, String> properties, List<String> groups, List<String> removeGroups) {}
+    Map<String, String> properties,
+    List<String> groups,
+    List<String> removeGroups,
+    SshRequest ssh,
+    Integer slots) {}

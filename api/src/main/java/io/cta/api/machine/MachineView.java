@@ -3,6 +3,7 @@ package io.cta.api.machine;
 import io.cta.server.machine.LabelRemovals;
 import io.cta.server.machine.Labels;
 import io.cta.server.machine.MachineDocument;
+import io.cta.server.machine.MachineKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -13,6 +14,10 @@ import java.util.Map;
  *
  * @param refused declared labels its agent token does not allow: they do not count
  * @param removed declared labels an operator removed (PATCH): they do not count
+ * @param kind {@code agent} or {@code ssh} (docs/agentless.md)
+ * @param ssh how the SSH runner reaches an SSH machine; null for an agent's
+ * @param offlineReason why it is offline (for an SSH machine: the last probe's failure); null
+ *     unless offline
  */
 public record MachineView(
     String id,
@@ -33,7 +38,10 @@ public record MachineView(
     List<String> executions,
     String agentVersion,
     Labels refused,
-    LabelRemovals removed) {
+    LabelRemovals removed,
+    MachineKind kind,
+    SshView ssh,
+    String offlineReason) {
 
   static MachineView of(MachineDocument m, Instant now, Duration offlineAfter) {
     Labels effective = m.effective();
@@ -56,6 +64,9 @@ public record MachineView(
         m.executions(),
         m.agentVersion(),
         m.refused() == null ? Labels.EMPTY : m.refused(),
-        m.removed() == null ? LabelRemovals.NONE : m.removed());
+        m.removed() == null ? LabelRemovals.NONE : m.removed(),
+        m.kind(),
+        SshView.of(m.ssh()),
+        m.offlineReason(now, offlineAfter));
   }
 }

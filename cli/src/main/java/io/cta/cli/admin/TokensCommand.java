@@ -63,7 +63,10 @@ public final class TokensCommand {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 
-    @Option(names = "--role", required = true, description = "viewer, operator, admin or agent")
+    @Option(
+        names = "--role",
+        required = true,
+        description = "viewer, operator, admin, agent or runner")
     String role;
 
     @Option(names = "--machine", paramLabel = "NAME", description = "Agent tokens: its machine.")

@@ -17,6 +17,7 @@ import io.cta.server.machine.MachineDocument;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.PoolStore;
 import io.cta.server.security.CtaPrincipal;
+import io.cta.server.security.Role;
 import io.cta.server.security.TokenDocument;
 import io.cta.server.security.TokenStore;
 import io.cta.temporal.TaskQueues;
@@ -73,6 +74,15 @@ class AgentController {
       throw new InvalidInputException(e.getMessage());
     }
     CtaPrincipal principal = CtaPrincipal.of(exchange);
+    if (principal.role() == Role.runner) {
+      // An SSH machine is what its operator declared: the runner's registration changes none of
+      // it (docs/agentless.md).
+      return ownership
+          .check(exchange, request.name())
+          .then(Mono.defer(() -> machines.runnerRegistered(request.name())))
+          .switchIfEmpty(Mono.error(() -> new NotFoundException("machine", request.name())))
+          .flatMap(this::config);
+    }
     return ownership
         .check(exchange, request.name())
         .then(tokens.find(principal.tokenId()))

@@ -15,7 +15,8 @@ class ConsumerAccessPolicy implements AccessPolicy {
   @Override
   public Decision decide(HttpMethod method, String path, Role role) {
     if (path.startsWith("/agent/v1/")) {
-      return role == Role.agent ? Decision.ALLOW : Decision.DENY;
+      // The runner is refused any machine but an SSH one by MachineOwnership, and agents those.
+      return role == Role.agent || role == Role.runner ? Decision.ALLOW : Decision.DENY;
     }
     if (path.startsWith("/actuator/")) {
       return AccessPolicy.actuator(method, path, role);

@@ -12,8 +12,10 @@ import io.cta.server.machine.AllowList;
 import io.cta.server.machine.LabelRemovals;
 import io.cta.server.machine.Labels;
 import io.cta.server.machine.MachineDocument;
+import io.cta.server.machine.MachineKind;
 import io.cta.server.machine.MachineStore;
 import io.cta.server.machine.Selector;
+import io.cta.server.machine.SshConnection;
 import io.cta.server.security.Role;
 import io.cta.server.security.TokenDocument;
 import io.cta.server.security.TokenStore;
@@ -295,6 +297,36 @@ class AgentRegistrationTest {
   }
 
   @Test
+  void givenAnSshMachine_whenAnAgentRegistersOrHeartbeatsAsIt_thenA403AndItStaysAnSshMachine()
+      throws Exception {
+    SshConnection ssh =
+        SshConnection.checked(
+            "10.0.0.9",
+            22,
+            "ci",
+            "lab-key",
+            "SHA256:AlW1Yx2VSjdjgD3qdIiJsHw/BykU9ogefhkLV5a+NkQ",
+            null);
+    machines
+        .create(
+            MachineDocument.ssh(
+                "ssh-id", "appliance-9", "linux", ssh, Labels.EMPTY, 1, Instant.now()))
+        .block();
+    String token = agentToken(null);
+
+    HttpResponse<String> registered = register(token, "appliance-9", Map.of(), List.of());
+    HttpResponse<String> beat = heartbeat(token, "appliance-9");
+
+    assertEquals(403, registered.statusCode(), registered.body());
+    assertTrue(detail(registered).contains("SSH machine"), registered.body());
+    assertEquals(403, beat.statusCode(), beat.body());
+    MachineDocument machine = machines.findByName("appliance-9").block();
+    assertEquals(MachineKind.ssh, machine.kind());
+    assertEquals(ssh, machine.ssh());
+    assertEquals(null, machine.lastSeenAt(), "no agent made it look alive");
+  }
+
+  @Test
   void givenAnOperatorDrainedAMachine_whenItsAgentRegistersAgain_thenItStillDrains()
       throws Exception {
     String token = agentToken(null);
@@ -438,6 +470,7 @@ class AgentRegistrationTest {
     assertEquals(List.of("web"), machine.effective().groups());
     assertFalse(machine.drainRequested());
     assertEquals(List.of(), machine.running(), "stored before running tests were reported");
+    assertEquals(MachineKind.agent, machine.kind(), "stored before SSH machines");
     assertFalse(token.allowList().restricts());
     HttpResponse<String> registered =
         register("cta_old-secret", "old-01", Map.of("os.name", "Linux"), List.of("web"));

@@ -10,8 +10,9 @@ import org.springframework.data.annotation.PersistenceCreator;
 import org.springframework.data.mongodb.core.mapping.Document;
 
 /**
- * A test machine with an agent. Its name is unique; its status is derived from the last heartbeat,
- * the executions it runs, whether it drains and whether its agent deregistered.
+ * A test machine, with an agent or reached over SSH (docs/agentless.md). Its name is unique; its
+ * status is derived from the last heartbeat (an SSH machine's: the SSH runner's last successful
+ * probe), the executions it runs, whether it drains and whether its agent deregistered.
  *
  * @param draining an operator asked it to drain (or its agent is stopping): it takes no new work,
  *     and its agent exits once its running tests end; when its agent registers again, it drains
@@ -24,6 +25,10 @@ import org.springframework.data.mongodb.core.mapping.Document;
  *     agent does not end that drain
  * @param running the tests its agent ran at its last heartbeat, replaced by each heartbeat (null in
  *     documents stored before it existed, and from agents that do not report them: none)
+ * @param kind how CTA reaches it (null in documents stored before SSH machines: an agent)
+ * @param ssh how the SSH runner reaches an SSH machine; null for an agent's
+ * @param unreachable why the SSH runner's last probe of an SSH machine failed (null: it succeeded,
+ *     or none ran yet); such a machine is offline
  */
 @Document("machines")
 public record MachineDocument(
@@ -47,7 +52,10 @@ public record MachineDocument(
     Labels refused,
     LabelRemovals removed,
     Boolean drainRequested,
-    List<RunningTest> running) {
+    List<RunningTest> running,
+    MachineKind kind,
+    SshConnection ssh,
+    String unreachable) {
 
   /**
    * A test the machine's agent runs (docs/agent.md, the heartbeat).
@@ -64,6 +72,96 @@ public record MachineDocument(
   public MachineDocument {
     drainRequested = Boolean.TRUE.equals(drainRequested);
     running = running == null ? List.of() : List.copyOf(running);
+    kind = kind == null ? MachineKind.agent : kind;
+  }
+
+  /** An agent's machine, as stored before SSH machines existed. */
+  public MachineDocument(
+      String id,
+      String name,
+      String hostname,
+      String ip,
+      String os,
+      String arch,
+      int cpus,
+      long memoryBytes,
+      Labels declared,
+      Labels assigned,
+      int slots,
+      String agentVersion,
+      Instant registeredAt,
+      Instant lastSeenAt,
+      List<String> executions,
+      boolean draining,
+      boolean deregistered,
+      Labels refused,
+      LabelRemovals removed,
+      Boolean drainRequested,
+      List<RunningTest> running) {
+    this(
+        id,
+        name,
+        hostname,
+        ip,
+        os,
+        arch,
+        cpus,
+        memoryBytes,
+        declared,
+        assigned,
+        slots,
+        agentVersion,
+        registeredAt,
+        lastSeenAt,
+        executions,
+        draining,
+        deregistered,
+        refused,
+        removed,
+        drainRequested,
+        running,
+        MachineKind.agent,
+        null,
+        null);
+  }
+
+  /**
+   * A new SSH machine as an operator declared it: offline until the SSH runner's first probe
+   * succeeds.
+   */
+  public static MachineDocument ssh(
+      String id,
+      String name,
+      String os,
+      SshConnection ssh,
+      Labels assigned,
+      int slots,
+      Instant now) {
+    return new MachineDocument(
+        id,
+        name,
+        ssh.host(),
+        null,
+        os,
+        null,
+        0,
+        0,
+        Labels.EMPTY,
+        assigned,
+        slots,
+        null,
+        now,
+        null,
+        List.of(),
+        false,
+        false,
+        null,
+        null,
+        false,
+        null,
+        MachineKind.ssh,
+        ssh,
+        null);
   }
 
   /** A machine without refused or removed labels and without an operator's drain. */
@@ -152,11 +250,36 @@ public record MachineDocument(
         refused,
         removed,
         drainRequested,
-        tests);
+        tests,
+        kind,
+        ssh,
+        unreachable);
+  }
+
+  /** Why it is offline, in a user's words, when its status is offline; else null. */
+  public String offlineReason(Instant now, Duration offlineAfter) {
+    if (!"offline".equals(status(now, offlineAfter))) {
+      return null;
+    }
+    if (kind == MachineKind.ssh) {
+      if (unreachable != null) {
+        return "SSH: " + unreachable;
+      }
+      return lastSeenAt == null
+          ? "no SSH runner has reached it yet"
+          : "no SSH probe succeeded since " + lastSeenAt;
+    }
+    if (deregistered) {
+      return "its agent stopped";
+    }
+    return "last seen " + (lastSeenAt == null ? "never" : lastSeenAt);
   }
 
   public String status(Instant now, Duration offlineAfter) {
-    if (deregistered || lastSeenAt == null || lastSeenAt.plus(offlineAfter).isBefore(now)) {
+    if (deregistered
+        || unreachable != null
+        || lastSeenAt == null
+        || lastSeenAt.plus(offlineAfter).isBefore(now)) {
       return "offline";
     }
     if (draining) {

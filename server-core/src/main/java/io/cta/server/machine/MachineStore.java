@@ -110,7 +110,9 @@ public class MachineStore {
             .setOnInsert("draining", false)
             .setOnInsert("drainRequested", false)
             .setOnInsert("registeredAt", now);
-    Query byName = Query.query(Criteria.where("name").is(request.name()));
+    // Never an SSH machine's document: the upsert then fails on the unique name instead.
+    Query byName =
+        Query.query(Criteria.where("name").is(request.name()).and("kind").ne(MachineKind.ssh));
     return mongo
         .findAndModify(
             byName,
@@ -316,12 +318,121 @@ public class MachineStore {
       case "offline" ->
           "machine '"
               + machine.name()
-              + "' is offline (last seen "
-              + (machine.lastSeenAt() == null ? "never" : machine.lastSeenAt())
+              + "' is offline ("
+              + machine.offlineReason(now, offlineAfter)
               + ")";
       case "busy" -> "machine '" + machine.name() + "' is busy with " + machine.executions();
       default -> "machine '" + machine.name() + "' is " + status;
     };
+  }
+
+  /** Stores a new machine an operator declared; fails with a duplicate key if its name is taken. */
+  public Mono<MachineDocument> create(MachineDocument machine) {
+    return mongo.insert(machine).flatMap(m -> published(m, Instant.now()));
+  }
+
+  /**
+   * Replaces an SSH machine's connection and slots; what the runner learnt of the old connection no
+   * longer holds, so it is offline until the next probe succeeds. Empty when there is no such SSH
+   * machine.
+   */
+  public Mono<MachineDocument> reconnect(String id, SshConnection ssh, int slots) {
+    return mongo
+        .findAndModify(
+            Query.query(Criteria.where("_id").is(id).and("kind").is(MachineKind.ssh)),
+            new Update()
+                .set("ssh", ssh)
+                .set("hostname", ssh.host())
+                .set("slots", slots)
+                .unset("unreachable")
+                .unset("lastSeenAt"),
+            FindAndModifyOptions.options().returnNew(true),
+            MachineDocument.class)
+        .flatMap(m -> published(m, Instant.now()));
+  }
+
+  /** Every SSH machine, by name (the SSH runner's list; no index: a scan of a small collection). */
+  public Flux<MachineDocument> sshMachines() {
+    return mongo.find(
+        Query.query(Criteria.where("kind").is(MachineKind.ssh)).with(Sort.by("name")),
+        MachineDocument.class);
+  }
+
+  /**
+   * Records the SSH runner's probe of an SSH machine: online now ({@code reason} null), or offline
+   * with the reason. The first key seen is pinned when the machine trusts on first use and has
+   * none, in the same conditional write, so that two probes never pin two keys. Empty when there is
+   * no such SSH machine.
+   */
+  public Mono<MachineDocument> probed(
+      String name, String reason, String presentedKey, Instant now) {
+    Criteria ssh = Criteria.where("name").is(name).and("kind").is(MachineKind.ssh);
+    Mono<MachineDocument> pinned =
+        reason == null && presentedKey != null
+            ? mongo.findAndModify(
+                Query.query(
+                    new Criteria()
+                        .andOperator(
+                            ssh,
+                            Criteria.where("ssh.trustOnFirstUse").is(true),
+                            Criteria.where("ssh.hostKey").is(null))),
+                new Update().set("ssh.hostKey", presentedKey),
+                MachineDocument.class)
+            : Mono.empty();
+    Update update =
+        reason == null
+            ? new Update().set("lastSeenAt", now).unset("unreachable")
+            : new Update().set("unreachable", reason);
+    return pinned
+        .then(mongo.findAndModify(Query.query(ssh), update, MachineDocument.class))
+        .flatMap(
+            before -> {
+              String was = before.status(now, offlineAfter);
+              return mongo
+                  .findById(before.id(), MachineDocument.class)
+                  .flatMap(
+                      after ->
+                          was.equals(after.status(now, offlineAfter))
+                                  && java.util.Objects.equals(
+                                      before.unreachable(), after.unreachable())
+                              ? Mono.just(after)
+                              : published(after, now));
+            });
+  }
+
+  /**
+   * The SSH runner starts working for an SSH machine: it runs nothing yet. Empty when there is no
+   * such SSH machine.
+   */
+  public Mono<MachineDocument> runnerRegistered(String name) {
+    return mongo.findAndModify(
+        Query.query(Criteria.where("name").is(name).and("kind").is(MachineKind.ssh)),
+        new Update()
+            .set("executions", List.of())
+            .set("running", List.of())
+            .set("deregistered", false),
+        FindAndModifyOptions.options().returnNew(true),
+        MachineDocument.class);
+  }
+
+  /**
+   * Deletes a machine that runs no execution; false when it runs one (or is gone). The caller
+   * decides whether its status allows it.
+   */
+  public Mono<Boolean> deleteIdle(String id) {
+    return mongo
+        .remove(
+            Query.query(Criteria.where("_id").is(id).and("executions").size(0)),
+            MachineDocument.class)
+        .map(result -> result.getDeletedCount() > 0);
+  }
+
+  /** The SSH machines whose connection uses the secret {@code credential}, by name. */
+  public Flux<MachineDocument> usingCredential(String credential) {
+    return mongo.find(
+        Query.query(Criteria.where("kind").is(MachineKind.ssh).and("ssh.credential").is(credential))
+            .with(Sort.by("name")),
+        MachineDocument.class);
   }
 
   /** Machines whose effective groups (declared or assigned) include {@code group}, by name. */

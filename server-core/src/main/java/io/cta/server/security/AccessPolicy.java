@@ -20,10 +20,10 @@ public interface AccessPolicy {
   /**
    * Actuator endpoints other than the public health: {@code GET /actuator/prometheus} for every
    * user role, so a Prometheus scraper can use a least-privileged viewer token (metrics hold only
-   * aggregates a viewer can read anyway); the rest for admins. Agent tokens never.
+   * aggregates a viewer can read anyway); the rest for admins. Agent and runner tokens never.
    */
   static Decision actuator(HttpMethod method, String path, Role role) {
-    if (role == Role.agent) {
+    if (role == Role.agent || role == Role.runner) {
       return Decision.DENY;
     }
     if (method == HttpMethod.GET && path.equals("/actuator/prometheus")) {

@@ -9,5 +9,10 @@ public enum Role {
   /** Read. */
   viewer,
   /** The agent endpoints only, for its own machine's work. */
-  agent
+  agent,
+  /**
+   * The SSH runner (docs/agentless.md): the agent endpoints for SSH machines only, and their
+   * connections with credentials. Never bound to a machine, never carries allow-lists.
+   */
+  runner
 }
