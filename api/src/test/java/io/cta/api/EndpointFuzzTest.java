@@ -600,6 +600,7 @@ class EndpointFuzzTest extends ApiHttpTest {
             .statusCode());
     String execution = created("/api/v1/scenarios/" + scenario + "/run", Fixtures.run());
     String token = created("/api/v1/tokens", Fixtures.token("fuzz token"));
+    created("/api/v1/vm-pools", Fixtures.vmPool("fuzz-pool"));
     machines
         .register(
             new RegisterRequest(
@@ -622,7 +623,8 @@ class EndpointFuzzTest extends ApiHttpTest {
         "scenarios", scenario,
         "executions", execution,
         "tokens", token,
-        "machines", "fuzz-machine");
+        "machines", "fuzz-machine",
+        "vm-pools", "fuzz-pool");
   }
 
   /** Valid bodies by request type; names vary so that unique names do not reject them all. */
@@ -638,7 +640,8 @@ class EndpointFuzzTest extends ApiHttpTest {
         "RunRequest", r -> Fixtures.run(),
         "CancelRequest", r -> Fixtures.cancel(),
         "MachinePatch", r -> Fixtures.machinePatch(),
-        "TokenRequest", r -> Fixtures.token("token " + r.nextInt(1000)));
+        "TokenRequest", r -> Fixtures.token("token " + r.nextInt(1000)),
+        "VmPoolRequest", r -> Fixtures.vmPool("pool-" + r.nextInt(1000)));
   }
 
   /** Every stored document but the audit log's (which records rejected requests by design). */

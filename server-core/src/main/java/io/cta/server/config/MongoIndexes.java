@@ -6,6 +6,8 @@ import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.SuiteSnapshot;
 import io.cta.server.machine.MachineDocument;
 import io.cta.server.security.TokenDocument;
+import io.cta.server.vm.VmLeaseDocument;
+import io.cta.server.vm.VmPoolDocument;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
@@ -32,6 +34,15 @@ public class MongoIndexes implements InitializingBean {
     Flux.concat(
             mongo.indexOps(TokenDocument.class).createIndex(unique("hash")),
             mongo.indexOps(MachineDocument.class).createIndex(unique("name")),
+            mongo.indexOps(VmPoolDocument.class).createIndex(unique("name")),
+            mongo
+                .indexOps(VmLeaseDocument.class)
+                .createIndex(
+                    new Index()
+                        .on("poolId", Sort.Direction.ASC)
+                        .on("state", Sort.Direction.ASC)
+                        .on("createdAt", Sort.Direction.ASC)
+                        .named("pool_state_createdAt")),
             mongo
                 .indexOps(ExecutionDocument.class)
                 .createIndex(
