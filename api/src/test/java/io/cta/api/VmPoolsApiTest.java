@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cta.server.security.Role;
 import io.cta.server.security.TokenStore;
-import io.cta.server.vm.VmLeaseDocument;
+import io.cta.server.vm.VmMachineDocument;
 import io.cta.server.vm.VmMachineState;
 import io.cta.server.vm.VmPoolStore;
 import java.net.http.HttpResponse;
@@ -123,13 +123,23 @@ class VmPoolsApiTest extends ApiHttpTest {
         body(send("POST", "/api/v1/vm-pools", Fixtures.vmPool("vmp-m"), ADMIN)).get("id").asText();
     Instant t = Instant.parse("2026-12-05T10:00:00Z");
     pools
-        .insertLease(
-            new VmLeaseDocument(
-                "lease-live", id, "vmp-m-1", "i-1", VmMachineState.leased, "exec-1", null, t, t))
+        .insertMachine(
+            new VmMachineDocument(
+                "lease-live-1",
+                "lease-live",
+                id,
+                "vmp-m-1",
+                "i-1",
+                VmMachineState.leased,
+                "exec-1",
+                null,
+                t,
+                t))
         .block();
     pools
-        .insertLease(
-            new VmLeaseDocument(
+        .insertMachine(
+            new VmMachineDocument(
+                "lease-failed-1",
                 "lease-failed",
                 id,
                 "vmp-m-2",
@@ -152,7 +162,7 @@ class VmPoolsApiTest extends ApiHttpTest {
     assertEquals(409, refused.statusCode(), refused.body());
     assertTrue(refused.body().contains("still has live machines"), refused.body());
 
-    pools.moveLease("lease-live", VmMachineState.destroyed, null, null, null).block();
+    pools.moveMachine("lease-live-1", VmMachineState.destroyed, null, null, null).block();
     assertEquals(204, send("DELETE", "/api/v1/vm-pools/vmp-m", null, ADMIN).statusCode());
   }
 

@@ -1,6 +1,6 @@
 package io.cta.api.vm;
 
-import io.cta.server.vm.VmLeaseDocument;
+import io.cta.server.vm.VmMachineDocument;
 import io.cta.server.vm.VmMachineState;
 import io.cta.server.vm.VmPoolDocument;
 import java.time.Instant;
@@ -29,6 +29,8 @@ public record VmPoolView(
   /**
    * One machine of the pool.
    *
+   * @param id {@code <lease>-<attempt>}: a lease's second machine replaces a first whose agent
+   *     never registered
    * @param lease the lease that owns it
    * @param name the machine name its agent registers under
    * @param instanceId the provider's id of it, once created
@@ -36,6 +38,7 @@ public record VmPoolView(
    * @param reason why it failed, or why it was destroyed early
    */
   public record Machine(
+      String id,
       String lease,
       String name,
       VmMachineState state,
@@ -45,9 +48,10 @@ public record VmPoolView(
       Instant createdAt,
       Instant updatedAt) {
 
-    static Machine of(VmLeaseDocument d) {
+    static Machine of(VmMachineDocument d) {
       return new Machine(
           d.id(),
+          d.leaseId(),
           d.machine(),
           d.state(),
           d.instanceId(),

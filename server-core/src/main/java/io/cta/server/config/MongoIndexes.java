@@ -6,7 +6,7 @@ import io.cta.server.execution.ExecutionStore;
 import io.cta.server.execution.SuiteSnapshot;
 import io.cta.server.machine.MachineDocument;
 import io.cta.server.security.TokenDocument;
-import io.cta.server.vm.VmLeaseDocument;
+import io.cta.server.vm.VmMachineDocument;
 import io.cta.server.vm.VmPoolDocument;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.data.domain.Sort;
@@ -36,7 +36,7 @@ public class MongoIndexes implements InitializingBean {
             mongo.indexOps(MachineDocument.class).createIndex(unique("name")),
             mongo.indexOps(VmPoolDocument.class).createIndex(unique("name")),
             mongo
-                .indexOps(VmLeaseDocument.class)
+                .indexOps(VmMachineDocument.class)
                 .createIndex(
                     new Index()
                         .on("poolId", Sort.Direction.ASC)

@@ -17,8 +17,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * The VM manager's storage besides the pool definitions themselves (which {@code DefinitionStore}
- * writes like every definition): finding a pool by name or id, its machines (lease documents), and
- * its cap (docs/vm-manager.md#caps).
+ * writes like every definition): finding a pool by name or id, its machines, and its cap
+ * (docs/vm-manager.md#caps).
  */
 @Component
 public class VmPoolStore {
@@ -52,7 +52,7 @@ public class VmPoolStore {
   }
 
   /** The pool's live machines, then its latest ended ones ({@link #ENDED_SHOWN} at most). */
-  public Flux<VmLeaseDocument> machines(String poolId) {
+  public Flux<VmMachineDocument> machines(String poolId) {
     List<VmMachineState> live = VmMachineState.LIVE;
     Query liveOnes =
         Query.query(Criteria.where("poolId").is(poolId).and("state").in(live))
@@ -62,8 +62,8 @@ public class VmPoolStore {
             .with(Sort.by(Sort.Direction.DESC, "updatedAt", "_id"))
             .limit(ENDED_SHOWN);
     return mongo
-        .find(liveOnes, VmLeaseDocument.class)
-        .concatWith(mongo.find(ended, VmLeaseDocument.class));
+        .find(liveOnes, VmMachineDocument.class)
+        .concatWith(mongo.find(ended, VmMachineDocument.class));
   }
 
   /** Whether any machine of the pool may still exist at its provider. */
@@ -71,23 +71,28 @@ public class VmPoolStore {
     List<VmMachineState> live = VmMachineState.LIVE;
     return mongo.exists(
         Query.query(Criteria.where("poolId").is(poolId).and("state").in(live)),
-        VmLeaseDocument.class);
+        VmMachineDocument.class);
   }
 
-  /** Records a new lease; a lease recorded before (a retried activity) is left as it is. */
-  public Mono<VmLeaseDocument> insertLease(VmLeaseDocument lease) {
+  /** Records a new machine; one recorded before (a retried activity) is left as it is. */
+  public Mono<VmMachineDocument> insertMachine(VmMachineDocument machine) {
     return mongo
-        .insert(lease)
+        .insert(machine)
         .onErrorResume(
-            DuplicateKeyException.class, e -> mongo.findById(lease.id(), VmLeaseDocument.class));
+            DuplicateKeyException.class,
+            e -> mongo.findById(machine.id(), VmMachineDocument.class));
   }
 
   /**
-   * Moves a lease to {@code state} (with its instance, execution and reason when given); an ended
-   * lease never moves again. Empty when there is no such live lease.
+   * Moves a machine to {@code state} (with its instance, execution and reason when given); an ended
+   * machine never moves again. Empty when there is no such live machine.
    */
-  public Mono<VmLeaseDocument> moveLease(
-      String leaseId, VmMachineState state, String instanceId, String executionId, String reason) {
+  public Mono<VmMachineDocument> moveMachine(
+      String machineId,
+      VmMachineState state,
+      String instanceId,
+      String executionId,
+      String reason) {
     List<VmMachineState> live = VmMachineState.LIVE;
     Update update = new Update().set("state", state).set("updatedAt", Instant.now());
     if (instanceId != null) {
@@ -100,14 +105,14 @@ public class VmPoolStore {
       update.set("reason", reason);
     }
     return mongo.findAndModify(
-        Query.query(Criteria.where("_id").is(leaseId).and("state").in(live)),
+        Query.query(Criteria.where("_id").is(machineId).and("state").in(live)),
         update,
         FindAndModifyOptions.options().returnNew(true),
-        VmLeaseDocument.class);
+        VmMachineDocument.class);
   }
 
-  public Mono<VmLeaseDocument> findLease(String leaseId) {
-    return mongo.findById(leaseId, VmLeaseDocument.class);
+  public Mono<VmMachineDocument> findMachine(String machineId) {
+    return mongo.findById(machineId, VmMachineDocument.class);
   }
 
   /**
