@@ -111,6 +111,21 @@ public class VmPoolStore {
         VmMachineDocument.class);
   }
 
+  /**
+   * Every machine whose agent registered and whose lease still counts on it ({@code ready} or
+   * {@code leased}): the reconciler checks that their instances still exist. A scan of the live
+   * machines, a few per pool.
+   */
+  public Flux<VmMachineDocument> runningMachines() {
+    return mongo.find(
+        Query.query(
+            Criteria.where("state")
+                .in(VmMachineState.ready, VmMachineState.leased)
+                .and("instanceId")
+                .ne(null)),
+        VmMachineDocument.class);
+  }
+
   public Mono<VmMachineDocument> findMachine(String machineId) {
     return mongo.findById(machineId, VmMachineDocument.class);
   }
