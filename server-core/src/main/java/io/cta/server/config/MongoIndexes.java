@@ -44,6 +44,9 @@ public class MongoIndexes implements InitializingBean {
                         .on("createdAt", Sort.Direction.ASC)
                         .named("pool_state_createdAt")),
             mongo
+                .indexOps(VmMachineDocument.class)
+                .createIndex(new Index().on("machine", Sort.Direction.ASC).named("machine")),
+            mongo
                 .indexOps(ExecutionDocument.class)
                 .createIndex(
                     new Index()

@@ -126,6 +126,13 @@ public class VmPoolStore {
         VmMachineDocument.class);
   }
 
+  /** The machine of this name whose agent has not registered yet, if any. */
+  public Mono<VmMachineDocument> creatingMachine(String name) {
+    return mongo.findOne(
+        Query.query(Criteria.where("machine").is(name).and("state").is(VmMachineState.creating)),
+        VmMachineDocument.class);
+  }
+
   public Mono<VmMachineDocument> findMachine(String machineId) {
     return mongo.findById(machineId, VmMachineDocument.class);
   }
