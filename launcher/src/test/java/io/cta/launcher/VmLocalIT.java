@@ -1,0 +1,194 @@
+package io.cta.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The VM manager's {@code local} provider with real processes (docs/vm-manager.md): the embedded
+ * stack, a pool, and a lease started on Temporal as an execution will start it. The machine's real
+ * agent registers with the consumer, which tells the lease; on release its whole process group and
+ * its directory are gone, and its token with them.
+ */
+class VmLocalIT {
+
+  private static final Duration TIMEOUT = Duration.ofMinutes(2);
+
+  private static LocalStack stack;
+  private static CtaClient admin;
+  private static WorkflowServiceStubs service;
+  private static WorkflowClient temporal;
+
+  @BeforeAll
+  static void startStack() throws Exception {
+    Path work = Files.createTempDirectory("cta-vm-it");
+    String adminToken = "cta_vm_it_" + java.util.UUID.randomUUID();
+    List<Integer> ports = freePorts(4);
+    stack =
+        new LocalStack(
+            new LocalStack.Settings(
+                Path.of("").toAbsolutePath().getParent(),
+                work.resolve("logs"),
+                work.resolve("secrets"),
+                ports.get(0),
+                ports.get(1),
+                ports.get(2),
+                ports.get(3),
+                "memory",
+                adminToken));
+    stack.start();
+    admin = new CtaClient(stack.settings().apiUrl(), adminToken);
+    service =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder()
+                .setTarget("127.0.0.1:" + stack.settings().temporalPort())
+                .build());
+    temporal = WorkflowClient.newInstance(service);
+  }
+
+  @AfterAll
+  static void stopStack() {
+    if (service != null) {
+      service.shutdownNow();
+    }
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void givenALocalPool_whenALeaseRunsAndIsReleased_thenItsAgentRegisteredAndNothingIsLeftBehind()
+      throws Exception {
+    Map<String, Object> pool = new LinkedHashMap<>();
+    pool.put("name", "it-local");
+    pool.put("provider", "local");
+    pool.put("maxMachines", 1);
+    pool.put("properties", Map.of("os", "linux"));
+    pool.put("groups", List.of("vms"));
+    String poolId = admin.post("/api/v1/vm-pools", pool).expect(201).body().get("id").asText();
+    WorkflowStub lease =
+        temporal.newUntypedWorkflowStub(
+            "LeaseWorkflow",
+            WorkflowOptions.newBuilder()
+                .setWorkflowId("vm-lease-itl1")
+                .setTaskQueue("cta-server")
+                .build());
+    Map<String, Object> input = new LinkedHashMap<>();
+    input.put("leaseId", "itl1");
+    input.put("poolId", poolId);
+    input.put("poolName", "it-local");
+    input.put("maxMachines", 1);
+    input.put("vmTimeoutMs", 600_000);
+    input.put("launchTimeoutMs", 120_000);
+    input.put("placeTimeoutMs", 60_000);
+    input.put("executionId", "it-execution");
+    lease.start(input);
+
+    await("the lease's machine is leased", () -> "leased".equals(phase(lease)));
+    String name = "it-local-itl1-1";
+    JsonNode machine =
+        admin.get("/api/v1/vm-pools/it-local").expect(200).body().get("machines").get(0);
+    assertEquals(name, machine.get("name").asText(), machine.toString());
+    assertEquals("leased", machine.get("state").asText(), machine.toString());
+    assertEquals("it-execution", machine.get("executionId").asText());
+    JsonNode registered = admin.get("/api/v1/machines/" + name).expect(200).body();
+    assertEquals("online", registered.get("status").asText(), registered.toString());
+    assertEquals("linux", registered.get("properties").get("os").asText(), registered.toString());
+    Path dir = stack.vmDir().resolve("itl1-1");
+    long pid = Long.parseLong(metadata(dir).getProperty("pid"));
+    assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "its agent runs");
+    List<ProcessHandle> tree =
+        new ArrayList<>(ProcessHandle.of(pid).orElseThrow().descendants().toList());
+    tree.add(ProcessHandle.of(pid).orElseThrow());
+
+    lease.signal("release", false);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> outcome = lease.getResult(90, TimeUnit.SECONDS, Map.class);
+
+    assertEquals("released", outcome.get("end"), outcome.toString());
+    assertFalse(Files.exists(dir), "its directory is removed");
+    assertTrue(tree.stream().noneMatch(ProcessHandle::isAlive), "its process tree is gone");
+    assertFalse(groupAlive(pid), "its process group is empty");
+    JsonNode ended =
+        admin.get("/api/v1/vm-pools/it-local").expect(200).body().get("machines").get(0);
+    assertEquals("destroyed", ended.get("state").asText(), ended.toString());
+    for (JsonNode token : admin.get("/api/v1/tokens").expect(200).body().get("items")) {
+      assertFalse(name.equals(token.path("machine").asText()), "its token is revoked: " + token);
+    }
+    admin.send("DELETE", "/api/v1/vm-pools/it-local", null).expect(204);
+  }
+
+  private static String phase(WorkflowStub lease) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> state = lease.query("getState", Map.class);
+    return String.valueOf(state.get("phase"));
+  }
+
+  private static Properties metadata(Path dir) throws IOException {
+    Properties properties = new Properties();
+    try (InputStream in = Files.newInputStream(dir.resolve("instance.properties"))) {
+      properties.load(in);
+    }
+    return properties;
+  }
+
+  private static boolean groupAlive(long group) throws Exception {
+    return new ProcessBuilder("kill", "-0", "--", "-" + group)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start()
+            .waitFor()
+        == 0;
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    Instant deadline = Instant.now().plus(TIMEOUT);
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  private static List<Integer> freePorts(int count) throws IOException {
+    List<ServerSocket> sockets = new ArrayList<>();
+    List<Integer> ports = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        ServerSocket socket = new ServerSocket(0);
+        sockets.add(socket);
+        ports.add(socket.getLocalPort());
+      }
+    } finally {
+      for (ServerSocket socket : sockets) {
+        socket.close();
+      }
+    }
+    return ports;
+  }
+}
