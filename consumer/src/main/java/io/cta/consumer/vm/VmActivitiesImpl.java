@@ -44,12 +44,14 @@ public class VmActivitiesImpl implements VmActivities {
   private final String installation;
   private final String serverUrl;
   private final String temporalTarget;
+  private final VmMetrics metrics;
 
   /**
    * @param providers the provider of each kind this consumer offers
    * @param installation this CTA installation's tag on every instance it makes
    * @param serverUrl the consumer's address as new machines' agents reach it
    * @param temporalTarget Temporal's frontend as new machines' agents reach it
+   * @param metrics where ready times and failures are counted
    */
   public VmActivitiesImpl(
       VmPoolStore pools,
@@ -57,7 +59,9 @@ public class VmActivitiesImpl implements VmActivities {
       Function<String, Optional<VmProvider>> providers,
       String installation,
       String serverUrl,
-      String temporalTarget) {
+      String temporalTarget,
+      VmMetrics metrics) {
+    this.metrics = metrics;
     this.pools = pools;
     this.tokens = tokens;
     this.providers = providers;
@@ -152,9 +156,14 @@ public class VmActivitiesImpl implements VmActivities {
 
   @Override
   public void recordUse(MachineUse use) {
+    String id = CreateMachineRequest.machineId(use.leaseId(), use.attempt());
+    VmMachineDocument before = pools.findMachine(id).block();
+    if (before != null && before.state() == VmMachineState.creating) {
+      metrics.machineReady(before, Instant.now());
+    }
     pools
         .moveMachine(
-            CreateMachineRequest.machineId(use.leaseId(), use.attempt()),
+            id,
             use.executionId() == null ? VmMachineState.ready : VmMachineState.leased,
             null,
             use.executionId(),
@@ -181,14 +190,18 @@ public class VmActivitiesImpl implements VmActivities {
     if (machine != null) {
       tokens.revokeBoundTo(machine.machine()).block();
     }
-    pools
-        .moveMachine(
-            id,
-            request.failed() ? VmMachineState.failed : VmMachineState.destroyed,
-            null,
-            null,
-            request.reason())
-        .block();
+    VmMachineDocument ended =
+        pools
+            .moveMachine(
+                id,
+                request.failed() ? VmMachineState.failed : VmMachineState.destroyed,
+                null,
+                null,
+                request.reason())
+            .block();
+    if (ended != null && request.failed()) {
+      metrics.machineFailed();
+    }
     log.info(
         "vm machine {} destroyed{}", id, request.reason() == null ? "" : ": " + request.reason());
   }

@@ -43,14 +43,19 @@ class VmConfiguration {
 
   @Bean
   VmActivitiesImpl vmActivities(
-      VmPoolStore pools, TokenStore tokens, VmProviders providers, VmProperties properties) {
+      VmPoolStore pools,
+      TokenStore tokens,
+      VmProviders providers,
+      VmProperties properties,
+      VmMetrics metrics) {
     return new VmActivitiesImpl(
         pools,
         tokens,
         providers::find,
         properties.installation(),
         properties.agentServer(),
-        properties.agentTemporal());
+        properties.agentTemporal(),
+        metrics);
   }
 
   @Bean

@@ -25,6 +25,7 @@ import io.cta.server.vm.VmPoolDocument;
 import io.cta.server.vm.VmPoolStore;
 import io.cta.vm.VmProvider;
 import io.cta.vm.local.LocalProvider;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +52,8 @@ class VmActivitiesImplTest {
   private VmPoolStore pools;
   private LocalProvider local;
   private VmActivitiesImpl activities;
+  private SimpleMeterRegistry registry;
+  private VmMetrics metrics;
 
   @BeforeAll
   static void startMongo() {
@@ -66,6 +69,8 @@ class VmActivitiesImplTest {
   void setUp() {
     mongo = Fixtures.mongo(mongoServer);
     pools = new VmPoolStore(mongo);
+    registry = new SimpleMeterRegistry();
+    metrics = new VmMetrics(registry, pools);
     // The "agent" is a shell that waits: what matters here is its process and directory.
     local =
         new LocalProvider(
@@ -80,7 +85,8 @@ class VmActivitiesImplTest {
             kind -> kind.equals("local") ? Optional.<VmProvider>of(local) : Optional.empty(),
             "test-installation",
             "http://127.0.0.1:8081",
-            "127.0.0.1:7233");
+            "127.0.0.1:7233",
+            metrics);
     Instant now = Instant.now();
     mongo
         .insert(
@@ -135,6 +141,11 @@ class VmActivitiesImplTest {
         activities.createMachine(new CreateMachineRequest("pool-1", "lease-b", 1));
     activities.recordUse(new MachineUse("lease-b", 1, "exec-1"));
     assertEquals(VmMachineState.leased, pools.findMachine("lease-b-1").block().state());
+    assertEquals(1, registry.get("cta.vm.machine.ready").timer().count());
+    metrics.count().block();
+    assertEquals(
+        1.0,
+        registry.get("cta.vm.machines").tags("pool", "pool-1", "state", "leased").gauge().value());
     assertEquals("exec-1", pools.findMachine("lease-b-1").block().executionId());
 
     DestroyMachineRequest destroy =
@@ -149,6 +160,9 @@ class VmActivitiesImplTest {
     VmMachineDocument machine = pools.findMachine("lease-b-1").block();
     assertEquals(VmMachineState.failed, machine.state());
     assertEquals("VM timeout of 1h exceeded on x", machine.reason());
+    assertEquals(1.0, registry.get("cta.vm.machines.failed").counter().count(), "counted once");
+    metrics.count().block();
+    assertTrue(registry.find("cta.vm.machines").gauges().isEmpty(), "no live machine left");
   }
 
   @Test

@@ -126,6 +126,12 @@ public class VmPoolStore {
         VmMachineDocument.class);
   }
 
+  /** Every machine that may still exist, of every pool: a few per pool, for the metrics. */
+  public Flux<VmMachineDocument> liveMachines() {
+    return mongo.find(
+        Query.query(Criteria.where("state").in(VmMachineState.LIVE)), VmMachineDocument.class);
+  }
+
   /** The machine of this name whose agent has not registered yet, if any. */
   public Mono<VmMachineDocument> creatingMachine(String name) {
     return mongo.findOne(
