@@ -173,4 +173,20 @@ class VmPoolsApiTest extends ApiHttpTest {
         403, send("POST", "/api/v1/vm-pools", Fixtures.vmPool("vmp-v"), viewer).statusCode());
     assertEquals(200, send("GET", "/api/v1/vm-pools", null, viewer).statusCode());
   }
+
+  @Test
+  void givenAConfigurationTargetingAPool_whenCreated_thenRefusedAsNotAvailableYet()
+      throws Exception {
+    HttpResponse<String> refused =
+        send(
+            "POST",
+            "/api/v1/configurations",
+            "{\"name\": \"v\", \"type\": \"virtual\", \"target\": {\"vmPool\": \"vmp-a\"}}",
+            ADMIN);
+
+    assertEquals(400, refused.statusCode(), refused.body());
+    assertTrue(
+        refused.body().contains("target.vmPool: vmPool targets are not available yet"),
+        refused.body());
+  }
 }
