@@ -142,6 +142,86 @@ class VmLocalIT {
     admin.send("DELETE", "/api/v1/vm-pools/it-local", null).expect(204);
   }
 
+  @Test
+  void givenALeasedLocalMachine_whenItsVmTimeoutPasses_thenItIsDestroyedWithTheReason()
+      throws Exception {
+    String poolId = createPool("it-timeout");
+    WorkflowStub lease = startLease("itl2", poolId, "it-timeout", 40_000, 30_000);
+    await("the lease's machine is leased", () -> "leased".equals(phase(lease)));
+    Path dir = stack.vmDir().resolve("itl2-1");
+    long pid = Long.parseLong(metadata(dir).getProperty("pid"));
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> outcome = lease.getResult(90, TimeUnit.SECONDS, Map.class);
+
+    assertEquals("vmTimeout", outcome.get("end"), outcome.toString());
+    assertEquals("VM timeout of 40 s exceeded on it-timeout-itl2-1", outcome.get("reason"));
+    assertFalse(Files.exists(dir), "its directory is removed");
+    assertFalse(groupAlive(pid), "its process group is empty");
+    JsonNode machine =
+        admin.get("/api/v1/vm-pools/it-timeout").expect(200).body().get("machines").get(0);
+    assertEquals("failed", machine.get("state").asText(), machine.toString());
+    assertEquals(outcome.get("reason"), machine.get("reason").asText());
+  }
+
+  @Test
+  void givenAnInstanceMadeBehindCtasBack_whenTheOrphanPassRuns_thenItsProcessesAndDirectoryGo()
+      throws Exception {
+    // What the local provider would have made for a lease CTA never recorded.
+    Path dir = Files.createDirectories(stack.vmDir().resolve("ghost-1"));
+    Process ghost =
+        new ProcessBuilder("setsid", "sh", "-c", "sleep 300 & sleep 300; wait")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectErrorStream(true)
+            .start();
+    Properties tags = new Properties();
+    tags.setProperty("requestId", "ghost-1");
+    tags.setProperty("installation", "cta");
+    tags.setProperty("pool", "none");
+    tags.setProperty("lease", "ghost");
+    tags.setProperty("createdAt", Instant.now().minus(Duration.ofHours(1)).toString());
+    tags.setProperty("pid", Long.toString(ghost.pid()));
+    ghost.info().startInstant().ifPresent(at -> tags.setProperty("startedAt", at.toString()));
+    try (var out = Files.newOutputStream(dir.resolve("instance.properties"))) {
+      tags.store(out, null);
+    }
+
+    await("the orphan pass destroys it", () -> !Files.exists(dir));
+
+    assertTrue(ghost.waitFor(30, TimeUnit.SECONDS), "its process ended");
+    assertFalse(groupAlive(ghost.pid()), "its process group is empty");
+  }
+
+  private static String createPool(String name) {
+    Map<String, Object> pool = new LinkedHashMap<>();
+    pool.put("name", name);
+    pool.put("provider", "local");
+    pool.put("maxMachines", 1);
+    return admin.post("/api/v1/vm-pools", pool).expect(201).body().get("id").asText();
+  }
+
+  private static WorkflowStub startLease(
+      String leaseId, String poolId, String poolName, long vmTimeout, long launchTimeout) {
+    WorkflowStub lease =
+        temporal.newUntypedWorkflowStub(
+            "LeaseWorkflow",
+            WorkflowOptions.newBuilder()
+                .setWorkflowId("vm-lease-" + leaseId)
+                .setTaskQueue("cta-server")
+                .build());
+    Map<String, Object> input = new LinkedHashMap<>();
+    input.put("leaseId", leaseId);
+    input.put("poolId", poolId);
+    input.put("poolName", poolName);
+    input.put("maxMachines", 1);
+    input.put("vmTimeoutMs", vmTimeout);
+    input.put("launchTimeoutMs", launchTimeout);
+    input.put("placeTimeoutMs", 60_000);
+    input.put("executionId", "it-execution");
+    lease.start(input);
+    return lease;
+  }
+
   private static String phase(WorkflowStub lease) {
     @SuppressWarnings("unchecked")
     Map<String, Object> state = lease.query("getState", Map.class);
