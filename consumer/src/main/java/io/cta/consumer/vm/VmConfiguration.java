@@ -5,6 +5,8 @@ import io.cta.server.vm.VmPoolStore;
 import io.cta.vm.VmProvider;
 import io.cta.vm.local.AgentCommand;
 import io.cta.vm.local.LocalProvider;
+import io.cta.workflows.vm.LeaseWorkflow;
+import io.temporal.client.WorkflowClient;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,8 +61,16 @@ class VmConfiguration {
   }
 
   @Bean
-  VmOrphans vmOrphans(VmPoolStore pools, VmProviders providers, VmProperties properties) {
+  VmOrphans vmOrphans(
+      VmPoolStore pools, VmProviders providers, VmProperties properties, WorkflowClient client) {
     return new VmOrphans(
-        pools, providers.all(), properties.installation(), properties.orphanGrace());
+        pools,
+        providers.all(),
+        properties.installation(),
+        properties.orphanGrace(),
+        (leaseId, reason) ->
+            client
+                .newWorkflowStub(LeaseWorkflow.class, LeaseWorkflow.workflowId(leaseId))
+                .instanceGone(reason));
   }
 }

@@ -10,15 +10,16 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * No orphans (docs/vm-manager.md#orphans): one pass destroys every instance tagged with this
  * installation that no live machine document owns (made behind CTA's back, or left by a consumer
- * killed between its create and its record), and ends every running machine whose instance is gone.
- * Every consumer may run passes at once: destroys are idempotent and an ended machine never moves
- * again.
+ * killed between its create and its record), and ends every running machine whose instance is gone,
+ * telling its lease. Every consumer may run passes at once: destroys are idempotent and an ended
+ * machine never moves again.
  */
 public class VmOrphans {
 
@@ -31,14 +32,21 @@ public class VmOrphans {
   private final List<VmProvider> providers;
   private final String installation;
   private final Duration grace;
+  private final BiConsumer<String, String> leaseGone;
 
   /**
    * @param providers every provider this consumer offers
    * @param installation this installation's tag: instances of others are never touched
    * @param grace instances younger than this are left alone, as their lease may be recording them
+   * @param leaseGone tells a lease (by id) that its machine's instance is gone, with the reason
    */
   public VmOrphans(
-      VmPoolStore pools, List<VmProvider> providers, String installation, Duration grace) {
+      VmPoolStore pools,
+      List<VmProvider> providers,
+      String installation,
+      Duration grace,
+      BiConsumer<String, String> leaseGone) {
+    this.leaseGone = leaseGone;
     this.pools = pools;
     this.providers = List.copyOf(providers);
     this.installation = installation;
@@ -69,19 +77,20 @@ public class VmOrphans {
     List<String> ended = new java.util.ArrayList<>();
     List<VmMachineDocument> running = pools.runningMachines().collectList().block();
     for (VmMachineDocument machine : running == null ? List.<VmMachineDocument>of() : running) {
+      String reason = "its instance " + machine.instanceId() + " is gone";
       if (!existing.contains(machine.instanceId())
           && machine.updatedAt().isBefore(now.minus(grace))
-          && pools
-                  .moveMachine(
-                      machine.id(),
-                      VmMachineState.failed,
-                      null,
-                      null,
-                      "its instance " + machine.instanceId() + " is gone")
-                  .block()
+          && pools.moveMachine(machine.id(), VmMachineState.failed, null, null, reason).block()
               != null) {
         ended.add(machine.id());
-        log.warn("machine {}: its instance {} is gone", machine.machine(), machine.instanceId());
+        log.warn("machine {}: {}", machine.machine(), reason);
+        try {
+          leaseGone.accept(machine.leaseId(), reason);
+        } catch (RuntimeException e) {
+          // Its lease then ends at its VM timeout or release, as the machine document says.
+          log.warn(
+              "could not tell lease {} its instance is gone: {}", machine.leaseId(), e.toString());
+        }
       }
     }
     return new Pass(destroyed, ended);

@@ -37,6 +37,7 @@ class VmOrphansTest {
   private VmPoolStore pools;
   private LocalProvider local;
   private VmOrphans orphans;
+  private final List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void startMongo() {
@@ -57,7 +58,13 @@ class VmOrphansTest {
             (agent, tokenFile, workDir) -> List.of("sh", "-c", "sleep 300"),
             8,
             Duration.ofSeconds(5));
-    orphans = new VmOrphans(pools, List.of(local), "mine", GRACE);
+    orphans =
+        new VmOrphans(
+            pools,
+            List.of(local),
+            "mine",
+            GRACE,
+            (lease, reason) -> told.add(lease + ": " + reason));
   }
 
   @AfterEach
@@ -128,5 +135,7 @@ class VmOrphansTest {
     assertEquals(VmMachineState.failed, gone.state());
     assertEquals("its instance gone-1 is gone", gone.reason());
     assertEquals(VmMachineState.ready, pools.findMachine("alive-1").block().state());
+    assertEquals(List.of("lease: its instance gone-1 is gone"), told, "its lease is told");
+    assertTrue(orphans.pass(Instant.now()).ended().isEmpty(), "told once");
   }
 }

@@ -18,7 +18,7 @@ public record LeaseOutcome(End end, String executionId, String reason) {
     launchTimeout,
     /** The VM timeout passed: the machine was destroyed whatever ran on it. */
     vmTimeout,
-    /** The provider refused to make the machine. */
+    /** The provider refused to make the machine, or its instance disappeared. */
     failed
   }
 }

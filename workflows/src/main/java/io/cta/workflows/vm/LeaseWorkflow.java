@@ -35,6 +35,13 @@ public interface LeaseWorkflow {
   @SignalMethod
   void release(boolean keepWarm);
 
+  /**
+   * Its machine's instance is gone (found by the orphan pass, docs/vm-manager.md#orphans): the
+   * lease ends failed with {@code reason}.
+   */
+  @SignalMethod
+  void instanceGone(String reason);
+
   @QueryMethod
   LeaseState getState();
 }

@@ -63,6 +63,7 @@ public class LeaseWorkflowImpl implements LeaseWorkflow {
   private boolean keepWarm;
   private String nextExecution;
   private boolean placeHeld;
+  private String gone;
 
   @Override
   public LeaseOutcome run(LeaseInput input) {
@@ -119,7 +120,10 @@ public class LeaseWorkflowImpl implements LeaseWorkflow {
       boolean signalled =
           Workflow.await(
               Duration.ofMillis(Math.max(0, vmDeadline - Workflow.currentTimeMillis())),
-              () -> releaseAsked || (executionId == null && nextExecution != null));
+              () -> releaseAsked || gone != null || (executionId == null && nextExecution != null));
+      if (gone != null) {
+        return end(End.failed, true, gone);
+      }
       if (!signalled) {
         return end(
             End.vmTimeout,
@@ -210,6 +214,13 @@ public class LeaseWorkflowImpl implements LeaseWorkflow {
   public void release(boolean keepWarm) {
     this.keepWarm = keepWarm;
     releaseAsked = true;
+  }
+
+  @Override
+  public void instanceGone(String reason) {
+    if (phase == Phase.ready || phase == Phase.leased) {
+      gone = reason;
+    }
   }
 
   @Override

@@ -254,4 +254,28 @@ class LeaseWorkflowTest {
     assertEquals("pool 'p' at its cap of 1: 1 leased", outcome.reason());
     assertEquals(List.of(), vm.events);
   }
+
+  @Test
+  void givenALeasedMachine_whenItsInstanceIsGone_thenTheLeaseEndsFailedWithTheReason(
+      TestWorkflowEnvironment env, Worker worker) {
+    FakeVm vm = startWith(env);
+    LeaseWorkflow lease = start(env, worker, input("g1", 4, HOUR, "e9"));
+    awaitPhase(env, lease, Phase.creating);
+    lease.instanceGone("too early: not this machine's yet"); // ignored while creating
+    lease.registered("m-g1-1");
+    awaitPhase(env, lease, Phase.leased);
+
+    lease.instanceGone("its instance i-g1-1 is gone");
+    LeaseOutcome outcome = outcome(lease);
+
+    assertEquals(End.failed, outcome.end());
+    assertEquals("its instance i-g1-1 is gone", outcome.reason());
+    assertEquals(
+        List.of(
+            "create g1-1",
+            "leased e9 g1-1",
+            "fail i-g1-1: its instance i-g1-1 is gone",
+            "release-place g1"),
+        vm.events);
+  }
 }
