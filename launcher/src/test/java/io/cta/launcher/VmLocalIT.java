@@ -101,7 +101,6 @@ class VmLocalIT {
     input.put("leaseId", "itl1");
     input.put("poolId", poolId);
     input.put("poolName", "it-local");
-    input.put("maxMachines", 1);
     input.put("vmTimeoutMs", 600_000);
     input.put("launchTimeoutMs", 120_000);
     input.put("placeTimeoutMs", 60_000);
@@ -213,7 +212,6 @@ class VmLocalIT {
     input.put("leaseId", leaseId);
     input.put("poolId", poolId);
     input.put("poolName", poolName);
-    input.put("maxMachines", 1);
     input.put("vmTimeoutMs", vmTimeout);
     input.put("launchTimeoutMs", launchTimeout);
     input.put("placeTimeoutMs", 60_000);

@@ -72,17 +72,18 @@ public class VmActivitiesImpl implements VmActivities {
 
   @Override
   public PlaceResult takePlace(PlaceRequest request) {
+    VmPoolDocument pool = pool(request.poolId());
     if (Boolean.TRUE.equals(
-        pools.takePlace(request.poolId(), request.leaseId(), request.maxMachines()).block())) {
+        pools.takePlace(pool.id(), request.leaseId(), pool.maxMachines()).block())) {
       return new PlaceResult(true, null);
     }
     List<String> holders = pools.placeHolders(request.poolId()).block();
     return new PlaceResult(
         false,
         "pool '"
-            + pool(request.poolId()).name()
+            + pool.name()
             + "' at its cap of "
-            + request.maxMachines()
+            + pool.maxMachines()
             + ": "
             + (holders == null ? 0 : holders.size())
             + " leased");

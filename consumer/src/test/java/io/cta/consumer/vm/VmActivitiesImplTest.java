@@ -168,18 +168,17 @@ class VmActivitiesImplTest {
   @Test
   void
       givenAPoolOfOne_whenTwoLeasesAskForAPlace_thenTheSecondWaitsWithTheReasonUntilTheFirstFrees() {
-    assertTrue(activities.takePlace(new PlaceRequest("pool-1", "lease-1", 1)).taken());
-    assertTrue(
-        activities.takePlace(new PlaceRequest("pool-1", "lease-1", 1)).taken(), "idempotent");
+    assertTrue(activities.takePlace(new PlaceRequest("pool-1", "lease-1")).taken());
+    assertTrue(activities.takePlace(new PlaceRequest("pool-1", "lease-1")).taken(), "idempotent");
 
-    PlaceResult refused = activities.takePlace(new PlaceRequest("pool-1", "lease-2", 1));
+    PlaceResult refused = activities.takePlace(new PlaceRequest("pool-1", "lease-2"));
     assertFalse(refused.taken());
     assertEquals("pool 'linux' at its cap of 1: 1 leased", refused.reason());
 
-    activities.releasePlace(new PlaceRequest("pool-1", "lease-1", 1));
-    activities.releasePlace(new PlaceRequest("pool-1", "lease-1", 1));
-    assertTrue(activities.takePlace(new PlaceRequest("pool-1", "lease-2", 1)).taken());
-    assertNull(activities.takePlace(new PlaceRequest("pool-1", "lease-2", 1)).reason());
+    activities.releasePlace(new PlaceRequest("pool-1", "lease-1"));
+    activities.releasePlace(new PlaceRequest("pool-1", "lease-1"));
+    assertTrue(activities.takePlace(new PlaceRequest("pool-1", "lease-2")).taken());
+    assertNull(activities.takePlace(new PlaceRequest("pool-1", "lease-2")).reason());
   }
 
   @Test

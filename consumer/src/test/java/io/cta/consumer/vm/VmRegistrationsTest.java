@@ -93,7 +93,7 @@ class VmRegistrationsTest {
                     .setTaskQueue(TaskQueues.SERVER)
                     .build());
     WorkflowClient.start(
-        lease::run, new LeaseInput("l1", "pool-1", "p", 1, 3_600_000, 300_000, 60_000, "e1"));
+        lease::run, new LeaseInput("l1", "pool-1", "p", 3_600_000, 300_000, 60_000, "e1"));
     for (int i = 0; i < 100 && lease.getState().phase() != Phase.creating; i++) {
       env.sleep(Duration.ofMillis(100));
     }

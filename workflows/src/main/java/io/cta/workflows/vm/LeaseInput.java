@@ -4,7 +4,6 @@ package io.cta.workflows.vm;
  * @param leaseId the lease's id, the stem of its machines' ids
  * @param poolId the pool's id
  * @param poolName the pool's name, for reasons users read
- * @param maxMachines the pool's cap
  * @param vmTimeoutMs how long a machine may live from its creation
  * @param launchTimeoutMs how long a machine's agent may take to register
  * @param placeTimeoutMs how long to wait for a place under the cap before giving up
@@ -14,7 +13,6 @@ public record LeaseInput(
     String leaseId,
     String poolId,
     String poolName,
-    int maxMachines,
     long vmTimeoutMs,
     long launchTimeoutMs,
     long placeTimeoutMs,

@@ -147,8 +147,7 @@ public class LeaseWorkflowImpl implements LeaseWorkflow {
   private LeaseOutcome takePlace() {
     long deadline = Workflow.currentTimeMillis() + input.placeTimeoutMs();
     while (true) {
-      PlaceResult place =
-          vm.takePlace(new PlaceRequest(input.poolId(), input.leaseId(), input.maxMachines()));
+      PlaceResult place = vm.takePlace(new PlaceRequest(input.poolId(), input.leaseId()));
       if (place.taken()) {
         placeHeld = true;
         reason = null;
@@ -177,7 +176,7 @@ public class LeaseWorkflowImpl implements LeaseWorkflow {
       destroy(failed, why);
     }
     if (placeHeld) {
-      vm.releasePlace(new PlaceRequest(input.poolId(), input.leaseId(), input.maxMachines()));
+      vm.releasePlace(new PlaceRequest(input.poolId(), input.leaseId()));
       placeHeld = false;
     }
   }

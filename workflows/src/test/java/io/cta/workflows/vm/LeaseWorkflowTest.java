@@ -44,16 +44,16 @@ class LeaseWorkflowTest {
   static final class FakeVm implements VmActivities {
     final List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
     final Set<String> holders = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
+    volatile int maxMachines = 4;
 
     @Override
     public synchronized PlaceResult takePlace(PlaceRequest request) {
-      if (holders.contains(request.leaseId()) || holders.size() < request.maxMachines()) {
+      if (holders.contains(request.leaseId()) || holders.size() < maxMachines) {
         holders.add(request.leaseId());
         return new PlaceResult(true, null);
       }
       return new PlaceResult(
-          false,
-          "pool 'p' at its cap of " + request.maxMachines() + ": " + holders.size() + " leased");
+          false, "pool 'p' at its cap of " + maxMachines + ": " + holders.size() + " leased");
     }
 
     @Override
@@ -86,8 +86,8 @@ class LeaseWorkflowTest {
     }
   }
 
-  private static LeaseInput input(String lease, int max, long placeTimeout, String execution) {
-    return new LeaseInput(lease, "pool-1", "p", max, HOUR, LAUNCH, placeTimeout, execution);
+  private static LeaseInput input(String lease, long placeTimeout, String execution) {
+    return new LeaseInput(lease, "pool-1", "p", HOUR, LAUNCH, placeTimeout, execution);
   }
 
   private static FakeVm startWith(TestWorkflowEnvironment env) {
@@ -126,7 +126,7 @@ class LeaseWorkflowTest {
   void givenAnAgentThatNeverRegisters_whenTheLaunchTimeoutPasses_thenReplacedOnceThenFailed(
       TestWorkflowEnvironment env, Worker worker) {
     FakeVm vm = startWith(env);
-    LeaseWorkflow lease = start(env, worker, input("l1", 4, HOUR, "e1"));
+    LeaseWorkflow lease = start(env, worker, input("l1", HOUR, "e1"));
 
     LeaseOutcome outcome = outcome(lease);
 
@@ -148,7 +148,7 @@ class LeaseWorkflowTest {
   void givenALeasedMachine_whenTheVmTimeoutPasses_thenItIsDestroyedEvenWhileItsTestRuns(
       TestWorkflowEnvironment env, Worker worker) {
     FakeVm vm = startWith(env);
-    LeaseWorkflow lease = start(env, worker, input("l2", 4, HOUR, "e2"));
+    LeaseWorkflow lease = start(env, worker, input("l2", HOUR, "e2"));
     awaitPhase(env, lease, Phase.creating);
     lease.registered("m-l2-1");
     awaitPhase(env, lease, Phase.leased);
@@ -173,7 +173,7 @@ class LeaseWorkflowTest {
   void givenAReleasedMachine_whenNotKeptWarm_thenItIsDestroyedAndItsPlaceFreed(
       TestWorkflowEnvironment env, Worker worker) {
     FakeVm vm = startWith(env);
-    LeaseWorkflow lease = start(env, worker, input("l3", 4, HOUR, "e3"));
+    LeaseWorkflow lease = start(env, worker, input("l3", HOUR, "e3"));
     awaitPhase(env, lease, Phase.creating);
     lease.registered("m-l3-0"); // another machine's agent: not this lease's
     lease.registered("m-l3-1");
@@ -190,7 +190,7 @@ class LeaseWorkflowTest {
   void givenAMachineKeptWarm_whenLeasedAgain_thenTheSameMachineServesTheNextExecution(
       TestWorkflowEnvironment env, Worker worker) {
     FakeVm vm = startWith(env);
-    LeaseWorkflow lease = start(env, worker, input("l4", 4, HOUR, "e4"));
+    LeaseWorkflow lease = start(env, worker, input("l4", HOUR, "e4"));
     awaitPhase(env, lease, Phase.creating);
     lease.registered("m-l4-1");
     awaitPhase(env, lease, Phase.leased);
@@ -221,12 +221,13 @@ class LeaseWorkflowTest {
   void givenAPoolAtItsCap_whenASecondLeaseAsks_thenItWaitsWithTheReasonUntilThePlaceFrees(
       TestWorkflowEnvironment env, Worker worker) {
     FakeVm vm = startWith(env);
-    LeaseWorkflow first = start(env, worker, input("c1", 1, HOUR, "e6"));
+    vm.maxMachines = 1;
+    LeaseWorkflow first = start(env, worker, input("c1", HOUR, "e6"));
     awaitPhase(env, first, Phase.creating);
     first.registered("m-c1-1");
     awaitPhase(env, first, Phase.leased);
 
-    LeaseWorkflow second = start(env, worker, input("c2", 1, HOUR, "e7"));
+    LeaseWorkflow second = start(env, worker, input("c2", HOUR, "e7"));
     env.sleep(Duration.ofMinutes(10));
     assertEquals(Phase.waiting, second.getState().phase());
     assertEquals("pool 'p' at its cap of 1: 1 leased", second.getState().reason());
@@ -245,8 +246,9 @@ class LeaseWorkflowTest {
   void givenAPoolAtItsCap_whenThePlaceTimeoutPasses_thenTheLeaseEndsWithTheReasonAndMadeNothing(
       TestWorkflowEnvironment env, Worker worker) {
     FakeVm vm = startWith(env);
+    vm.maxMachines = 1;
     vm.holders.add("someone-else");
-    LeaseWorkflow lease = start(env, worker, input("c3", 1, 30 * 60_000, "e8"));
+    LeaseWorkflow lease = start(env, worker, input("c3", 30 * 60_000, "e8"));
 
     LeaseOutcome outcome = outcome(lease);
 
@@ -259,7 +261,7 @@ class LeaseWorkflowTest {
   void givenALeasedMachine_whenItsInstanceIsGone_thenTheLeaseEndsFailedWithTheReason(
       TestWorkflowEnvironment env, Worker worker) {
     FakeVm vm = startWith(env);
-    LeaseWorkflow lease = start(env, worker, input("g1", 4, HOUR, "e9"));
+    LeaseWorkflow lease = start(env, worker, input("g1", HOUR, "e9"));
     awaitPhase(env, lease, Phase.creating);
     lease.instanceGone("too early: not this machine's yet"); // ignored while creating
     lease.registered("m-g1-1");
