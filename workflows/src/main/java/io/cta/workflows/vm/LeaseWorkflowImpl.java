@@ -37,19 +37,32 @@ public class LeaseWorkflowImpl implements LeaseWorkflow {
   private final VmActivities vm =
       Workflow.newActivityStub(VmActivities.class, ServerActivityOptions.DEFAULT);
 
-  /** Provider calls: a destroy waits for the agent's bounded drain (30 s) before its SIGKILL. */
+  /** How many times a failing create is tried before the lease fails with its error. */
+  static final int CREATE_ATTEMPTS = 5;
+
+  /**
+   * Provider calls: a destroy waits for the agent's bounded drain (30 s) before its SIGKILL, and is
+   * retried until it works (a machine must not leak); a create gives up after {@link
+   * #CREATE_ATTEMPTS}, or at once when the provider refuses for good.
+   */
   private final VmActivities provider =
-      Workflow.newActivityStub(
-          VmActivities.class,
-          ActivityOptions.newBuilder()
-              .setTaskQueue(TaskQueues.SERVER)
-              .setStartToCloseTimeout(Duration.ofMinutes(2))
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setMaximumInterval(Duration.ofSeconds(30))
-                      .setDoNotRetry(FailureType.VM_PROVIDER_REFUSED.type())
-                      .build())
-              .build());
+      Workflow.newActivityStub(VmActivities.class, providerCalls(0));
+
+  private final VmActivities creator =
+      Workflow.newActivityStub(VmActivities.class, providerCalls(CREATE_ATTEMPTS));
+
+  private static ActivityOptions providerCalls(int attempts) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(TaskQueues.SERVER)
+        .setStartToCloseTimeout(Duration.ofMinutes(2))
+        .setRetryOptions(
+            RetryOptions.newBuilder()
+                .setMaximumInterval(Duration.ofSeconds(30))
+                .setMaximumAttempts(attempts)
+                .setDoNotRetry(FailureType.VM_PROVIDER_REFUSED.type())
+                .build())
+        .build();
+  }
 
   private LeaseInput input;
   private Phase phase = Phase.waiting;
@@ -87,7 +100,7 @@ public class LeaseWorkflowImpl implements LeaseWorkflow {
       phase = Phase.creating;
       try {
         MachineCreated created =
-            provider.createMachine(
+            creator.createMachine(
                 new CreateMachineRequest(input.poolId(), input.leaseId(), attempt));
         machine = created.machine();
         instanceId = created.instanceId();

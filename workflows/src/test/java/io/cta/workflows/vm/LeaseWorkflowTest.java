@@ -45,6 +45,7 @@ class LeaseWorkflowTest {
     final List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
     final Set<String> holders = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
     volatile int maxMachines = 4;
+    volatile String createFails;
 
     @Override
     public synchronized PlaceResult takePlace(PlaceRequest request) {
@@ -65,6 +66,9 @@ class LeaseWorkflowTest {
     @Override
     public MachineCreated createMachine(CreateMachineRequest request) {
       events.add("create " + request.machineId());
+      if (createFails != null) {
+        throw new IllegalStateException(createFails);
+      }
       return new MachineCreated("i-" + request.machineId(), "m-" + request.machineId());
     }
 
@@ -278,6 +282,28 @@ class LeaseWorkflowTest {
             "leased e9 g1-1",
             "fail i-g1-1: its instance i-g1-1 is gone",
             "release-place g1"),
+        vm.events);
+  }
+
+  @Test
+  void givenAProviderThatKeepsFailing_whenAMachineIsAsked_thenTheLeaseFailsAfterFiveTries(
+      TestWorkflowEnvironment env, Worker worker) {
+    FakeVm vm = startWith(env);
+    vm.createFails = "no space left on device";
+    LeaseWorkflow lease = start(env, worker, input("f1", HOUR, "e10"));
+
+    LeaseOutcome outcome = outcome(lease);
+
+    assertEquals(End.failed, outcome.end());
+    assertTrue(outcome.reason().contains("no space left on device"), outcome.reason());
+    assertEquals(
+        List.of(
+            "create f1-1",
+            "create f1-1",
+            "create f1-1",
+            "create f1-1",
+            "create f1-1",
+            "release-place f1"),
         vm.events);
   }
 }
