@@ -180,12 +180,15 @@ public class VmActivitiesImpl implements VmActivities {
     if (request.instanceId() != null) {
       VmPoolDocument pool = pools.find(request.poolId()).block();
       if (pool != null) {
-        VmProvider provider = provider(pool);
-        call(
-            () -> {
-              provider.destroy(request.instanceId());
-              return null;
-            });
+        // Retried until a consumer that offers the provider destroys it: a machine must not leak.
+        VmProvider provider =
+            providers
+                .apply(pool.provider())
+                .orElseThrow(
+                    () ->
+                        new IllegalStateException(
+                            "this consumer offers no '" + pool.provider() + "' provider"));
+        provider.destroy(request.instanceId());
       }
     }
     if (machine != null) {

@@ -306,4 +306,27 @@ class LeaseWorkflowTest {
             "release-place f1"),
         vm.events);
   }
+
+  @Test
+  void givenALeasedMachine_whenTheLeaseIsCanceled_thenItsMachineIsDestroyedAndItsPlaceFreed(
+      TestWorkflowEnvironment env, Worker worker) {
+    FakeVm vm = startWith(env);
+    LeaseWorkflow lease = start(env, worker, input("k1", HOUR, "e11"));
+    awaitPhase(env, lease, Phase.creating);
+    lease.registered("m-k1-1");
+    awaitPhase(env, lease, Phase.leased);
+
+    WorkflowStub.fromTyped(lease).cancel();
+    for (int i = 0; i < 100 && !vm.events.contains("release-place k1"); i++) {
+      env.sleep(Duration.ofMillis(100));
+    }
+
+    assertEquals(
+        List.of(
+            "create k1-1",
+            "leased e11 k1-1",
+            "destroy i-k1-1: its lease was canceled",
+            "release-place k1"),
+        vm.events);
+  }
 }
