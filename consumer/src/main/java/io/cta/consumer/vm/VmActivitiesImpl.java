@@ -9,6 +9,7 @@ import io.cta.activities.vm.PlaceRequest;
 import io.cta.activities.vm.PlaceResult;
 import io.cta.activities.vm.VmActivities;
 import io.cta.server.machine.AllowList;
+import io.cta.server.machine.Labels;
 import io.cta.server.security.Role;
 import io.cta.server.security.TokenStore;
 import io.cta.server.vm.VmMachineDocument;
@@ -123,7 +124,7 @@ public class VmActivitiesImpl implements VmActivities {
     tokens.revokeBoundTo(name).block();
     String secret =
         tokens
-            .create("vm " + name, Role.agent, name, AllowList.ANY)
+            .create("vm " + name, Role.agent, name, allowList(pool.labels()))
             .map(TokenStore.CreatedToken::secret)
             .block();
     AgentBootstrap agent =
@@ -208,6 +209,18 @@ public class VmActivitiesImpl implements VmActivities {
     }
     log.info(
         "vm machine {} destroyed{}", id, request.reason() == null ? "" : ": " + request.reason());
+  }
+
+  /**
+   * What a pool machine's token lets its agent declare: the pool's labels and nothing else, so a
+   * machine cannot draw work meant for other labels (docs/security.md#agent-tokens-and-machines).
+   */
+  static AllowList allowList(Labels labels) {
+    return new AllowList(
+        List.copyOf(labels.groups()),
+        labels.properties().entrySet().stream()
+            .map(e -> new AllowList.AllowedProperty(e.getKey(), List.of(e.getValue())))
+            .toList());
   }
 
   /** A machine's name: its pool's, then its id, within the 128 characters of a machine name. */

@@ -129,6 +129,11 @@ class VmActivitiesImplTest {
     assertEquals("linux-lease-a-1", first.machine());
     assertEquals(1, local.list("test-installation").size());
     assertEquals(1, tokensOf("linux-lease-a-1").size());
+    TokenDocument token = tokensOf("linux-lease-a-1").get(0);
+    assertEquals(List.of("vms"), token.groups(), "its agent may declare the pool's groups only");
+    assertEquals(
+        List.of(new io.cta.server.machine.AllowList.AllowedProperty("os", List.of("linux"))),
+        token.properties());
     VmMachineDocument machine = pools.findMachine("lease-a-1").block();
     assertEquals(VmMachineState.creating, machine.state());
     assertEquals(first.instanceId(), machine.instanceId());
