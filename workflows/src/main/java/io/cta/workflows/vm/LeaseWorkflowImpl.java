@@ -19,6 +19,8 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * The lease's timers are Temporal timers, so they hold across consumer restarts: the launch timeout
@@ -71,7 +73,10 @@ public class LeaseWorkflowImpl implements LeaseWorkflow {
   private String instanceId;
   private String executionId;
   private String reason;
-  private boolean registered;
+
+  /** Names whose agents registered: a signal may arrive before its machine's create returns. */
+  private final Set<String> registeredNames = new HashSet<>();
+
   private boolean releaseAsked;
   private boolean keepWarm;
   private String nextExecution;
@@ -108,8 +113,10 @@ public class LeaseWorkflowImpl implements LeaseWorkflow {
         return end(End.failed, true, "the provider could not make a machine: " + message(failure));
       }
       createdAt = Workflow.currentTimeMillis();
-      Workflow.await(Duration.ofMillis(input.launchTimeoutMs()), () -> registered || releaseAsked);
-      if (registered) {
+      Workflow.await(
+          Duration.ofMillis(input.launchTimeoutMs()),
+          () -> registeredNames.contains(machine) || releaseAsked);
+      if (registeredNames.contains(machine)) {
         break;
       }
       if (releaseAsked) {
@@ -200,7 +207,6 @@ public class LeaseWorkflowImpl implements LeaseWorkflow {
         new DestroyMachineRequest(
             input.poolId(), input.leaseId(), attempt, instanceId, failed, why));
     instanceId = null;
-    registered = false;
   }
 
   private LeaseOutcome finish(End end, String why) {
@@ -211,9 +217,9 @@ public class LeaseWorkflowImpl implements LeaseWorkflow {
 
   @Override
   public void registered(String machine) {
-    // A late registration of a machine already replaced is not this one's.
-    if (machine != null && machine.equals(this.machine)) {
-      registered = true;
+    // A late registration of a machine already replaced names another machine: never this one.
+    if (machine != null) {
+      registeredNames.add(machine);
     }
   }
 

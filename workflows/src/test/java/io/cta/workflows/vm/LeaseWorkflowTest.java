@@ -329,4 +329,16 @@ class LeaseWorkflowTest {
             "release-place k1"),
         vm.events);
   }
+
+  @Test
+  void givenAnAgentThatRegistersBeforeItsCreateReturns_whenTheLeaseGoesOn_thenItCounts(
+      TestWorkflowEnvironment env, Worker worker) {
+    startWith(env);
+    LeaseWorkflow lease = start(env, worker, input("r1", HOUR, "e12"));
+    lease.registered("m-r1-1"); // may arrive before the workflow knows its machine's name
+
+    awaitPhase(env, lease, Phase.leased);
+
+    assertEquals("m-r1-1", lease.getState().machine());
+  }
 }
