@@ -167,7 +167,12 @@ public class LeaseWorkflowImpl implements LeaseWorkflow {
   private LeaseOutcome takePlace() {
     long deadline = Workflow.currentTimeMillis() + input.placeTimeoutMs();
     while (true) {
-      PlaceResult place = vm.takePlace(new PlaceRequest(input.poolId(), input.leaseId()));
+      PlaceResult place;
+      try {
+        place = vm.takePlace(new PlaceRequest(input.poolId(), input.leaseId()));
+      } catch (ActivityFailure failure) {
+        return finish(End.failed, message(failure)); // the pool was deleted
+      }
       if (place.taken()) {
         placeHeld = true;
         reason = null;

@@ -46,9 +46,14 @@ class LeaseWorkflowTest {
     final Set<String> holders = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
     volatile int maxMachines = 4;
     volatile String createFails;
+    volatile boolean poolGone;
 
     @Override
     public synchronized PlaceResult takePlace(PlaceRequest request) {
+      if (poolGone) {
+        throw io.cta.activities.FailureType.NOT_FOUND.nonRetryable(
+            "vm pool 'pool-1' does not exist");
+      }
       if (holders.contains(request.leaseId()) || holders.size() < maxMachines) {
         holders.add(request.leaseId());
         return new PlaceResult(true, null);
@@ -340,5 +345,18 @@ class LeaseWorkflowTest {
     awaitPhase(env, lease, Phase.leased);
 
     assertEquals("m-r1-1", lease.getState().machine());
+  }
+
+  @Test
+  void givenAPoolDeletedWhileALeaseWaits_whenItAsksForAPlace_thenItEndsFailedSayingSo(
+      TestWorkflowEnvironment env, Worker worker) {
+    FakeVm vm = startWith(env);
+    vm.poolGone = true;
+
+    LeaseOutcome outcome = outcome(start(env, worker, input("d1", HOUR, "e13")));
+
+    assertEquals(End.failed, outcome.end());
+    assertEquals("vm pool 'pool-1' does not exist", outcome.reason());
+    assertEquals(List.of(), vm.events);
   }
 }
