@@ -110,7 +110,9 @@ public class LeaseWorkflowImpl implements LeaseWorkflow {
         machine = created.machine();
         instanceId = created.instanceId();
       } catch (ActivityFailure failure) {
-        return end(End.failed, true, "the provider could not make a machine: " + message(failure));
+        String why = "the provider could not make a machine: " + message(failure);
+        destroy(true, why); // records it failed and revokes its token; an instance is an orphan
+        return end(End.failed, true, why);
       }
       createdAt = Workflow.currentTimeMillis();
       Workflow.await(

@@ -308,6 +308,7 @@ class LeaseWorkflowTest {
             "create f1-1",
             "create f1-1",
             "create f1-1",
+            "fail null: " + outcome.reason(),
             "release-place f1"),
         vm.events);
   }
