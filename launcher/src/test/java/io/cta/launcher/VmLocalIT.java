@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -107,7 +108,7 @@ class VmLocalIT {
     input.put("executionId", "it-execution");
     lease.start(input);
 
-    await("the lease's machine is leased", () -> "leased".equals(phase(lease)));
+    awaitLeased(lease);
     String name = "it-local-itl1-1";
     JsonNode machine =
         admin.get("/api/v1/vm-pools/it-local").expect(200).body().get("machines").get(0);
@@ -146,7 +147,7 @@ class VmLocalIT {
       throws Exception {
     String poolId = createPool("it-timeout");
     WorkflowStub lease = startLease("itl2", poolId, "it-timeout", 40_000, 30_000);
-    await("the lease's machine is leased", () -> "leased".equals(phase(lease)));
+    awaitLeased(lease);
     Path dir = stack.vmDir().resolve("itl2-1");
     long pid = Long.parseLong(metadata(dir).getProperty("pid"));
 
@@ -181,9 +182,12 @@ class VmLocalIT {
     tags.setProperty("createdAt", Instant.now().minus(Duration.ofHours(1)).toString());
     tags.setProperty("pid", Long.toString(ghost.pid()));
     ghost.info().startInstant().ifPresent(at -> tags.setProperty("startedAt", at.toString()));
-    try (var out = Files.newOutputStream(dir.resolve("instance.properties"))) {
+    Path temp = dir.resolve("instance.properties.tmp");
+    try (var out = Files.newOutputStream(temp)) {
       tags.store(out, null);
     }
+    // Whole or not at all: the orphan pass may read it any time.
+    Files.move(temp, dir.resolve("instance.properties"), StandardCopyOption.ATOMIC_MOVE);
 
     await("the orphan pass destroys it", () -> !Files.exists(dir));
 
@@ -218,6 +222,26 @@ class VmLocalIT {
     input.put("executionId", "it-execution");
     lease.start(input);
     return lease;
+  }
+
+  /** Waits until the lease's machine runs its agent; a failure shows the lease and the logs. */
+  private static void awaitLeased(WorkflowStub lease) throws Exception {
+    try {
+      await("the lease's machine is leased", () -> "leased".equals(phase(lease)));
+    } catch (AssertionError e) {
+      throw new AssertionError(
+          e.getMessage()
+              + "; lease: "
+              + lease.query("getState", Map.class)
+              + "\nconsumer log:\n"
+              + tail(stack.logFile("consumer")),
+          e);
+    }
+  }
+
+  private static String tail(Path log) throws IOException {
+    List<String> lines = Files.readAllLines(log);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
   }
 
   private static String phase(WorkflowStub lease) {
