@@ -17,6 +17,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -104,37 +105,37 @@ public final class LocalProvider implements VmProvider {
           true);
     }
     Path dir = baseDir.resolve(request.requestId());
-    try {
-      Files.createDirectory(dir);
-    } catch (FileAlreadyExistsException again) {
-      // Created before (a retried activity or another consumer): the same instance answers.
-      return read(dir)
-          .orElseGet(
-              () ->
-                  new Instance(
-                      request.requestId(),
-                      request.requestId(),
-                      request.tags(),
-                      InstanceState.creating,
-                      Instant.now()));
-    } catch (IOException e) {
-      throw new ProviderException("cannot create " + dir + ": " + e.getMessage(), false, e);
+    if (Files.isDirectory(dir)) {
+      return existing(dir, request);
     }
-    if (capacity().available() < 0) {
-      deleteTree(dir);
+    if (capacity().available() <= 0) {
       throw new ProviderException(
           "the local provider holds its maximum of " + maxInstances + " instances", false);
     }
+    // Made aside, then renamed into place: an instance's directory always holds its tags, so a
+    // crash half-way never leaves one that no list shows.
+    Path staging = baseDir.resolve(".creating-" + request.requestId() + "-" + System.nanoTime());
     Instant createdAt = Instant.now();
+    Properties tags = tags(request.requestId(), request.tags(), createdAt);
     try {
-      Path work = Files.createDirectory(dir.resolve("work"));
-      Path tokenFile = dir.resolve("agent.token");
+      Files.createDirectories(staging.resolve("work"));
+      Path stagedToken = staging.resolve("agent.token");
       Files.createFile(
-          tokenFile,
+          stagedToken,
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(tokenFile, request.agent().token(), StandardCharsets.UTF_8);
-      Properties tags = tags(request.requestId(), request.tags(), createdAt);
-      write(dir, tags);
+      Files.writeString(stagedToken, request.agent().token(), StandardCharsets.UTF_8);
+      write(staging, tags);
+      Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
+    } catch (FileAlreadyExistsException | DirectoryNotEmptyException again) {
+      deleteTree(staging);
+      return existing(dir, request); // another creator of the same request won
+    } catch (IOException e) {
+      deleteTree(staging);
+      throw new ProviderException("cannot create " + dir + ": " + e.getMessage(), false, e);
+    }
+    try {
+      Path work = dir.resolve("work");
+      Path tokenFile = dir.resolve("agent.token");
       List<String> command = new ArrayList<>(List.of("setsid"));
       command.addAll(agentCommand.command(request.agent(), tokenFile, work));
       ProcessBuilder builder =
@@ -165,10 +166,31 @@ public final class LocalProvider implements VmProvider {
     }
   }
 
+  /** The instance a request already created (a retried activity or another consumer). */
+  private Instance existing(Path dir, CreateRequest request) {
+    return read(dir)
+        .orElseGet(
+            () ->
+                new Instance(
+                    request.requestId(),
+                    request.requestId(),
+                    request.tags(),
+                    InstanceState.creating,
+                    Instant.now()));
+  }
+
+  /** The instances' directories: staging directories ({@code .creating-…}) are not instances. */
+  private DirectoryStream<Path> instanceDirs() throws IOException {
+    return Files.newDirectoryStream(
+        baseDir,
+        path ->
+            Files.isDirectory(path) && SAFE_ID.matcher(path.getFileName().toString()).matches());
+  }
+
   @Override
   public List<Instance> list(String installation) {
     List<Instance> instances = new ArrayList<>();
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(baseDir, Files::isDirectory)) {
+    try (DirectoryStream<Path> dirs = instanceDirs()) {
       for (Path dir : dirs) {
         read(dir)
             .filter(instance -> instance.tags().installation().equals(installation))
@@ -211,9 +233,11 @@ public final class LocalProvider implements VmProvider {
 
   @Override
   public Capacity capacity() {
-    int used;
-    try (Stream<Path> dirs = Files.list(baseDir)) {
-      used = (int) dirs.filter(Files::isDirectory).count();
+    int used = 0;
+    try (DirectoryStream<Path> dirs = instanceDirs()) {
+      for (Path ignored : dirs) {
+        used++;
+      }
     } catch (IOException e) {
       throw new ProviderException("cannot list " + baseDir + ": " + e.getMessage(), false, e);
     }

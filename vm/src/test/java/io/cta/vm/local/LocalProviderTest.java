@@ -184,4 +184,15 @@ class LocalProviderTest extends VmProviderContract {
         command);
     assertFalse(agent.toString().contains("cta_x"), "the token never shows in logs");
   }
+
+  @Test
+  void givenADirectoryLeftHalfMadeByACrash_whenListed_thenItIsNoInstanceAndTakesNoPlace()
+      throws IOException {
+    Path staging = Files.createDirectories(base.resolve(".creating-r1-42").resolve("work"));
+    Files.writeString(
+        staging.resolveSibling("instance.properties"), "installation=" + INSTALLATION);
+
+    assertTrue(provider.list(INSTALLATION).isEmpty());
+    assertEquals(0, provider.capacity().used());
+  }
 }
