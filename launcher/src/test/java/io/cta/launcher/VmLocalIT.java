@@ -195,6 +195,29 @@ class VmLocalIT {
     assertFalse(groupAlive(ghost.pid()), "its process group is empty");
   }
 
+  @Test
+  void givenALeasedLocalMachine_whenTheConsumerIsKilledAndBack_thenItsReleaseLeavesNothingBehind()
+      throws Exception {
+    String poolId = createPool("it-kill");
+    WorkflowStub lease = startLease("itl3", poolId, "it-kill", 600_000, 120_000);
+    awaitLeased(lease);
+    Path dir = stack.vmDir().resolve("itl3-1");
+    long pid = Long.parseLong(metadata(dir).getProperty("pid"));
+
+    stack.kill("consumer");
+    assertTrue(
+        ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+        "the machine outlives its consumer: its lease still owns it");
+    stack.startConsumer();
+    lease.signal("release", false);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> outcome = lease.getResult(120, TimeUnit.SECONDS, Map.class);
+
+    assertEquals("released", outcome.get("end"), outcome.toString());
+    assertFalse(Files.exists(dir), "its directory is removed");
+    assertFalse(groupAlive(pid), "its process group is empty");
+  }
+
   private static String createPool(String name) {
     Map<String, Object> pool = new LinkedHashMap<>();
     pool.put("name", name);
