@@ -28,7 +28,11 @@ public enum FailureType {
   /** Announced results are not all stored yet: {@code complete} is retried. */
   RESULTS_MISSING("ResultsMissing"),
   /** Every concurrency slot of the scenario is held by another active execution (retryable). */
-  SCENARIO_BUSY("ScenarioBusy");
+  SCENARIO_BUSY("ScenarioBusy"),
+  /**
+   * A VM provider refused a request for good, such as a template it cannot make (non-retryable).
+   */
+  VM_PROVIDER_REFUSED("VmProviderRefused");
 
   private final String type;
 

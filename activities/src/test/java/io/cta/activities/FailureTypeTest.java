@@ -27,7 +27,8 @@ class FailureTypeTest {
             FailureType.NOT_FOUND, "NotFound",
             FailureType.NOT_DELIVERED, "NotDelivered",
             FailureType.RESULTS_MISSING, "ResultsMissing",
-            FailureType.SCENARIO_BUSY, "ScenarioBusy"),
+            FailureType.SCENARIO_BUSY, "ScenarioBusy",
+            FailureType.VM_PROVIDER_REFUSED, "VmProviderRefused"),
         types);
   }
 

@@ -602,6 +602,7 @@ class EndpointFuzzTest extends ApiHttpTest {
     String token = created("/api/v1/tokens", Fixtures.token("fuzz token"));
     assertEquals(
         201, send("POST", "/api/v1/secrets", Fixtures.secret("fuzz-key"), ADMIN).statusCode());
+    created("/api/v1/vm-pools", Fixtures.vmPool("fuzz-pool"));
     machines
         .register(
             new RegisterRequest(
@@ -624,7 +625,8 @@ class EndpointFuzzTest extends ApiHttpTest {
         "scenarios", scenario,
         "executions", execution,
         "tokens", token,
-        "machines", "fuzz-machine");
+        "machines", "fuzz-machine",
+        "vm-pools", "fuzz-pool");
   }
 
   /** Valid bodies by request type; names vary so that unique names do not reject them all. */
@@ -641,7 +643,8 @@ class EndpointFuzzTest extends ApiHttpTest {
         "CancelRequest", r -> Fixtures.cancel(),
         "MachinePatch", r -> Fixtures.machinePatch(),
         "MachineRequest", r -> Fixtures.sshMachine("ssh-" + r.nextInt(1000), "fuzz-key"),
-        "TokenRequest", r -> Fixtures.token("token " + r.nextInt(1000)));
+        "TokenRequest", r -> Fixtures.token("token " + r.nextInt(1000)),
+        "VmPoolRequest", r -> Fixtures.vmPool("pool-" + r.nextInt(1000)));
   }
 
   /** Every stored document but the audit log's (which records rejected requests by design). */

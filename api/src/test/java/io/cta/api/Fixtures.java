@@ -66,4 +66,13 @@ final class Fixtures {
   static String token(String name) {
     return "{\"name\": \"%s\", \"role\": \"viewer\"}".formatted(name);
   }
+
+  static String vmPool(String name) {
+    return """
+        {"name": "%s", "provider": "local", "template": {"image": "debian-12"},
+         "maxMachines": 2, "vmTimeout": 3600000, "launchTimeout": 300000, "warm": 1,
+         "properties": {"os": "linux", "os.version": "12"}, "groups": ["vms"]}
+        """
+        .formatted(name);
+  }
 }

@@ -70,13 +70,15 @@ class ArchitectureTest {
     "io.cta.server.scenario..",
     "io.cta.server.secret..",
     "io.cta.server.temporal..",
+    "io.cta.server.vm..",
     "io.cta.consumer.execution..",
     "io.cta.consumer.metrics..",
     "io.cta.consumer.notification..",
     "io.cta.consumer.periodic..",
     "io.cta.consumer.reconcile..",
     "io.cta.consumer.retention..",
-    "io.cta.consumer.schedule.."
+    "io.cta.consumer.schedule..",
+    "io.cta.consumer.vm.."
   };
 
   /**

@@ -245,6 +245,17 @@ public final class LocalStack implements AutoCloseable {
     env.put("CTA_PUBLIC_URL", settings.apiUrl());
     // Everything of the embedded stack runs on this host, webhook receivers included.
     env.put("CTA_ALLOW_LOCAL_WEBHOOKS", "true");
+    // The local VM provider: a pool's machines are agent processes on this host
+    // (docs/vm-manager.md).
+    env.put("CTA_CONSUMER_VM_LOCAL_MACHINES", "4");
+    env.put(
+        "CTA_CONSUMER_VM_AGENT_JAR",
+        settings.home().resolve("agent-worker/target/cta-agent.jar").toString());
+    env.put(
+        "CTA_CONSUMER_VM_AGENT_JVM_OPTIONS", settings.home().resolve(AGENT_JVM_OPTIONS).toString());
+    env.put("CTA_CONSUMER_VM_LOCAL_DIR", vmDir().toString());
+    env.put("CTA_CONSUMER_VM_AGENT_SERVER", settings.consumerUrl());
+    env.put("CTA_CONSUMER_VM_AGENT_TEMPORAL", "127.0.0.1:" + settings.temporalPort());
     return env;
   }
 
@@ -332,6 +343,11 @@ public final class LocalStack implements AutoCloseable {
   /** A process started here by its name (e.g. {@code agent-NAME}), or null. */
   public Process process(String name) {
     return processes.get(name);
+  }
+
+  /** Where the local VM provider keeps its machines' directories. */
+  public Path vmDir() {
+    return settings.logDir().resolveSibling("vm");
   }
 
   /** Where the named agent runs its tests. */

@@ -135,6 +135,9 @@ class ConfigurationController {
   /** Validates the request and builds the document. */
   private static ConfigurationDocument document(
       String id, ConfigurationRequest request, Instant createdAt, Instant updatedAt) {
+    if (request.target().vmPool() != null) {
+      throw new InvalidInputException(TargetFields.VM_POOL_NOT_YET);
+    }
     Target target = request.target().target();
     if (target == null) {
       throw new InvalidInputException(TargetFields.EXACTLY_ONE);

@@ -7,6 +7,7 @@ import io.cta.activities.events.EventBatch;
 import io.cta.activities.events.HeartbeatRequest;
 import io.cta.activities.events.RegisterRequest;
 import io.cta.activities.events.RunningTest;
+import io.cta.consumer.vm.VmRegistrations;
 import io.cta.server.config.CtaServerProperties;
 import io.cta.server.error.ForbiddenException;
 import io.cta.server.error.InvalidInputException;
@@ -44,6 +45,7 @@ class AgentController {
   private final PoolStore pools;
   private final MachineOwnership ownership;
   private final TokenStore tokens;
+  private final VmRegistrations vmRegistrations;
 
   AgentController(
       MachineStore machines,
@@ -51,8 +53,10 @@ class AgentController {
       CtaServerProperties properties,
       PoolStore pools,
       MachineOwnership ownership,
-      TokenStore tokens) {
+      TokenStore tokens,
+      VmRegistrations vmRegistrations) {
     this.machines = machines;
+    this.vmRegistrations = vmRegistrations;
     this.ownership = ownership;
     this.tokens = tokens;
     this.pools = pools;
@@ -89,6 +93,7 @@ class AgentController {
         .map(TokenDocument::allowList)
         .defaultIfEmpty(AllowList.ANY)
         .flatMap(allowed -> machines.register(request, allowed, Instant.now()))
+        .flatMap(machine -> vmRegistrations.registered(request.name()).thenReturn(machine))
         .flatMap(this::config);
   }
 

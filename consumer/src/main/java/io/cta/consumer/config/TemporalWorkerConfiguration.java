@@ -3,11 +3,13 @@ package io.cta.consumer.config;
 import io.cta.activities.notification.NotificationActivities;
 import io.cta.activities.schedule.ScheduleActivities;
 import io.cta.activities.server.ServerActivities;
+import io.cta.activities.vm.VmActivities;
 import io.cta.temporal.TaskQueues;
 import io.cta.workflows.execution.ExecutionWorkflowImpl;
 import io.cta.workflows.execution.LaneWorkflowImpl;
 import io.cta.workflows.notification.NotificationWorkflowImpl;
 import io.cta.workflows.schedule.ScheduleWorkflowImpl;
+import io.cta.workflows.vm.LeaseWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -18,8 +20,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs the workflows (executions, schedules, notifications) and server-side activities on the
- * server queue.
+ * Runs the workflows (executions, schedules, notifications, VM leases) and server-side activities
+ * on the server queue.
  */
 @Component
 class TemporalWorkerConfiguration implements SmartLifecycle {
@@ -32,6 +34,7 @@ class TemporalWorkerConfiguration implements SmartLifecycle {
       ServerActivities serverActivities,
       ScheduleActivities scheduleActivities,
       NotificationActivities notificationActivities,
+      VmActivities vmActivities,
       ConsumerProperties properties) {
     this.factory =
         WorkerFactory.newInstance(
@@ -49,9 +52,10 @@ class TemporalWorkerConfiguration implements SmartLifecycle {
         ExecutionWorkflowImpl.class,
         LaneWorkflowImpl.class,
         ScheduleWorkflowImpl.class,
-        NotificationWorkflowImpl.class);
+        NotificationWorkflowImpl.class,
+        LeaseWorkflowImpl.class);
     worker.registerActivitiesImplementations(
-        serverActivities, scheduleActivities, notificationActivities);
+        serverActivities, scheduleActivities, notificationActivities, vmActivities);
   }
 
   @Override

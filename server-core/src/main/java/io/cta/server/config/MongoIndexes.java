@@ -8,6 +8,8 @@ import io.cta.server.machine.MachineDocument;
 import io.cta.server.scenario.ImportDocument;
 import io.cta.server.scenario.ImportStore;
 import io.cta.server.security.TokenDocument;
+import io.cta.server.vm.VmMachineDocument;
+import io.cta.server.vm.VmPoolDocument;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
@@ -34,6 +36,18 @@ public class MongoIndexes implements InitializingBean {
     Flux.concat(
             mongo.indexOps(TokenDocument.class).createIndex(unique("hash")),
             mongo.indexOps(MachineDocument.class).createIndex(unique("name")),
+            mongo.indexOps(VmPoolDocument.class).createIndex(unique("name")),
+            mongo
+                .indexOps(VmMachineDocument.class)
+                .createIndex(
+                    new Index()
+                        .on("poolId", Sort.Direction.ASC)
+                        .on("state", Sort.Direction.ASC)
+                        .on("createdAt", Sort.Direction.ASC)
+                        .named("pool_state_createdAt")),
+            mongo
+                .indexOps(VmMachineDocument.class)
+                .createIndex(new Index().on("machine", Sort.Direction.ASC).named("machine")),
             mongo
                 .indexOps(ExecutionDocument.class)
                 .createIndex(

@@ -131,6 +131,16 @@ public class TokenStore {
     return mongo.find(new Query().with(Sort.by("createdAt")), TokenDocument.class);
   }
 
+  /**
+   * Revokes every token bound to this machine name: a VM machine's token dies with its machine
+   * (docs/vm-manager.md); answers how many were revoked.
+   */
+  public Mono<Long> revokeBoundTo(String machine) {
+    return mongo
+        .remove(Query.query(Criteria.where("machine").is(machine)), TokenDocument.class)
+        .map(r -> r.getDeletedCount());
+  }
+
   public Mono<Boolean> revoke(String id) {
     return mongo
         .remove(Query.query(Criteria.where("_id").is(id)), TokenDocument.class)
