@@ -1,15 +1,14 @@
 package io.cta.bench;
 
 import io.cta.launcher.CtaClient;
+import io.cta.launcher.FreePorts;
 import io.cta.launcher.LocalStack;
 import io.cta.launcher.TemporalDevServer;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -164,7 +163,7 @@ public final class BenchMain {
 
   private static void run(Options options) throws Exception {
     Path work = Files.createTempDirectory("cta-bench");
-    List<Integer> ports = freePorts(5);
+    List<Integer> ports = FreePorts.take(5);
     String mongoStore =
         options.mongo().equals("memory") ? "memory" : work.resolve("mongo/cta.mv").toString();
     TemporalDevServer devServer = null;
@@ -376,22 +375,5 @@ public final class BenchMain {
 
   private static void progress(String message) {
     OUT.printf(Locale.ROOT, "[%tT] %s%n", System.currentTimeMillis(), message);
-  }
-
-  private static List<Integer> freePorts(int count) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      List<Integer> ports = new ArrayList<>();
-      for (int i = 0; i < count; i++) {
-        ServerSocket socket = new ServerSocket(0);
-        sockets.add(socket);
-        ports.add(socket.getLocalPort());
-      }
-      return ports;
-    } finally {
-      for (ServerSocket socket : sockets) {
-        socket.close();
-      }
-    }
   }
 }

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +45,7 @@ class DevServerIT {
     assertNotNull(binary, TemporalDevServer.HOW_TO_GET_IT);
     Path work = Files.createTempDirectory("cta-dev");
     String adminToken = "cta_dev_" + java.util.UUID.randomUUID();
-    List<Integer> ports = freePorts(5);
+    List<Integer> ports = FreePorts.take(5);
     stack =
         new LocalStack(
             new LocalStack.Settings(
@@ -442,22 +440,5 @@ class DevServerIT {
       }
       Thread.sleep(100);
     }
-  }
-
-  private static List<Integer> freePorts(int count) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    List<Integer> ports = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        ServerSocket socket = new ServerSocket(0);
-        sockets.add(socket);
-        ports.add(socket.getLocalPort());
-      }
-    } finally {
-      for (ServerSocket socket : sockets) {
-        socket.close();
-      }
-    }
-    return ports;
   }
 }

@@ -11,7 +11,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,7 +62,7 @@ class EndToEndIT {
   static void startStack() throws Exception {
     Path work = Files.createTempDirectory("cta-e2e");
     adminToken = "cta_e2e_" + java.util.UUID.randomUUID();
-    List<Integer> ports = freePorts(4);
+    List<Integer> ports = FreePorts.take(4);
     stack =
         new LocalStack(
             new LocalStack.Settings(
@@ -1876,7 +1875,7 @@ class EndToEndIT {
   @Test
   void givenTwoConsumers_whenAScheduleFiresRepeatedly_thenEachFireStartsExactlyOneExecution()
       throws Exception {
-    int secondConsumerPort = freePorts(1).get(0);
+    int secondConsumerPort = FreePorts.take(1).get(0);
     stack.startConsumer("consumer-2", secondConsumerPort);
     try {
       String scenarioId =
@@ -2516,7 +2515,7 @@ class EndToEndIT {
     CliProcess.Result unreachable =
         CliProcess.run(
             stack.settings().home(),
-            "http://127.0.0.1:" + freePorts(1).get(0),
+            "http://127.0.0.1:" + FreePorts.take(1).get(0),
             adminToken,
             TIMEOUT,
             "run",
@@ -2807,22 +2806,5 @@ class EndToEndIT {
     } catch (IOException e) {
       return "";
     }
-  }
-
-  private static List<Integer> freePorts(int count) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    List<Integer> ports = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        ServerSocket socket = new ServerSocket(0);
-        sockets.add(socket);
-        ports.add(socket.getLocalPort());
-      }
-    } finally {
-      for (ServerSocket socket : sockets) {
-        socket.close();
-      }
-    }
-    return ports;
   }
 }

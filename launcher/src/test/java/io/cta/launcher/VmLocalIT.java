@@ -12,7 +12,6 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -48,7 +47,7 @@ class VmLocalIT {
   static void startStack() throws Exception {
     Path work = Files.createTempDirectory("cta-vm-it");
     String adminToken = "cta_vm_it_" + java.util.UUID.randomUUID();
-    List<Integer> ports = freePorts(4);
+    List<Integer> ports = FreePorts.take(4);
     stack =
         new LocalStack(
             new LocalStack.Settings(
@@ -298,22 +297,5 @@ class VmLocalIT {
       }
       Thread.sleep(200);
     }
-  }
-
-  private static List<Integer> freePorts(int count) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    List<Integer> ports = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        ServerSocket socket = new ServerSocket(0);
-        sockets.add(socket);
-        ports.add(socket.getLocalPort());
-      }
-    } finally {
-      for (ServerSocket socket : sockets) {
-        socket.close();
-      }
-    }
-    return ports;
   }
 }
